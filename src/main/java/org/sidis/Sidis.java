@@ -1,0 +1,2 @@
+package org.sidis;
+public class Sidis { public static void main(String[] a) { System.out.println("sidis"); } }
