@@ -1,2 +1,28 @@
 package org.sidis;
-public class Sidis { public static void main(String[] a) { System.out.println("sidis"); } }
+
+import org.sidis.bench.BenchCommand;
+import org.sidis.demo.DemoCommand;
+import org.sidis.node.NodeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: {@code sidis node | demo | inspect | bench}. */
+@Command(name = "sidis", mixinStandardHelpOptions = true, version = "sidis 0.1.0",
+    description = "Distributed-systems protocols as Akka Typed actors on an Akka Cluster of real JVMs.",
+    subcommands = {NodeCommand.class, DemoCommand.class, org.sidis.trace.InspectCommand.class, BenchCommand.class})
+public final class Sidis implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Sidis()).execute(args);
+    // A node command returns only after its ActorSystem terminated; exit so no thread lingers.
+    System.exit(code);
+  }
+}

@@ -1,0 +1,152 @@
+package org.sidis.demo;
+
+import org.sidis.trace.Inspection;
+import org.sidis.trace.Report;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sidis demo <name>}: a multi-JVM run on loopback with a verdict. The demo's settings
+ * are {@code conf/<name>.conf} (from the working directory, else the copy inside the jar); a
+ * copy goes into the run directory with the traces and logs, so a run can be read — and
+ * repeated — from its directory alone.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run a multi-JVM demo on loopback, gather its logs and traces into runs/, and check them.%n"
+        + "Demos: causal (chat with causal order), fifo (the same chat with FIFO order only).")
+public final class DemoCommand implements Callable<Integer> {
+
+  public static final List<String> DEMOS = List.of("causal", "fifo");
+
+  @Parameters(index = "0", description = "Demo name: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
+  String name;
+
+  @Option(names = "--nodes", defaultValue = "3", description = "Number of JVMs (default: ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--messages", defaultValue = "3000", description = "Messages multicast by the whole group (default: ${DEFAULT-VALUE}).")
+  int messages;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the network model and the workload (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--timeout", defaultValue = "180s", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(names = "--runs-dir", defaultValue = "runs", description = "Where run directories go (default: ${DEFAULT-VALUE}).")
+  Path runsDir;
+
+  @Option(names = "--set", description = "Override a node setting: --set sidis.net.loss=0.05 (repeatable).")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--jvm-opt", description = "An option for each node's JVM (repeatable; default: -Xmx384m -XX:+UseSerialGC).")
+  List<String> jvmOptions;
+
+  static final class Names extends ArrayList<String> {
+    Names() {
+      super(DEMOS);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream out = System.out;
+    if (!DEMOS.contains(name)) {
+      System.err.println("error: unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
+      return 2;
+    }
+    if (nodes < 1) {
+      System.err.println("error: --nodes must be at least 1, got " + nodes);
+      return 2;
+    }
+    if (messages < 0) {
+      System.err.println("error: --messages must not be negative, got " + messages);
+      return 2;
+    }
+    Duration limit;
+    try {
+      limit = Duration.parse("PT" + timeout.toUpperCase());
+    } catch (RuntimeException e) {
+      System.err.println("error: --timeout [" + timeout + "] is not a duration like 180s or 5m");
+      return 2;
+    }
+    Path runDir = Launcher.newRunDir(runsDir, name);
+    Path conf = runDir.resolve("conf").resolve(name + ".conf");
+    try {
+      copyDemoConfig(name, conf);
+    } catch (IOException e) {
+      System.err.println("error: cannot copy the settings of demo [" + name + "]: " + e.getMessage());
+      return 2;
+    }
+    out.printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name, nodes, messages, seed, runDir);
+    boolean completed;
+    try (Launcher launcher = new Launcher(runDir, out)) {
+      List<Integer> ports = Launcher.freePorts(nodes);
+      String seeds = "127.0.0.1:" + ports.get(0);
+      List<String> jvm = jvmOptions != null ? jvmOptions : List.of("-Xmx384m", "-XX:+UseSerialGC");
+      for (int i = 0; i < nodes; i++) {
+        List<String> args = new ArrayList<>(List.of(
+            "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
+            "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
+            "--set", "sidis.node.seed=" + seed,
+            "--set", "sidis.demo.chat.nodes=" + nodes,
+            "--set", "sidis.demo.chat.messages=" + messages));
+        settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
+        launcher.start("n" + (i + 1), jvm, args);
+      }
+      long expected = (long) messages * nodes;
+      completed = launcher.awaitAll(s -> s.started, Duration.ofSeconds(90), () -> {
+            long up = launcher.nodes().values().stream().mapToLong(s -> s.up).max().orElse(0);
+            long started = launcher.nodes().values().stream().filter(s -> s.started).count();
+            return "nodes up " + up + "/" + nodes + " · workload started at " + started + "/" + nodes;
+          })
+          && launcher.awaitAll(s -> s.done, limit, () -> {
+            long multicast = launcher.nodes().values().stream().mapToLong(s -> s.multicast).sum();
+            long delivered = launcher.nodes().values().stream().mapToLong(s -> s.delivered).sum();
+            long done = launcher.nodes().values().stream().filter(s -> s.done).count();
+            return "multicast " + multicast + "/" + messages + " · delivered " + delivered + "/" + expected
+                + " · done " + done + "/" + nodes;
+          });
+      out.println("  stopping " + nodes + " nodes (SIGTERM: leave the cluster, close the traces)");
+      List<String> killed = launcher.stopAll();
+      if (!killed.isEmpty()) launcher.problems().add("nodes that did not stop within 30s and were killed: " + killed);
+      for (String p : launcher.problems()) out.println("problem: " + p);
+    }
+    Report report = Inspection.of(runDir);
+    out.println();
+    out.print(report.table());
+    String verdict = completed && report.passed() ? "PASSED" : "FAILED";
+    out.println("verdict: " + verdict + " — logs and traces in " + runDir);
+    try {
+      Files.writeString(runDir.resolve("verdict.txt"), report.table() + "verdict: " + verdict + "\n");
+    } catch (IOException e) {
+      System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
+    }
+    return completed && report.passed() ? 0 : 1;
+  }
+
+  private static void copyDemoConfig(String name, Path to) throws IOException {
+    Path onDisk = Path.of("conf", name + ".conf");
+    if (Files.isRegularFile(onDisk)) {
+      Files.copy(onDisk, to);
+      return;
+    }
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/conf/" + name + ".conf")) {
+      if (in == null) throw new IOException("no conf/" + name + ".conf on disk or in the jar");
+      Files.copy(in, to);
+    }
+  }
+}

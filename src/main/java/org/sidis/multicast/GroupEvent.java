@@ -1,0 +1,21 @@
+package org.sidis.multicast;
+
+import org.sidis.clock.VectorClock;
+
+import java.util.Set;
+
+/** What a group member tells the application that subscribed to it. */
+public sealed interface GroupEvent {
+
+  String group();
+
+  /** A message handed to the application, in the group's order. {@code clock} is null in FIFO groups. */
+  record Delivered(String group, String msgId, String origin, long seq, String payload, VectorClock clock)
+      implements GroupEvent {}
+
+  /** The application's own messages up to {@code upToSeq} are delivered at every member of the view. */
+  record Stable(String group, long upToSeq) implements GroupEvent {}
+
+  /** The group's members changed (this node included). */
+  record MembersChanged(String group, Set<String> members) implements GroupEvent {}
+}

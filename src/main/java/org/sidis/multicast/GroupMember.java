@@ -1,0 +1,344 @@
+package org.sidis.multicast;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import akka.cluster.Member;
+import akka.cluster.typed.Cluster;
+import org.sidis.CborSerializable;
+import org.sidis.clock.VectorClock;
+import org.sidis.net.NetworkModel;
+import org.sidis.trace.Tracer;
+import org.sidis.trace.Traces;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A node's member of one multicast group: the thin actor shell around {@link MulticastCore}.
+ *
+ * <p>It registers with the Receptionist under the group's key, so the group's view is the set
+ * of registered members on cluster nodes — it follows joins, leaves and downings. It feeds the
+ * core what arrives (after the {@link NetworkModel} has delayed or lost it), carries out what
+ * the core asks (tells, deliveries to subscribers, trace lines), and bundles the data for each
+ * peer into one Akka message per mailbox pass: data sent while the mailbox still holds work
+ * waits for a {@link Flush} that the actor sends itself, so under load one network message
+ * carries many multicasts and at rest a multicast leaves at once.
+ *
+ * <p>A peer's node name is the cluster role {@code sidis-node-<name>} of its member, which
+ * is how a Receptionist listing (refs) becomes a view (names).
+ */
+public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
+
+  /** Everything a member accepts: the application's commands, the wire, and its own timers. */
+  public interface Command {}
+
+  // ------------------------------------------------------------------ application API
+
+  /** Multicast {@code payload} to the group. */
+  public record Multicast(String payload) implements Command {}
+
+  /** Send every {@link GroupEvent} of this member to {@code subscriber}. */
+  public record Subscribe(ActorRef<GroupEvent> subscriber) implements Command {}
+
+  /** The group's view as names and addresses (from the Receptionist, or from a test). */
+  public record ViewChanged(Map<String, ActorRef<Command>> members) implements Command {}
+
+  // ------------------------------------------------------------------ the wire
+
+  /** Tells a peer from which of our sequence numbers our messages are addressed to it. */
+  public record Hello(String group, String from, ActorRef<Command> replyTo, long firstSeq)
+      implements Command, CborSerializable {}
+
+  /** Multicast messages for one peer, in one network message. */
+  public record Bundle(String group, String from, List<Data> data) implements Command, CborSerializable {}
+
+  /** Retransmission request: {@code from} misses {@code origin}'s messages {@code fromSeq..toSeq}. */
+  public record Nack(String group, String from, String origin, long fromSeq, long toSeq)
+      implements Command, CborSerializable {}
+
+  /** {@code from}'s delivered vector: for each origin, the highest sequence number it delivered. */
+  public record Status(String group, String from, Map<String, Long> delivered) implements Command, CborSerializable {}
+
+  // ------------------------------------------------------------------ internal
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum Flush implements Command { INSTANCE }
+
+  /** A wire message the network model held back until now. */
+  private record Arrived(Command wire) implements Command {}
+
+  private record ListingChanged(Receptionist.Listing listing) implements Command {}
+
+  public static final String ROLE_PREFIX = "sidis-node-";
+
+  public static ServiceKey<Command> key(String group) {
+    return ServiceKey.create(Command.class, "sidis-group-" + group);
+  }
+
+  /** A member that finds its peers through the Receptionist and the cluster's member roles. */
+  public static Behavior<Command> create(MulticastSettings settings, NetworkModel network) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ServiceKey<Command> key = key(settings.group());
+      ctx.getSystem().receptionist().tell(Receptionist.register(key, ctx.getSelf()));
+      ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, ListingChanged::new);
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(key, adapter));
+      return new GroupMember(ctx, timers, settings, network, true);
+    }));
+  }
+
+  /** A member whose view is given by {@link ViewChanged} messages alone (probe tests). */
+  public static Behavior<Command> createWithoutDiscovery(MulticastSettings settings, NetworkModel network) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new GroupMember(ctx, timers, settings, network, false)));
+  }
+
+  private final MulticastSettings settings;
+  private final NetworkModel network;
+  private final boolean discovery;
+  private final String self;
+  private final Tracer tracer;
+  private final MulticastCore core;
+  private final List<ActorRef<GroupEvent>> subscribers = new ArrayList<>();
+  private final Map<String, ActorRef<Command>> refs = new HashMap<>();
+  private final Map<String, List<Data>> outbox = new LinkedHashMap<>();
+  private boolean flushPending;
+  private Set<ActorRef<Command>> unresolved = Set.of();
+  private Receptionist.Listing lastListing;
+  private Set<String> lastView = Set.of();
+
+  private GroupMember(ActorContext<Command> ctx, TimerScheduler<Command> timers, MulticastSettings settings,
+                     NetworkModel network, boolean discovery) {
+    super(ctx);
+    this.settings = settings;
+    this.network = network;
+    this.discovery = discovery;
+    Traces traces = Traces.get(ctx.getSystem());
+    this.self = traces.node();
+    this.tracer = traces.tracer(ctx.getSelf().path().toStringWithoutAddress(), settings.order().id(), settings.group());
+    this.core = new MulticastCore(self, settings, new ShellEffects());
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.statusInterval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Multicast.class, m -> { core.multicast(m.payload()); return this; })
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(ViewChanged.class, this::onViewChanged)
+        .onMessage(ListingChanged.class, this::onListing)
+        .onMessage(Hello.class, m -> fromNetwork(m, m.group(), m.from()))
+        .onMessage(Bundle.class, m -> fromNetwork(m, m.group(), m.from()))
+        .onMessage(Nack.class, m -> fromNetwork(m, m.group(), m.from()))
+        .onMessage(Status.class, m -> fromNetwork(m, m.group(), m.from()))
+        .onMessage(Arrived.class, m -> { handleWire(m.wire()); return this; })
+        .onMessage(Tick.class, m -> onTick())
+        .onMessage(Flush.class, m -> onFlush())
+        .build();
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe s) {
+    subscribers.add(s.subscriber());
+    s.subscriber().tell(new GroupEvent.MembersChanged(settings.group(), currentMembers()));
+    return this;
+  }
+
+  private Behavior<Command> onViewChanged(ViewChanged v) {
+    v.members().forEach((name, ref) -> {
+      if (!name.equals(self)) refs.put(name, ref);
+    });
+    Set<String> members = new TreeSet<>(v.members().keySet());
+    members.add(self);
+    if (members.equals(lastView)) return this;
+    lastView = members;
+    getContext().getLog().info("[{}] view is now {}", settings.group(), members);
+    core.onView(members, now());
+    GroupEvent.MembersChanged changed = new GroupEvent.MembersChanged(settings.group(), members);
+    subscribers.forEach(s -> s.tell(changed));
+    return this;
+  }
+
+  private Behavior<Command> onListing(ListingChanged l) {
+    lastListing = l.listing();
+    resolveView();
+    return this;
+  }
+
+  /** Names the listed members by their cluster roles; a member not yet known locally waits for the next tick. */
+  private void resolveView() {
+    if (lastListing == null) return;
+    Set<ActorRef<Command>> listed = lastListing.getServiceInstances(key(settings.group()));
+    Map<String, ActorRef<Command>> named = new HashMap<>();
+    Set<ActorRef<Command>> notYet = new java.util.HashSet<>();
+    Map<akka.actor.Address, String> names = new HashMap<>();
+    for (Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      for (String role : m.getRoles()) {
+        if (role.startsWith(ROLE_PREFIX)) names.put(m.address(), role.substring(ROLE_PREFIX.length()));
+      }
+    }
+    akka.actor.Address selfAddress = getContext().getSystem().address();
+    for (ActorRef<Command> ref : listed) {
+      akka.actor.Address a = ref.path().address();
+      String name = a.hasLocalScope() ? names.get(selfAddress) : names.get(a);
+      if (name == null) notYet.add(ref);
+      else named.put(name, ref);
+    }
+    unresolved = notYet;
+    onViewChanged(new ViewChanged(named));
+  }
+
+  /** The network model decides when (and for data, whether) a wire message arrives. */
+  private Behavior<Command> fromNetwork(Command wire, String group, String from) {
+    if (!settings.group().equals(group)) {
+      getContext().getLog().error("[{}] refused a [{}] from [{}] for group [{}]: this member serves group [{}] only",
+          settings.group(), wire.getClass().getSimpleName(), from, group, settings.group());
+      tracer.event("reject", Map.of("reason", "message for another group", "from", String.valueOf(from), "for", String.valueOf(group)));
+      return this;
+    }
+    if (network.isPerfect()) {
+      handleWire(wire);
+    } else if (wire instanceof Bundle b) {
+      for (Data d : b.data() == null ? List.<Data>of() : b.data()) {
+        NetworkModel.Fate fate = network.fateOfLossy();
+        if (fate instanceof NetworkModel.Deliver deliver) {
+          later(new Bundle(b.group(), b.from(), List.of(d)), deliver.delayMillis());
+        } else if (d != null) {
+          tracer.event("drop", d.msgId(), null, null, Map.of("reason", "lost by the network model", "from", b.from()));
+        }
+      }
+    } else {
+      later(wire, ((NetworkModel.Deliver) network.fateOfDelayed()).delayMillis());
+    }
+    return this;
+  }
+
+  private void later(Command wire, long delayMillis) {
+    if (delayMillis == 0) handleWire(wire);
+    else getContext().scheduleOnce(Duration.ofMillis(delayMillis), getContext().getSelf(), new Arrived(wire));
+  }
+
+  private void handleWire(Command wire) {
+    long now = now();
+    if (wire instanceof Bundle b) {
+      if (b.data() == null) {
+        core.onData(b.from(), null, now);
+        return;
+      }
+      for (Data d : b.data()) core.onData(b.from(), d, now);
+    } else if (wire instanceof Hello h) {
+      if (h.replyTo() != null && h.from() != null && !h.from().equals(self)) refs.putIfAbsent(h.from(), h.replyTo());
+      core.onHello(h.from(), h.firstSeq());
+    } else if (wire instanceof Nack n) {
+      core.onNack(n.from(), n.origin(), n.fromSeq(), n.toSeq());
+    } else if (wire instanceof Status s) {
+      core.onStatus(s.from(), s.delivered(), now);
+    }
+  }
+
+  private Behavior<Command> onTick() {
+    if (discovery && !unresolved.isEmpty()) resolveView();
+    core.tick(now());
+    return this;
+  }
+
+  private Behavior<Command> onFlush() {
+    flushPending = false;
+    for (Map.Entry<String, List<Data>> e : outbox.entrySet()) {
+      ActorRef<Command> to = refs.get(e.getKey());
+      List<Data> all = e.getValue();
+      if (to == null) {
+        getContext().getLog().warn("[{}] no address for peer [{}]: {} messages not sent now (it will ask again)",
+            settings.group(), e.getKey(), all.size());
+        continue;
+      }
+      int from = 0, bytes = 0;
+      for (int i = 0; i < all.size(); i++) {
+        bytes += all.get(i).payload().length() + 64;
+        if (i + 1 - from >= settings.bundleMaxMessages() || bytes >= settings.bundleMaxBytes() || i == all.size() - 1) {
+          to.tell(new Bundle(settings.group(), self, List.copyOf(all.subList(from, i + 1))));
+          from = i + 1;
+          bytes = 0;
+        }
+      }
+    }
+    outbox.clear();
+    return this;
+  }
+
+  private Set<String> currentMembers() {
+    Set<String> members = new TreeSet<>(core.view());
+    members.add(self);
+    return members;
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  /** Carries out what the core decides. */
+  private final class ShellEffects implements MulticastCore.Effects {
+    @Override
+    public void sendData(String peer, Data data) {
+      outbox.computeIfAbsent(peer, p -> new ArrayList<>()).add(data);
+      if (!flushPending) {
+        flushPending = true;
+        getContext().getSelf().tell(Flush.INSTANCE);
+      }
+    }
+
+    @Override
+    public void sendHello(String peer, long firstSeq) {
+      ActorRef<Command> to = refs.get(peer);
+      if (to != null) to.tell(new Hello(settings.group(), self, getContext().getSelf(), firstSeq));
+    }
+
+    @Override
+    public void sendNack(String peer, String origin, long fromSeq, long toSeq) {
+      ActorRef<Command> to = refs.get(peer);
+      if (to != null) to.tell(new Nack(settings.group(), self, origin, fromSeq, toSeq));
+    }
+
+    @Override
+    public void sendStatus(String peer, Map<String, Long> delivered) {
+      ActorRef<Command> to = refs.get(peer);
+      if (to != null) to.tell(new Status(settings.group(), self, delivered));
+    }
+
+    @Override
+    public void deliver(Data data, VectorClock clock) {
+      if (subscribers.isEmpty()) return;
+      GroupEvent.Delivered d = new GroupEvent.Delivered(settings.group(), data.msgId(), data.origin(), data.seq(),
+          data.payload(), settings.order() == Order.CAUSAL ? clock : null);
+      for (ActorRef<GroupEvent> s : subscribers) s.tell(d);
+    }
+
+    @Override
+    public void stable(long upToSeq) {
+      GroupEvent.Stable s = new GroupEvent.Stable(settings.group(), upToSeq);
+      for (ActorRef<GroupEvent> sub : subscribers) sub.tell(s);
+    }
+
+    @Override
+    public void reject(String reason) {
+      getContext().getLog().error("[{}] refused: {}", settings.group(), reason);
+      tracer.event("reject", Map.of("reason", reason));
+    }
+
+    @Override
+    public void trace(String event, String msgId, VectorClock vc, Map<String, ?> extra) {
+      tracer.event(event, msgId, vc, null, extra);
+    }
+  }
+}

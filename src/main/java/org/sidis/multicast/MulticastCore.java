@@ -1,0 +1,418 @@
+package org.sidis.multicast;
+
+import org.sidis.clock.VectorClock;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The rules of reliable FIFO and causal multicast for one member of one group — no actors, no
+ * threads, no clock of its own: it takes one input at a time (the application multicasts, a
+ * message or control message arrives, the view changes, time passes) and tells its
+ * {@link Effects} what to send, deliver and trace.
+ *
+ * <h2>Reliable layer</h2>
+ * Every member numbers its own messages 1, 2, 3… per group and sends each to every member of
+ * its current view. A receiver keeps, per origin, the highest number it released and holds
+ * back anything later (the hold-back queue). A gap — a held-back message whose predecessor is
+ * missing, or a peer's status saying more exists — that lasts {@code nack-delay} is answered
+ * by a negative acknowledgement to the origin, which retransmits from its buffer. Members
+ * exchange their delivered vectors ({@link #tick} and every {@code status-every}
+ * deliveries); a message every current member has delivered is <em>stable</em> and leaves the
+ * buffers. The origin keeps at most {@code window} unstable messages in flight; later
+ * multicasts wait, in order, in its pending queue.
+ *
+ * <h2>Joins</h2>
+ * When a member first sees a peer in its view it says Hello with the first sequence number the
+ * peer will get from it. The peer holds back that origin's messages until the Hello arrives,
+ * and counts everything before it as not addressed to it.
+ *
+ * <h2>Leaves</h2>
+ * A member that leaves the view (left, downed or crashed) is no longer waited for. Every
+ * member keeps the messages it received until they are stable, so a survivor missing one of
+ * the departed origin's messages asks the other survivors. What no survivor can give within
+ * {@code departed-flush-timeout} is lost with its origin: the survivors close that origin's
+ * stream at the first gap, drop the later messages they held (traced as {@code drop}) and no
+ * longer wait for them as causes. A node name must not come back in the same run.
+ *
+ * <h2>Causal order</h2>
+ * Birman, Schiper and Stephenson (1991): a message carries its origin's vector clock at send
+ * time, where entry k counts the messages of k the origin had delivered (its own included).
+ * A member delivers message m from j when it is j's next one — which the reliable layer's FIFO
+ * release already guarantees — and, for every other k, m's clock[k] ≤ the number of k's
+ * messages this member delivered. Until then m waits in the causal hold-back queue.
+ */
+public final class MulticastCore {
+
+  /** What the core asks its shell to do. */
+  public interface Effects {
+    void sendData(String peer, Data data);
+
+    void sendHello(String peer, long firstSeq);
+
+    void sendNack(String peer, String origin, long fromSeq, long toSeq);
+
+    void sendStatus(String peer, Map<String, Long> delivered);
+
+    /** Hands a message to the application; {@code clock} is the member's delivered vector after it. */
+    void deliver(Data data, VectorClock clock);
+
+    /** Own messages up to {@code upToSeq} are delivered everywhere in the view. */
+    void stable(long upToSeq);
+
+    /** Input that breaks the protocol's form: it was refused, and nothing was delivered from it. */
+    void reject(String reason);
+
+    void trace(String event, String msgId, VectorClock vc, Map<String, ?> extra);
+  }
+
+  /** What this member knows of one origin's stream. */
+  private static final class Inbound {
+    long firstSeq = -1; // from the origin's Hello: the first message addressed to us; -1 until then
+    long released; // highest sequence number released in FIFO order
+    long highestKnown; // highest sequence number known to exist (from data or a status)
+    final TreeMap<Long, Data> holdback = new TreeMap<>();
+    long gapSince = -1;
+    long lastNackAt = Long.MIN_VALUE / 2;
+    long departedAt = -1;
+    boolean closed; // departed, and what no survivor had is given up
+
+    boolean hasGap() {
+      return firstSeq != -1 && !closed && (!holdback.isEmpty() || highestKnown > released);
+    }
+  }
+
+  private final String self;
+  private final MulticastSettings settings;
+  private final Effects fx;
+
+  private long nextSeq = 1;
+  private long stableOwn;
+  private final Set<String> view = new TreeSet<>();
+  private final Set<String> everDeparted = new TreeSet<>();
+  private final Map<String, Long> streamStart = new HashMap<>();
+  private final Map<String, Inbound> inbound = new HashMap<>();
+  /** Every message this member holds for retransmission, per origin, until it is stable. */
+  private final Map<String, TreeMap<Long, Data>> buffer = new HashMap<>();
+  private final Map<String, Map<String, Long>> peerDelivered = new HashMap<>();
+  /** Per origin, the highest sequence number delivered to the application (own ones included). */
+  private VectorClock delivered = VectorClock.EMPTY;
+  private final List<Data> causalHoldback = new java.util.LinkedList<>();
+  private final ArrayDeque<String> pending = new ArrayDeque<>();
+  private int deliveriesSinceStatus;
+
+  public MulticastCore(String self, MulticastSettings settings, Effects fx) {
+    this.self = self;
+    this.settings = settings;
+    this.fx = fx;
+  }
+
+  // ---------------------------------------------------------------- the application's side
+
+  /** The application hands {@code payload} to the middleware. */
+  public void multicast(String payload) {
+    if (payload == null) {
+      fx.reject("multicast without payload");
+      return;
+    }
+    if (!pending.isEmpty() || !windowOpen()) {
+      pending.add(payload);
+      return;
+    }
+    send(payload);
+  }
+
+  private boolean windowOpen() {
+    return nextSeq - 1 - stableOwn < settings.window();
+  }
+
+  private void send(String payload) {
+    long seq = nextSeq++;
+    VectorClock vc = settings.order() == Order.CAUSAL ? delivered.with(self, seq) : null;
+    Data data = new Data(self, seq, vc, payload);
+    buffer.computeIfAbsent(self, o -> new TreeMap<>()).put(seq, data);
+    fx.trace("multicast", data.msgId(), vc, null);
+    for (String peer : view) {
+      if (streamStart.getOrDefault(peer, Long.MAX_VALUE) <= seq) fx.sendData(peer, data);
+    }
+    // The origin delivers its own message at once: everything its clock names, it delivered.
+    deliver(data);
+  }
+
+  // ---------------------------------------------------------------- the network's side
+
+  public void onHello(String from, long firstSeq) {
+    if (from == null || from.isBlank() || firstSeq < 1) {
+      fx.reject("hello from [" + from + "] with first sequence number [" + firstSeq + "]");
+      return;
+    }
+    if (from.equals(self)) return;
+    Inbound in = inbound(from);
+    if (in.firstSeq != -1) {
+      if (in.firstSeq != firstSeq)
+        fx.reject("second hello from [" + from + "] with first sequence number [" + firstSeq
+            + "] after [" + in.firstSeq + "]: a node name must not come back in one run");
+      return;
+    }
+    in.firstSeq = firstSeq;
+    in.released = firstSeq - 1;
+    if (delivered.get(from) < firstSeq - 1) delivered = delivered.with(from, firstSeq - 1);
+    while (!in.holdback.isEmpty() && in.holdback.firstKey() < firstSeq) {
+      Data before = in.holdback.pollFirstEntry().getValue();
+      fx.trace("drop", before.msgId(), null, Map.of("reason", "sent before this member joined"));
+    }
+    release(from, in);
+  }
+
+  public void onData(String from, Data data, long now) {
+    String defect = data == null ? "empty data message" : data.defect(settings.order());
+    if (defect != null) {
+      fx.reject(defect + " from [" + from + "]");
+      return;
+    }
+    fx.trace("receive", data.msgId(), data.vc(), Map.of("from", from));
+    if (data.origin().equals(self)) {
+      fx.trace("duplicate", data.msgId(), null, null);
+      return;
+    }
+    Inbound in = inbound(data.origin());
+    if (in.closed) {
+      fx.trace("drop", data.msgId(), null, Map.of("reason", "its origin left and its stream was closed"));
+      return;
+    }
+    if (data.seq() <= in.released || in.holdback.containsKey(data.seq())) {
+      fx.trace("duplicate", data.msgId(), null, null);
+      return;
+    }
+    if (in.firstSeq != -1 && data.seq() < in.firstSeq) {
+      fx.trace("drop", data.msgId(), null, Map.of("reason", "sent before this member joined"));
+      return;
+    }
+    in.holdback.put(data.seq(), data);
+    in.highestKnown = Math.max(in.highestKnown, data.seq());
+    buffer.computeIfAbsent(data.origin(), o -> new TreeMap<>()).put(data.seq(), data);
+    release(data.origin(), in);
+    noteGap(in, now);
+  }
+
+  public void onNack(String from, String origin, long fromSeq, long toSeq) {
+    if (origin == null || fromSeq < 1 || toSeq < fromSeq) {
+      fx.reject("retransmission request from [" + from + "] for [" + origin + "] " + fromSeq + ".." + toSeq);
+      return;
+    }
+    TreeMap<Long, Data> held = buffer.get(origin);
+    if (held == null) return;
+    long last = Math.min(toSeq, fromSeq + settings.nackBatch() - 1);
+    for (Data d : held.subMap(fromSeq, true, last, true).values()) {
+      fx.trace("retransmit", d.msgId(), null, Map.of("to", from));
+      fx.sendData(from, d);
+    }
+  }
+
+  public void onStatus(String from, Map<String, Long> peerView, long now) {
+    if (from == null || peerView == null || peerView.values().stream().anyMatch(v -> v == null || v < 0)) {
+      fx.reject("status from [" + from + "] with a malformed delivered vector " + peerView);
+      return;
+    }
+    peerDelivered.put(from, peerView);
+    for (Map.Entry<String, Long> e : peerView.entrySet()) {
+      if (e.getKey().equals(self)) continue;
+      Inbound in = inbound(e.getKey());
+      if (e.getValue() > in.highestKnown) {
+        in.highestKnown = e.getValue();
+        noteGap(in, now);
+      }
+    }
+    advanceStability();
+  }
+
+  // ---------------------------------------------------------------- membership and time
+
+  /** The group's members now (this member may or may not be among them). */
+  public void onView(Set<String> members, long now) {
+    TreeSet<String> next = new TreeSet<>(members);
+    next.remove(self);
+    for (String peer : next) {
+      if (view.contains(peer)) continue;
+      if (everDeparted.contains(peer)) {
+        fx.reject("member [" + peer + "] came back after leaving the view: a node name must not come back in one run");
+        continue;
+      }
+      view.add(peer);
+      streamStart.put(peer, nextSeq);
+      fx.sendHello(peer, nextSeq);
+    }
+    for (Iterator<String> it = view.iterator(); it.hasNext(); ) {
+      String peer = it.next();
+      if (next.contains(peer)) continue;
+      it.remove();
+      streamStart.remove(peer);
+      peerDelivered.remove(peer);
+      everDeparted.add(peer);
+      inbound(peer).departedAt = now;
+    }
+    TreeSet<String> all = new TreeSet<>(view);
+    all.add(self);
+    fx.trace("view", null, null, Map.of("members", all));
+    advanceStability();
+  }
+
+  /** Time passes: nack persistent gaps, give up on departed origins, tell peers our progress. */
+  public void tick(long now) {
+    for (Map.Entry<String, Inbound> e : inbound.entrySet()) {
+      String origin = e.getKey();
+      Inbound in = e.getValue();
+      if (in.departedAt != -1 && !in.closed && now - in.departedAt >= settings.departedFlushTimeout().toMillis()) {
+        close(origin, in);
+        continue;
+      }
+      noteGap(in, now);
+      long wait = settings.nackDelay().toMillis();
+      if (in.gapSince != -1 && now - in.gapSince >= wait && now - in.lastNackAt >= wait) {
+        in.lastNackAt = now;
+        long from = in.released + 1;
+        long to = in.holdback.isEmpty() ? in.highestKnown : in.holdback.firstKey() - 1;
+        to = Math.min(to, from + settings.nackBatch() - 1);
+        fx.trace("nack", null, null, Map.of("origin", origin, "from", from, "to", to));
+        // The origin holds its messages until stable; once it left, any survivor may hold them.
+        if (view.contains(origin)) fx.sendNack(origin, origin, from, to);
+        else for (String peer : view) fx.sendNack(peer, origin, from, to);
+      }
+    }
+    broadcastStatus();
+  }
+
+  // ---------------------------------------------------------------- the rules
+
+  private void release(String origin, Inbound in) {
+    if (in.firstSeq == -1) return; // not addressed to us until its Hello says from where
+    Data next;
+    while ((next = in.holdback.remove(in.released + 1)) != null) {
+      in.released++;
+      if (settings.order() == Order.FIFO) deliver(next);
+      else causalHoldback.add(next);
+    }
+    if (settings.order() == Order.CAUSAL) deliverCausallyReady();
+  }
+
+  private void deliverCausallyReady() {
+    boolean progress = true;
+    while (progress) {
+      progress = false;
+      for (Iterator<Data> it = causalHoldback.iterator(); it.hasNext(); ) {
+        Data m = it.next();
+        if (causallyReady(m)) {
+          it.remove();
+          deliver(m);
+          progress = true;
+        }
+      }
+    }
+  }
+
+  private boolean causallyReady(Data m) {
+    if (m.seq() != delivered.get(m.origin()) + 1) return false;
+    for (Map.Entry<String, Long> e : m.vc().entries().entrySet()) {
+      String k = e.getKey();
+      if (k.equals(m.origin())) continue;
+      if (e.getValue() > delivered.get(k) && !isClosed(k)) return false;
+    }
+    return true;
+  }
+
+  private boolean isClosed(String origin) {
+    Inbound in = inbound.get(origin);
+    return in != null && in.closed;
+  }
+
+  private void deliver(Data data) {
+    delivered = delivered.with(data.origin(), data.seq());
+    fx.trace("deliver", data.msgId(), settings.order() == Order.CAUSAL ? delivered : null, null);
+    fx.deliver(data, delivered);
+    if (!data.origin().equals(self) && ++deliveriesSinceStatus >= settings.statusEvery()) broadcastStatus();
+  }
+
+  private void noteGap(Inbound in, long now) {
+    if (in.hasGap()) {
+      if (in.gapSince == -1) in.gapSince = now;
+    } else {
+      in.gapSince = -1;
+    }
+  }
+
+  private void close(String origin, Inbound in) {
+    in.closed = true;
+    for (Data lost : in.holdback.values())
+      fx.trace("drop", lost.msgId(), null, Map.of("reason", "a predecessor was lost with its departed origin"));
+    long droppedFrom = in.released + 1;
+    in.holdback.clear();
+    in.gapSince = -1;
+    buffer.remove(origin);
+    fx.trace("close", null, null, Map.of("origin", origin, "released", in.released,
+        "highestKnown", Math.max(in.highestKnown, droppedFrom - 1)));
+    if (settings.order() == Order.CAUSAL) deliverCausallyReady();
+  }
+
+  private void broadcastStatus() {
+    deliveriesSinceStatus = 0;
+    if (view.isEmpty()) return;
+    Map<String, Long> mine = new LinkedHashMap<>(delivered.entries());
+    for (String peer : view) fx.sendStatus(peer, mine);
+  }
+
+  /** Frees what every current member delivered, and lets waiting multicasts go. */
+  private void advanceStability() {
+    for (Iterator<Map.Entry<String, TreeMap<Long, Data>>> it = buffer.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, TreeMap<Long, Data>> e = it.next();
+      String origin = e.getKey();
+      long stable = delivered.get(origin);
+      for (String peer : view) {
+        Map<String, Long> theirs = peerDelivered.get(peer);
+        stable = Math.min(stable, theirs == null ? 0 : theirs.getOrDefault(origin, 0L));
+      }
+      e.getValue().headMap(stable, true).clear();
+      if (origin.equals(self) && stable > stableOwn) {
+        stableOwn = stable;
+        fx.stable(stable);
+      }
+    }
+    while (!pending.isEmpty() && windowOpen()) send(pending.poll());
+  }
+
+  private Inbound inbound(String origin) {
+    return inbound.computeIfAbsent(origin, o -> new Inbound());
+  }
+
+  // ---------------------------------------------------------------- for tests and progress
+
+  public VectorClock delivered() {
+    return delivered;
+  }
+
+  public Set<String> view() {
+    return java.util.Collections.unmodifiableSet(view);
+  }
+
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  public int heldBack() {
+    int n = causalHoldback.size();
+    for (Inbound in : inbound.values()) n += in.holdback.size();
+    return n;
+  }
+
+  public int buffered() {
+    int n = 0;
+    for (TreeMap<Long, Data> b : buffer.values()) n += b.size();
+    return n;
+  }
+}

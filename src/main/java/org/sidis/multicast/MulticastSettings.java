@@ -1,0 +1,60 @@
+package org.sidis.multicast;
+
+import com.typesafe.config.Config;
+
+import java.time.Duration;
+
+/**
+ * A group's tunables, read once from {@code sidis.multicast} (conf/application.conf documents
+ * each one).
+ */
+public record MulticastSettings(
+    String group,
+    Order order,
+    int window,
+    Duration statusInterval,
+    int statusEvery,
+    Duration nackDelay,
+    int nackBatch,
+    Duration departedFlushTimeout,
+    int bundleMaxMessages,
+    int bundleMaxBytes) {
+
+  public MulticastSettings {
+    if (group == null || group.isBlank()) throw new IllegalArgumentException("group name must not be empty");
+    if (window < 1) throw new IllegalArgumentException("multicast window must be at least 1, got [" + window + "]");
+    if (statusEvery < 1) throw new IllegalArgumentException("status-every must be at least 1, got [" + statusEvery + "]");
+    if (nackBatch < 1) throw new IllegalArgumentException("nack-batch must be at least 1, got [" + nackBatch + "]");
+    if (bundleMaxMessages < 1) throw new IllegalArgumentException("bundle-max-messages must be at least 1");
+  }
+
+  public static MulticastSettings fromConfig(Config multicast, String group, Order order) {
+    return new MulticastSettings(
+        group,
+        order,
+        multicast.getInt("window"),
+        multicast.getDuration("status-interval"),
+        multicast.getInt("status-every"),
+        multicast.getDuration("nack-delay"),
+        multicast.getInt("nack-batch"),
+        multicast.getDuration("departed-flush-timeout"),
+        multicast.getInt("bundle-max-messages"),
+        (int) multicast.getBytes("bundle-max-bytes").longValue());
+  }
+
+  public MulticastSettings withOrder(Order o) {
+    return new MulticastSettings(group, o, window, statusInterval, statusEvery, nackDelay, nackBatch,
+        departedFlushTimeout, bundleMaxMessages, bundleMaxBytes);
+  }
+
+  public MulticastSettings withGroup(String g) {
+    return new MulticastSettings(g, order, window, statusInterval, statusEvery, nackDelay, nackBatch,
+        departedFlushTimeout, bundleMaxMessages, bundleMaxBytes);
+  }
+
+  /** Defaults for tests that build settings by hand. */
+  public static MulticastSettings defaults(String group, Order order) {
+    return new MulticastSettings(group, order, 2000, Duration.ofMillis(100), 256, Duration.ofMillis(100), 500,
+        Duration.ofSeconds(2), 256, 64 * 1024);
+  }
+}

@@ -1,0 +1,19 @@
+package org.sidis.multicast;
+
+/** The delivery order a group promises (the notes' "Ordem FIFO", "Ordem Causal"). */
+public enum Order {
+  /** If a member multicasts m1 and then m2, every member delivers m1 before m2. */
+  FIFO,
+  /** If m1 causally precedes m2, every member delivers m1 before m2 (Birman–Schiper–Stephenson). */
+  CAUSAL;
+
+  /** The name used in config, traces ({@code proto}) and on the command line. */
+  public String id() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static Order parse(String s) {
+    for (Order o : values()) if (o.id().equalsIgnoreCase(s.trim())) return o;
+    throw new IllegalArgumentException("unknown multicast order [" + s + "]; expected fifo or causal");
+  }
+}

@@ -1,0 +1,105 @@
+package org.sidis.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.ClusterEvent;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Subscribe;
+import com.typesafe.config.Config;
+import org.sidis.bench.BenchDriver;
+import org.sidis.bench.RawBroadcast;
+import org.sidis.demo.ChatWorkload;
+import org.sidis.multicast.GroupMember;
+import org.sidis.multicast.MulticastSettings;
+import org.sidis.multicast.Order;
+import org.sidis.net.NetworkModel;
+import org.sidis.trace.Traces;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The root of a node: logs cluster membership changes (and reports them to a launcher), and
+ * starts the services that {@code sidis.node.services} names.
+ */
+public final class NodeGuardian {
+
+  public interface Command {}
+
+  private record MemberChanged(ClusterEvent.MemberEvent event) implements Command {}
+
+  private record ReachabilityChanged(ClusterEvent.ReachabilityEvent event) implements Command {}
+
+  private NodeGuardian() {}
+
+  public static Behavior<Command> create() {
+    return Behaviors.setup(ctx -> {
+      Config config = ctx.getSystem().settings().config();
+      String node = config.getString("sidis.node.name");
+      Traces.get(ctx.getSystem()); // opens the trace and writes the node's start line
+      Cluster cluster = Cluster.get(ctx.getSystem());
+      cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.MemberEvent.class, MemberChanged::new),
+          ClusterEvent.MemberEvent.class));
+      cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
+          ClusterEvent.ReachabilityEvent.class));
+      Map<String, ActorRef<GroupMember.Command>> groups = startServices(ctx, config, node);
+      ctx.getLog().info("node [{}] started at [{}] with services {} and groups {}", node,
+          ctx.getSystem().address(), config.getStringList("sidis.node.services"), groups.keySet());
+      return Behaviors.receive(Command.class)
+          .onMessage(MemberChanged.class, m -> {
+            ctx.getLog().info("membership: {}", m.event());
+            if (m.event() instanceof ClusterEvent.MemberUp || m.event() instanceof ClusterEvent.MemberRemoved) {
+              long up = java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+                  .filter(x -> x.status() == akka.cluster.MemberStatus.up()).count();
+              Progress.print("members", Map.of("node", node, "up", up));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(ReachabilityChanged.class, m -> {
+            ctx.getLog().warn("reachability: {}", m.event());
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private static Map<String, ActorRef<GroupMember.Command>> startServices(ActorContext<Command> ctx, Config config, String node) {
+    List<String> services = config.getStringList("sidis.node.services");
+    long seed = config.getLong("sidis.node.seed") * 31 + node.hashCode();
+    Map<String, ActorRef<GroupMember.Command>> groups = new HashMap<>();
+    for (String service : services) {
+      switch (service) {
+        case "multicast" -> {
+          Config mc = config.getConfig("sidis.multicast");
+          NetworkModel network = NetworkModel.fromConfig(config.getConfig("sidis.net"), seed);
+          for (Config g : mc.getConfigList("groups")) {
+            String name = g.getString("name");
+            MulticastSettings settings = MulticastSettings.fromConfig(mc, name, Order.parse(g.getString("order")));
+            groups.put(name, ctx.spawn(GroupMember.create(settings, network), "multicast-" + name));
+          }
+        }
+        case "chat" -> {
+          Config chat = config.getConfig("sidis.demo.chat");
+          ActorRef<GroupMember.Command> member = groups.get(chat.getString("group"));
+          if (member == null) throw new IllegalArgumentException("service [chat] needs group [" + chat.getString("group")
+              + "] in sidis.multicast.groups and service [multicast] before it");
+          ctx.spawn(ChatWorkload.create(node, chat, member, seed), "chat");
+        }
+        case "bench-multicast" -> {
+          Config bench = config.getConfig("sidis.bench");
+          ActorRef<GroupMember.Command> member = groups.get(bench.getString("group"));
+          if (member == null) throw new IllegalArgumentException("service [bench-multicast] needs group [" + bench.getString("group")
+              + "] in sidis.multicast.groups and service [multicast] before it");
+          ctx.spawn(BenchDriver.create(node, bench, member), "bench");
+        }
+        case "bench-raw" -> ctx.spawn(RawBroadcast.create(node, config.getConfig("sidis.bench")), "bench-raw");
+        default -> throw new IllegalArgumentException("unknown service [" + service
+            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw");
+      }
+    }
+    return groups;
+  }
+}

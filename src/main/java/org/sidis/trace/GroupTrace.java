@@ -1,0 +1,212 @@
+package org.sidis.trace;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * One multicast group as the trace shows it: its members (the nodes with any event for the group),
+ * which of them crashed, and each member's events for the group in local ({@code lseq}) order.
+ * This is what every property check reads; none of them looks at wall-clock time.
+ */
+public final class GroupTrace {
+
+    /** Node names in the order a person expects: n2 before n10. */
+    public static final Comparator<String> NODE_ORDER = GroupTrace::compareNodeNames;
+
+    private final String name;
+    private final String proto;
+    private final List<String> nodes;
+    private final Set<String> crashed;
+    private final Map<String, List<TraceEvent>> eventsByNode;
+    private final Map<String, DeliveryOrder> deliveries = new HashMap<>();
+    private final Map<MessageId, String> multicastBy = new HashMap<>();
+    private final Set<MessageId> messages = new HashSet<>();
+    private final List<TraceProblem> problems = new ArrayList<>();
+
+    private GroupTrace(String name, Map<String, List<TraceEvent>> eventsByNode, Set<String> crashedNodes) {
+        this.name = name;
+        this.eventsByNode = eventsByNode;
+        this.nodes = List.copyOf(eventsByNode.keySet());
+        this.crashed = nodes.stream().filter(crashedNodes::contains).collect(Collectors.toCollection(() -> new TreeSet<>(NODE_ORDER)));
+        this.proto = settleProto();
+        eventsByNode.forEach((node, events) -> {
+            List<MessageId> delivered = new ArrayList<>();
+            for (TraceEvent e : events) {
+                if (e.isMulticast()) {
+                    multicastBy.putIfAbsent(e.msg(), node);
+                    messages.add(e.msg());
+                } else if (e.isDeliver()) {
+                    delivered.add(e.msg());
+                    messages.add(e.msg());
+                }
+            }
+            deliveries.put(node, new DeliveryOrder(node, delivered));
+        });
+    }
+
+    /**
+     * The groups that have any multicast or delivery, each with its members' events in local order.
+     *
+     * @param crashedNodes nodes whose trace has no clean {@code stop}
+     */
+    public static List<GroupTrace> allIn(Collection<TraceEvent> events, Set<String> crashedNodes) {
+        Map<String, Map<String, List<TraceEvent>>> byGroupAndNode = new TreeMap<>();
+        Set<String> multicastGroups = new HashSet<>();
+        for (TraceEvent e : events) {
+            if (e.group() == null) {
+                continue;
+            }
+            byGroupAndNode.computeIfAbsent(e.group(), g -> new TreeMap<>(NODE_ORDER))
+                    .computeIfAbsent(e.node(), n -> new ArrayList<>())
+                    .add(e);
+            if (e.isMulticast() || e.isDeliver()) {
+                multicastGroups.add(e.group());
+            }
+        }
+        List<GroupTrace> groups = new ArrayList<>();
+        byGroupAndNode.forEach((group, byNode) -> {
+            // Queues, gossip and other rooms use `group` too; only multicast groups are ours to judge.
+            if (multicastGroups.contains(group)) {
+                byNode.values().forEach(GroupTrace::sortLocally);
+                groups.add(new GroupTrace(group, byNode, crashedNodes));
+            }
+        });
+        return groups;
+    }
+
+    /** Local order is lseq within a file; a node that restarted continues in its next file. */
+    private static void sortLocally(List<TraceEvent> events) {
+        events.sort(Comparator.comparing(TraceEvent::file).thenComparingLong(TraceEvent::lseq));
+    }
+
+    /**
+     * The protocol the group's multicast events name, which decides what the group promises. If they
+     * disagree, the most frequent wins and each line that says otherwise is reported.
+     */
+    private String settleProto() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        eventsByNode.values().forEach(events -> events.stream().filter(TraceEvent::isMulticastFamily)
+                .forEach(e -> counts.merge(e.proto(), 1, Integer::sum)));
+        String settled = Collections.max(counts.entrySet(), Map.Entry.comparingByValue()).getKey();
+        if (counts.size() > 1) {
+            eventsByNode.values().forEach(events -> events.stream()
+                    .filter(e -> e.isMulticastFamily() && !e.proto().equals(settled))
+                    .limit(1)
+                    .forEach(e -> problems.add(new TraceProblem(e.file(), e.line(), TraceProblem.Kind.PROTO_CONFLICT,
+                            "group " + name + " is traced as " + settled + " elsewhere, here as " + e.proto()
+                                    + " (judged as " + settled + ")"))));
+        }
+        return settled;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The protocol the group runs ({@code fifo}, {@code causal}, ...): what it promises. */
+    public String proto() {
+        return proto;
+    }
+
+    /** Every node with any event for the group, crashed or not. */
+    public List<String> nodes() {
+        return nodes;
+    }
+
+    public Set<String> crashedNodes() {
+        return Collections.unmodifiableSet(crashed);
+    }
+
+    public boolean crashed(String node) {
+        return crashed.contains(node);
+    }
+
+    /** Members that did not crash: the ones liveness properties such as agreement bind. */
+    public List<String> correctNodes() {
+        return nodes.stream().filter(n -> !crashed.contains(n)).toList();
+    }
+
+    /** The node's events for this group, in local order. */
+    public List<TraceEvent> events(String node) {
+        return eventsByNode.getOrDefault(node, List.of());
+    }
+
+    public DeliveryOrder deliveries(String node) {
+        return deliveries.getOrDefault(node, new DeliveryOrder(node, List.of()));
+    }
+
+    public boolean wasMulticast(MessageId id) {
+        return multicastBy.containsKey(id);
+    }
+
+    /** The node that logged the message's multicast, or null when none did. */
+    public String multicastBy(MessageId id) {
+        return multicastBy.get(id);
+    }
+
+    public Set<MessageId> multicastIds() {
+        return Collections.unmodifiableSet(multicastBy.keySet());
+    }
+
+    /** Distinct messages multicast or delivered in the group. */
+    public int messageCount() {
+        return messages.size();
+    }
+
+    /** Trace problems found while assembling the group (a protocol named inconsistently). */
+    public List<TraceProblem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Compares names piecewise, digits as numbers, so that n2 sorts before n10. */
+    private static int compareNodeNames(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int endA = i;
+                int endB = j;
+                while (endA < a.length() && Character.isDigit(a.charAt(endA))) {
+                    endA++;
+                }
+                while (endB < b.length() && Character.isDigit(b.charAt(endB))) {
+                    endB++;
+                }
+                int byValue = new BigInteger(a.substring(i, endA)).compareTo(new BigInteger(b.substring(j, endB)));
+                if (byValue != 0) {
+                    return byValue;
+                }
+                i = endA;
+                j = endB;
+            } else {
+                if (x != y) {
+                    return Character.compare(x, y);
+                }
+                i++;
+                j++;
+            }
+        }
+        int byRest = Integer.compare(a.length() - i, b.length() - j);
+        return byRest != 0 ? byRest : a.compareTo(b);
+    }
+
+    @Override
+    public String toString() {
+        return "group " + name + " (" + proto + "): " + String.join(", ", nodes)
+                + (crashed.isEmpty() ? "" : "; crashed: " + String.join(", ", crashed));
+    }
+}

@@ -1,0 +1,47 @@
+package org.sidis.trace;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Integrity: every node delivers a message at most once, and only a message that was multicast
+ * (some node logged {@code multicast} for it). This is the safety half of reliable multicast
+ * (Hadzilacos and Toueg's "integrity"); it binds crashed nodes too, up to their crash, because what a
+ * node delivered before it died was handed to its application all the same.
+ */
+public final class Integrity implements Property {
+
+    private static final Set<String> PROMISED_BY = Set.of("fifo", "causal");
+
+    @Override
+    public String name() {
+        return "integrity";
+    }
+
+    @Override
+    public boolean promisedBy(String proto) {
+        return PROMISED_BY.contains(proto);
+    }
+
+    @Override
+    public Verdict check(GroupTrace group) {
+        Offences offences = new Offences();
+        for (String node : group.nodes()) {
+            DeliveryOrder order = group.deliveries(node);
+            Map<MessageId, Integer> firstAt = new HashMap<>();
+            for (int position = 1; position <= order.size(); position++) {
+                MessageId id = order.at(position);
+                Integer earlier = firstAt.putIfAbsent(id, position);
+                if (earlier != null) {
+                    offences.add(node, node + " delivered " + group.name() + " " + id + " twice (positions "
+                            + earlier + " and " + position + ")", order.around(position));
+                } else if (!group.wasMulticast(id)) {
+                    offences.add(node, node + " delivered " + group.name() + " " + id
+                            + ", which no node multicast (position " + position + ")", order.around(position));
+                }
+            }
+        }
+        return offences.verdict(this, group, group.nodes().size());
+    }
+}

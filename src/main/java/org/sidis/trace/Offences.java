@@ -1,0 +1,58 @@
+package org.sidis.trace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The offences one property check finds: all of them counted, the first few described. A run with a
+ * broken protocol can have thousands; the first ones, each with the node's order around it, are what
+ * a person needs to find the bug, and the rest would bury them.
+ */
+final class Offences {
+
+    static final int DESCRIBED = 5;
+
+    private final Set<String> offendingNodes = new TreeSet<>(GroupTrace.NODE_ORDER);
+    private final List<String> described = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private int count;
+
+    /** One offence at a node: a statement naming the message ids, and lines of context (node orders). */
+    void add(String node, String statement, String... context) {
+        count++;
+        offendingNodes.add(node);
+        if (count <= DESCRIBED) {
+            described.add(statement);
+            for (String line : context) {
+                described.add("  " + line);
+            }
+        }
+    }
+
+    /** Something the reader should know that is not an offence, such as causes the trace cannot tell. */
+    void note(String line) {
+        if (notes.size() < DESCRIBED) {
+            notes.add(line);
+        } else if (notes.size() == DESCRIBED) {
+            notes.add("… further notes left out");
+        }
+    }
+
+    int count() {
+        return count;
+    }
+
+    Verdict verdict(Property property, GroupTrace group, int nodesChecked) {
+        List<String> details = new ArrayList<>(described);
+        if (count > DESCRIBED) {
+            details.add("… and " + (count - DESCRIBED) + " more violations");
+        }
+        details.addAll(notes);
+        Verdict.Outcome outcome = nodesChecked == 0 ? Verdict.Outcome.NOT_APPLICABLE
+                : count > 0 ? Verdict.Outcome.VIOLATED : Verdict.Outcome.HELD;
+        return new Verdict(property.name(), group.name(), group.proto(), property.promisedBy(group.proto()), outcome,
+                nodesChecked, nodesChecked - offendingNodes.size(), group.messageCount(), count, details);
+    }
+}

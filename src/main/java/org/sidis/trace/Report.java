@@ -1,0 +1,143 @@
+package org.sidis.trace;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The outcome of an {@link Inspection}: every verdict per group, the problems found in the trace,
+ * and the nodes that crashed.
+ */
+public record Report(
+        Path source,
+        Trace trace,
+        List<GroupTrace> groups,
+        List<Verdict> verdicts,
+        List<TraceProblem> problems,
+        List<String> crashedNodes) {
+
+    /** How many trace problems the table lists before it abbreviates; the JSON has them all. */
+    private static final int PROBLEMS_LISTED = 20;
+
+    public enum Result {
+        /** Every property a group's protocol promises held. */
+        PASSED,
+        /** Some group broke a property its protocol promises. */
+        FAILED,
+        /** No trace line could be read: there is nothing to judge. */
+        NOTHING_TO_READ
+    }
+
+    public Report {
+        groups = List.copyOf(groups);
+        verdicts = List.copyOf(verdicts);
+        problems = List.copyOf(problems);
+        crashedNodes = List.copyOf(crashedNodes);
+    }
+
+    public Result result() {
+        if (trace.isEmpty()) {
+            return Result.NOTHING_TO_READ;
+        }
+        return verdicts.stream().anyMatch(Verdict::failsInspection) ? Result.FAILED : Result.PASSED;
+    }
+
+    public boolean passed() {
+        return result() == Result.PASSED;
+    }
+
+    /** The verdict for one property in one group, for callers that want one line of the table. */
+    public Verdict verdict(String group, String property) {
+        return verdicts.stream().filter(v -> v.group().equals(group) && v.property().equals(property)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no verdict on " + property + " in group " + group));
+    }
+
+    /** The human table: per group its headline lines, then offence details, crashed nodes, trace problems, result. */
+    public String table() {
+        StringBuilder out = new StringBuilder();
+        out.append("inspected ").append(source).append(": ").append(trace.linesRead()).append(" trace lines in ")
+                .append(trace.filesRead()).append(" files\n");
+        boolean prefixed = groups.size() > 1;
+        if (!trace.isEmpty() && groups.isEmpty()) {
+            out.append("no multicast group in the trace: nothing to check\n");
+        }
+        for (GroupTrace group : groups) {
+            out.append('\n').append(group).append('\n');
+            List<Verdict> ofGroup = verdicts.stream().filter(v -> v.group().equals(group.name())).toList();
+            for (Verdict v : ofGroup) {
+                out.append(prefixed ? "[" + group.name() + "] " : "").append(v.headline()).append('\n');
+            }
+            for (Verdict v : ofGroup) {
+                if (!v.details().isEmpty()) {
+                    out.append(v.property()).append(v.violations() > 0 ? " violations" : " notes").append(" in ")
+                            .append(group.name()).append(":\n");
+                    v.details().forEach(line -> out.append("  ").append(line).append('\n'));
+                }
+            }
+        }
+        if (!trace.isEmpty()) {
+            out.append('\n').append("crashed nodes (no stop event): ")
+                    .append(crashedNodes.isEmpty() ? "none" : String.join(", ", crashedNodes)).append('\n');
+        }
+        if (!problems.isEmpty()) {
+            out.append("trace problems (").append(problems.size()).append("):\n");
+            problems.stream().limit(PROBLEMS_LISTED).forEach(p -> out.append("  ").append(p).append('\n'));
+            if (problems.size() > PROBLEMS_LISTED) {
+                out.append("  … and ").append(problems.size() - PROBLEMS_LISTED).append(" more\n");
+            }
+        }
+        out.append(switch (result()) {
+            case PASSED -> "PASSED: every promised property held";
+            case FAILED -> "FAILED: " + verdicts.stream().filter(Verdict::failsInspection)
+                    .map(v -> v.property() + " in " + v.group()).collect(Collectors.joining(", "));
+            case NOTHING_TO_READ -> "NOTHING TO READ: no trace lines under " + source;
+        }).append('\n');
+        return out.toString();
+    }
+
+    /** The report as JSON, for tools: result, groups, every verdict with its details, every problem. */
+    public ObjectNode toJson(ObjectMapper mapper) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("source", source.toString());
+        root.put("result", result().name());
+        root.put("passed", passed());
+        root.put("linesRead", trace.linesRead());
+        root.put("filesRead", trace.filesRead());
+        ArrayNode groupsJson = root.putArray("groups");
+        for (GroupTrace group : groups) {
+            ObjectNode g = groupsJson.addObject();
+            g.put("group", group.name());
+            g.put("proto", group.proto());
+            group.nodes().forEach(g.putArray("nodes")::add);
+            group.crashedNodes().forEach(g.putArray("crashed")::add);
+            g.put("messages", group.messageCount());
+        }
+        ArrayNode verdictsJson = root.putArray("verdicts");
+        for (Verdict v : verdicts) {
+            ObjectNode j = verdictsJson.addObject();
+            j.put("property", v.property());
+            j.put("group", v.group());
+            j.put("proto", v.proto());
+            j.put("promised", v.promised());
+            j.put("outcome", v.outcome().name());
+            j.put("nodesChecked", v.nodesChecked());
+            j.put("nodesHeld", v.nodesHeld());
+            j.put("messages", v.messages());
+            j.put("violations", v.violations());
+            v.details().forEach(j.putArray("details")::add);
+        }
+        crashedNodes.forEach(root.putArray("crashedNodes")::add);
+        ArrayNode problemsJson = root.putArray("problems");
+        for (TraceProblem p : problems) {
+            ObjectNode j = problemsJson.addObject();
+            j.put("file", p.file().toString());
+            j.put("line", p.line());
+            j.put("kind", p.kind().name());
+            j.put("what", p.what());
+        }
+        return root;
+    }
+}

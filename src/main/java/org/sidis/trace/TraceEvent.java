@@ -1,0 +1,60 @@
+package org.sidis.trace;
+
+import java.nio.file.Path;
+
+/**
+ * One line of a trace file, as fixed by DESIGN.md ("Trace events: the contract").
+ *
+ * <p>The vector clock ({@code vc}) is deliberately not kept: the checkers judge a protocol from what
+ * it did (multicasts and deliveries in local order), never from the clock the protocol itself
+ * maintains, or a protocol with a wrong clock would be judged by that wrong clock. {@code ts} is kept
+ * for display only; local order is {@code lseq}.
+ *
+ * @param group  the multicast group; null for events outside any group (node lifecycle)
+ * @param msg    the message id; null for events that carry none
+ * @param gseq   the global sequence number in total order; null where the protocol has none
+ * @param file   the trace file the line came from, relative to the directory that was read
+ * @param line   the line number in that file, from 1
+ */
+public record TraceEvent(
+        long ts,
+        String node,
+        String actor,
+        String proto,
+        String group,
+        String event,
+        MessageId msg,
+        long lseq,
+        Long gseq,
+        Path file,
+        int line) {
+
+    /** The application handed the message to the middleware, at its origin. */
+    public boolean isMulticast() {
+        return "multicast".equals(event);
+    }
+
+    /** The message arrived from the network; duplicates may log it several times. */
+    public boolean isReceive() {
+        return "receive".equals(event);
+    }
+
+    /** The middleware handed the message to the application. */
+    public boolean isDeliver() {
+        return "deliver".equals(event);
+    }
+
+    /** The events the multicast checkers are about; they all carry a group and a message id. */
+    public boolean isMulticastFamily() {
+        return isMulticast() || isReceive() || isDeliver();
+    }
+
+    /** A node that shut down cleanly says so; without this line the node crashed. */
+    public boolean isNodeStop() {
+        return "node".equals(proto) && "stop".equals(event);
+    }
+
+    public String where() {
+        return file + ":" + line;
+    }
+}

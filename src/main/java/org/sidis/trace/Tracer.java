@@ -1,0 +1,67 @@
+package org.sidis.trace;
+
+import org.sidis.clock.VectorClock;
+
+import java.util.Map;
+
+/**
+ * One actor's voice in its node's trace. It owns the actor's {@code lseq} — the gapless local
+ * order of the contract — and stamps every line with the fixed fields (DESIGN.md, "Trace
+ * events"). An actor is single-threaded, so the counter needs no lock; the sink serializes the
+ * appends of different actors.
+ */
+public final class Tracer {
+  private final TraceSink sink;
+  private final String node;
+  private final String actor;
+  private final String proto;
+  private final String group;
+  private long lseq;
+
+  public Tracer(TraceSink sink, String node, String actor, String proto, String group) {
+    this.sink = sink;
+    this.node = node;
+    this.actor = actor;
+    this.proto = proto;
+    this.group = group;
+  }
+
+  public boolean enabled() {
+    return sink.enabled();
+  }
+
+  public String node() {
+    return node;
+  }
+
+  /** Writes one event. {@code msg}, {@code vc}, {@code gseq} and {@code extra} may be null. */
+  public void event(String event, String msg, VectorClock vc, Long gseq, Map<String, ?> extra) {
+    if (!sink.enabled()) return;
+    JsonLine line = new JsonLine()
+        .field("ts", nowMicros())
+        .field("node", node)
+        .field("actor", actor)
+        .field("proto", proto)
+        .field("group", group)
+        .field("event", event)
+        .field("msg", msg)
+        .field("lseq", ++lseq)
+        .field("vc", vc)
+        .field("gseq", gseq);
+    if (extra != null) extra.forEach(line::field);
+    sink.append(line.end());
+  }
+
+  public void event(String event, String msg) {
+    event(event, msg, null, null, null);
+  }
+
+  public void event(String event, Map<String, ?> extra) {
+    event(event, null, null, null, extra);
+  }
+
+  private static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+}

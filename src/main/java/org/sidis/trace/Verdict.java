@@ -1,0 +1,51 @@
+package org.sidis.trace;
+
+import java.util.List;
+
+/**
+ * What one property check found in one group.
+ *
+ * @param property     the property's name, as the table prints it ("causal order")
+ * @param proto        the protocol the group runs, which decides whether the property is promised
+ * @param promised     whether that protocol promises the property; a broken unpromised property is
+ *                     shown but does not fail the inspection
+ * @param nodesChecked the nodes the property binds (all members for safety, correct ones for agreement)
+ * @param nodesHeld    those of them at which it held
+ * @param messages     distinct messages multicast or delivered in the group
+ * @param violations   offences counted (one per offending delivery, or per missing node-message pair)
+ * @param details      the first few offences, each with the involved node's order around it, then notes
+ */
+public record Verdict(
+        String property,
+        String group,
+        String proto,
+        boolean promised,
+        Outcome outcome,
+        int nodesChecked,
+        int nodesHeld,
+        int messages,
+        int violations,
+        List<String> details) {
+
+    public enum Outcome { HELD, VIOLATED, NOT_APPLICABLE }
+
+    public Verdict {
+        details = List.copyOf(details);
+    }
+
+    /** Only a promised property that was broken fails the inspection. */
+    public boolean failsInspection() {
+        return promised && outcome == Outcome.VIOLATED;
+    }
+
+    /** "causal order: held at 3/3 nodes — 3000 messages, 0 violations", plus a note when unpromised. */
+    public String headline() {
+        String status = switch (outcome) {
+            case HELD -> "held at " + nodesHeld + "/" + nodesChecked + " nodes";
+            case VIOLATED -> "VIOLATED at " + (nodesChecked - nodesHeld) + "/" + nodesChecked + " nodes";
+            case NOT_APPLICABLE -> "not applicable";
+        };
+        return property + ": " + status + " — " + messages + " messages, " + violations + " violations"
+                + (promised ? "" : " (not promised by " + proto + ")");
+    }
+}
