@@ -21,6 +21,8 @@ public final class Sidis implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Initialize logging on this thread before Akka's threads log, so SLF4J has nothing to replay.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     int code = new CommandLine(new Sidis()).execute(args);
     // A node command returns only after its ActorSystem terminated; exit so no thread lingers.
     System.exit(code);

@@ -94,13 +94,13 @@ public final class BenchCommand implements Callable<Integer> {
     String rawName = "akka-tell-broadcast";
     String sidisName = "sidis-" + o.id();
     out.println();
-    out.printf("%-24s %-6s %14s%n", "system", "member", "deliveries/s");
-    raw.forEach((n, v) -> out.printf("%-24s %-6s %,14d%n", rawName + " (baseline)", n, v));
-    sidis.forEach((n, v) -> out.printf("%-24s %-6s %,14d%n", sidisName, n, v));
+    out.printf("%-32s %-6s %14s%n", "system", "member", "deliveries/s");
+    raw.forEach((n, v) -> out.printf("%-32s %-6s %,14d%n", rawName + " (baseline)", n, v));
+    sidis.forEach((n, v) -> out.printf("%-32s %-6s %,14d%n", sidisName, n, v));
     double rawMean = raw.values().stream().mapToLong(Long::longValue).average().orElse(0);
     double sidisMean = sidis.values().stream().mapToLong(Long::longValue).average().orElse(0);
-    out.printf("%-24s %-6s %,14.0f%n", rawName + " (baseline)", "mean", rawMean);
-    out.printf("%-24s %-6s %,14.0f%n", sidisName, "mean", sidisMean);
+    out.printf("%-32s %-6s %,14.0f%n", rawName + " (baseline)", "mean", rawMean);
+    out.printf("%-32s %-6s %,14.0f%n", sidisName, "mean", sidisMean);
     out.printf("ratio %s / baseline: %.2fx%n", sidisName, rawMean == 0 ? 0 : sidisMean / rawMean);
     if (json != null) {
       ObjectMapper m = new ObjectMapper();

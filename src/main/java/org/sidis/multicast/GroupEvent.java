@@ -9,7 +9,10 @@ public sealed interface GroupEvent {
 
   String group();
 
-  /** A message handed to the application, in the group's order. {@code clock} is null in FIFO groups. */
+  /**
+   * A message handed to the application, in the group's order. {@code clock} is the message's
+   * causal timestamp — its origin's vector clock when it was sent — and null in FIFO groups.
+   */
   record Delivered(String group, String msgId, String origin, long seq, String payload, VectorClock clock)
       implements GroupEvent {}
 

@@ -164,9 +164,10 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     if (members.equals(lastView)) return this;
     lastView = members;
     getContext().getLog().info("[{}] view is now {}", settings.group(), members);
-    core.onView(members, now());
+    // The application hears of the new view before any of its consequences (stability, deliveries).
     GroupEvent.MembersChanged changed = new GroupEvent.MembersChanged(settings.group(), members);
     subscribers.forEach(s -> s.tell(changed));
+    core.onView(members, now());
     return this;
   }
 
@@ -317,11 +318,16 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     }
 
     @Override
-    public void deliver(Data data, VectorClock clock) {
+    public void deliver(Data data) {
       if (subscribers.isEmpty()) return;
       GroupEvent.Delivered d = new GroupEvent.Delivered(settings.group(), data.msgId(), data.origin(), data.seq(),
-          data.payload(), settings.order() == Order.CAUSAL ? clock : null);
+          data.payload(), data.vc());
       for (ActorRef<GroupEvent> s : subscribers) s.tell(d);
+    }
+
+    @Override
+    public boolean tracing() {
+      return tracer.enabled();
     }
 
     @Override

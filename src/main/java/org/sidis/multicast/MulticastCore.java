@@ -61,8 +61,11 @@ public final class MulticastCore {
 
     void sendStatus(String peer, Map<String, Long> delivered);
 
-    /** Hands a message to the application; {@code clock} is the member's delivered vector after it. */
-    void deliver(Data data, VectorClock clock);
+    /** Hands a message to the application. */
+    void deliver(Data data);
+
+    /** Whether trace lines are written: the core builds a trace's clock only when someone reads it. */
+    boolean tracing();
 
     /** Own messages up to {@code upToSeq} are delivered everywhere in the view. */
     void stable(long upToSeq);
@@ -102,8 +105,12 @@ public final class MulticastCore {
   /** Every message this member holds for retransmission, per origin, until it is stable. */
   private final Map<String, TreeMap<Long, Data>> buffer = new HashMap<>();
   private final Map<String, Map<String, Long>> peerDelivered = new HashMap<>();
-  /** Per origin, the highest sequence number delivered to the application (own ones included). */
-  private VectorClock delivered = VectorClock.EMPTY;
+  /**
+   * Per origin, the highest sequence number delivered to the application (own ones included):
+   * the member's vector clock in BSS's sense. Mutable and unboxed because it changes with every
+   * delivery; {@link #delivered()} gives it as a value.
+   */
+  private final Map<String, long[]> delivered = new HashMap<>();
   private final List<Data> causalHoldback = new java.util.LinkedList<>();
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private int deliveriesSinceStatus;
@@ -135,7 +142,7 @@ public final class MulticastCore {
 
   private void send(String payload) {
     long seq = nextSeq++;
-    VectorClock vc = settings.order() == Order.CAUSAL ? delivered.with(self, seq) : null;
+    VectorClock vc = settings.order() == Order.CAUSAL ? delivered().with(self, seq) : null;
     Data data = new Data(self, seq, vc, payload);
     buffer.computeIfAbsent(self, o -> new TreeMap<>()).put(seq, data);
     fx.trace("multicast", data.msgId(), vc, null);
@@ -163,7 +170,7 @@ public final class MulticastCore {
     }
     in.firstSeq = firstSeq;
     in.released = firstSeq - 1;
-    if (delivered.get(from) < firstSeq - 1) delivered = delivered.with(from, firstSeq - 1);
+    if (deliveredOf(from) < firstSeq - 1) setDelivered(from, firstSeq - 1);
     while (!in.holdback.isEmpty() && in.holdback.firstKey() < firstSeq) {
       Data before = in.holdback.pollFirstEntry().getValue();
       fx.trace("drop", before.msgId(), null, Map.of("reason", "sent before this member joined"));
@@ -297,9 +304,12 @@ public final class MulticastCore {
     while ((next = in.holdback.remove(in.released + 1)) != null) {
       in.released++;
       if (settings.order() == Order.FIFO) deliver(next);
-      else causalHoldback.add(next);
+      else if (causalHoldback.isEmpty() && causallyReady(next)) deliver(next); // the common case: nothing waits
+      else {
+        causalHoldback.add(next);
+        deliverCausallyReady();
+      }
     }
-    if (settings.order() == Order.CAUSAL) deliverCausallyReady();
   }
 
   private void deliverCausallyReady() {
@@ -318,11 +328,11 @@ public final class MulticastCore {
   }
 
   private boolean causallyReady(Data m) {
-    if (m.seq() != delivered.get(m.origin()) + 1) return false;
+    if (m.seq() != deliveredOf(m.origin()) + 1) return false;
     for (Map.Entry<String, Long> e : m.vc().entries().entrySet()) {
       String k = e.getKey();
       if (k.equals(m.origin())) continue;
-      if (e.getValue() > delivered.get(k) && !isClosed(k)) return false;
+      if (e.getValue() > deliveredOf(k) && !isClosed(k)) return false;
     }
     return true;
   }
@@ -333,9 +343,9 @@ public final class MulticastCore {
   }
 
   private void deliver(Data data) {
-    delivered = delivered.with(data.origin(), data.seq());
-    fx.trace("deliver", data.msgId(), settings.order() == Order.CAUSAL ? delivered : null, null);
-    fx.deliver(data, delivered);
+    setDelivered(data.origin(), data.seq());
+    if (fx.tracing()) fx.trace("deliver", data.msgId(), settings.order() == Order.CAUSAL ? delivered() : null, null);
+    fx.deliver(data);
     if (!data.origin().equals(self) && ++deliveriesSinceStatus >= settings.statusEvery()) broadcastStatus();
   }
 
@@ -363,7 +373,8 @@ public final class MulticastCore {
   private void broadcastStatus() {
     deliveriesSinceStatus = 0;
     if (view.isEmpty()) return;
-    Map<String, Long> mine = new LinkedHashMap<>(delivered.entries());
+    Map<String, Long> mine = new LinkedHashMap<>();
+    delivered.forEach((origin, seq) -> mine.put(origin, seq[0]));
     for (String peer : view) fx.sendStatus(peer, mine);
   }
 
@@ -372,7 +383,7 @@ public final class MulticastCore {
     for (Iterator<Map.Entry<String, TreeMap<Long, Data>>> it = buffer.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, TreeMap<Long, Data>> e = it.next();
       String origin = e.getKey();
-      long stable = delivered.get(origin);
+      long stable = deliveredOf(origin);
       for (String peer : view) {
         Map<String, Long> theirs = peerDelivered.get(peer);
         stable = Math.min(stable, theirs == null ? 0 : theirs.getOrDefault(origin, 0L));
@@ -386,14 +397,26 @@ public final class MulticastCore {
     while (!pending.isEmpty() && windowOpen()) send(pending.poll());
   }
 
+  private long deliveredOf(String origin) {
+    long[] seq = delivered.get(origin);
+    return seq == null ? 0 : seq[0];
+  }
+
+  private void setDelivered(String origin, long seq) {
+    delivered.computeIfAbsent(origin, o -> new long[1])[0] = seq;
+  }
+
   private Inbound inbound(String origin) {
     return inbound.computeIfAbsent(origin, o -> new Inbound());
   }
 
   // ---------------------------------------------------------------- for tests and progress
 
+  /** The member's delivered vector as a value: for each origin, the highest sequence number delivered. */
   public VectorClock delivered() {
-    return delivered;
+    Map<String, Long> copy = new HashMap<>();
+    delivered.forEach((origin, seq) -> copy.put(origin, seq[0]));
+    return VectorClock.of(copy);
   }
 
   public Set<String> view() {

@@ -1,0 +1,332 @@
+package org.sidis.multicast;
+
+import org.junit.jupiter.api.Test;
+import org.sidis.clock.VectorClock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The delivery rules as values: one member's core fed messages out of order, twice, late or
+ * never, with time passing only when the test says so.
+ */
+class MulticastCoreTest {
+
+  /** Everything the core asked for, in order. */
+  static final class Recorder implements MulticastCore.Effects {
+    final List<String> delivered = new ArrayList<>();
+    final List<String> sent = new ArrayList<>(); // "peer <- msgId"
+    final List<String> nacks = new ArrayList<>(); // "peer <- origin from..to"
+    final List<String> hellos = new ArrayList<>();
+    final List<String> rejects = new ArrayList<>();
+    final List<String> traces = new ArrayList<>();
+    final List<Long> stable = new ArrayList<>();
+    int statuses;
+
+    @Override public void sendData(String peer, Data data) { sent.add(peer + " <- " + data.msgId()); }
+    @Override public void sendHello(String peer, long firstSeq) { hellos.add(peer + " from " + firstSeq); }
+    @Override public void sendNack(String peer, String origin, long from, long to) { nacks.add(peer + " <- " + origin + " " + from + ".." + to); }
+    @Override public void sendStatus(String peer, Map<String, Long> delivered) { statuses++; }
+    @Override public void deliver(Data data) { delivered.add(data.msgId()); }
+    @Override public boolean tracing() { return true; }
+    @Override public void stable(long upToSeq) { stable.add(upToSeq); }
+    @Override public void reject(String reason) { rejects.add(reason); }
+    @Override public void trace(String event, String msgId, VectorClock vc, Map<String, ?> extra) {
+      traces.add(event + (msgId == null ? "" : " " + msgId) + (extra == null ? "" : " " + extra));
+    }
+
+    List<String> traced(String event) {
+      return traces.stream().filter(t -> t.startsWith(event + " ")).collect(Collectors.toList());
+    }
+  }
+
+  private final Recorder fx = new Recorder();
+
+  private MulticastCore member(String self, Order order, String... peers) {
+    MulticastSettings s = MulticastSettings.defaults("chat", order);
+    MulticastCore core = new MulticastCore(self, s, fx);
+    Set<String> view = new java.util.TreeSet<>(List.of(peers));
+    view.add(self);
+    core.onView(view, 0);
+    for (String p : peers) core.onHello(p, 1);
+    return core;
+  }
+
+  private static Data fifo(String origin, long seq) {
+    return new Data(origin, seq, null, origin + " says " + seq);
+  }
+
+  private static Data causal(String origin, long seq, Object... clock) {
+    VectorClock vc = VectorClock.EMPTY.with(origin, seq);
+    for (int i = 0; i < clock.length; i += 2) vc = vc.with((String) clock[i], ((Number) clock[i + 1]).longValue());
+    return new Data(origin, seq, vc, origin + " says " + seq);
+  }
+
+  // ------------------------------------------------------------------ FIFO and the reliable layer
+
+  @Test
+  void deliversOneOriginsMessagesInSendOrderWhenTheyArriveOutOfOrder() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    c.onData("n2", fifo("n2", 3), 0);
+    c.onData("n2", fifo("n2", 1), 0);
+    assertEquals(List.of("n2:1"), fx.delivered, "n2:3 must wait for n2:2");
+    c.onData("n2", fifo("n2", 2), 0);
+    assertEquals(List.of("n2:1", "n2:2", "n2:3"), fx.delivered);
+  }
+
+  @Test
+  void deliversADuplicateOnlyOnce() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    c.onData("n2", fifo("n2", 1), 0);
+    c.onData("n2", fifo("n2", 1), 0);
+    c.onData("n2", fifo("n2", 3), 0);
+    c.onData("n2", fifo("n2", 3), 0);
+    c.onData("n2", fifo("n2", 2), 0);
+    assertEquals(List.of("n2:1", "n2:2", "n2:3"), fx.delivered);
+    assertEquals(2, fx.traced("duplicate").size(), fx.traces.toString());
+  }
+
+  @Test
+  void asksTheOriginForAGapOnlyAfterTheNackDelay() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    c.onData("n2", fifo("n2", 1), 1000);
+    c.onData("n2", fifo("n2", 4), 1000);
+    c.tick(1050);
+    assertEquals(List.of(), fx.nacks, "a gap younger than nack-delay may be reordering, not loss");
+    c.tick(1100);
+    assertEquals(List.of("n2 <- n2 2..3"), fx.nacks);
+    c.tick(1150);
+    assertEquals(1, fx.nacks.size(), "one request per nack-delay");
+    c.onData("n2", fifo("n2", 2), 1160);
+    c.onData("n2", fifo("n2", 3), 1160);
+    assertEquals(List.of("n2:1", "n2:2", "n2:3", "n2:4"), fx.delivered);
+    c.tick(1400);
+    assertEquals(1, fx.nacks.size(), "no gap left, no request");
+  }
+
+  @Test
+  void aStatusRevealsALostLastMessageAndItIsRequested() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    c.onData("n2", fifo("n2", 1), 0);
+    c.onStatus("n2", Map.of("n2", 2L), 0); // n2 sent two; the second was lost
+    c.tick(200);
+    assertEquals(List.of("n2 <- n2 2..2"), fx.nacks);
+  }
+
+  @Test
+  void theOriginRetransmitsWhatItStillBuffers() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    c.multicast("a");
+    c.multicast("b");
+    c.multicast("c");
+    fx.sent.clear();
+    c.onNack("n2", "n1", 2, 3);
+    assertEquals(List.of("n2 <- n1:2", "n2 <- n1:3"), fx.sent);
+    assertEquals(2, fx.traced("retransmit").size());
+  }
+
+  @Test
+  void retransmissionAfterLossCompletesTheStream() {
+    Recorder originFx = new Recorder();
+    MulticastCore origin = new MulticastCore("n2", MulticastSettings.defaults("chat", Order.FIFO), originFx);
+    origin.onView(Set.of("n1", "n2"), 0);
+    MulticastCore receiver = member("n1", Order.FIFO, "n2");
+    origin.multicast("a");
+    origin.multicast("b"); // lost
+    origin.multicast("c");
+    receiver.onData("n2", fifo("n2", 1), 0);
+    receiver.onData("n2", new Data("n2", 3, null, "c"), 0);
+    receiver.tick(500);
+    assertEquals(List.of("n2 <- n2 2..2"), fx.nacks);
+    originFx.sent.clear();
+    origin.onNack("n1", "n2", 2, 2);
+    assertEquals(List.of("n1 <- n2:2"), originFx.sent);
+    receiver.onData("n2", new Data("n2", 2, null, "b"), 600);
+    assertEquals(List.of("n2:1", "n2:2", "n2:3"), fx.delivered);
+  }
+
+  @Test
+  void stableMessagesLeaveTheBufferAndLetWaitingMulticastsGo() {
+    MulticastSettings s = new MulticastSettings("chat", Order.FIFO, 2, Duration.ofMillis(100), 256,
+        Duration.ofMillis(100), 500, Duration.ofSeconds(2), 256, 64 * 1024);
+    MulticastCore c = new MulticastCore("n1", s, fx);
+    c.onView(Set.of("n1", "n2"), 0);
+    c.multicast("a");
+    c.multicast("b");
+    c.multicast("c"); // the window of 2 is full: waits
+    assertEquals(List.of("n2 <- n1:1", "n2 <- n1:2"), fx.sent);
+    assertEquals(1, c.pendingCount());
+    assertEquals(2, c.buffered());
+    c.onStatus("n2", Map.of("n1", 1L), 0);
+    assertEquals(List.of(1L), fx.stable);
+    assertEquals(List.of("n2 <- n1:1", "n2 <- n1:2", "n2 <- n1:3"), fx.sent, "one stable, one slot free");
+    assertEquals(0, c.pendingCount());
+    assertEquals(2, c.buffered());
+  }
+
+  @Test
+  void holdsBackAnOriginsMessagesUntilItsHelloSaysWhereItsStreamStarts() {
+    MulticastCore c = new MulticastCore("n3", MulticastSettings.defaults("chat", Order.FIFO), fx);
+    c.onView(Set.of("n1", "n2", "n3"), 0);
+    c.onData("n1", fifo("n1", 8), 0);
+    c.onData("n1", fifo("n1", 7), 0);
+    c.onData("n1", fifo("n1", 9), 0);
+    assertEquals(List.of(), fx.delivered, "n3 joined late: it cannot know yet whether n1:7 is n1's first message to it");
+    c.onHello("n1", 8);
+    assertEquals(List.of("n1:8", "n1:9"), fx.delivered, "n1:7 was sent before n3 joined");
+    assertEquals(1, fx.traced("drop").size());
+  }
+
+  @Test
+  void sendsEachNewPeerAHelloWithTheNextSequenceNumber() {
+    MulticastCore c = new MulticastCore("n1", MulticastSettings.defaults("chat", Order.FIFO), fx);
+    c.onView(Set.of("n1", "n2"), 0);
+    c.multicast("a");
+    c.onView(Set.of("n1", "n2", "n3"), 0);
+    c.multicast("b");
+    assertEquals(List.of("n2 from 1", "n3 from 2"), fx.hellos);
+    assertEquals(List.of("n2 <- n1:1", "n2 <- n1:2", "n3 <- n1:2"), fx.sent);
+  }
+
+  // ------------------------------------------------------------------ members leaving
+
+  @Test
+  void aDepartedOriginsMissingMessageIsAskedOfTheSurvivors() {
+    MulticastCore c = member("n1", Order.FIFO, "n2", "n3");
+    c.onData("n2", fifo("n2", 1), 0);
+    c.onData("n2", fifo("n2", 3), 0);
+    c.onView(Set.of("n1", "n3"), 10); // n2 crashed
+    c.tick(200);
+    assertEquals(List.of("n3 <- n2 2..2"), fx.nacks, "the origin is gone: any survivor may hold n2:2");
+    c.onData("n3", fifo("n2", 2), 250); // n3 had it
+    assertEquals(List.of("n2:1", "n2:2", "n2:3"), fx.delivered);
+  }
+
+  @Test
+  void aDepartedOriginsStreamIsClosedAtTheFirstGapNoSurvivorCouldFill() {
+    MulticastCore c = member("n1", Order.FIFO, "n2", "n3");
+    c.onData("n2", fifo("n2", 1), 0);
+    c.onData("n2", fifo("n2", 3), 0);
+    c.onView(Set.of("n1", "n3"), 0);
+    c.tick(1000);
+    assertEquals(List.of("n2:1"), fx.delivered);
+    c.tick(2000); // departed-flush-timeout
+    assertEquals(List.of("n2:1"), fx.delivered, "n2:3 must never be delivered: its predecessor is lost");
+    assertTrue(fx.traced("drop").stream().anyMatch(t -> t.startsWith("drop n2:3")), fx.traces.toString());
+    c.onData("n3", fifo("n2", 2), 2100);
+    assertEquals(List.of("n2:1"), fx.delivered, "the stream stays closed");
+  }
+
+  @Test
+  void aDepartedMemberNoLongerHoldsBackStability() {
+    MulticastCore c = member("n1", Order.FIFO, "n2", "n3");
+    c.multicast("a");
+    c.onStatus("n2", Map.of("n1", 1L), 0);
+    assertEquals(List.of(), fx.stable, "n3 has not delivered n1:1");
+    c.onView(Set.of("n1", "n2"), 0);
+    assertEquals(List.of(1L), fx.stable);
+  }
+
+  @Test
+  void aNodeNameThatComesBackAfterLeavingIsRefused() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    c.onView(Set.of("n1"), 0);
+    c.onView(Set.of("n1", "n2"), 0);
+    assertEquals(1, fx.rejects.size());
+    assertTrue(fx.rejects.get(0).contains("came back"), fx.rejects.toString());
+  }
+
+  // ------------------------------------------------------------------ causal order
+
+  @Test
+  void holdsBackAReplyThatOvertakesItsCause() {
+    MulticastCore c = member("n3", Order.CAUSAL, "n1", "n2");
+    // n2 delivered n1:1 and replied with n2:1; the reply reaches n3 first.
+    c.onData("n2", causal("n2", 1, "n1", 1), 0);
+    assertEquals(List.of(), fx.delivered, "n2:1 depends on n1:1");
+    c.onData("n1", causal("n1", 1), 0);
+    assertEquals(List.of("n1:1", "n2:1"), fx.delivered);
+  }
+
+  @Test
+  void deliversConcurrentMessagesAsTheyArrive() {
+    MulticastCore c = member("n3", Order.CAUSAL, "n1", "n2");
+    c.onData("n2", causal("n2", 1), 0);
+    c.onData("n1", causal("n1", 1), 0);
+    assertEquals(List.of("n2:1", "n1:1"), fx.delivered);
+  }
+
+  @Test
+  void waitsForTransitiveCauses() {
+    MulticastCore c = member("n4", Order.CAUSAL, "n1", "n2", "n3");
+    Data m1 = causal("n1", 1);
+    Data m2 = causal("n2", 1, "n1", 1);
+    Data m3 = causal("n3", 1, "n1", 1, "n2", 1);
+    c.onData("n3", m3, 0);
+    c.onData("n2", m2, 0);
+    assertEquals(List.of(), fx.delivered);
+    c.onData("n1", m1, 0);
+    assertEquals(List.of("n1:1", "n2:1", "n3:1"), fx.delivered);
+  }
+
+  @Test
+  void stampsOwnMessagesWithWhatTheMemberDelivered() {
+    Recorder r = new Recorder();
+    List<Data> out = new ArrayList<>();
+    MulticastCore c = new MulticastCore("n1", MulticastSettings.defaults("chat", Order.CAUSAL), new MulticastCore.Effects() {
+      @Override public void sendData(String peer, Data data) { out.add(data); }
+      @Override public void sendHello(String peer, long firstSeq) { }
+      @Override public void sendNack(String peer, String origin, long from, long to) { }
+      @Override public void sendStatus(String peer, Map<String, Long> delivered) { }
+      @Override public void deliver(Data data) { r.deliver(data); }
+      @Override public boolean tracing() { return false; }
+      @Override public void stable(long upToSeq) { }
+      @Override public void reject(String reason) { r.reject(reason); }
+      @Override public void trace(String event, String msgId, VectorClock vc, Map<String, ?> extra) { }
+    });
+    c.onView(Set.of("n1", "n2"), 0);
+    c.onHello("n2", 1);
+    c.onData("n2", causal("n2", 1), 0);
+    c.onData("n2", causal("n2", 2), 0);
+    c.multicast("reply");
+    assertEquals(VectorClock.EMPTY.with("n1", 1).with("n2", 2), out.get(0).vc());
+    assertEquals(List.of("n2:1", "n2:2", "n1:1"), r.delivered);
+  }
+
+  @Test
+  void aCauseLostWithItsDepartedOriginNoLongerBlocksItsEffects() {
+    MulticastCore c = member("n3", Order.CAUSAL, "n1", "n2");
+    c.onData("n2", causal("n2", 1, "n1", 2), 0); // n2 delivered n1:1 and n1:2 before replying
+    c.onData("n1", causal("n1", 1), 0);
+    c.onView(Set.of("n2", "n3"), 0); // n1 crashed; nobody can give n3 n1:2
+    c.tick(2000);
+    assertEquals(List.of("n1:1", "n2:1"), fx.delivered);
+  }
+
+  // ------------------------------------------------------------------ bad input
+
+  @Test
+  void refusesMalformedMessagesWithAReasonAndDeliversNothingFromThem() {
+    MulticastCore c = member("n1", Order.CAUSAL, "n2");
+    c.onData("n2", new Data("n2", 0, VectorClock.EMPTY, "x"), 0);
+    c.onData("n2", new Data(" ", 1, VectorClock.EMPTY, "x"), 0);
+    c.onData("n2", new Data("n2", 1, null, "x"), 0);
+    c.onData("n2", new Data("n2", 1, VectorClock.EMPTY.with("n2", 5), "x"), 0);
+    c.onData("n2", new Data("n2", 1, VectorClock.EMPTY.with("n2", 1), null), 0);
+    c.onData("n2", null, 0);
+    c.onNack("n2", "n1", 5, 2);
+    c.onHello("n2", 0);
+    c.onStatus("n2", Map.of("n1", -1L), 0);
+    assertEquals(9, fx.rejects.size(), fx.rejects.toString());
+    assertEquals(List.of(), fx.delivered);
+    c.onData("n2", causal("n2", 1), 0);
+    assertEquals(List.of("n2:1"), fx.delivered, "the member goes on after bad input");
+  }
+}
