@@ -206,12 +206,13 @@ public final class Launcher implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     String shown = "";
     while (true) {
-      String now = status.get();
+      boolean all = nodes.values().stream().allMatch(condition);
+      String now = status.get(); // after the check, so the last line shown is the one that satisfied it
       if (!now.equals(shown)) {
         console.println("  " + now);
         shown = now;
       }
-      if (nodes.values().stream().allMatch(condition)) return true;
+      if (all) return true;
       for (NodeState s : nodes.values()) {
         if (s.process != null && !s.process.isAlive()) {
           problems.add("node " + s.name + " exited with code " + s.process.exitValue() + " before the run was over"
