@@ -256,6 +256,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
   private Behavior<Command> onFlush() {
     flushPending = false;
+    tracer.flush(); // the multicast lines reach the OS before the messages leave the node
     for (Map.Entry<String, List<Data>> e : outbox.entrySet()) {
       ActorRef<Command> to = refs.get(e.getKey());
       List<Data> all = e.getValue();

@@ -111,7 +111,13 @@ public final class MulticastCore {
    * delivery; {@link #delivered()} gives it as a value.
    */
   private final Map<String, long[]> delivered = new HashMap<>();
-  private final List<Data> causalHoldback = new java.util.LinkedList<>();
+  /**
+   * The causal hold-back queue, per origin. The reliable layer releases each origin's messages
+   * in order, and only an origin's next message can be deliverable, so only the heads of
+   * these queues need checking — not every waiting message after every delivery.
+   */
+  private final Map<String, ArrayDeque<Data>> causalHoldback = new HashMap<>();
+  private int causallyWaiting;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private int deliveriesSinceStatus;
 
@@ -142,7 +148,7 @@ public final class MulticastCore {
 
   private void send(String payload) {
     long seq = nextSeq++;
-    VectorClock vc = settings.order() == Order.CAUSAL ? delivered().with(self, seq) : null;
+    VectorClock vc = settings.order() == Order.CAUSAL ? clockWith(self, seq) : null;
     Data data = new Data(self, seq, vc, payload);
     buffer.computeIfAbsent(self, o -> new TreeMap<>()).put(seq, data);
     fx.trace("multicast", data.msgId(), vc, null);
@@ -304,23 +310,27 @@ public final class MulticastCore {
     while ((next = in.holdback.remove(in.released + 1)) != null) {
       in.released++;
       if (settings.order() == Order.FIFO) deliver(next);
-      else if (causalHoldback.isEmpty() && causallyReady(next)) deliver(next); // the common case: nothing waits
       else {
-        causalHoldback.add(next);
-        deliverCausallyReady();
+        ArrayDeque<Data> waiting = causalHoldback.computeIfAbsent(origin, o -> new ArrayDeque<>());
+        if (waiting.isEmpty() && causallyReady(next)) {
+          deliver(next);
+          if (causallyWaiting > 0) deliverCausallyReady(); // it may be the cause others waited for
+        } else {
+          waiting.add(next);
+          causallyWaiting++;
+        }
       }
     }
   }
 
   private void deliverCausallyReady() {
     boolean progress = true;
-    while (progress) {
+    while (progress && causallyWaiting > 0) {
       progress = false;
-      for (Iterator<Data> it = causalHoldback.iterator(); it.hasNext(); ) {
-        Data m = it.next();
-        if (causallyReady(m)) {
-          it.remove();
-          deliver(m);
+      for (ArrayDeque<Data> waiting : causalHoldback.values()) {
+        while (!waiting.isEmpty() && causallyReady(waiting.peekFirst())) {
+          causallyWaiting--;
+          deliver(waiting.pollFirst());
           progress = true;
         }
       }
@@ -329,10 +339,11 @@ public final class MulticastCore {
 
   private boolean causallyReady(Data m) {
     if (m.seq() != deliveredOf(m.origin()) + 1) return false;
-    for (Map.Entry<String, Long> e : m.vc().entries().entrySet()) {
-      String k = e.getKey();
+    VectorClock vc = m.vc();
+    for (int i = 0; i < vc.size(); i++) {
+      String k = vc.node(i);
       if (k.equals(m.origin())) continue;
-      if (e.getValue() > deliveredOf(k) && !isClosed(k)) return false;
+      if (vc.count(i) > deliveredOf(k) && !isClosed(k)) return false;
     }
     return true;
   }
@@ -414,8 +425,13 @@ public final class MulticastCore {
 
   /** The member's delivered vector as a value: for each origin, the highest sequence number delivered. */
   public VectorClock delivered() {
+    return clockWith(null, 0);
+  }
+
+  private VectorClock clockWith(String origin, long seq) {
     Map<String, Long> copy = new HashMap<>();
-    delivered.forEach((origin, seq) -> copy.put(origin, seq[0]));
+    delivered.forEach((o, s) -> copy.put(o, s[0]));
+    if (origin != null) copy.put(origin, seq);
     return VectorClock.of(copy);
   }
 
@@ -428,7 +444,7 @@ public final class MulticastCore {
   }
 
   public int heldBack() {
-    int n = causalHoldback.size();
+    int n = causallyWaiting;
     for (Inbound in : inbound.values()) n += in.holdback.size();
     return n;
   }

@@ -34,6 +34,16 @@ public final class Tracer {
     return node;
   }
 
+  /**
+   * Hands buffered lines to the OS. A shell calls it before its messages leave the node, so a
+   * node killed right after sending has still written that it sent them — otherwise a crash
+   * would erase the evidence of its last multicasts and its peers' deliveries would look like
+   * messages nobody sent.
+   */
+  public void flush() {
+    sink.flush();
+  }
+
   /** Writes one event. {@code msg}, {@code vc}, {@code gseq} and {@code extra} may be null. */
   public void event(String event, String msg, VectorClock vc, Long gseq, Map<String, ?> extra) {
     if (!sink.enabled()) return;
