@@ -54,6 +54,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs-dir", defaultValue = "runs", description = "Where run directories go (default: ${DEFAULT-VALUE}).")
   Path runsDir;
 
+  @Option(names = "--set", description = "Override a node setting in the sidis phase: --set sidis.multicast.window=4000 (repeatable).")
+  Map<String, String> settings = new java.util.LinkedHashMap<>();
+
   @Option(names = "--jvm-opt", description = "An option for each node's JVM (repeatable; default: -Xmx512m).")
   List<String> jvmOptions;
 
@@ -152,6 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (o != null) {
           args.add("--set");
           args.add("sidis.multicast.groups=[{name=bench,order=" + o.id() + "}]");
+          settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
         }
         launcher.start("n" + (i + 1), jvm, args);
       }

@@ -2,6 +2,7 @@ package org.sidis.multicast;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.sidis.CborSerializable;
 import org.sidis.clock.VectorClock;
 
@@ -11,11 +12,34 @@ import org.sidis.clock.VectorClock;
  * Its id {@code <origin>:<seq>} is the trace contract's message id.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Data(String origin, long seq, VectorClock vc, String payload) implements CborSerializable {
+public record Data(
+    // One-letter names on the wire: a bundle repeats them for every message it carries.
+    @JsonProperty("o") String origin,
+    @JsonProperty("s") long seq,
+    @JsonProperty("c") VectorClock vc,
+    @JsonProperty("p") String payload) implements CborSerializable {
 
   @JsonIgnore
   public String msgId() {
     return origin + ":" + seq;
+  }
+
+  /**
+   * An upper bound of this message's size on the wire: the payload's exact UTF-8 length plus
+   * room for the other fields. Bundles are cut by it so that none outgrows Artery's frame.
+   */
+  @JsonIgnore
+  public int wireSize() {
+    return utf8Length(payload) + origin.length() + 16 + (vc == null ? 0 : vc.size() * 16);
+  }
+
+  static int utf8Length(String s) {
+    int n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch >= 0x80) n += ch >= 0x800 && !Character.isSurrogate(ch) ? 2 : 1;
+    }
+    return n;
   }
 
   /** Why this message cannot be accepted, or null when it is well formed. */

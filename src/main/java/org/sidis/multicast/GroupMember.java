@@ -267,8 +267,9 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
       }
       int from = 0, bytes = 0;
       for (int i = 0; i < all.size(); i++) {
-        bytes += all.get(i).payload().length() + 64;
-        if (i + 1 - from >= settings.bundleMaxMessages() || bytes >= settings.bundleMaxBytes() || i == all.size() - 1) {
+        bytes += all.get(i).wireSize();
+        boolean nextWouldOverflow = i + 1 < all.size() && bytes + all.get(i + 1).wireSize() > settings.bundleMaxBytes();
+        if (i + 1 - from >= settings.bundleMaxMessages() || nextWouldOverflow || i == all.size() - 1) {
           to.tell(new Bundle(settings.group(), self, List.copyOf(all.subList(from, i + 1))));
           from = i + 1;
           bytes = 0;

@@ -135,6 +135,12 @@ public final class MulticastCore {
       fx.reject("multicast without payload");
       return;
     }
+    int size = Data.utf8Length(payload);
+    if (size > settings.maxPayloadBytes()) {
+      fx.reject("multicast of a " + size + "-byte payload refused: the most a message may carry is "
+          + settings.maxPayloadBytes() + " bytes (bundle-max-bytes less room for the header)");
+      return;
+    }
     if (!pending.isEmpty() || !windowOpen()) {
       pending.add(payload);
       return;

@@ -26,6 +26,14 @@ public record MulticastSettings(
     if (statusEvery < 1) throw new IllegalArgumentException("status-every must be at least 1, got [" + statusEvery + "]");
     if (nackBatch < 1) throw new IllegalArgumentException("nack-batch must be at least 1, got [" + nackBatch + "]");
     if (bundleMaxMessages < 1) throw new IllegalArgumentException("bundle-max-messages must be at least 1");
+    // Artery refuses frames over its maximum (256 KiB by default) and drops them with an error.
+    if (bundleMaxBytes < 4096 || bundleMaxBytes > 192 * 1024)
+      throw new IllegalArgumentException("bundle-max-bytes must be within 4 KiB..192 KiB (Artery's frame is 256 KiB), got [" + bundleMaxBytes + "]");
+  }
+
+  /** The largest payload one message may carry: one message must fit in one bundle. */
+  public int maxPayloadBytes() {
+    return bundleMaxBytes - 1024;
   }
 
   public static MulticastSettings fromConfig(Config multicast, String group, Order order) {
@@ -55,6 +63,6 @@ public record MulticastSettings(
   /** Defaults for tests that build settings by hand. */
   public static MulticastSettings defaults(String group, Order order) {
     return new MulticastSettings(group, order, 2000, Duration.ofMillis(100), 256, Duration.ofMillis(100), 500,
-        Duration.ofSeconds(2), 256, 64 * 1024);
+        Duration.ofSeconds(2), 256, 128 * 1024);
   }
 }

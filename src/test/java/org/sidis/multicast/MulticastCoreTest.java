@@ -313,6 +313,18 @@ class MulticastCoreTest {
   // ------------------------------------------------------------------ bad input
 
   @Test
+  void refusesAPayloadTooLargeForOneBundleAndSendsNothing() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    c.multicast("é".repeat(70_000)); // 140,000 bytes in UTF-8, over 128 KiB less the header room
+    assertEquals(1, fx.rejects.size(), fx.rejects.toString());
+    assertTrue(fx.rejects.get(0).contains("140000-byte payload refused"), fx.rejects.toString());
+    assertEquals(List.of(), fx.sent);
+    assertEquals(List.of(), fx.delivered);
+    c.multicast("small");
+    assertEquals(List.of("n1:1"), fx.delivered, "the refused payload took no sequence number");
+  }
+
+  @Test
   void refusesMalformedMessagesWithAReasonAndDeliversNothingFromThem() {
     MulticastCore c = member("n1", Order.CAUSAL, "n2");
     c.onData("n2", new Data("n2", 0, VectorClock.EMPTY, "x"), 0);
