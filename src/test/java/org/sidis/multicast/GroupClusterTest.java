@@ -95,6 +95,63 @@ class GroupClusterTest {
     assertEquals(3, causal.nodesHeld(), report.table());
   }
 
+  @Test
+  void theViewFollowsANodeLeavingTheClusterAndTheSurvivorsGoOn() {
+    List<ActorTestKit> kits = new ArrayList<>();
+    Map<String, TestProbe<GroupEvent>> apps = new HashMap<>();
+    Map<String, ActorRef<GroupMember.Command>> members = new HashMap<>();
+    try {
+      for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
+      akka.actor.Address first = kits.get(0).system().address();
+      for (ActorTestKit kit : kits) Cluster.get(kit.system()).manager().tell(Join.create(first));
+      awaitUp(kits, 3);
+      for (int i = 0; i < kits.size(); i++) {
+        ActorTestKit kit = kits.get(i);
+        String name = "n" + (i + 1);
+        ActorRef<GroupMember.Command> member = kit.spawn(GroupMember.create(MulticastSettings.defaults("chat", Order.CAUSAL),
+            new NetworkModel(0, 10, 0.0, new Random(i))), "multicast-chat");
+        TestProbe<GroupEvent> app = kit.createTestProbe("app-" + name);
+        member.tell(new GroupMember.Subscribe(app.getRef()));
+        apps.put(name, app);
+        members.put(name, member);
+      }
+      for (String name : apps.keySet()) awaitMembers(apps.get(name), List.of("n1", "n2", "n3"));
+      for (int k = 0; k < 20; k++) members.values().forEach(m -> m.tell(new GroupMember.Multicast("before")));
+      for (String name : apps.keySet()) assertEquals(60, countDeliveries(apps.get(name), 60), name);
+
+      kits.get(2).shutdownTestKit(); // n3 leaves: coordinated shutdown, the cluster removes it
+      awaitMembers(apps.get("n1"), List.of("n1", "n2"));
+      awaitMembers(apps.get("n2"), List.of("n1", "n2"));
+      for (int k = 0; k < 20; k++) {
+        members.get("n1").tell(new GroupMember.Multicast("after"));
+        members.get("n2").tell(new GroupMember.Multicast("after"));
+      }
+      assertEquals(40, countDeliveries(apps.get("n1"), 40), "n1 after n3 left");
+      assertEquals(40, countDeliveries(apps.get("n2"), 40), "n2 after n3 left");
+    } finally {
+      kits.get(0).shutdownTestKit();
+      kits.get(1).shutdownTestKit();
+    }
+  }
+
+  private static void awaitMembers(TestProbe<GroupEvent> app, List<String> expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    while (System.nanoTime() < deadline) {
+      GroupEvent e = app.receiveMessage(Duration.ofSeconds(40));
+      if (e instanceof GroupEvent.MembersChanged m && m.members().equals(new java.util.TreeSet<>(expected))) return;
+    }
+    throw new AssertionError("the view never became " + expected);
+  }
+
+  private static int countDeliveries(TestProbe<GroupEvent> app, int n) {
+    int delivered = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (delivered < n && System.nanoTime() < deadline) {
+      if (app.receiveMessage(Duration.ofSeconds(30)) instanceof GroupEvent.Delivered) delivered++;
+    }
+    return delivered;
+  }
+
   private static void awaitUp(List<ActorTestKit> kits, int n) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
