@@ -11,9 +11,10 @@ public sealed interface GroupEvent {
 
   /**
    * A message handed to the application, in the group's order. {@code clock} is the message's
-   * causal timestamp — its origin's vector clock when it was sent — and null in FIFO groups.
+   * causal timestamp — its origin's vector clock when it was sent — and null in other groups.
+   * {@code gseq} is its number in the group's total order, 0 in groups without one.
    */
-  record Delivered(String group, String msgId, String origin, long seq, String payload, VectorClock clock)
+  record Delivered(String group, String msgId, String origin, long seq, String payload, VectorClock clock, long gseq)
       implements GroupEvent {}
 
   /** The application's own messages up to {@code upToSeq} are delivered at every member of the view. */

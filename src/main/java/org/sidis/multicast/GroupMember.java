@@ -69,8 +69,15 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   public record Nack(String group, String from, String origin, long fromSeq, long toSeq)
       implements Command, CborSerializable {}
 
-  /** {@code from}'s delivered vector: for each origin, the highest sequence number it delivered. */
-  public record Status(String group, String from, Map<String, Long> delivered) implements Command, CborSerializable {}
+  /**
+   * {@code from}'s progress: per origin the highest sequence number it delivered and the highest
+   * its reliable layer released; in total groups the highest gseq it delivered.
+   */
+  public record Status(String group, String from, Map<String, Long> delivered, Map<String, Long> released, long gseq)
+      implements Command, CborSerializable {}
+
+  /** Total order's own messages: assignments, retransmission requests, the sequencer hand-over. */
+  public record Sequencing(String group, String from, TotalOrder.Message body) implements Command, CborSerializable {}
 
   // ------------------------------------------------------------------ internal
 
@@ -114,6 +121,9 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private final List<ActorRef<GroupEvent>> subscribers = new ArrayList<>();
   private final Map<String, ActorRef<Command>> refs = new HashMap<>();
   private final Map<String, List<Data>> outbox = new LinkedHashMap<>();
+  /** Assignments for each peer, sent as one Ordered per peer and epoch at the next flush. */
+  private final Map<String, List<TotalOrder.Assignment>> orderOutbox = new LinkedHashMap<>();
+  private long orderOutboxEpoch;
   private boolean flushPending;
   private Set<ActorRef<Command>> unresolved = Set.of();
   private Receptionist.Listing lastListing;
@@ -143,6 +153,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         .onMessage(Bundle.class, m -> fromNetwork(m, m.group(), m.from()))
         .onMessage(Nack.class, m -> fromNetwork(m, m.group(), m.from()))
         .onMessage(Status.class, m -> fromNetwork(m, m.group(), m.from()))
+        .onMessage(Sequencing.class, m -> fromNetwork(m, m.group(), m.from()))
         .onMessage(Arrived.class, m -> { handleWire(m.wire()); return this; })
         .onMessage(Tick.class, m -> onTick())
         .onMessage(Flush.class, m -> onFlush())
@@ -244,7 +255,9 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     } else if (wire instanceof Nack n) {
       core.onNack(n.from(), n.origin(), n.fromSeq(), n.toSeq());
     } else if (wire instanceof Status s) {
-      core.onStatus(s.from(), s.delivered(), now);
+      core.onStatus(s.from(), s.delivered(), s.released(), s.gseq(), now);
+    } else if (wire instanceof Sequencing q) {
+      core.onOrdering(q.from(), q.body(), now);
     }
   }
 
@@ -277,7 +290,28 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
       }
     }
     outbox.clear();
+    flushOrders();
     return this;
+  }
+
+  private void flushOrders() {
+    for (Map.Entry<String, List<TotalOrder.Assignment>> e : orderOutbox.entrySet()) {
+      ActorRef<Command> to = refs.get(e.getKey());
+      List<TotalOrder.Assignment> all = e.getValue();
+      if (to == null) continue; // the peer will ask again (OrderNack)
+      for (int from = 0; from < all.size(); from += settings.bundleMaxMessages() * 4) {
+        List<TotalOrder.Assignment> part = List.copyOf(all.subList(from, Math.min(all.size(), from + settings.bundleMaxMessages() * 4)));
+        to.tell(new Sequencing(settings.group(), self, new TotalOrder.Ordered(orderOutboxEpoch, part)));
+      }
+    }
+    orderOutbox.clear();
+  }
+
+  private void scheduleFlush() {
+    if (!flushPending) {
+      flushPending = true;
+      getContext().getSelf().tell(Flush.INSTANCE);
+    }
   }
 
   private Set<String> currentMembers() {
@@ -295,10 +329,22 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     @Override
     public void sendData(String peer, Data data) {
       outbox.computeIfAbsent(peer, p -> new ArrayList<>()).add(data);
-      if (!flushPending) {
-        flushPending = true;
-        getContext().getSelf().tell(Flush.INSTANCE);
+      scheduleFlush();
+    }
+
+    @Override
+    public void sendOrdering(String peer, TotalOrder.Message message) {
+      if (message instanceof TotalOrder.Ordered o) {
+        // Assignments ride together, after the data of the same pass (bundled like the data).
+        if (!orderOutbox.isEmpty() && orderOutboxEpoch != o.epoch()) flushOrders();
+        orderOutboxEpoch = o.epoch();
+        orderOutbox.computeIfAbsent(peer, p -> new ArrayList<>()).addAll(o.assignments());
+        scheduleFlush();
+        return;
       }
+      flushOrders(); // hand-over messages must not overtake the assignments of the old epoch
+      ActorRef<Command> to = refs.get(peer);
+      if (to != null) to.tell(new Sequencing(settings.group(), self, message));
     }
 
     @Override
@@ -314,16 +360,16 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     }
 
     @Override
-    public void sendStatus(String peer, Map<String, Long> delivered) {
+    public void sendStatus(String peer, Map<String, Long> delivered, Map<String, Long> released, long gseq) {
       ActorRef<Command> to = refs.get(peer);
-      if (to != null) to.tell(new Status(settings.group(), self, delivered));
+      if (to != null) to.tell(new Status(settings.group(), self, delivered, released, gseq));
     }
 
     @Override
-    public void deliver(Data data) {
+    public void deliver(Data data, long gseq) {
       if (subscribers.isEmpty()) return;
       GroupEvent.Delivered d = new GroupEvent.Delivered(settings.group(), data.msgId(), data.origin(), data.seq(),
-          data.payload(), data.vc());
+          data.payload(), data.vc(), gseq);
       for (ActorRef<GroupEvent> s : subscribers) s.tell(d);
     }
 
@@ -345,8 +391,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     }
 
     @Override
-    public void trace(String event, String msgId, VectorClock vc, Map<String, ?> extra) {
-      tracer.event(event, msgId, vc, null, extra);
+    public void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra) {
+      tracer.event(event, msgId, vc, gseq, extra);
     }
   }
 }

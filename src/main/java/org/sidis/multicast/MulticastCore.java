@@ -59,10 +59,18 @@ public final class MulticastCore {
 
     void sendNack(String peer, String origin, long fromSeq, long toSeq);
 
-    void sendStatus(String peer, Map<String, Long> delivered);
+    /**
+     * Our progress: per origin the highest sequence number delivered (stability) and released
+     * by the reliable layer (what exists, for gap detection), and in total groups the highest
+     * gseq delivered.
+     */
+    void sendStatus(String peer, Map<String, Long> delivered, Map<String, Long> released, long gseq);
 
-    /** Hands a message to the application. */
-    void deliver(Data data);
+    /** A total-order message (ordering, hand-over) for one peer. */
+    void sendOrdering(String peer, TotalOrder.Message message);
+
+    /** Hands a message to the application; {@code gseq} is its global number in total groups, else 0. */
+    void deliver(Data data, long gseq);
 
     /** Whether trace lines are written: the core builds a trace's clock only when someone reads it. */
     boolean tracing();
@@ -73,7 +81,7 @@ public final class MulticastCore {
     /** Input that breaks the protocol's form: it was refused, and nothing was delivered from it. */
     void reject(String reason);
 
-    void trace(String event, String msgId, VectorClock vc, Map<String, ?> extra);
+    void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra);
   }
 
   /** What this member knows of one origin's stream. */
@@ -121,10 +129,47 @@ public final class MulticastCore {
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private int deliveriesSinceStatus;
 
+  /** The total-order stage, in total groups only. */
+  private final TotalOrder total;
+
   public MulticastCore(String self, MulticastSettings settings, Effects fx) {
     this.self = self;
     this.settings = settings;
     this.fx = fx;
+    this.total = settings.order() == Order.TOTAL ? new TotalOrder(self, settings, new Stage()) : null;
+  }
+
+  /** What the total-order stage may do through this member. */
+  private final class Stage implements TotalOrder.Host {
+    @Override
+    public Set<String> peers() {
+      return view;
+    }
+
+    @Override
+    public void deliverOrdered(Data data, long gseq) {
+      deliver(data, gseq);
+    }
+
+    @Override
+    public void sendOrdering(String peer, TotalOrder.Message message) {
+      fx.sendOrdering(peer, message);
+    }
+
+    @Override
+    public void trace(String event, String msgId, Long gseq, Map<String, ?> extra) {
+      fx.trace(event, msgId, null, gseq, extra);
+    }
+
+    @Override
+    public void reject(String reason) {
+      fx.reject(reason);
+    }
+
+    @Override
+    public void announce() {
+      broadcastStatus();
+    }
   }
 
   // ---------------------------------------------------------------- the application's side
@@ -157,12 +202,16 @@ public final class MulticastCore {
     VectorClock vc = settings.order() == Order.CAUSAL ? clockWith(self, seq) : null;
     Data data = new Data(self, seq, vc, payload);
     buffer.computeIfAbsent(self, o -> new TreeMap<>()).put(seq, data);
-    fx.trace("multicast", data.msgId(), vc, null);
+    fx.trace("multicast", data.msgId(), vc, null, null);
     for (String peer : view) {
       if (streamStart.getOrDefault(peer, Long.MAX_VALUE) <= seq) fx.sendData(peer, data);
     }
-    // The origin delivers its own message at once: everything its clock names, it delivered.
-    deliver(data);
+    if (total != null) {
+      total.onReleased(data); // delivered when the sequencer has numbered it
+    } else {
+      // The origin delivers its own message at once: everything its clock names, it delivered.
+      deliver(data, null);
+    }
   }
 
   // ---------------------------------------------------------------- the network's side
@@ -185,7 +234,7 @@ public final class MulticastCore {
     if (deliveredOf(from) < firstSeq - 1) setDelivered(from, firstSeq - 1);
     while (!in.holdback.isEmpty() && in.holdback.firstKey() < firstSeq) {
       Data before = in.holdback.pollFirstEntry().getValue();
-      fx.trace("drop", before.msgId(), null, Map.of("reason", "sent before this member joined"));
+      fx.trace("drop", before.msgId(), null, null, Map.of("reason", "sent before this member joined"));
     }
     release(from, in);
   }
@@ -196,22 +245,22 @@ public final class MulticastCore {
       fx.reject(defect + " from [" + from + "]");
       return;
     }
-    fx.trace("receive", data.msgId(), data.vc(), Map.of("from", from));
+    fx.trace("receive", data.msgId(), data.vc(), null, Map.of("from", from));
     if (data.origin().equals(self)) {
-      fx.trace("duplicate", data.msgId(), null, null);
+      fx.trace("duplicate", data.msgId(), null, null, null);
       return;
     }
     Inbound in = inbound(data.origin());
     if (in.closed) {
-      fx.trace("drop", data.msgId(), null, Map.of("reason", "its origin left and its stream was closed"));
+      fx.trace("drop", data.msgId(), null, null, Map.of("reason", "its origin left and its stream was closed"));
       return;
     }
     if (data.seq() <= in.released || in.holdback.containsKey(data.seq())) {
-      fx.trace("duplicate", data.msgId(), null, null);
+      fx.trace("duplicate", data.msgId(), null, null, null);
       return;
     }
     if (in.firstSeq != -1 && data.seq() < in.firstSeq) {
-      fx.trace("drop", data.msgId(), null, Map.of("reason", "sent before this member joined"));
+      fx.trace("drop", data.msgId(), null, null, Map.of("reason", "sent before this member joined"));
       return;
     }
     in.holdback.put(data.seq(), data);
@@ -230,18 +279,19 @@ public final class MulticastCore {
     if (held == null) return;
     long last = Math.min(toSeq, fromSeq + settings.nackBatch() - 1);
     for (Data d : held.subMap(fromSeq, true, last, true).values()) {
-      fx.trace("retransmit", d.msgId(), null, Map.of("to", from));
+      fx.trace("retransmit", d.msgId(), null, null, Map.of("to", from));
       fx.sendData(from, d);
     }
   }
 
-  public void onStatus(String from, Map<String, Long> peerView, long now) {
-    if (from == null || peerView == null || peerView.values().stream().anyMatch(v -> v == null || v < 0)) {
-      fx.reject("status from [" + from + "] with a malformed delivered vector " + peerView);
+  public void onStatus(String from, Map<String, Long> peerView, Map<String, Long> released, long gseq, long now) {
+    if (from == null || peerView == null || malformed(peerView) || (released != null && malformed(released)) || gseq < 0) {
+      fx.reject("status from [" + from + "] with a malformed vector " + peerView + " / " + released + " / gseq " + gseq);
       return;
     }
     peerDelivered.put(from, peerView);
-    for (Map.Entry<String, Long> e : peerView.entrySet()) {
+    if (total != null) total.onPeerProgress(from, gseq);
+    for (Map.Entry<String, Long> e : (released == null ? peerView : released).entrySet()) {
       if (e.getKey().equals(self)) continue;
       Inbound in = inbound(e.getKey());
       if (e.getValue() > in.highestKnown) {
@@ -250,6 +300,20 @@ public final class MulticastCore {
       }
     }
     advanceStability();
+  }
+
+  private static boolean malformed(Map<String, Long> vector) {
+    for (Map.Entry<String, Long> e : vector.entrySet()) if (e.getKey() == null || e.getValue() == null || e.getValue() < 0) return true;
+    return false;
+  }
+
+  /** A total-order message from a peer (total groups only). */
+  public void onOrdering(String from, TotalOrder.Message message, long now) {
+    if (total == null) {
+      fx.reject("ordering message from [" + from + "] in a " + settings.order().id() + " group");
+      return;
+    }
+    total.onMessage(from, message, now);
   }
 
   // ---------------------------------------------------------------- membership and time
@@ -276,11 +340,13 @@ public final class MulticastCore {
       peerDelivered.remove(peer);
       everDeparted.add(peer);
       inbound(peer).departedAt = now;
+      if (total != null) total.forget(peer);
     }
     TreeSet<String> all = new TreeSet<>(view);
     all.add(self);
-    fx.trace("view", null, null, Map.of("members", all));
+    fx.trace("view", null, null, null, Map.of("members", all));
     advanceStability();
+    if (total != null) total.onView(all, now);
   }
 
   /** Time passes: nack persistent gaps, give up on departed origins, tell peers our progress. */
@@ -299,12 +365,13 @@ public final class MulticastCore {
         long from = in.released + 1;
         long to = in.holdback.isEmpty() ? in.highestKnown : in.holdback.firstKey() - 1;
         to = Math.min(to, from + settings.nackBatch() - 1);
-        fx.trace("nack", null, null, Map.of("origin", origin, "from", from, "to", to));
+        fx.trace("nack", null, null, null, Map.of("origin", origin, "from", from, "to", to));
         // The origin holds its messages until stable; once it left, any survivor may hold them.
         if (view.contains(origin)) fx.sendNack(origin, origin, from, to);
         else for (String peer : view) fx.sendNack(peer, origin, from, to);
       }
     }
+    if (total != null) total.tick(now);
     broadcastStatus();
   }
 
@@ -315,11 +382,12 @@ public final class MulticastCore {
     Data next;
     while ((next = in.holdback.remove(in.released + 1)) != null) {
       in.released++;
-      if (settings.order() == Order.FIFO) deliver(next);
+      if (settings.order() == Order.FIFO) deliver(next, null);
+      else if (total != null) total.onReleased(next);
       else {
         ArrayDeque<Data> waiting = causalHoldback.computeIfAbsent(origin, o -> new ArrayDeque<>());
         if (waiting.isEmpty() && causallyReady(next)) {
-          deliver(next);
+          deliver(next, null);
           if (causallyWaiting > 0) deliverCausallyReady(); // it may be the cause others waited for
         } else {
           waiting.add(next);
@@ -336,7 +404,7 @@ public final class MulticastCore {
       for (ArrayDeque<Data> waiting : causalHoldback.values()) {
         while (!waiting.isEmpty() && causallyReady(waiting.peekFirst())) {
           causallyWaiting--;
-          deliver(waiting.pollFirst());
+          deliver(waiting.pollFirst(), null);
           progress = true;
         }
       }
@@ -359,10 +427,10 @@ public final class MulticastCore {
     return in != null && in.closed;
   }
 
-  private void deliver(Data data) {
+  private void deliver(Data data, Long gseq) {
     setDelivered(data.origin(), data.seq());
-    if (fx.tracing()) fx.trace("deliver", data.msgId(), settings.order() == Order.CAUSAL ? delivered() : null, null);
-    fx.deliver(data);
+    if (fx.tracing()) fx.trace("deliver", data.msgId(), settings.order() == Order.CAUSAL ? delivered() : null, gseq, null);
+    fx.deliver(data, gseq == null ? 0 : gseq);
     if (!data.origin().equals(self) && ++deliveriesSinceStatus >= settings.statusEvery()) broadcastStatus();
   }
 
@@ -377,12 +445,12 @@ public final class MulticastCore {
   private void close(String origin, Inbound in) {
     in.closed = true;
     for (Data lost : in.holdback.values())
-      fx.trace("drop", lost.msgId(), null, Map.of("reason", "a predecessor was lost with its departed origin"));
+      fx.trace("drop", lost.msgId(), null, null, Map.of("reason", "a predecessor was lost with its departed origin"));
     long droppedFrom = in.released + 1;
     in.holdback.clear();
     in.gapSince = -1;
     buffer.remove(origin);
-    fx.trace("close", null, null, Map.of("origin", origin, "released", in.released,
+    fx.trace("close", null, null, null, Map.of("origin", origin, "released", in.released,
         "highestKnown", Math.max(in.highestKnown, droppedFrom - 1)));
     if (settings.order() == Order.CAUSAL) deliverCausallyReady();
   }
@@ -392,7 +460,11 @@ public final class MulticastCore {
     if (view.isEmpty()) return;
     Map<String, Long> mine = new LinkedHashMap<>();
     delivered.forEach((origin, seq) -> mine.put(origin, seq[0]));
-    for (String peer : view) fx.sendStatus(peer, mine);
+    Map<String, Long> released = new LinkedHashMap<>();
+    inbound.forEach((origin, in) -> { if (in.released > 0) released.put(origin, in.released); });
+    released.put(self, nextSeq - 1);
+    long gseq = total == null ? 0 : total.readyGseq();
+    for (String peer : view) fx.sendStatus(peer, mine, released, gseq);
   }
 
   /** Frees what every current member delivered, and lets waiting multicasts go. */
@@ -449,8 +521,13 @@ public final class MulticastCore {
     return pending.size();
   }
 
+  /** The total-order stage's view of itself, for tests: epoch, sequencer, whether it leads. */
+  public String sequencing() {
+    return total == null ? "none" : "epoch " + total.epoch() + " sequencer " + total.sequencer() + (total.leading() ? " (leading)" : "");
+  }
+
   public int heldBack() {
-    int n = causallyWaiting;
+    int n = causallyWaiting + (total == null ? 0 : total.heldCount());
     for (Inbound in : inbound.values()) n += in.holdback.size();
     return n;
   }

@@ -5,7 +5,9 @@ public enum Order {
   /** If a member multicasts m1 and then m2, every member delivers m1 before m2. */
   FIFO,
   /** If m1 causally precedes m2, every member delivers m1 before m2 (Birman–Schiper–Stephenson). */
-  CAUSAL;
+  CAUSAL,
+  /** Every member delivers the messages in the same order: one sequencer numbers them ({@link TotalOrder}). */
+  TOTAL;
 
   /** The name used in config, traces ({@code proto}) and on the command line. */
   public String id() {
@@ -14,6 +16,6 @@ public enum Order {
 
   public static Order parse(String s) {
     for (Order o : values()) if (o.id().equalsIgnoreCase(s.trim())) return o;
-    throw new IllegalArgumentException("unknown multicast order [" + s + "]; expected fifo or causal");
+    throw new IllegalArgumentException("unknown multicast order [" + s + "]; expected fifo, causal or total");
   }
 }

@@ -161,7 +161,7 @@ class GroupMemberTest {
     ActorRef<GroupMember.Command> m = member(Order.FIFO);
     m.tell(new GroupMember.Multicast("a"));
     deliveries(1);
-    m.tell(new GroupMember.Status("chat", "n2", Map.of("n1", 1L)));
+    m.tell(new GroupMember.Status("chat", "n2", Map.of("n1", 1L), Map.of("n1", 1L), 0));
     app.expectNoMessage(Duration.ofMillis(200)); // n3 has not delivered n1:1
     m.tell(new GroupMember.ViewChanged(Map.of("n1", m, "n2", n2.getRef())));
     app.expectMessageClass(GroupEvent.MembersChanged.class);
@@ -190,7 +190,12 @@ class GroupMemberTest {
         new GroupMember.Bundle("chat", "n2", List.of(new Data("n2", 1, VectorClock.EMPTY.with("n2", 1).with("n1", 4), "x"),
             new Data("n2", 2, null, "y"))),
         new GroupMember.Nack("chat", "n2", "n1", 2, 9),
-        new GroupMember.Status("chat", "n2", Map.of("n1", 3L, "n2", 5L)));
+        new GroupMember.Status("chat", "n2", Map.of("n1", 3L, "n2", 5L), Map.of("n1", 4L, "n2", 5L), 7),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.Ordered(2, List.of(new TotalOrder.Assignment(2, 9, "n1", 4)))),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushReply(3, 8, List.of(new TotalOrder.Assignment(2, 9, "n1", 4)), List.of("n1:4"))),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.NewEpoch(3, 9, List.of())),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushRequest(3)),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.OrderNack(3, 4, 9)));
     for (Object msg : wire) {
       var serializer = serialization.findSerializerFor(msg);
       assertEquals(JACKSON_CBOR, serializer.identifier(), "serializer of " + msg.getClass().getSimpleName());

@@ -28,18 +28,20 @@ class MulticastCoreTest {
     final List<String> rejects = new ArrayList<>();
     final List<String> traces = new ArrayList<>();
     final List<Long> stable = new ArrayList<>();
+    final List<String> ordering = new ArrayList<>();
     int statuses;
 
     @Override public void sendData(String peer, Data data) { sent.add(peer + " <- " + data.msgId()); }
     @Override public void sendHello(String peer, long firstSeq) { hellos.add(peer + " from " + firstSeq); }
     @Override public void sendNack(String peer, String origin, long from, long to) { nacks.add(peer + " <- " + origin + " " + from + ".." + to); }
-    @Override public void sendStatus(String peer, Map<String, Long> delivered) { statuses++; }
-    @Override public void deliver(Data data) { delivered.add(data.msgId()); }
+    @Override public void sendStatus(String peer, Map<String, Long> delivered, Map<String, Long> released, long gseq) { statuses++; }
+    @Override public void sendOrdering(String peer, TotalOrder.Message message) { ordering.add(peer + " <- " + message); }
+    @Override public void deliver(Data data, long gseq) { delivered.add(data.msgId()); }
     @Override public boolean tracing() { return true; }
     @Override public void stable(long upToSeq) { stable.add(upToSeq); }
     @Override public void reject(String reason) { rejects.add(reason); }
-    @Override public void trace(String event, String msgId, VectorClock vc, Map<String, ?> extra) {
-      traces.add(event + (msgId == null ? "" : " " + msgId) + (extra == null ? "" : " " + extra));
+    @Override public void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra) {
+      traces.add(event + (msgId == null ? "" : " " + msgId) + (gseq == null ? "" : " #" + gseq) + (extra == null ? "" : " " + extra));
     }
 
     List<String> traced(String event) {
@@ -115,7 +117,7 @@ class MulticastCoreTest {
   void aStatusRevealsALostLastMessageAndItIsRequested() {
     MulticastCore c = member("n1", Order.FIFO, "n2");
     c.onData("n2", fifo("n2", 1), 0);
-    c.onStatus("n2", Map.of("n2", 2L), 0); // n2 sent two; the second was lost
+    c.onStatus("n2", Map.of("n2", 2L), null, 0, 0); // n2 sent two; the second was lost
     c.tick(200);
     assertEquals(List.of("n2 <- n2 2..2"), fx.nacks);
   }
@@ -164,7 +166,7 @@ class MulticastCoreTest {
     assertEquals(List.of("n2 <- n1:1", "n2 <- n1:2"), fx.sent);
     assertEquals(1, c.pendingCount());
     assertEquals(2, c.buffered());
-    c.onStatus("n2", Map.of("n1", 1L), 0);
+    c.onStatus("n2", Map.of("n1", 1L), null, 0, 0);
     assertEquals(List.of(1L), fx.stable);
     assertEquals(List.of("n2 <- n1:1", "n2 <- n1:2", "n2 <- n1:3"), fx.sent, "one stable, one slot free");
     assertEquals(0, c.pendingCount());
@@ -228,7 +230,7 @@ class MulticastCoreTest {
   void aDepartedMemberNoLongerHoldsBackStability() {
     MulticastCore c = member("n1", Order.FIFO, "n2", "n3");
     c.multicast("a");
-    c.onStatus("n2", Map.of("n1", 1L), 0);
+    c.onStatus("n2", Map.of("n1", 1L), null, 0, 0);
     assertEquals(List.of(), fx.stable, "n3 has not delivered n1:1");
     c.onView(Set.of("n1", "n2"), 0);
     assertEquals(List.of(1L), fx.stable);
@@ -284,12 +286,13 @@ class MulticastCoreTest {
       @Override public void sendData(String peer, Data data) { out.add(data); }
       @Override public void sendHello(String peer, long firstSeq) { }
       @Override public void sendNack(String peer, String origin, long from, long to) { }
-      @Override public void sendStatus(String peer, Map<String, Long> delivered) { }
-      @Override public void deliver(Data data) { r.deliver(data); }
+      @Override public void sendStatus(String peer, Map<String, Long> delivered, Map<String, Long> released, long gseq) { }
+      @Override public void sendOrdering(String peer, TotalOrder.Message message) { }
+      @Override public void deliver(Data data, long gseq) { r.deliver(data, gseq); }
       @Override public boolean tracing() { return false; }
       @Override public void stable(long upToSeq) { }
       @Override public void reject(String reason) { r.reject(reason); }
-      @Override public void trace(String event, String msgId, VectorClock vc, Map<String, ?> extra) { }
+      @Override public void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra) { }
     });
     c.onView(Set.of("n1", "n2"), 0);
     c.onHello("n2", 1);
@@ -335,7 +338,7 @@ class MulticastCoreTest {
     c.onData("n2", null, 0);
     c.onNack("n2", "n1", 5, 2);
     c.onHello("n2", 0);
-    c.onStatus("n2", Map.of("n1", -1L), 0);
+    c.onStatus("n2", Map.of("n1", -1L), null, 0, 0);
     assertEquals(9, fx.rejects.size(), fx.rejects.toString());
     assertEquals(List.of(), fx.delivered);
     c.onData("n2", causal("n2", 1), 0);

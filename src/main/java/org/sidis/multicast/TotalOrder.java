@@ -1,0 +1,465 @@
+package org.sidis.multicast;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Sequencer-based total order, the stage above the reliable layer in a {@code total} group.
+ *
+ * <h2>Ordering</h2>
+ * Data travels as in every group: each origin multicasts its messages to all members through
+ * the reliable layer. The sequencer — the member with the lowest node name in the view — is a
+ * member like the others; as the reliable layer releases a message to it (in FIFO order per
+ * origin) it assigns the next global sequence number ({@code gseq}) and multicasts only the
+ * assignment ({@link Ordered}, many per network message). A member is <em>ready</em> up to g
+ * when it holds the assignments and the data of 1..g, and says so in its status. It delivers
+ * g when every member of the view is ready up to g (safe delivery): then whoever survives a
+ * crash holds g, so even a member that crashes right after delivering — the sequencer itself
+ * included — delivered nothing the survivors will not deliver in the same place. A gap in the
+ * assignments that lasts
+ * {@code nack-delay} is asked of the sequencer ({@link OrderNack}); a gseq far ahead is never
+ * delivered early. Because the sequencer assigns in release order, total order is also FIFO.
+ *
+ * <h2>Hand-over (epochs)</h2>
+ * When the sequencer leaves the view (crashed, downed, left) — or a member with a lower name
+ * joins — the new candidate opens epoch e+1: it asks every member of its view for its state
+ * ({@link FlushRequest}); a member that accepts stops taking assignments of older epochs and
+ * answers ({@link FlushReply}) with the highest gseq it delivered, the assignments it knows
+ * that are not yet delivered everywhere, and the ids of the messages it holds undelivered —
+ * and delivers nothing more until the new epoch's cut arrives, so its answer stays true.
+ * With every answer in, the new sequencer keeps the old assignments up to the highest gseq any
+ * survivor delivered, and beyond that only while some survivor holds the message (a survivor
+ * delivered nothing past the first message nobody holds); it sends that cut ({@link NewEpoch})
+ * and numbers every other held message from there, in the order its reliable layer released
+ * them. Nothing a survivor delivered is renumbered or reordered, no number is assigned twice
+ * in one epoch, and assignments carry their epoch, so a deposed sequencer's late messages are
+ * refused. Origins do not re-submit: the reliable layer already has every message of a live
+ * origin reach every member, and those of a crashed origin reach the survivors from whichever
+ * survivor holds them.
+ *
+ * <p>Guarantee: uniform total order and agreement among surviving members — every surviving
+ * member delivers the same messages in the same gseq order, and a message delivered by any
+ * surviving member is delivered by all of them. A message only the crashed members ever held
+ * is lost with them. Members that join after ordering began are not supported yet.
+ */
+public final class TotalOrder {
+
+  // ------------------------------------------------------------------ the ordering protocol
+
+  /** Message {@code origin:seq} is number {@code gseq} of the group, as decided in {@code epoch}. */
+  public record Assignment(long epoch, long gseq, String origin, long seq) {
+    @JsonIgnore
+    public String msgId() {
+      return origin + ":" + seq;
+    }
+  }
+
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = Ordered.class, name = "ordered"),
+      @JsonSubTypes.Type(value = OrderNack.class, name = "order-nack"),
+      @JsonSubTypes.Type(value = FlushRequest.class, name = "flush-request"),
+      @JsonSubTypes.Type(value = FlushReply.class, name = "flush-reply"),
+      @JsonSubTypes.Type(value = NewEpoch.class, name = "new-epoch")})
+  public sealed interface Message permits Ordered, OrderNack, FlushRequest, FlushReply, NewEpoch {
+    long epoch();
+  }
+
+  /** The sequencer of {@code epoch} assigned these numbers. */
+  public record Ordered(long epoch, List<Assignment> assignments) implements Message {}
+
+  /** A member misses the assignments {@code fromGseq..toGseq}. */
+  public record OrderNack(long epoch, long fromGseq, long toGseq) implements Message {}
+
+  /** A candidate opens {@code epoch} and asks for the member's state. */
+  public record FlushRequest(long epoch) implements Message {}
+
+  /** A member's state for the hand-over to {@code epoch}. */
+  public record FlushReply(long epoch, long deliveredGseq, List<Assignment> known, List<String> held) implements Message {}
+
+  /** Epoch {@code epoch} starts: the old assignments up to {@code keepUpTo} stand, later ones are void. */
+  public record NewEpoch(long epoch, long keepUpTo, List<Assignment> kept) implements Message {}
+
+  /** What the stage needs from the member around it. */
+  interface Host {
+    Set<String> peers();
+
+    void deliverOrdered(Data data, long gseq);
+
+    void sendOrdering(String peer, Message message);
+
+    void trace(String event, String msgId, Long gseq, Map<String, ?> extra);
+
+    void reject(String reason);
+
+    /** Tell the peers our progress now (ready gseq), not only at the next tick. */
+    void announce();
+  }
+
+  /** A hand-over this member leads as the candidate sequencer. */
+  private static final class Flush {
+    final long epoch;
+    final Set<String> members;
+    final Map<String, FlushReply> replies = new HashMap<>();
+
+    Flush(long epoch, Set<String> members) {
+      this.epoch = epoch;
+      this.members = members;
+    }
+  }
+
+  private final String self;
+  private final MulticastSettings settings;
+  private final Host host;
+
+  private long epoch; // the epoch whose assignments this member takes; 0: none yet
+  private String sequencer;
+  private long promisedEpoch; // the highest epoch this member answered a flush for
+  private String promisedTo;
+  private boolean leading;
+  private long nextAssign = 1;
+  private Flush flush;
+  private Set<String> epochMembers = Set.of();
+
+  private long nextDeliver = 1;
+  private final TreeMap<Long, Assignment> assignments = new TreeMap<>();
+  /** Delivered assignments, kept until every member delivered them: a hand-over may need them. */
+  private final TreeMap<Long, Assignment> deliveredLog = new TreeMap<>();
+  private final Map<String, Long> gseqOf = new HashMap<>();
+  /** Released by the reliable layer, not yet delivered, in release order. */
+  private final LinkedHashMap<String, Data> held = new LinkedHashMap<>();
+  private final List<Ordered> early = new ArrayList<>();
+  private final Map<String, Long> peerReady = new HashMap<>();
+  private long ready; // assignments and data of 1..ready are here
+  private long announced;
+  private long highestKnown;
+  private long gapSince = -1;
+  private long lastNackAt = Long.MIN_VALUE / 2;
+
+  TotalOrder(String self, MulticastSettings settings, Host host) {
+    this.self = self;
+    this.settings = settings;
+    this.host = host;
+  }
+
+  long deliveredGseq() {
+    return nextDeliver - 1;
+  }
+
+  /** What this member tells its peers: it holds assignments and data of 1..ready. */
+  long readyGseq() {
+    return ready;
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  String sequencer() {
+    return sequencer;
+  }
+
+  boolean leading() {
+    return leading;
+  }
+
+  int heldCount() {
+    return held.size();
+  }
+
+  // ------------------------------------------------------------------ data from the reliable layer
+
+  /** The reliable layer released {@code data} (in FIFO order of its origin). */
+  void onReleased(Data data) {
+    held.put(data.msgId(), data);
+    if (leading && !gseqOf.containsKey(data.msgId())) assign(List.of(data));
+    deliverReady();
+  }
+
+  private void assign(List<Data> messages) {
+    List<Assignment> batch = new ArrayList<>(messages.size());
+    for (Data d : messages) {
+      Assignment a = new Assignment(epoch, nextAssign++, d.origin(), d.seq());
+      assignments.put(a.gseq(), a);
+      gseqOf.put(a.msgId(), a.gseq());
+      batch.add(a);
+    }
+    highestKnown = Math.max(highestKnown, nextAssign - 1);
+    Ordered ordered = new Ordered(epoch, batch);
+    for (String peer : host.peers()) host.sendOrdering(peer, ordered);
+  }
+
+  private void deliverReady() {
+    Assignment r;
+    while ((r = assignments.get(ready + 1)) != null && held.containsKey(r.msgId())) ready++;
+    if (ready - announced >= 32) {
+      announced = ready;
+      host.announce();
+    }
+    // A member that answered a hand-over gave the new sequencer a snapshot of what it delivered;
+    // delivering more before the new epoch's cut arrives could contradict the cut.
+    if (promisedEpoch > epoch) return;
+    long safe = ready;
+    for (String peer : host.peers()) safe = Math.min(safe, peerReady.getOrDefault(peer, 0L));
+    Assignment a;
+    while (nextDeliver <= safe && (a = assignments.get(nextDeliver)) != null) {
+      Data d = held.get(a.msgId());
+      if (d == null) return; // cannot be: ready covers it
+      held.remove(a.msgId());
+      assignments.remove(nextDeliver);
+      deliveredLog.put(nextDeliver, a);
+      long g = nextDeliver++;
+      host.deliverOrdered(d, g);
+    }
+  }
+
+  // ------------------------------------------------------------------ ordering messages
+
+  void onMessage(String from, Message m, long now) {
+    if (m == null || m.epoch() < 1) {
+      host.reject("ordering message from [" + from + "] without a valid epoch: " + m);
+      return;
+    }
+    if (m instanceof Ordered o) onOrdered(from, o, now);
+    else if (m instanceof OrderNack n) onOrderNack(from, n);
+    else if (m instanceof FlushRequest r) onFlushRequest(from, r);
+    else if (m instanceof FlushReply r) onFlushReply(from, r);
+    else if (m instanceof NewEpoch e) onNewEpoch(from, e);
+  }
+
+  private void onOrdered(String from, Ordered o, long now) {
+    if (o.epoch() < epoch || o.epoch() < promisedEpoch) {
+      host.trace("reject", null, null, Map.of("reason", "stale epoch", "from", from, "epoch", o.epoch(), "current", Math.max(epoch, promisedEpoch)));
+      host.reject("refused order from [" + from + "] of stale epoch " + o.epoch() + " (this member is at epoch "
+          + Math.max(epoch, promisedEpoch) + ")");
+      return;
+    }
+    if (o.epoch() > epoch) {
+      early.add(o); // its NewEpoch is still on the way
+      return;
+    }
+    if (!from.equals(sequencer)) {
+      host.reject("refused order from [" + from + "]: the sequencer of epoch " + epoch + " is [" + sequencer + "]");
+      return;
+    }
+    take(o.assignments());
+    deliverReady();
+    noteGap(now);
+  }
+
+  private void take(List<Assignment> list) {
+    for (Assignment a : list) {
+      if (a.gseq() < nextDeliver || assignments.containsKey(a.gseq())) continue; // a duplicate
+      Long known = gseqOf.get(a.msgId());
+      if (known != null && known != a.gseq()) {
+        host.reject("assignment " + a + " conflicts with gseq " + known + " for the same message");
+        continue;
+      }
+      assignments.put(a.gseq(), a);
+      gseqOf.put(a.msgId(), a.gseq());
+      highestKnown = Math.max(highestKnown, a.gseq());
+    }
+  }
+
+  private void onOrderNack(String from, OrderNack n) {
+    if (!leading || n.epoch() != epoch || n.fromGseq() < 1 || n.toGseq() < n.fromGseq()) return;
+    long to = Math.min(n.toGseq(), n.fromGseq() + settings.nackBatch() - 1);
+    List<Assignment> again = new ArrayList<>();
+    again.addAll(deliveredLog.subMap(n.fromGseq(), true, to, true).values());
+    again.addAll(assignments.subMap(n.fromGseq(), true, to, true).values());
+    if (again.isEmpty()) return;
+    host.trace("retransmit-order", null, null, Map.of("to", from, "from", n.fromGseq(), "upTo", to));
+    host.sendOrdering(from, new Ordered(epoch, again));
+  }
+
+  // ------------------------------------------------------------------ membership and hand-over
+
+  void onView(Set<String> members, long now) {
+    String lowest = new TreeSet<>(members).first();
+    if (flush != null) {
+      if (!lowest.equals(self)) {
+        flush = null; // someone with a lower name leads the hand-over
+      } else if (!flush.members.equals(members)) {
+        startFlush(members); // a member left or came during the hand-over: ask again
+      }
+      return;
+    }
+    deliverReady(); // a departed member no longer holds deliveries back
+    if (!lowest.equals(self)) return;
+    // The lowest name leads. It opens an epoch when it is not the sequencer yet (start, or the
+    // sequencer left) and when members came that never adopted its epoch (the group forming).
+    boolean newcomers = !epochMembers.containsAll(members);
+    if (!self.equals(sequencer) || newcomers) startFlush(members);
+  }
+
+  private void startFlush(Set<String> members) {
+    long e = Math.max(Math.max(epoch, promisedEpoch), flush == null ? 0 : flush.epoch) + 1;
+    flush = new Flush(e, new TreeSet<>(members));
+    promisedEpoch = e;
+    promisedTo = self;
+    leading = false;
+    host.trace("flush", null, null, Map.of("epoch", e, "members", new TreeSet<>(members)));
+    flush.replies.put(self, stateFor(e));
+    for (String peer : flush.members) if (!peer.equals(self)) host.sendOrdering(peer, new FlushRequest(e));
+    maybeDecide();
+  }
+
+  private void onFlushRequest(String from, FlushRequest r) {
+    boolean older = r.epoch() < promisedEpoch || r.epoch() <= epoch;
+    boolean sameButOutranked = r.epoch() == promisedEpoch && promisedTo != null && from.compareTo(promisedTo) > 0;
+    if (older || sameButOutranked) {
+      host.reject("refused hand-over to epoch " + r.epoch() + " from [" + from + "]: already promised epoch "
+          + promisedEpoch + " to [" + promisedTo + "]");
+      return;
+    }
+    promisedEpoch = r.epoch();
+    promisedTo = from;
+    leading = false;
+    if (flush != null && from.compareTo(self) < 0) flush = null;
+    host.sendOrdering(from, stateFor(r.epoch()));
+  }
+
+  private FlushReply stateFor(long e) {
+    List<Assignment> known = new ArrayList<>(deliveredLog.values());
+    known.addAll(assignments.values());
+    return new FlushReply(e, deliveredGseq(), known, new ArrayList<>(held.keySet()));
+  }
+
+  private void onFlushReply(String from, FlushReply r) {
+    if (flush == null || r.epoch() != flush.epoch || !flush.members.contains(from)) return;
+    flush.replies.put(from, r);
+    maybeDecide();
+  }
+
+  private void maybeDecide() {
+    if (flush == null || !flush.replies.keySet().containsAll(flush.members)) return;
+    long minDelivered = Long.MAX_VALUE, maxDelivered = 0;
+    Map<Long, Assignment> known = new HashMap<>();
+    Set<String> heldAnywhere = new HashSet<>();
+    for (FlushReply r : flush.replies.values()) {
+      minDelivered = Math.min(minDelivered, r.deliveredGseq());
+      maxDelivered = Math.max(maxDelivered, r.deliveredGseq());
+      for (Assignment a : r.known()) known.merge(a.gseq(), a, (x, y) -> x.epoch() >= y.epoch() ? x : y);
+      heldAnywhere.addAll(r.held());
+    }
+    // Keep what a survivor delivered; past that, only while someone still holds the message.
+    long keepUpTo = minDelivered;
+    while (true) {
+      Assignment next = known.get(keepUpTo + 1);
+      if (next == null) break;
+      if (keepUpTo + 1 > maxDelivered && !heldAnywhere.contains(next.msgId())) break;
+      keepUpTo++;
+    }
+    if (keepUpTo < maxDelivered) {
+      host.reject("hand-over to epoch " + flush.epoch + " found no assignment for gseq " + (keepUpTo + 1)
+          + " though a member delivered up to " + maxDelivered);
+    }
+    List<Assignment> kept = new ArrayList<>();
+    for (long g = minDelivered + 1; g <= keepUpTo; g++) kept.add(known.get(g));
+    long e = flush.epoch;
+    epochMembers = flush.members;
+    flush = null;
+    NewEpoch decision = new NewEpoch(e, keepUpTo, kept);
+    host.trace("sequencer", null, null, Map.of("epoch", e, "keepUpTo", keepUpTo, "kept", kept.size()));
+    for (String peer : host.peers()) host.sendOrdering(peer, decision);
+    adopt(self, decision);
+    leading = true;
+    nextAssign = keepUpTo + 1;
+    List<Data> unordered = new ArrayList<>();
+    for (Data d : held.values()) if (!gseqOf.containsKey(d.msgId())) unordered.add(d);
+    if (!unordered.isEmpty()) assign(unordered);
+    deliverReady();
+  }
+
+  private void onNewEpoch(String from, NewEpoch e) {
+    if (e.epoch() < promisedEpoch && !from.equals(promisedTo) || e.epoch() <= epoch) {
+      host.reject("refused new epoch " + e.epoch() + " from [" + from + "]: this member is at epoch " + epoch
+          + " and promised epoch " + promisedEpoch + " to [" + promisedTo + "]");
+      return;
+    }
+    adopt(from, e);
+    deliverReady();
+  }
+
+  private void adopt(String from, NewEpoch e) {
+    epoch = e.epoch();
+    sequencer = from;
+    promisedEpoch = Math.max(promisedEpoch, e.epoch());
+    if (!from.equals(self)) leading = false;
+    for (Iterator<Map.Entry<Long, Assignment>> it = assignments.tailMap(e.keepUpTo(), false).entrySet().iterator(); it.hasNext(); ) {
+      gseqOf.remove(it.next().getValue().msgId());
+      it.remove();
+    }
+    take(e.kept());
+    ready = Math.min(ready, e.keepUpTo());
+    ready = Math.max(ready, nextDeliver - 1);
+    announced = Math.min(announced, ready);
+    peerReady.replaceAll((peer, g) -> Math.min(g, e.keepUpTo())); // their readiness past the cut is void
+    highestKnown = e.keepUpTo();
+    gapSince = -1;
+    host.trace("epoch", null, null, Map.of("epoch", e.epoch(), "sequencer", from, "keepUpTo", e.keepUpTo()));
+    List<Ordered> pending = new ArrayList<>(early);
+    early.clear();
+    for (Ordered o : pending) {
+      if (o.epoch() == epoch) take(o.assignments());
+      else if (o.epoch() > epoch) early.add(o);
+    }
+  }
+
+  // ------------------------------------------------------------------ progress and time
+
+  /**
+   * A peer is ready up to {@code gseq}: it may let deliveries go (safe delivery), and trims the
+   * log of what every member holds.
+   */
+  void onPeerProgress(String from, long gseq) {
+    if (promisedEpoch > epoch) return; // readiness under the old epoch may be cut away
+    peerReady.put(from, gseq);
+    if (from.equals(sequencer)) highestKnown = Math.max(highestKnown, gseq);
+    long stable = deliveredGseq();
+    for (String peer : host.peers()) stable = Math.min(stable, peerReady.getOrDefault(peer, 0L));
+    for (Iterator<Map.Entry<Long, Assignment>> it = deliveredLog.headMap(stable, true).entrySet().iterator(); it.hasNext(); ) {
+      gseqOf.remove(it.next().getValue().msgId());
+      it.remove();
+    }
+    deliverReady();
+  }
+
+  void forget(String peer) {
+    peerReady.remove(peer);
+  }
+
+  void tick(long now) {
+    noteGap(now);
+    long wait = settings.nackDelay().toMillis();
+    if (gapSince != -1 && now - gapSince >= wait && now - lastNackAt >= wait && sequencer != null && !leading) {
+      lastNackAt = now;
+      long to = assignments.isEmpty() ? highestKnown : Math.min(highestKnown, assignments.firstKey() - 1);
+      if (to < nextDeliver) to = assignments.isEmpty() ? highestKnown : assignments.firstKey() - 1;
+      to = Math.min(to, nextDeliver + settings.nackBatch() - 1);
+      host.trace("order-nack", null, null, Map.of("from", nextDeliver, "upTo", to, "sequencer", sequencer));
+      host.sendOrdering(sequencer, new OrderNack(epoch, nextDeliver, to));
+    }
+  }
+
+  private void noteGap(long now) {
+    boolean gap = !assignments.containsKey(nextDeliver) && (highestKnown >= nextDeliver || !assignments.isEmpty());
+    if (gap) {
+      if (gapSince == -1) gapSince = now;
+    } else {
+      gapSince = -1;
+    }
+  }
+}

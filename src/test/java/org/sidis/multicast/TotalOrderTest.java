@@ -1,0 +1,269 @@
+package org.sidis.multicast;
+
+import org.junit.jupiter.api.Test;
+import org.sidis.clock.VectorClock;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Total order on plain cores wired by an in-memory network that delivers pending messages in
+ * a seeded random order (any message may overtake any other), can hold back what goes to one
+ * member, and can crash a member — the sequencer's hand-over with partial knowledge included.
+ */
+class TotalOrderTest {
+
+  static boolean DEBUG = Boolean.getBoolean("sidis.debug");
+
+  /** An in-memory group: every core's sends become pending arrivals. */
+  static final class Group {
+    final Map<String, MulticastCore> cores = new TreeMap<>();
+    final Map<String, List<String>> delivered = new HashMap<>();
+    final Map<String, List<Long>> gseqs = new HashMap<>();
+    final Map<String, List<String>> rejects = new HashMap<>();
+    final List<Runnable> pending = new ArrayList<>();
+    final List<String> pendingTo = new ArrayList<>();
+    final Set<String> crashed = new HashSet<>();
+    final Random random;
+    Predicate<String> heldFor = to -> false; // arrivals for these members wait
+    long now;
+
+    Group(long seed, String... names) {
+      random = new Random(seed);
+      for (String n : names) {
+        delivered.put(n, new ArrayList<>());
+        gseqs.put(n, new ArrayList<>());
+        rejects.put(n, new ArrayList<>());
+        cores.put(n, new MulticastCore(n, MulticastSettings.defaults("g", Order.TOTAL), effects(n)));
+      }
+      Set<String> all = new TreeSet<>(List.of(names));
+      for (MulticastCore c : cores.values()) c.onView(all, now);
+    }
+
+    private void post(String to, Runnable arrival) {
+      pending.add(arrival);
+      pendingTo.add(to);
+    }
+
+    private MulticastCore.Effects effects(String self) {
+      return new MulticastCore.Effects() {
+        @Override public void sendData(String peer, Data data) { post(peer, () -> core(peer).onData(self, data, now)); }
+        @Override public void sendHello(String peer, long firstSeq) { post(peer, () -> core(peer).onHello(self, firstSeq)); }
+        @Override public void sendNack(String peer, String origin, long from, long to) { post(peer, () -> core(peer).onNack(self, origin, from, to)); }
+        @Override public void sendStatus(String peer, Map<String, Long> d, Map<String, Long> r, long g) { post(peer, () -> core(peer).onStatus(self, d, r, g, now)); }
+        @Override public void sendOrdering(String peer, TotalOrder.Message m) { post(peer, () -> core(peer).onOrdering(self, m, now)); }
+        @Override public void deliver(Data data, long gseq) {
+          delivered.get(self).add(data.msgId());
+          gseqs.get(self).add(gseq);
+        }
+        @Override public boolean tracing() { return false; }
+        @Override public void stable(long upToSeq) { }
+        @Override public void reject(String reason) { rejects.get(self).add(reason); }
+        @Override public void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra) {
+          if (DEBUG && !event.equals("receive")) System.out.println(self + " " + event + " " + msgId + " " + gseq + " " + extra);
+        }
+      };
+    }
+
+    MulticastCore core(String n) {
+      return cores.get(n);
+    }
+
+    /** Delivers pending arrivals in random order until none is left that may go. */
+    void settle() {
+      for (int guard = 0; guard < 1_000_000; guard++) {
+        List<Integer> ready = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) if (!heldFor.test(pendingTo.get(i))) ready.add(i);
+        if (ready.isEmpty()) return;
+        int pick = ready.get(random.nextInt(ready.size()));
+        Runnable r = pending.remove(pick);
+        String to = pendingTo.remove(pick);
+        if (!crashed.contains(to)) r.run();
+      }
+      throw new AssertionError("the group never settled");
+    }
+
+    /** Time passes in steps of 100 ms, with every message in between delivered. */
+    void run(int steps) {
+      for (int i = 0; i < steps; i++) {
+        now += 100;
+        for (String n : cores.keySet()) if (!crashed.contains(n)) cores.get(n).tick(now);
+        settle();
+      }
+    }
+
+    void crash(String n) {
+      crashed.add(n);
+      Set<String> alive = new TreeSet<>(cores.keySet());
+      alive.removeAll(crashed);
+      for (String s : alive) cores.get(s).onView(alive, now);
+    }
+
+    List<String> survivors() {
+      List<String> s = new ArrayList<>(cores.keySet());
+      s.removeAll(crashed);
+      return s;
+    }
+  }
+
+  private static void assertSameOrderEverywhere(Group g, List<String> nodes) {
+    List<String> first = g.delivered.get(nodes.get(0));
+    for (String n : nodes) {
+      assertEquals(first, g.delivered.get(n), "delivery order of " + n + " against " + nodes.get(0));
+      List<Long> gs = g.gseqs.get(n);
+      for (int i = 0; i < gs.size(); i++) assertEquals(i + 1, gs.get(i), n + " skipped or repeated a gseq: " + gs);
+      assertEquals(new HashSet<>(g.delivered.get(n)).size(), g.delivered.get(n).size(), n + " delivered a message twice");
+    }
+  }
+
+  @Test
+  void theLowestNameBecomesTheSequencerWhenTheGroupForms() {
+    Group g = new Group(1, "n1", "n2", "n3");
+    g.run(2);
+    assertEquals("epoch 1 sequencer n1 (leading)", g.cores.get("n1").sequencing());
+    assertEquals("epoch 1 sequencer n1", g.cores.get("n3").sequencing());
+  }
+
+  @Test
+  void everyMemberDeliversInTheSameOrderWhateverTheArrivalOrder() {
+    for (long seed = 1; seed <= 100; seed++) {
+      Group g = new Group(seed, "n1", "n2", "n3");
+      g.run(1);
+      for (int k = 0; k < 10; k++) for (String n : List.of("n1", "n2", "n3")) g.cores.get(n).multicast(n + "-" + k);
+      g.run(5);
+      assertEquals(30, g.delivered.get("n2").size(), "seed " + seed + ": " + g.delivered);
+      assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    }
+  }
+
+  @Test
+  void messagesMulticastBeforeTheSequencerExistsAreOrderedOnceItDoes() {
+    Group g = new Group(3, "n1", "n2", "n3");
+    for (String n : List.of("n1", "n2", "n3")) g.cores.get(n).multicast("early from " + n);
+    g.run(5);
+    assertEquals(3, g.delivered.get("n1").size(), g.delivered.toString());
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+  }
+
+  @Test
+  void anAssignmentGapIsAskedOfTheSequencerAndNeverDeliveredOutOfOrder() {
+    Group g = new Group(4, "n1", "n2", "n3");
+    g.run(1);
+    g.heldFor = to -> to.equals("n3");
+    for (int k = 0; k < 3; k++) g.cores.get("n2").multicast("m" + k);
+    g.settle();
+    // n3 gets the data and only the last assignment; the first two are lost on the way.
+    List<Runnable> toN3 = new ArrayList<>();
+    for (int i = 0; i < g.pending.size(); i++) if (g.pendingTo.get(i).equals("n3")) toN3.add(g.pending.get(i));
+    g.pending.clear();
+    g.pendingTo.clear();
+    g.heldFor = to -> false;
+    MulticastCore n3 = g.cores.get("n3");
+    n3.onHello("n2", 1);
+    for (int k = 1; k <= 3; k++) n3.onData("n2", new Data("n2", k, null, "m" + (k - 1)), g.now);
+    n3.onOrdering("n1", new TotalOrder.Ordered(1, List.of(new TotalOrder.Assignment(1, 3, "n2", 3))), g.now);
+    assertEquals(List.of(), g.delivered.get("n3"), "gseq 3 must wait for 1 and 2");
+    g.run(3); // nack-delay passes: n3 asks n1 for 1..2
+    assertEquals(List.of("n2:1", "n2:2", "n2:3"), g.delivered.get("n3"));
+    assertFalse(toN3.isEmpty());
+  }
+
+  @Test
+  void anOrderFromAStaleEpochIsRefused() {
+    Group g = new Group(5, "n1", "n2", "n3");
+    g.run(1);
+    g.crash("n1");
+    g.run(2); // n2 leads epoch 2
+    MulticastCore n3 = g.cores.get("n3");
+    assertTrue(n3.sequencing().startsWith("epoch 2 sequencer n2"), n3.sequencing());
+    n3.onOrdering("n1", new TotalOrder.Ordered(1, List.of(new TotalOrder.Assignment(1, 1, "n1", 1))), g.now);
+    assertEquals(List.of(), g.delivered.get("n3"));
+    assertTrue(g.rejects.get("n3").stream().anyMatch(r -> r.contains("stale epoch 1")), g.rejects.get("n3").toString());
+  }
+
+  @Test
+  void theNewSequencerKeepsWhatASurvivorDeliveredAndOrdersTheRestWithoutDuplicatesOrGaps() {
+    for (long seed = 1; seed <= 100; seed++) {
+      Group g = new Group(seed, "n1", "n2", "n3", "n4");
+      g.run(1);
+      for (int k = 0; k < 5; k++) for (String n : List.of("n1", "n2", "n3", "n4")) g.cores.get(n).multicast(n + "-" + k);
+      // Only part of it gets through before n1 (the sequencer) crashes: n4 hears nothing more.
+      g.heldFor = to -> to.equals("n4");
+      int budget = g.pending.size() / 2;
+      for (int i = 0; i < budget && !g.pending.isEmpty(); i++) {
+        int pick = g.random.nextInt(g.pending.size());
+        Runnable r = g.pending.remove(pick);
+        String to = g.pendingTo.remove(pick);
+        if (!to.equals("n4")) r.run();
+        else { g.pending.add(r); g.pendingTo.add(to); }
+      }
+      g.crash("n1");
+      g.heldFor = to -> false;
+      g.run(40); // past departed-flush-timeout: whatever no survivor holds is given up
+      List<String> survivors = g.survivors();
+      assertSameOrderEverywhere(g, survivors);
+      for (String s : survivors) {
+        assertTrue(g.cores.get(s).sequencing().contains("sequencer n2"), "seed " + seed + " " + s + ": " + g.cores.get(s).sequencing());
+        for (String origin : List.of("n2", "n3", "n4")) {
+          for (int k = 1; k <= 5; k++) {
+            assertTrue(g.delivered.get(s).contains(origin + ":" + k), "seed " + seed + ": " + s + " misses " + origin + ":" + k
+                + " of a surviving origin; order " + g.delivered.get(s));
+          }
+        }
+      }
+      // Whatever n1 delivered before it crashed, the survivors delivered in the same order (uniform prefix).
+      List<String> n1 = g.delivered.get("n1");
+      List<String> n2 = g.delivered.get("n2");
+      List<String> common = new ArrayList<>(n1);
+      common.retainAll(n2);
+      List<String> n2Common = new ArrayList<>(n2);
+      n2Common.retainAll(n1);
+      assertEquals(common, n2Common, "seed " + seed + ": n1 and n2 disagree on the order of what both delivered");
+    }
+  }
+
+  @Test
+  void aStaleSequencerThatComesBackCannotOrderAnything() {
+    Group g = new Group(7, "n1", "n2", "n3");
+    g.run(1);
+    g.crash("n1");
+    g.run(2);
+    MulticastCore n2 = g.cores.get("n2");
+    assertTrue(n2.sequencing().contains("(leading)"), n2.sequencing());
+    // A late ordering message of the deposed sequencer n1, epoch 1, reaches n2 and n3.
+    TotalOrder.Ordered late = new TotalOrder.Ordered(1, List.of(new TotalOrder.Assignment(1, 1, "n1", 7)));
+    g.cores.get("n3").onOrdering("n1", late, g.now);
+    n2.onOrdering("n1", late, g.now);
+    assertEquals(List.of(), g.delivered.get("n3"));
+    assertFalse(g.rejects.get("n3").isEmpty());
+  }
+
+  @Test
+  void aMessageNoSurvivorHoldsIsLostWithItsOriginAndTheRestGoesOn() {
+    Group g = new Group(8, "n1", "n2", "n3");
+    g.run(1);
+    g.heldFor = to -> !to.equals("n1");
+    g.cores.get("n1").multicast("only n1 ever had this");
+    g.pending.clear(); // its data and assignment never leave n1
+    g.pendingTo.clear();
+    g.heldFor = to -> false;
+    g.crash("n1");
+    g.cores.get("n3").multicast("after the crash");
+    g.run(40);
+    assertEquals(List.of("n3:1"), g.delivered.get("n2"));
+    assertEquals(List.of("n3:1"), g.delivered.get("n3"));
+    assertEquals(List.of(1L), g.gseqs.get("n2"));
+  }
+}
