@@ -17,7 +17,7 @@ import java.util.TreeSet;
  */
 public final class Agreement implements Property {
 
-    private static final Set<String> PROMISED_BY = Set.of("fifo", "causal");
+    private static final Set<String> PROMISED_BY = Set.of("fifo", "causal", "total");
     /** How many delivering nodes a detail line names before it abbreviates. */
     private static final int NODES_NAMED = 5;
 

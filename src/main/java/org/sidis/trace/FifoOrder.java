@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class FifoOrder implements Property {
 
-    private static final Set<String> PROMISED_BY = Set.of("fifo", "causal");
+    private static final Set<String> PROMISED_BY = Set.of("fifo", "causal", "total");
 
     @Override
     public String name() {

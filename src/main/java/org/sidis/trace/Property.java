@@ -7,7 +7,7 @@ import java.util.List;
  * every group whatever the group's protocol promises, so a FIFO run still shows where it is not
  * causal; only {@link #promisedBy promised} properties can fail an inspection.
  */
-public sealed interface Property permits CausalOrder, FifoOrder, Integrity, Agreement {
+public sealed interface Property permits CausalOrder, FifoOrder, TotalOrder, Integrity, Agreement {
 
     /** The name the verdict table prints. */
     String name();
@@ -19,6 +19,6 @@ public sealed interface Property permits CausalOrder, FifoOrder, Integrity, Agre
 
     /** Every property, in the order the table lists them. */
     static List<Property> all() {
-        return List.of(new CausalOrder(), new FifoOrder(), new Integrity(), new Agreement());
+        return List.of(new CausalOrder(), new FifoOrder(), new TotalOrder(), new Integrity(), new Agreement());
     }
 }

@@ -68,6 +68,9 @@ public record Report(
             out.append('\n').append(group).append('\n');
             List<Verdict> ofGroup = verdicts.stream().filter(v -> v.group().equals(group.name())).toList();
             for (Verdict v : ofGroup) {
+                // A property that does not apply to this group and is not promised (total order in a
+                // FIFO group) would only be noise.
+                if (!v.promised() && v.outcome() == Verdict.Outcome.NOT_APPLICABLE) continue;
                 out.append(prefixed ? "[" + group.name() + "] " : "").append(v.headline()).append('\n');
             }
             for (Verdict v : ofGroup) {

@@ -117,6 +117,17 @@ final class TraceFiles {
             return this;
         }
 
+        /** Deliveries in total order: each {@code id} with its gseq, written {@code "n1:1@3"} for gseq 3. */
+        Node deliversNumbered(String... idsAtGseq) {
+            for (String spec : idsAtGseq) {
+                String[] parts = spec.split("@");
+                Map<String, Object> line = groupEvent("deliver", parts[0]);
+                line.put("gseq", Long.parseLong(parts[1]));
+                add(line);
+            }
+            return this;
+        }
+
         /** A protocol event the checkers must tolerate: retransmit, nack, drop, view... */
         Node logs(String event, String id) {
             Map<String, Object> line = groupEvent(event, id);
