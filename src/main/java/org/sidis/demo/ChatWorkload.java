@@ -48,6 +48,8 @@ public final class ChatWorkload extends AbstractBehavior<ChatWorkload.Command> {
   private final Duration interval;
   private final Random random;
   private List<String> members = List.of();
+  private List<String> startMembers = List.of();
+  private final java.util.Map<String, Long> deliveredFrom = new java.util.HashMap<>();
   private boolean started;
   private boolean done;
   private int quota;
@@ -85,8 +87,10 @@ public final class ChatWorkload extends AbstractBehavior<ChatWorkload.Command> {
     if (event instanceof GroupEvent.MembersChanged m) {
       members = new ArrayList<>(m.members());
       if (!started && members.size() >= nodes) start();
+      checkDone();
     } else if (event instanceof GroupEvent.Delivered d) {
       delivered++;
+      deliveredFrom.merge(d.origin(), 1L, Long::sum);
       if (started && !d.origin().equals(node) && sent < quota && random.nextDouble() < replyProbability) {
         say("re " + d.msgId() + ": " + (d.payload().length() > 24 ? d.payload().substring(0, 24) : d.payload()));
         replies++;
@@ -98,8 +102,8 @@ public final class ChatWorkload extends AbstractBehavior<ChatWorkload.Command> {
 
   private void start() {
     started = true;
-    int index = members.indexOf(node);
-    quota = messages / members.size() + (index < messages % members.size() ? 1 : 0);
+    startMembers = List.copyOf(members);
+    quota = quotaOf(node);
     getContext().getLog().info("chat starts with members {}: my share is [{}] of [{}] messages", members, quota, messages);
     Progress.print("started", Map.of("node", node, "members", members.size(), "quota", quota));
     if (quota > 0) timers.startTimerWithFixedDelay(Speak.INSTANCE, interval);
@@ -117,8 +121,26 @@ public final class ChatWorkload extends AbstractBehavior<ChatWorkload.Command> {
     member.tell(new GroupMember.Multicast(text));
   }
 
+  /** Each member's share of the run's messages, fixed by the members the run started with. */
+  private int quotaOf(String member) {
+    int index = startMembers.indexOf(member);
+    return messages / startMembers.size() + (index < messages % startMembers.size() ? 1 : 0);
+  }
+
+  /**
+   * Done when this member sent its share and delivered every share of the members still in the
+   * group. A member that crashed is not waited for: what of it reached a survivor is delivered
+   * by all survivors, which the checkers verify, but how much that is nobody can know here.
+   */
+  private boolean allSharesDelivered() {
+    for (String m : startMembers) {
+      if (members.contains(m) && deliveredFrom.getOrDefault(m, 0L) < quotaOf(m)) return false;
+    }
+    return true;
+  }
+
   private void checkDone() {
-    if (!done && started && sent >= quota && delivered >= messages) {
+    if (!done && started && sent >= quota && allSharesDelivered()) {
       done = true;
       getContext().getLog().info("chat done: sent [{}] ([{}] replies), delivered [{}]", sent, replies, delivered);
       onReport();

@@ -26,10 +26,14 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run a multi-JVM demo on loopback, gather its logs and traces into runs/, and check them.%n"
-        + "Demos: causal (chat with causal order), fifo (the same chat with FIFO order only).")
+        + "Demos: causal (chat with causal order), fifo (the same chat with FIFO order only),%n"
+        + "total (the chat with total order; the sequencer's JVM is killed with SIGKILL mid-run).")
 public final class DemoCommand implements Callable<Integer> {
 
-  public static final List<String> DEMOS = List.of("causal", "fifo");
+  public static final List<String> DEMOS = List.of("causal", "fifo", "total");
+
+  /** The total-order demo kills its sequencer once this share of the messages is multicast. */
+  private static final double KILL_AT = 0.3;
 
   @Parameters(index = "0", description = "Demo name: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
   String name;
@@ -93,6 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name, nodes, messages, seed, runDir);
     boolean completed;
+    boolean killSequencer = name.equals("total") && nodes > 1;
+    long[] killedAt = {0};
     try (Launcher launcher = new Launcher(runDir, out)) {
       List<Integer> ports = Launcher.freePorts(nodes);
       String seeds = "127.0.0.1:" + ports.get(0);
@@ -108,6 +114,15 @@ public final class DemoCommand implements Callable<Integer> {
         launcher.start("n" + (i + 1), jvm, args);
       }
       long expected = (long) messages * nodes;
+      Runnable failure = () -> {
+        long multicast = launcher.nodes().values().stream().mapToLong(s -> s.multicast).sum();
+        if (killSequencer && killedAt[0] == 0 && multicast >= KILL_AT * messages) {
+          java.time.Instant now = java.time.Instant.now();
+          killedAt[0] = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+          launcher.kill("n1");
+          out.println("  SIGKILL n1, the sequencer, after " + multicast + " of " + messages + " messages were multicast");
+        }
+      };
       completed = launcher.awaitAll(s -> s.started, Duration.ofSeconds(90), () -> {
             long up = launcher.nodes().values().stream().mapToLong(s -> s.up).max().orElse(0);
             long started = launcher.nodes().values().stream().filter(s -> s.started).count();
@@ -118,8 +133,12 @@ public final class DemoCommand implements Callable<Integer> {
             long delivered = launcher.nodes().values().stream().mapToLong(s -> s.delivered).sum();
             long done = launcher.nodes().values().stream().filter(s -> s.done).count();
             return "multicast " + multicast + "/" + messages + " · delivered " + delivered + "/" + expected
-                + " · done " + done + "/" + nodes;
-          });
+                + " · done " + done + "/" + (nodes - launcher.killed().size());
+          }, failure);
+      if (completed && killSequencer) {
+        // The survivors are done with each other's messages; let what they hold of the victim's settle.
+        sleep(Duration.ofSeconds(3));
+      }
       out.println("  stopping " + nodes + " nodes (SIGTERM: leave the cluster, close the traces)");
       List<String> killed = launcher.stopAll();
       if (!killed.isEmpty()) launcher.problems().add("nodes that did not stop within 30s and were killed: " + killed);
@@ -128,6 +147,13 @@ public final class DemoCommand implements Callable<Integer> {
     Report report = Inspection.of(runDir);
     out.println();
     out.print(report.table());
+    if (killedAt[0] != 0) {
+      try {
+        out.println(Failover.of(runDir.resolve("trace"), "n1", killedAt[0]).describe("n1"));
+      } catch (IOException e) {
+        out.println("failover: cannot read the traces (" + e.getMessage() + ")");
+      }
+    }
     String verdict = completed && report.passed() ? "PASSED" : "FAILED";
     out.println("verdict: " + verdict + " — logs and traces in " + runDir);
     try {
@@ -136,6 +162,14 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
     }
     return completed && report.passed() ? 0 : 1;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void copyDemoConfig(String name, Path to) throws IOException {

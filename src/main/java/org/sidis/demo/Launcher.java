@@ -60,6 +60,7 @@ public final class Launcher implements AutoCloseable {
   private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
   private final Map<String, List<JsonNode>> reports = new ConcurrentHashMap<>();
   private final Thread hook;
+  private final java.util.Set<String> killed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Launcher(Path runDir, PrintStream console) {
     this.runDir = runDir;
@@ -203,10 +204,17 @@ public final class Launcher implements AutoCloseable {
    * changes. Returns false on timeout, or as soon as a node exits on its own.
    */
   public boolean awaitAll(Predicate<NodeState> condition, Duration timeout, java.util.function.Supplier<String> status) {
+    return awaitAll(condition, timeout, status, () -> { });
+  }
+
+  /** As above, running {@code step} (failure injection, say) on every poll. Killed nodes are not waited for. */
+  public boolean awaitAll(Predicate<NodeState> condition, Duration timeout, java.util.function.Supplier<String> status,
+                          Runnable step) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String shown = "";
     while (true) {
-      boolean all = nodes.values().stream().allMatch(condition);
+      step.run();
+      boolean all = nodes.values().stream().allMatch(s -> killed.contains(s.name) || condition.test(s));
       String now = status.get(); // after the check, so the last line shown is the one that satisfied it
       if (!now.equals(shown)) {
         console.println("  " + now);
@@ -214,7 +222,7 @@ public final class Launcher implements AutoCloseable {
       }
       if (all) return true;
       for (NodeState s : nodes.values()) {
-        if (s.process != null && !s.process.isAlive()) {
+        if (s.process != null && !s.process.isAlive() && !killed.contains(s.name)) {
           problems.add("node " + s.name + " exited with code " + s.process.exitValue() + " before the run was over"
               + " (see " + runDir.resolve("logs").resolve(s.name + ".log") + ")");
           return false;
@@ -233,10 +241,15 @@ public final class Launcher implements AutoCloseable {
     }
   }
 
-  /** SIGKILL one node (failure injection). */
+  /** SIGKILL one node (failure injection); it is not waited for from then on. */
   public void kill(String name) {
+    killed.add(name);
     Process p = nodes.get(name).process;
     if (p != null) p.destroyForcibly();
+  }
+
+  public java.util.Set<String> killed() {
+    return killed;
   }
 
   /**
