@@ -33,7 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Benchmark name: multicast")
   String bench;
 
-  @Option(names = "--order", defaultValue = "causal", description = "fifo | causal (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--order", defaultValue = "causal", description = "fifo | causal | total (default: ${DEFAULT-VALUE}); total also runs fifo.")
   String order;
 
   @Option(names = "--nodes", defaultValue = "3", description = "Number of JVMs (default: ${DEFAULT-VALUE}).")
@@ -89,8 +89,10 @@ public final class BenchCommand implements Callable<Integer> {
     out.printf("bench multicast: order %s, %d nodes, %d B payloads, %d s measured after %d s warm-up%n",
         o.id(), nodes, size, duration, warmup);
     Map<String, Long> raw = runPhase("raw", List.of("bench-raw"), null);
+    // Total order is also shown beside FIFO from the same run: the price of the sequencer.
+    Map<String, Long> fifo = o == Order.TOTAL ? runPhase("sidis-fifo", List.of("multicast", "bench-multicast"), Order.FIFO) : null;
     Map<String, Long> sidis = runPhase("sidis-" + o.id(), List.of("multicast", "bench-multicast"), o);
-    if (raw == null || sidis == null) {
+    if (raw == null || sidis == null || (o == Order.TOTAL && fifo == null)) {
       System.err.println("error: a benchmark phase did not complete (see the run directories above)");
       return 1;
     }
@@ -99,12 +101,16 @@ public final class BenchCommand implements Callable<Integer> {
     out.println();
     out.printf("%-32s %-6s %14s%n", "system", "member", "deliveries/s");
     raw.forEach((n, v) -> out.printf("%-32s %-6s %,14d%n", rawName + " (baseline)", n, v));
+    if (fifo != null) fifo.forEach((n, v) -> out.printf("%-32s %-6s %,14d%n", "sidis-fifo", n, v));
     sidis.forEach((n, v) -> out.printf("%-32s %-6s %,14d%n", sidisName, n, v));
     double rawMean = raw.values().stream().mapToLong(Long::longValue).average().orElse(0);
     double sidisMean = sidis.values().stream().mapToLong(Long::longValue).average().orElse(0);
     out.printf("%-32s %-6s %,14.0f%n", rawName + " (baseline)", "mean", rawMean);
+    double fifoMean = fifo == null ? 0 : fifo.values().stream().mapToLong(Long::longValue).average().orElse(0);
+    if (fifo != null) out.printf("%-32s %-6s %,14.0f%n", "sidis-fifo", "mean", fifoMean);
     out.printf("%-32s %-6s %,14.0f%n", sidisName, "mean", sidisMean);
     out.printf("ratio %s / baseline: %.2fx%n", sidisName, rawMean == 0 ? 0 : sidisMean / rawMean);
+    if (fifo != null) out.printf("ratio %s / sidis-fifo: %.2fx%n", sidisName, fifoMean == 0 ? 0 : sidisMean / fifoMean);
     if (json != null) {
       ObjectMapper m = new ObjectMapper();
       ObjectNode root = m.createObjectNode();
@@ -117,8 +123,10 @@ public final class BenchCommand implements Callable<Integer> {
       params.put("duration_s", duration);
       ArrayNode rows = root.putArray("rows");
       raw.forEach((n, v) -> row(rows, rawName, true, "deliveries_per_s_" + n, v));
+      if (fifo != null) fifo.forEach((n, v) -> row(rows, "sidis-fifo", false, "deliveries_per_s_" + n, v));
       sidis.forEach((n, v) -> row(rows, sidisName, false, "deliveries_per_s_" + n, v));
       row(rows, rawName, true, "deliveries_per_s_mean", rawMean);
+      if (fifo != null) row(rows, "sidis-fifo", false, "deliveries_per_s_mean", fifoMean);
       row(rows, sidisName, false, "deliveries_per_s_mean", sidisMean);
       m.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
       out.println("json: " + json);
@@ -149,6 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
             "--set", "sidis.trace.enabled=off",
             "--set", "sidis.node.services=[" + String.join(",", services) + "]",
             "--set", "sidis.bench.nodes=" + nodes,
+            "--set", "sidis.multicast.total-min-members=" + nodes,
             "--set", "sidis.bench.size=" + size,
             "--set", "sidis.bench.warmup=" + warmup + "s",
             "--set", "sidis.bench.duration=" + duration + "s"));

@@ -109,7 +109,8 @@ public final class DemoCommand implements Callable<Integer> {
             "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
             "--set", "sidis.node.seed=" + seed,
             "--set", "sidis.demo.chat.nodes=" + nodes,
-            "--set", "sidis.demo.chat.messages=" + messages));
+            "--set", "sidis.demo.chat.messages=" + messages,
+            "--set", "sidis.multicast.total-min-members=" + nodes));
         settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
         launcher.start("n" + (i + 1), jvm, args);
       }

@@ -122,7 +122,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private final Map<String, ActorRef<Command>> refs = new HashMap<>();
   private final Map<String, List<Data>> outbox = new LinkedHashMap<>();
   /** Assignments for each peer, sent as one Ordered per peer and epoch at the next flush. */
-  private final Map<String, List<TotalOrder.Assignment>> orderOutbox = new LinkedHashMap<>();
+  private final Map<String, List<TotalOrder.Run>> orderOutbox = new LinkedHashMap<>();
   private long orderOutboxEpoch;
   private boolean flushPending;
   private Set<ActorRef<Command>> unresolved = Set.of();
@@ -295,12 +295,12 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   }
 
   private void flushOrders() {
-    for (Map.Entry<String, List<TotalOrder.Assignment>> e : orderOutbox.entrySet()) {
+    for (Map.Entry<String, List<TotalOrder.Run>> e : orderOutbox.entrySet()) {
       ActorRef<Command> to = refs.get(e.getKey());
-      List<TotalOrder.Assignment> all = e.getValue();
+      List<TotalOrder.Run> all = e.getValue();
       if (to == null) continue; // the peer will ask again (OrderNack)
       for (int from = 0; from < all.size(); from += settings.bundleMaxMessages() * 4) {
-        List<TotalOrder.Assignment> part = List.copyOf(all.subList(from, Math.min(all.size(), from + settings.bundleMaxMessages() * 4)));
+        List<TotalOrder.Run> part = List.copyOf(all.subList(from, Math.min(all.size(), from + settings.bundleMaxMessages() * 4)));
         to.tell(new Sequencing(settings.group(), self, new TotalOrder.Ordered(orderOutboxEpoch, part)));
       }
     }
@@ -338,7 +338,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         // Assignments ride together, after the data of the same pass (bundled like the data).
         if (!orderOutbox.isEmpty() && orderOutboxEpoch != o.epoch()) flushOrders();
         orderOutboxEpoch = o.epoch();
-        orderOutbox.computeIfAbsent(peer, p -> new ArrayList<>()).addAll(o.assignments());
+        List<TotalOrder.Run> runs = orderOutbox.computeIfAbsent(peer, p -> new ArrayList<>());
+        for (TotalOrder.Run r : o.runs()) TotalOrder.appendTo(runs, r);
         scheduleFlush();
         return;
       }

@@ -18,12 +18,14 @@ public record MulticastSettings(
     int nackBatch,
     Duration departedFlushTimeout,
     int bundleMaxMessages,
-    int bundleMaxBytes) {
+    int bundleMaxBytes,
+    int totalMinMembers) {
 
   public MulticastSettings {
     if (group == null || group.isBlank()) throw new IllegalArgumentException("group name must not be empty");
     if (window < 1) throw new IllegalArgumentException("multicast window must be at least 1, got [" + window + "]");
     if (statusEvery < 1) throw new IllegalArgumentException("status-every must be at least 1, got [" + statusEvery + "]");
+    if (totalMinMembers < 1) throw new IllegalArgumentException("total-min-members must be at least 1, got [" + totalMinMembers + "]");
     if (nackBatch < 1) throw new IllegalArgumentException("nack-batch must be at least 1, got [" + nackBatch + "]");
     if (bundleMaxMessages < 1) throw new IllegalArgumentException("bundle-max-messages must be at least 1");
     // Artery refuses frames over its maximum (256 KiB by default) and drops them with an error.
@@ -47,22 +49,23 @@ public record MulticastSettings(
         multicast.getInt("nack-batch"),
         multicast.getDuration("departed-flush-timeout"),
         multicast.getInt("bundle-max-messages"),
-        (int) multicast.getBytes("bundle-max-bytes").longValue());
+        (int) multicast.getBytes("bundle-max-bytes").longValue(),
+        multicast.getInt("total-min-members"));
   }
 
   public MulticastSettings withOrder(Order o) {
     return new MulticastSettings(group, o, window, statusInterval, statusEvery, nackDelay, nackBatch,
-        departedFlushTimeout, bundleMaxMessages, bundleMaxBytes);
+        departedFlushTimeout, bundleMaxMessages, bundleMaxBytes, totalMinMembers);
   }
 
   public MulticastSettings withGroup(String g) {
     return new MulticastSettings(g, order, window, statusInterval, statusEvery, nackDelay, nackBatch,
-        departedFlushTimeout, bundleMaxMessages, bundleMaxBytes);
+        departedFlushTimeout, bundleMaxMessages, bundleMaxBytes, totalMinMembers);
   }
 
   /** Defaults for tests that build settings by hand. */
   public static MulticastSettings defaults(String group, Order order) {
     return new MulticastSettings(group, order, 2000, Duration.ofMillis(100), 256, Duration.ofMillis(100), 500,
-        Duration.ofSeconds(2), 256, 128 * 1024);
+        Duration.ofSeconds(2), 256, 128 * 1024, 1);
   }
 }

@@ -64,6 +64,21 @@ public final class TotalOrder {
     public String msgId() {
       return origin + ":" + seq;
     }
+
+    Key key() {
+      return new Key(origin, seq);
+    }
+  }
+
+  /** A message's identity as a map key: cheaper than building its id string on every lookup. */
+  record Key(String origin, long seq) {
+    static Key of(Data d) {
+      return new Key(d.origin(), d.seq());
+    }
+
+    String msgId() {
+      return origin + ":" + seq;
+    }
   }
 
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
@@ -77,8 +92,47 @@ public final class TotalOrder {
     long epoch();
   }
 
+  /**
+   * {@code count} consecutive numbers from {@code gseq} go to {@code count} consecutive
+   * messages of {@code origin} from {@code seq}. The sequencer numbers what its reliable layer
+   * releases, which arrives bundled per origin, so runs are long and ordering costs the wire
+   * a few bytes per bundle, not per message.
+   */
+  public record Run(long gseq, String origin, long seq, int count) {}
+
   /** The sequencer of {@code epoch} assigned these numbers. */
-  public record Ordered(long epoch, List<Assignment> assignments) implements Message {}
+  public record Ordered(long epoch, List<Run> runs) implements Message {
+
+    /** The assignments these runs stand for. */
+    @JsonIgnore
+    public List<Assignment> assignments() {
+      List<Assignment> out = new ArrayList<>();
+      if (runs == null) return out;
+      for (Run r : runs) {
+        for (int i = 0; i < r.count(); i++) out.add(new Assignment(epoch, r.gseq() + i, r.origin(), r.seq() + i));
+      }
+      return out;
+    }
+
+    /** Runs for assignments in gseq order, each as long as the numbering allows. */
+    public static Ordered of(long epoch, List<Assignment> assignments) {
+      List<Run> runs = new ArrayList<>();
+      for (Assignment a : assignments) appendTo(runs, new Run(a.gseq(), a.origin(), a.seq(), 1));
+      return new Ordered(epoch, runs);
+    }
+  }
+
+  /** Appends {@code next}, extending the last run when it continues it. */
+  static void appendTo(List<Run> runs, Run next) {
+    if (!runs.isEmpty()) {
+      Run last = runs.get(runs.size() - 1);
+      if (last.origin().equals(next.origin()) && last.gseq() + last.count() == next.gseq() && last.seq() + last.count() == next.seq()) {
+        runs.set(runs.size() - 1, new Run(last.gseq(), last.origin(), last.seq(), last.count() + next.count()));
+        return;
+      }
+    }
+    runs.add(next);
+  }
 
   /** A member misses the assignments {@code fromGseq..toGseq}. */
   public record OrderNack(long epoch, long fromGseq, long toGseq) implements Message {}
@@ -86,11 +140,21 @@ public final class TotalOrder {
   /** A candidate opens {@code epoch} and asks for the member's state. */
   public record FlushRequest(long epoch) implements Message {}
 
-  /** A member's state for the hand-over to {@code epoch}. */
-  public record FlushReply(long epoch, long deliveredGseq, List<Assignment> known, List<String> held) implements Message {}
+  /**
+   * A member's state for the hand-over to {@code epoch}, in {@code parts} messages (this is
+   * number {@code part}, from 1): a state of thousands of messages must not outgrow a frame.
+   */
+  public record FlushReply(long epoch, int part, int parts, long deliveredGseq, List<Assignment> known, List<String> held)
+      implements Message {}
 
-  /** Epoch {@code epoch} starts: the old assignments up to {@code keepUpTo} stand, later ones are void. */
-  public record NewEpoch(long epoch, long keepUpTo, List<Assignment> kept) implements Message {}
+  /**
+   * Epoch {@code epoch} starts: the old assignments up to {@code keepUpTo} stand, later ones are
+   * void. In {@code parts} messages; a member adopts the epoch when it has them all.
+   */
+  public record NewEpoch(long epoch, int part, int parts, long keepUpTo, List<Assignment> kept) implements Message {}
+
+  /** Most assignments or ids in one hand-over message (about 100 KiB; Artery's frame is 256 KiB). */
+  static final int PART_SIZE = 2000;
 
   /** What the stage needs from the member around it. */
   interface Host {
@@ -113,6 +177,7 @@ public final class TotalOrder {
     final long epoch;
     final Set<String> members;
     final Map<String, FlushReply> replies = new HashMap<>();
+    final Map<String, List<FlushReply>> partial = new HashMap<>();
 
     Flush(long epoch, Set<String> members) {
       this.epoch = epoch;
@@ -135,11 +200,12 @@ public final class TotalOrder {
 
   private long nextDeliver = 1;
   private final TreeMap<Long, Assignment> assignments = new TreeMap<>();
-  /** Delivered assignments, kept until every member delivered them: a hand-over may need them. */
-  private final TreeMap<Long, Assignment> deliveredLog = new TreeMap<>();
-  private final Map<String, Long> gseqOf = new HashMap<>();
+  /** Delivered assignments in gseq order, kept until every member holds them: a hand-over may need them. */
+  private final java.util.ArrayDeque<Assignment> deliveredLog = new java.util.ArrayDeque<>();
+  /** The gseq of every message assigned and not yet delivered. */
+  private final Map<Key, Long> gseqOf = new HashMap<>();
   /** Released by the reliable layer, not yet delivered, in release order. */
-  private final LinkedHashMap<String, Data> held = new LinkedHashMap<>();
+  private final LinkedHashMap<Key, Data> held = new LinkedHashMap<>();
   private final List<Ordered> early = new ArrayList<>();
   private final Map<String, Long> peerReady = new HashMap<>();
   private long ready; // assignments and data of 1..ready are here
@@ -183,8 +249,9 @@ public final class TotalOrder {
 
   /** The reliable layer released {@code data} (in FIFO order of its origin). */
   void onReleased(Data data) {
-    held.put(data.msgId(), data);
-    if (leading && !gseqOf.containsKey(data.msgId())) assign(List.of(data));
+    Key key = Key.of(data);
+    held.put(key, data);
+    if (leading && !gseqOf.containsKey(key)) assign(List.of(data));
     deliverReady();
   }
 
@@ -193,17 +260,17 @@ public final class TotalOrder {
     for (Data d : messages) {
       Assignment a = new Assignment(epoch, nextAssign++, d.origin(), d.seq());
       assignments.put(a.gseq(), a);
-      gseqOf.put(a.msgId(), a.gseq());
+      gseqOf.put(a.key(), a.gseq());
       batch.add(a);
     }
     highestKnown = Math.max(highestKnown, nextAssign - 1);
-    Ordered ordered = new Ordered(epoch, batch);
+    Ordered ordered = Ordered.of(epoch, batch);
     for (String peer : host.peers()) host.sendOrdering(peer, ordered);
   }
 
   private void deliverReady() {
     Assignment r;
-    while ((r = assignments.get(ready + 1)) != null && held.containsKey(r.msgId())) ready++;
+    while ((r = assignments.get(ready + 1)) != null && held.containsKey(r.key())) ready++;
     if (ready - announced >= 32) {
       announced = ready;
       host.announce();
@@ -215,11 +282,12 @@ public final class TotalOrder {
     for (String peer : host.peers()) safe = Math.min(safe, peerReady.getOrDefault(peer, 0L));
     Assignment a;
     while (nextDeliver <= safe && (a = assignments.get(nextDeliver)) != null) {
-      Data d = held.get(a.msgId());
+      Key key = a.key();
+      Data d = held.remove(key);
       if (d == null) return; // cannot be: ready covers it
-      held.remove(a.msgId());
+      gseqOf.remove(key);
       assignments.remove(nextDeliver);
-      deliveredLog.put(nextDeliver, a);
+      deliveredLog.addLast(a);
       long g = nextDeliver++;
       host.deliverOrdered(d, g);
     }
@@ -228,7 +296,7 @@ public final class TotalOrder {
   // ------------------------------------------------------------------ ordering messages
 
   void onMessage(String from, Message m, long now) {
-    if (m == null || m.epoch() < 1) {
+    if (m == null || m.epoch() < 1 || (m instanceof Ordered o && malformed(o))) {
       host.reject("ordering message from [" + from + "] without a valid epoch: " + m);
       return;
     }
@@ -237,6 +305,12 @@ public final class TotalOrder {
     else if (m instanceof FlushRequest r) onFlushRequest(from, r);
     else if (m instanceof FlushReply r) onFlushReply(from, r);
     else if (m instanceof NewEpoch e) onNewEpoch(from, e);
+  }
+
+  private static boolean malformed(Ordered o) {
+    if (o.runs() == null) return true;
+    for (Run r : o.runs()) if (r == null || r.origin() == null || r.gseq() < 1 || r.seq() < 1 || r.count() < 1) return true;
+    return false;
   }
 
   private void onOrdered(String from, Ordered o, long now) {
@@ -262,13 +336,13 @@ public final class TotalOrder {
   private void take(List<Assignment> list) {
     for (Assignment a : list) {
       if (a.gseq() < nextDeliver || assignments.containsKey(a.gseq())) continue; // a duplicate
-      Long known = gseqOf.get(a.msgId());
+      Long known = gseqOf.get(a.key());
       if (known != null && known != a.gseq()) {
         host.reject("assignment " + a + " conflicts with gseq " + known + " for the same message");
         continue;
       }
       assignments.put(a.gseq(), a);
-      gseqOf.put(a.msgId(), a.gseq());
+      gseqOf.put(a.key(), a.gseq());
       highestKnown = Math.max(highestKnown, a.gseq());
     }
   }
@@ -277,11 +351,11 @@ public final class TotalOrder {
     if (!leading || n.epoch() != epoch || n.fromGseq() < 1 || n.toGseq() < n.fromGseq()) return;
     long to = Math.min(n.toGseq(), n.fromGseq() + settings.nackBatch() - 1);
     List<Assignment> again = new ArrayList<>();
-    again.addAll(deliveredLog.subMap(n.fromGseq(), true, to, true).values());
+    for (Assignment a : deliveredLog) if (a.gseq() >= n.fromGseq() && a.gseq() <= to) again.add(a);
     again.addAll(assignments.subMap(n.fromGseq(), true, to, true).values());
     if (again.isEmpty()) return;
     host.trace("retransmit-order", null, null, Map.of("to", from, "from", n.fromGseq(), "upTo", to));
-    host.sendOrdering(from, new Ordered(epoch, again));
+    host.sendOrdering(from, Ordered.of(epoch, again));
   }
 
   // ------------------------------------------------------------------ membership and hand-over
@@ -296,8 +370,13 @@ public final class TotalOrder {
       }
       return;
     }
+    if (leading && !lowest.equals(self)) {
+      leading = false; // a member with a lower name came: it will lead; assign nothing more meanwhile
+      host.trace("step-down", null, null, Map.of("epoch", epoch, "for", lowest));
+    }
     deliverReady(); // a departed member no longer holds deliveries back
     if (!lowest.equals(self)) return;
+    if (sequencer == null && members.size() < settings.totalMinMembers()) return; // the group is still forming
     // The lowest name leads. It opens an epoch when it is not the sequencer yet (start, or the
     // sequencer left) and when members came that never adopted its epoch (the group forming).
     boolean newcomers = !epochMembers.containsAll(members);
@@ -328,18 +407,48 @@ public final class TotalOrder {
     promisedTo = from;
     leading = false;
     if (flush != null && from.compareTo(self) < 0) flush = null;
-    host.sendOrdering(from, stateFor(r.epoch()));
+    for (FlushReply part : parts(stateFor(r.epoch()))) host.sendOrdering(from, part);
   }
 
   private FlushReply stateFor(long e) {
-    List<Assignment> known = new ArrayList<>(deliveredLog.values());
+    List<Assignment> known = new ArrayList<>(deliveredLog);
     known.addAll(assignments.values());
-    return new FlushReply(e, deliveredGseq(), known, new ArrayList<>(held.keySet()));
+    List<String> heldIds = new ArrayList<>(held.size());
+    for (Key k : held.keySet()) heldIds.add(k.msgId());
+    return new FlushReply(e, 1, 1, deliveredGseq(), known, heldIds);
+  }
+
+  /** The state cut into parts that each fit a frame. */
+  private static List<FlushReply> parts(FlushReply whole) {
+    int parts = Math.max(1, Math.max(ceil(whole.known().size()), ceil(whole.held().size())));
+    List<FlushReply> out = new ArrayList<>(parts);
+    for (int i = 0; i < parts; i++) {
+      out.add(new FlushReply(whole.epoch(), i + 1, parts, whole.deliveredGseq(), slice(whole.known(), i), slice(whole.held(), i)));
+    }
+    return out;
+  }
+
+  private static int ceil(int n) {
+    return (n + PART_SIZE - 1) / PART_SIZE;
+  }
+
+  private static <T> List<T> slice(List<T> all, int part) {
+    int from = Math.min(all.size(), part * PART_SIZE);
+    return List.copyOf(all.subList(from, Math.min(all.size(), from + PART_SIZE)));
   }
 
   private void onFlushReply(String from, FlushReply r) {
     if (flush == null || r.epoch() != flush.epoch || !flush.members.contains(from)) return;
-    flush.replies.put(from, r);
+    List<FlushReply> got = flush.partial.computeIfAbsent(from, f -> new ArrayList<>());
+    got.add(r);
+    if (got.size() < r.parts()) return;
+    List<Assignment> known = new ArrayList<>();
+    List<String> heldIds = new ArrayList<>();
+    for (FlushReply part : got) {
+      known.addAll(part.known());
+      heldIds.addAll(part.held());
+    }
+    flush.replies.put(from, new FlushReply(r.epoch(), 1, 1, r.deliveredGseq(), known, heldIds));
     maybeDecide();
   }
 
@@ -371,17 +480,22 @@ public final class TotalOrder {
     long e = flush.epoch;
     epochMembers = flush.members;
     flush = null;
-    NewEpoch decision = new NewEpoch(e, keepUpTo, kept);
+    NewEpoch decision = new NewEpoch(e, 1, 1, keepUpTo, kept);
     host.trace("sequencer", null, null, Map.of("epoch", e, "keepUpTo", keepUpTo, "kept", kept.size()));
-    for (String peer : host.peers()) host.sendOrdering(peer, decision);
+    int parts = Math.max(1, ceil(kept.size()));
+    for (String peer : host.peers()) {
+      for (int i = 0; i < parts; i++) host.sendOrdering(peer, new NewEpoch(e, i + 1, parts, keepUpTo, slice(kept, i)));
+    }
     adopt(self, decision);
     leading = true;
     nextAssign = keepUpTo + 1;
     List<Data> unordered = new ArrayList<>();
-    for (Data d : held.values()) if (!gseqOf.containsKey(d.msgId())) unordered.add(d);
+    for (Map.Entry<Key, Data> h : held.entrySet()) if (!gseqOf.containsKey(h.getKey())) unordered.add(h.getValue());
     if (!unordered.isEmpty()) assign(unordered);
     deliverReady();
   }
+
+  private final List<NewEpoch> newEpochParts = new ArrayList<>();
 
   private void onNewEpoch(String from, NewEpoch e) {
     if (e.epoch() < promisedEpoch && !from.equals(promisedTo) || e.epoch() <= epoch) {
@@ -389,7 +503,13 @@ public final class TotalOrder {
           + " and promised epoch " + promisedEpoch + " to [" + promisedTo + "]");
       return;
     }
-    adopt(from, e);
+    newEpochParts.removeIf(p -> p.epoch() != e.epoch());
+    newEpochParts.add(e);
+    if (newEpochParts.size() < e.parts()) return;
+    List<Assignment> kept = new ArrayList<>();
+    for (NewEpoch part : newEpochParts) kept.addAll(part.kept());
+    newEpochParts.clear();
+    adopt(from, new NewEpoch(e.epoch(), 1, 1, e.keepUpTo(), kept));
     deliverReady();
   }
 
@@ -399,7 +519,7 @@ public final class TotalOrder {
     promisedEpoch = Math.max(promisedEpoch, e.epoch());
     if (!from.equals(self)) leading = false;
     for (Iterator<Map.Entry<Long, Assignment>> it = assignments.tailMap(e.keepUpTo(), false).entrySet().iterator(); it.hasNext(); ) {
-      gseqOf.remove(it.next().getValue().msgId());
+      gseqOf.remove(it.next().getValue().key());
       it.remove();
     }
     take(e.kept());
@@ -430,10 +550,7 @@ public final class TotalOrder {
     if (from.equals(sequencer)) highestKnown = Math.max(highestKnown, gseq);
     long stable = deliveredGseq();
     for (String peer : host.peers()) stable = Math.min(stable, peerReady.getOrDefault(peer, 0L));
-    for (Iterator<Map.Entry<Long, Assignment>> it = deliveredLog.headMap(stable, true).entrySet().iterator(); it.hasNext(); ) {
-      gseqOf.remove(it.next().getValue().msgId());
-      it.remove();
-    }
+    while (!deliveredLog.isEmpty() && deliveredLog.peekFirst().gseq() <= stable) deliveredLog.pollFirst();
     deliverReady();
   }
 

@@ -191,9 +191,9 @@ class GroupMemberTest {
             new Data("n2", 2, null, "y"))),
         new GroupMember.Nack("chat", "n2", "n1", 2, 9),
         new GroupMember.Status("chat", "n2", Map.of("n1", 3L, "n2", 5L), Map.of("n1", 4L, "n2", 5L), 7),
-        new GroupMember.Sequencing("chat", "n2", new TotalOrder.Ordered(2, List.of(new TotalOrder.Assignment(2, 9, "n1", 4)))),
-        new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushReply(3, 8, List.of(new TotalOrder.Assignment(2, 9, "n1", 4)), List.of("n1:4"))),
-        new GroupMember.Sequencing("chat", "n2", new TotalOrder.NewEpoch(3, 9, List.of())),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.Ordered(2, List.of(new TotalOrder.Run(9, "n1", 4, 3)))),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushReply(3, 1, 2, 8, List.of(new TotalOrder.Assignment(2, 9, "n1", 4)), List.of("n1:4"))),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.NewEpoch(3, 1, 1, 9, List.of())),
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushRequest(3)),
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.OrderNack(3, 4, 9)));
     for (Object msg : wire) {

@@ -173,7 +173,7 @@ class TotalOrderTest {
     MulticastCore n3 = g.cores.get("n3");
     n3.onHello("n2", 1);
     for (int k = 1; k <= 3; k++) n3.onData("n2", new Data("n2", k, null, "m" + (k - 1)), g.now);
-    n3.onOrdering("n1", new TotalOrder.Ordered(1, List.of(new TotalOrder.Assignment(1, 3, "n2", 3))), g.now);
+    n3.onOrdering("n1", new TotalOrder.Ordered(1, List.of(new TotalOrder.Run(3, "n2", 3, 1))), g.now);
     assertEquals(List.of(), g.delivered.get("n3"), "gseq 3 must wait for 1 and 2");
     g.run(3); // nack-delay passes: n3 asks n1 for 1..2
     assertEquals(List.of("n2:1", "n2:2", "n2:3"), g.delivered.get("n3"));
@@ -188,7 +188,7 @@ class TotalOrderTest {
     g.run(2); // n2 leads epoch 2
     MulticastCore n3 = g.cores.get("n3");
     assertTrue(n3.sequencing().startsWith("epoch 2 sequencer n2"), n3.sequencing());
-    n3.onOrdering("n1", new TotalOrder.Ordered(1, List.of(new TotalOrder.Assignment(1, 1, "n1", 1))), g.now);
+    n3.onOrdering("n1", new TotalOrder.Ordered(1, List.of(new TotalOrder.Run(1, "n1", 1, 1))), g.now);
     assertEquals(List.of(), g.delivered.get("n3"));
     assertTrue(g.rejects.get("n3").stream().anyMatch(r -> r.contains("stale epoch 1")), g.rejects.get("n3").toString());
   }
@@ -243,7 +243,7 @@ class TotalOrderTest {
     MulticastCore n2 = g.cores.get("n2");
     assertTrue(n2.sequencing().contains("(leading)"), n2.sequencing());
     // A late ordering message of the deposed sequencer n1, epoch 1, reaches n2 and n3.
-    TotalOrder.Ordered late = new TotalOrder.Ordered(1, List.of(new TotalOrder.Assignment(1, 1, "n1", 7)));
+    TotalOrder.Ordered late = new TotalOrder.Ordered(1, List.of(new TotalOrder.Run(1, "n1", 7, 1)));
     g.cores.get("n3").onOrdering("n1", late, g.now);
     n2.onOrdering("n1", late, g.now);
     assertEquals(List.of(), g.delivered.get("n3"));
