@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * Validity and agreement, the liveness half of reliable multicast (Hadzilacos and Toueg): a message
  * multicast by a correct node is delivered at every correct member of the group, and a message
  * delivered at any correct node is delivered at every correct member. A member is a node with any
- * event for the group; a correct node is one whose trace ends with a clean {@code stop}. Crashed nodes
+ * event for the group; a correct node is one whose trace ends with a clean {@code stop} and that did not
+ * leave the group while the others went on (another member's view dropped it). Crashed nodes
  * are bound by neither rule: a node that dies may miss anything, and what only it delivered binds no
  * one. Each missing (node, message) pair is one violation.
  */
@@ -47,7 +48,7 @@ public final class Agreement implements Property {
         }
         TreeSet<MessageId> required = new TreeSet<>(deliveredAtCorrect.keySet());
         for (MessageId id : group.multicastIds()) {
-            if (!group.crashed(group.multicastBy(id))) {
+            if (!group.departed(group.multicastBy(id))) {
                 required.add(id);
             }
         }
@@ -73,7 +74,7 @@ public final class Agreement implements Property {
     private static String provenance(GroupTrace group, MessageId id, List<String> deliveredAt) {
         String origin = group.multicastBy(id);
         String multicast = origin == null ? "multicast by no node"
-                : "multicast by " + origin + (group.crashed(origin) ? " (crashed)" : "");
+                : "multicast by " + origin + (group.crashed(origin) ? " (crashed)" : group.departed(origin) ? " (left)" : "");
         if (deliveredAt == null) {
             return multicast + ", delivered at no correct node";
         }

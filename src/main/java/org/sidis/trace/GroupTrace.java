@@ -29,6 +29,7 @@ public final class GroupTrace {
     private final String proto;
     private final List<String> nodes;
     private final Set<String> crashed;
+    private final Set<String> left;
     private final Map<String, List<TraceEvent>> eventsByNode;
     private final Map<String, DeliveryOrder> deliveries = new HashMap<>();
     private final Map<MessageId, String> multicastBy = new HashMap<>();
@@ -41,6 +42,7 @@ public final class GroupTrace {
         this.nodes = List.copyOf(eventsByNode.keySet());
         this.crashed = nodes.stream().filter(crashedNodes::contains).collect(Collectors.toCollection(() -> new TreeSet<>(NODE_ORDER)));
         this.proto = settleProto();
+        this.left = leftTheGroup();
         eventsByNode.forEach((node, events) -> {
             List<MessageId> delivered = new ArrayList<>();
             for (TraceEvent e : events) {
@@ -133,9 +135,38 @@ public final class GroupTrace {
         return crashed.contains(node);
     }
 
+    /** Nodes that stopped cleanly but left the group while others went on: out of agreement, as crashed ones. */
+    public Set<String> leftNodes() {
+        return Collections.unmodifiableSet(left);
+    }
+
+    /** Crashed, or left the group before the run ended: no longer owed anything. */
+    public boolean departed(String node) {
+        return crashed.contains(node) || left.contains(node);
+    }
+
+    /**
+     * A node left when another member's view first had it and later did not — the survivors saw it
+     * go (it stopped, or was downed). Read from {@code view} events, which list the members.
+     */
+    private Set<String> leftTheGroup() {
+        Set<String> out = new TreeSet<>(NODE_ORDER);
+        eventsByNode.forEach((observer, events) -> {
+            Set<String> seen = new HashSet<>();
+            for (TraceEvent e : events) {
+                if (!"view".equals(e.event()) || e.members() == null) continue;
+                for (String n : seen) if (!e.members().contains(n) && !n.equals(observer)) out.add(n);
+                seen.addAll(e.members());
+            }
+        });
+        out.removeAll(crashed);
+        out.retainAll(nodes);
+        return out;
+    }
+
     /** Members that did not crash: the ones liveness properties such as agreement bind. */
     public List<String> correctNodes() {
-        return nodes.stream().filter(n -> !crashed.contains(n)).toList();
+        return nodes.stream().filter(n -> !crashed.contains(n) && !left.contains(n)).toList();
     }
 
     /** The node's events for this group, in local order. */
@@ -207,6 +238,7 @@ public final class GroupTrace {
     @Override
     public String toString() {
         return "group " + name + " (" + proto + "): " + String.join(", ", nodes)
-                + (crashed.isEmpty() ? "" : "; crashed: " + String.join(", ", crashed));
+                + (crashed.isEmpty() ? "" : "; crashed: " + String.join(", ", crashed))
+                + (left.isEmpty() ? "" : "; left: " + String.join(", ", left));
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * @param group  the multicast group; null for events outside any group (node lifecycle)
  * @param msg    the message id; null for events that carry none
  * @param gseq   the global sequence number in total order; null where the protocol has none
+ * @param members the group's members, on {@code view} events; null elsewhere
  * @param file   the trace file the line came from, relative to the directory that was read
  * @param line   the line number in that file, from 1
  */
@@ -26,6 +27,7 @@ public record TraceEvent(
         MessageId msg,
         long lseq,
         Long gseq,
+        java.util.List<String> members,
         Path file,
         int line) {
 

@@ -162,7 +162,7 @@ public final class TraceReader {
             return false;
         }
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
-        events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, file, lineNo));
+        events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, fields.members(), file, lineNo));
         return true;
     }
 
@@ -220,6 +220,15 @@ public final class TraceReader {
                 return null;
             }
             return textValue(field, value);
+        }
+
+        /** The {@code members} of a view event, when it lists them as strings; null otherwise. */
+        List<String> members() {
+            JsonNode value = json.get("members");
+            if (value == null || !value.isArray()) return null;
+            List<String> out = new ArrayList<>();
+            for (JsonNode m : value) if (m.isTextual()) out.add(m.asText());
+            return out;
         }
 
         String optionalText(String field) {

@@ -134,6 +134,55 @@ class GroupClusterTest {
     }
   }
 
+  @Test
+  void totalOrderSurvivesTheSequencersNodeGoingAwayMidStream() throws Exception {
+    List<ActorTestKit> kits = new ArrayList<>();
+    Map<String, ActorRef<GroupMember.Command>> members = new HashMap<>();
+    List<String> names = List.of("n1", "n2", "n3", "n4");
+    try {
+      for (String name : names) {
+        kits.add(ActorTestKit.create("sidis", ConfigFactory.parseString("sidis.multicast.total-min-members = 4").withFallback(node(name))));
+      }
+      akka.actor.Address first = kits.get(0).system().address();
+      for (ActorTestKit kit : kits) Cluster.get(kit.system()).manager().tell(Join.create(first));
+      awaitUp(kits, 4);
+      Map<String, TestProbe<GroupEvent>> apps = new HashMap<>();
+      for (int i = 0; i < kits.size(); i++) {
+        ActorTestKit kit = kits.get(i);
+        MulticastSettings settings = MulticastSettings.fromConfig(kit.system().settings().config().getConfig("sidis.multicast"),
+            "chat", Order.TOTAL);
+        ActorRef<GroupMember.Command> member = kit.spawn(GroupMember.create(settings, new NetworkModel(0, 20, 0.01, new Random(i))),
+            "multicast-chat");
+        TestProbe<GroupEvent> app = kit.createTestProbe("app-" + names.get(i));
+        member.tell(new GroupMember.Subscribe(app.getRef()));
+        members.put(names.get(i), member);
+        apps.put(names.get(i), app);
+      }
+      for (String n : names) awaitMembers(apps.get(n), names);
+      for (int k = 0; k < 100; k++) for (String n : names) members.get(n).tell(new GroupMember.Multicast(n + " before " + k));
+      Thread.sleep(300); // mid-stream: part of it is ordered and delivered
+      kits.get(0).shutdownTestKit(); // n1, the sequencer, goes away
+      for (int k = 0; k < 100; k++) for (String n : names.subList(1, 4)) members.get(n).tell(new GroupMember.Multicast(n + " after " + k));
+      for (String n : names.subList(1, 4)) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int fromSurvivors = 0;
+        while (fromSurvivors < 600 && System.nanoTime() < deadline) {
+          if (apps.get(n).receiveMessage(Duration.ofSeconds(60)) instanceof GroupEvent.Delivered d && !d.origin().equals("n1")) fromSurvivors++;
+        }
+        assertEquals(600, fromSurvivors, n + " delivered from the survivors");
+      }
+      Thread.sleep(2500); // what the survivors hold of n1 settles (departed-flush-timeout)
+    } finally {
+      for (ActorTestKit kit : kits.subList(1, 4)) kit.shutdownTestKit();
+    }
+    Report report = Inspection.of(dir.resolve("trace"));
+    Verdict total = report.verdict("chat", "total order");
+    assertEquals(Verdict.Outcome.HELD, total.outcome(), report.table());
+    assertEquals(Verdict.Outcome.HELD, report.verdict("chat", "agreement").outcome(), report.table());
+    assertEquals(Verdict.Outcome.HELD, report.verdict("chat", "integrity").outcome(), report.table());
+    assertTrue(report.table().contains("n2") && total.nodesChecked() == 4, report.table());
+  }
+
   private static void awaitMembers(TestProbe<GroupEvent> app, List<String> expected) {
     long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
     while (System.nanoTime() < deadline) {

@@ -110,4 +110,18 @@ class AgreementTest {
         assertTrue(agreement.details().contains("n3 misses 8 of the 8 messages every correct member must deliver (it delivered 0)"),
                 String.join("\n", agreement.details()));
     }
+
+    @Test
+    void aNodeThatLeftTheGroupIsNotOwedWhatWasMulticastAfterItLeft() {
+        TraceFiles run = new TraceFiles(dir, "fifo", "chat");
+        run.node("n1").sees("n1", "n2", "n3").multicasts("n1:1").delivers("n1:1");
+        run.node("n2").sees("n1", "n2", "n3").delivers("n1:1").sees("n2", "n3").multicasts("n2:1").delivers("n2:1");
+        run.node("n3").sees("n1", "n2", "n3").delivers("n1:1", "n2:1");
+        Report report = Inspection.of(run.write());
+
+        Verdict agreement = report.verdict("chat", "agreement");
+
+        org.junit.jupiter.api.Assertions.assertEquals(Verdict.Outcome.HELD, agreement.outcome(), report.table());
+        org.junit.jupiter.api.Assertions.assertTrue(report.table().contains("left: n1"), report.table());
+    }
 }

@@ -144,6 +144,15 @@ final class TraceFiles {
             return this;
         }
 
+        /** The node's member sees this view of the group. */
+        Node sees(String... members) {
+            Map<String, Object> line = groupEvent("view", null);
+            line.remove("msg");
+            line.put("members", List.of(members));
+            add(line);
+            return this;
+        }
+
         /** The node ends without a stop line, as a killed JVM does. */
         Node crashes() {
             crashed = true;
