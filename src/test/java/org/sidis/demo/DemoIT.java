@@ -48,6 +48,19 @@ class DemoIT {
         "replies overtake their causes without causal order:\n" + run.output());
   }
 
+  @Test
+  void theTotalOrderDemoKillsTheSequencerAndTotalOrderStillHolds() throws Exception {
+    SidisProcess run = SidisProcess.run(300, "demo", "total", "--nodes", "4", "--messages", "1600",
+        "--runs-dir", "target/it-runs");
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.output().contains("SIGKILL n1, the sequencer"), run.output());
+    assertTrue(Pattern.compile("total order: held at 4/4 nodes — \\d+ messages, 0 violations").matcher(run.output()).find(), run.output());
+    assertTrue(Pattern.compile("agreement: held at 3/3 nodes — \\d+ messages, 0 violations").matcher(run.output()).find(), run.output());
+    assertTrue(run.output().contains("crashed nodes (no stop event): n1"), run.output());
+    Matcher failover = Pattern.compile("first delivery in the new epoch after (\\d+) ms").matcher(run.output());
+    assertTrue(failover.find(), run.output());
+  }
+
   private static Path runDirOf(String output) {
     Matcher m = Pattern.compile("logs and traces in (\\S+)").matcher(output);
     assertTrue(m.find(), output);
