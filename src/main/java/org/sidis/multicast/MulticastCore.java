@@ -128,6 +128,7 @@ public final class MulticastCore {
   private int causallyWaiting;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private int deliveriesSinceStatus;
+  private Overlay overlay;
 
   /** The total-order stage, in total groups only. */
   private final TotalOrder total;
@@ -137,6 +138,7 @@ public final class MulticastCore {
     this.settings = settings;
     this.fx = fx;
     this.total = settings.order() == Order.TOTAL ? new TotalOrder(self, settings, new Stage()) : null;
+    this.overlay = Overlay.of(settings.topology(), settings.fanout(), Set.of(self));
   }
 
   /** What the total-order stage may do through this member. */
@@ -203,8 +205,12 @@ public final class MulticastCore {
     Data data = new Data(self, seq, vc, payload);
     buffer.computeIfAbsent(self, o -> new TreeMap<>()).put(seq, data);
     fx.trace("multicast", data.msgId(), vc, null, null);
-    for (String peer : view) {
-      if (streamStart.getOrDefault(peer, Long.MAX_VALUE) <= seq) fx.sendData(peer, data);
+    if (overlay.topology() == Overlay.Topology.DIRECT) {
+      for (String peer : view) {
+        if (streamStart.getOrDefault(peer, Long.MAX_VALUE) <= seq) fx.sendData(peer, data);
+      }
+    } else {
+      for (String peer : overlay.nextHops(self, self, null)) if (view.contains(peer)) fx.sendData(peer, data);
     }
     if (total != null) {
       total.onReleased(data); // delivered when the sequencer has numbered it
@@ -265,6 +271,7 @@ public final class MulticastCore {
     }
     in.holdback.put(data.seq(), data);
     in.highestKnown = Math.max(in.highestKnown, data.seq());
+    forward(from, data);
     buffer.computeIfAbsent(data.origin(), o -> new TreeMap<>()).put(data.seq(), data);
     release(data.origin(), in);
     noteGap(in, now);
@@ -344,6 +351,7 @@ public final class MulticastCore {
     }
     TreeSet<String> all = new TreeSet<>(view);
     all.add(self);
+    overlay = Overlay.of(settings.topology(), settings.fanout(), all);
     fx.trace("view", null, null, null, Map.of("members", all));
     advanceStability();
     if (total != null) total.onView(all, now);
@@ -376,6 +384,27 @@ public final class MulticastCore {
   }
 
   // ---------------------------------------------------------------- the rules
+
+  /**
+   * Passes a message seen for the first time on along the overlay. Only what comes down the
+   * overlay goes on: in a tree, what came from this member's parent (a repair sent straight from
+   * the origin stops here); in a mesh, what came from a neighbour.
+   */
+  private void forward(String from, Data data) {
+    if (overlay.topology() == Overlay.Topology.DIRECT) return;
+    boolean downTheOverlay = overlay.topology() == Overlay.Topology.TREE
+        ? overlay.nextHops(from, data.origin(), null).contains(self)
+        : overlay.neighbours(self).contains(from);
+    if (!downTheOverlay) return;
+    List<String> to = new java.util.ArrayList<>();
+    for (String peer : overlay.nextHops(self, data.origin(), from)) {
+      if (view.contains(peer)) {
+        to.add(peer);
+        fx.sendData(peer, data);
+      }
+    }
+    if (!to.isEmpty()) fx.trace("forward", data.msgId(), null, null, Map.of("from", from, "to", to));
+  }
 
   private void release(String origin, Inbound in) {
     if (in.firstSeq == -1) return; // not addressed to us until its Hello says from where

@@ -157,7 +157,7 @@ class MulticastCoreTest {
   @Test
   void stableMessagesLeaveTheBufferAndLetWaitingMulticastsGo() {
     MulticastSettings s = new MulticastSettings("chat", Order.FIFO, 2, Duration.ofMillis(100), 256,
-        Duration.ofMillis(100), 500, Duration.ofSeconds(2), 256, 64 * 1024, 1);
+        Duration.ofMillis(100), 500, Duration.ofSeconds(2), 256, 64 * 1024, 1, Overlay.Topology.DIRECT, 2);
     MulticastCore c = new MulticastCore("n1", s, fx);
     c.onView(Set.of("n1", "n2"), 0);
     c.multicast("a");
