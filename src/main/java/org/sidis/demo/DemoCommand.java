@@ -27,10 +27,11 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run a multi-JVM demo on loopback, gather its logs and traces into runs/, and check them.%n"
         + "Demos: causal (chat with causal order), fifo (the same chat with FIFO order only),%n"
-        + "total (the chat with total order; the sequencer's JVM is killed with SIGKILL mid-run).")
+        + "total (the chat with total order; the sequencer's JVM is killed with SIGKILL mid-run),%n"
+        + "overlay (the FIFO chat disseminated over a tree or mesh overlay: --topology).")
 public final class DemoCommand implements Callable<Integer> {
 
-  public static final List<String> DEMOS = List.of("causal", "fifo", "total");
+  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay");
 
   /** The total-order demo kills its sequencer once this share of the messages is multicast. */
   private static final double KILL_AT = 0.3;
@@ -52,6 +53,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--runs-dir", defaultValue = "runs", description = "Where run directories go (default: ${DEFAULT-VALUE}).")
   Path runsDir;
+
+  @Option(names = "--topology", description = "Demo overlay: tree or mesh (default: the demo's config, tree).")
+  String topology;
 
   @Option(names = "--set", description = "Override a node setting: --set sidis.net.loss=0.05 (repeatable).")
   Map<String, String> settings = new LinkedHashMap<>();
@@ -79,6 +83,15 @@ public final class DemoCommand implements Callable<Integer> {
     if (messages < 0) {
       System.err.println("error: --messages must not be negative, got " + messages);
       return 2;
+    }
+    if (topology != null) {
+      try {
+        org.sidis.multicast.Overlay.Topology.parse(topology);
+      } catch (IllegalArgumentException e) {
+        System.err.println("error: --topology: " + e.getMessage());
+        return 2;
+      }
+      settings.put("sidis.multicast.topology", topology);
     }
     Duration limit;
     try {
@@ -148,6 +161,13 @@ public final class DemoCommand implements Callable<Integer> {
     Report report = Inspection.of(runDir);
     out.println();
     out.print(report.table());
+    if (name.equals("overlay")) {
+      try {
+        out.println(OverlayReport.of(runDir.resolve("trace")).describe(topology != null ? topology : "tree"));
+      } catch (IOException e) {
+        out.println("overlay: cannot read the traces (" + e.getMessage() + ")");
+      }
+    }
     if (killedAt[0] != 0) {
       try {
         out.println(Failover.of(runDir.resolve("trace"), "n1", killedAt[0]).describe("n1"));

@@ -253,7 +253,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
       if (h.replyTo() != null && h.from() != null && !h.from().equals(self)) refs.putIfAbsent(h.from(), h.replyTo());
       core.onHello(h.from(), h.firstSeq());
     } else if (wire instanceof Nack n) {
-      core.onNack(n.from(), n.origin(), n.fromSeq(), n.toSeq());
+      core.onNack(n.from(), n.origin(), n.fromSeq(), n.toSeq(), now);
     } else if (wire instanceof Status s) {
       core.onStatus(s.from(), s.delivered(), s.released(), s.gseq(), now);
     } else if (wire instanceof Sequencing q) {

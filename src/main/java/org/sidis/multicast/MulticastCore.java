@@ -128,6 +128,8 @@ public final class MulticastCore {
   private int causallyWaiting;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private int deliveriesSinceStatus;
+  /** Per peer and origin: the highest sequence number resent to it, and when. */
+  private final Map<String, Map<String, long[]>> resent = new HashMap<>();
   private Overlay overlay;
 
   /** The total-order stage, in total groups only. */
@@ -277,7 +279,7 @@ public final class MulticastCore {
     noteGap(in, now);
   }
 
-  public void onNack(String from, String origin, long fromSeq, long toSeq) {
+  public void onNack(String from, String origin, long fromSeq, long toSeq, long now) {
     if (origin == null || fromSeq < 1 || toSeq < fromSeq) {
       fx.reject("retransmission request from [" + from + "] for [" + origin + "] " + fromSeq + ".." + toSeq);
       return;
@@ -285,7 +287,15 @@ public final class MulticastCore {
     TreeMap<Long, Data> held = buffer.get(origin);
     if (held == null) return;
     long last = Math.min(toSeq, fromSeq + settings.nackBatch() - 1);
-    for (Data d : held.subMap(fromSeq, true, last, true).values()) {
+    // What was resent to this peer moments ago is still on its way: resending it again on every
+    // repeated request is how a slow receiver turns into a retransmission storm.
+    Map<String, long[]> toPeer = resent.computeIfAbsent(from, p -> new HashMap<>());
+    long[] recent = toPeer.get(origin);
+    long first = fromSeq;
+    if (recent != null && now - recent[1] < 2 * settings.nackDelay().toMillis()) first = Math.max(first, recent[0] + 1);
+    if (first > last) return;
+    toPeer.put(origin, new long[] {last, now});
+    for (Data d : held.subMap(first, true, last, true).values()) {
       fx.trace("retransmit", d.msgId(), null, null, Map.of("to", from));
       fx.sendData(from, d);
     }

@@ -129,9 +129,22 @@ class MulticastCoreTest {
     c.multicast("b");
     c.multicast("c");
     fx.sent.clear();
-    c.onNack("n2", "n1", 2, 3);
+    c.onNack("n2", "n1", 2, 3, 0);
     assertEquals(List.of("n2 <- n1:2", "n2 <- n1:3"), fx.sent);
     assertEquals(2, fx.traced("retransmit").size());
+  }
+
+  @Test
+  void aRepeatedRequestDoesNotResendWhatIsStillOnItsWay() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    c.multicast("a");
+    c.multicast("b");
+    fx.sent.clear();
+    c.onNack("n2", "n1", 1, 2, 1000);
+    c.onNack("n2", "n1", 1, 2, 1100); // within 2 x nack-delay: the first resend is still travelling
+    assertEquals(List.of("n2 <- n1:1", "n2 <- n1:2"), fx.sent);
+    c.onNack("n2", "n1", 1, 2, 1300); // it must have been lost too: resend
+    assertEquals(4, fx.sent.size(), fx.sent.toString());
   }
 
   @Test
@@ -148,7 +161,7 @@ class MulticastCoreTest {
     receiver.tick(500);
     assertEquals(List.of("n2 <- n2 2..2"), fx.nacks);
     originFx.sent.clear();
-    origin.onNack("n1", "n2", 2, 2);
+    origin.onNack("n1", "n2", 2, 2, 0);
     assertEquals(List.of("n1 <- n2:2"), originFx.sent);
     receiver.onData("n2", new Data("n2", 2, null, "b"), 600);
     assertEquals(List.of("n2:1", "n2:2", "n2:3"), fx.delivered);
@@ -336,7 +349,7 @@ class MulticastCoreTest {
     c.onData("n2", new Data("n2", 1, VectorClock.EMPTY.with("n2", 5), "x"), 0);
     c.onData("n2", new Data("n2", 1, VectorClock.EMPTY.with("n2", 1), null), 0);
     c.onData("n2", null, 0);
-    c.onNack("n2", "n1", 5, 2);
+    c.onNack("n2", "n1", 5, 2, 0);
     c.onHello("n2", 0);
     c.onStatus("n2", Map.of("n1", -1L), null, 0, 0);
     assertEquals(9, fx.rejects.size(), fx.rejects.toString());

@@ -131,7 +131,7 @@ class OverlayTest {
           post(peer, () -> cores.get(peer).onData(self, data, now));
         }
         @Override public void sendHello(String peer, long firstSeq) { post(peer, () -> cores.get(peer).onHello(self, firstSeq)); }
-        @Override public void sendNack(String peer, String origin, long from, long to) { post(peer, () -> cores.get(peer).onNack(self, origin, from, to)); }
+        @Override public void sendNack(String peer, String origin, long from, long to) { post(peer, () -> cores.get(peer).onNack(self, origin, from, to, now)); }
         @Override public void sendStatus(String peer, Map<String, Long> d, Map<String, Long> r, long g) { post(peer, () -> cores.get(peer).onStatus(self, d, r, g, now)); }
         @Override public void sendOrdering(String peer, TotalOrder.Message m) { }
         @Override public void deliver(Data data, long gseq) { delivered.get(self).add(data.msgId()); }

@@ -61,7 +61,7 @@ class TotalOrderTest {
       return new MulticastCore.Effects() {
         @Override public void sendData(String peer, Data data) { post(peer, () -> core(peer).onData(self, data, now)); }
         @Override public void sendHello(String peer, long firstSeq) { post(peer, () -> core(peer).onHello(self, firstSeq)); }
-        @Override public void sendNack(String peer, String origin, long from, long to) { post(peer, () -> core(peer).onNack(self, origin, from, to)); }
+        @Override public void sendNack(String peer, String origin, long from, long to) { post(peer, () -> core(peer).onNack(self, origin, from, to, now)); }
         @Override public void sendStatus(String peer, Map<String, Long> d, Map<String, Long> r, long g) { post(peer, () -> core(peer).onStatus(self, d, r, g, now)); }
         @Override public void sendOrdering(String peer, TotalOrder.Message m) { post(peer, () -> core(peer).onOrdering(self, m, now)); }
         @Override public void deliver(Data data, long gseq) {
