@@ -3,6 +3,7 @@ package org.sidis.trace;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.sidis.clock.VectorClock;
 import org.sidis.trace.TraceProblem.Kind;
 
 /**
@@ -30,6 +34,9 @@ import org.sidis.trace.TraceProblem.Kind;
 public final class TraceReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The fields DESIGN.md fixes; everything else on a line is shown as the event's extra fields. */
+    private static final Set<String> CONTRACT_FIELDS =
+            Set.of("ts", "node", "actor", "proto", "group", "event", "msg", "lseq", "vc", "gseq");
 
     private final Path root;
     private final List<TraceEvent> events = new ArrayList<>();
@@ -162,7 +169,8 @@ public final class TraceReader {
             return false;
         }
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
-        events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, file, lineNo));
+        events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),
+                extraFields((ObjectNode) json), file, lineNo));
         return true;
     }
 
@@ -185,6 +193,34 @@ public final class TraceReader {
         if (last == null || lseq > last[0]) {
             lastLseq.put(key, new long[] {lseq, lineNo});
         }
+    }
+
+    /** The protocol's clock, for display; a malformed one is left out rather than costing the event. */
+    private static VectorClock displayClock(JsonNode json) {
+        JsonNode vc = json.get("vc");
+        if (vc == null || !vc.isObject()) {
+            return null;
+        }
+        try {
+            return JSON.treeToValue(vc, VectorClock.class);
+        } catch (JsonProcessingException | IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
+    /** The fields the contract does not fix, as compact JSON: what the report shows beside an event. */
+    private static String extraFields(ObjectNode json) {
+        ObjectNode extra = null;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = json.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!CONTRACT_FIELDS.contains(field.getKey())) {
+                if (extra == null) {
+                    extra = JSON.createObjectNode();
+                }
+                extra.set(field.getKey(), field.getValue());
+            }
+        }
+        return extra == null ? null : extra.toString();
     }
 
     private static String preview(String text) {

@@ -185,4 +185,22 @@ class TraceReaderTest {
         assertEquals(List.of("start", "multicast", "retransmit", "nack", "deliver", "stop"),
                 trace.events().stream().map(TraceEvent::event).toList());
     }
+
+    @Test
+    void keepsTheProtocolsClockAndTheOtherFieldsForDisplayButNeverLosesAnEventToABadClock() throws IOException {
+        Files.writeString(dir.resolve("n1.jsonl"), """
+                {"ts":1,"node":"n1","actor":"/user/m","proto":"causal","group":"chat","event":"multicast","msg":"n1:1","lseq":1,"vc":{"n1":1},"payload":"hi"}
+                {"ts":2,"node":"n1","actor":"/user/m","proto":"causal","group":"chat","event":"deliver","msg":"n1:1","lseq":2,"vc":{"n1":-3}}
+                """);
+
+        Trace trace = TraceReader.read(dir);
+
+        assertTrue(trace.problems().isEmpty(), problems(trace));
+        TraceEvent multicast = trace.events().get(0);
+        assertEquals(org.sidis.clock.VectorClock.EMPTY.with("n1", 1), multicast.vc());
+        assertEquals("{\"payload\":\"hi\"}", multicast.extra());
+        TraceEvent deliver = trace.events().get(1);
+        assertEquals(null, deliver.vc(), "a malformed clock is left out");
+        assertEquals(null, deliver.extra(), "no fields beyond the contract");
+    }
 }
