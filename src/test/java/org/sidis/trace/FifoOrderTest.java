@@ -3,6 +3,7 @@ package org.sidis.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.trace.Verdict.Outcome;
@@ -41,6 +42,8 @@ class FifoOrderTest {
         assertEquals(1, fifo.violations(), report.table());
         assertEquals("n2 delivered chat n1:3 before n1:2 (n1:2 delivered at n2 at position 3)", fifo.details().get(0));
         assertEquals("  n2 order: (start) n1:1, [n1:3], n1:2 (end)", fifo.details().get(1));
+        assertEquals(List.of(new Verdict.Offence("n2", MessageId.of("n1:3"), List.of(MessageId.of("n1:2")))),
+                fifo.offences());
         assertEquals("fifo order: VIOLATED at 1/2 nodes — 3 messages, 1 violations", fifo.headline());
     }
 
