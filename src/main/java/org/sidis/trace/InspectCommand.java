@@ -51,6 +51,10 @@ public final class InspectCommand implements Callable<Integer> {
         Report report = Inspection.of(runDir);
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.table());
+        if (!report.trace().isEmpty()) {
+            out.println();
+            out.print(RunSummary.of(report).table());
+        }
         out.flush();
         if (json != null) {
             try {

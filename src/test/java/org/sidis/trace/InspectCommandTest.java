@@ -47,6 +47,8 @@ class InspectCommandTest {
 
         assertEquals(InspectCommand.PASSED, exit, out + "\n" + err);
         assertTrue(out.toString().contains("causal order: held at 3/3 nodes — 2 messages, 0 violations"), out.toString());
+        assertTrue(out.toString().indexOf("run summary") > out.toString().indexOf("PASSED"),
+                "the summary follows the verdict table\n" + out);
     }
 
     @Test

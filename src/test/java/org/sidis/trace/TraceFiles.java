@@ -133,6 +133,15 @@ final class TraceFiles {
             return this;
         }
 
+        /** The node's member actor sees a group view with these members, as the multicast layer traces it. */
+        Node sees(String... members) {
+            Map<String, Object> line = groupEvent("view", null);
+            line.remove("msg");
+            line.put("members", List.of(members));
+            add(line);
+            return this;
+        }
+
         /** The node ends without a stop line, as a killed JVM does. */
         Node crashes() {
             crashed = true;
