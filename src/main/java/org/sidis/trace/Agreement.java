@@ -57,7 +57,7 @@ public final class Agreement implements Property {
             for (MessageId id : required) {
                 if (!order.contains(id)) {
                     missing++;
-                    offences.add(new Verdict.Offence(node, id, List.of()), node + " never delivered " + group.name() + " " + id
+                    offences.add(node, id, List.of(), node + " never delivered " + group.name() + " " + id
                             + " (" + provenance(group, id, deliveredAtCorrect.get(id)) + ")");
                 }
             }

@@ -196,7 +196,7 @@ public final class CausalOrder implements Property {
                         known[o] = Math.max(known[o], causes[o]);
                     }
                     if (!owed.isEmpty()) {
-                        offences.add(new Verdict.Offence(node, id, owedIds), node + " delivered " + group.name() + " " + id + " before its cause"
+                        offences.add(node, id, owedIds, node + " delivered " + group.name() + " " + id + " before its cause"
                                 + (owed.size() > 1 ? "s " : " ") + String.join(" and ", owed), order.around(position));
                     }
                 }

@@ -35,10 +35,10 @@ public final class Integrity implements Property {
                 MessageId id = order.at(position);
                 Integer earlier = firstAt.putIfAbsent(id, position);
                 if (earlier != null) {
-                    offences.add(new Verdict.Offence(node, id, List.of()), node + " delivered " + group.name() + " " + id + " twice (positions "
+                    offences.add(node, id, List.of(), node + " delivered " + group.name() + " " + id + " twice (positions "
                             + earlier + " and " + position + ")", order.around(position));
                 } else if (!group.wasMulticast(id)) {
-                    offences.add(new Verdict.Offence(node, id, List.of()), node + " delivered " + group.name() + " " + id
+                    offences.add(node, id, List.of(), node + " delivered " + group.name() + " " + id
                             + ", which no node multicast (position " + position + ")", order.around(position));
                 }
             }

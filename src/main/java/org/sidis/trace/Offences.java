@@ -25,12 +25,15 @@ final class Offences {
     private final List<Verdict.Offence> kept = new ArrayList<>();
     private int count;
 
-    /** One offence: the values, a statement naming the message ids, and lines of context (node orders). */
-    void add(Verdict.Offence offence, String statement, String... context) {
+    /**
+     * One offence at a node about a message and the others it involves: a statement naming the message
+     * ids, and lines of context (node orders).
+     */
+    void add(String node, MessageId msg, List<MessageId> involved, String statement, String... context) {
         count++;
-        offendingNodes.add(offence.node());
+        offendingNodes.add(node);
         if (kept.size() < KEPT) {
-            kept.add(offence);
+            kept.add(new Verdict.Offence(node, msg, involved, statement));
         }
         if (count <= DESCRIBED) {
             described.add(statement);

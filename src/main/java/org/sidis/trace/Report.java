@@ -135,6 +135,7 @@ public record Report(
                 offence.put("msg", o.msg().toString());
                 ArrayNode involved = offence.putArray("involved");
                 o.involved().forEach(id -> involved.add(id.toString()));
+                offence.put("what", o.what());
             }
         }
         crashedNodes.forEach(root.putArray("crashedNodes")::add);

@@ -34,10 +34,11 @@ public record Verdict(
 
     /**
      * One offence, as values: at {@code node}, something happened to {@code msg} that the property
-     * forbids (delivered early, twice, never, or without a multicast), and {@code involved} are the
-     * other messages it is about: the causes or the skipped predecessor that should have come first.
+     * forbids (delivered early, twice, never, or without a multicast); {@code involved} are the other
+     * messages it is about (the causes, or the skipped predecessor that should have come first), and
+     * {@code what} is the checker's sentence for it.
      */
-    public record Offence(String node, MessageId msg, List<MessageId> involved) {
+    public record Offence(String node, MessageId msg, List<MessageId> involved, String what) {
         public Offence {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(msg, "msg");

@@ -46,7 +46,8 @@ class AgreementTest {
         assertEquals(1, agreement.violations());
         assertEquals(2, agreement.nodesHeld());
         assertEquals("n3 never delivered chat n1:2 (multicast by n1, delivered at n1, n2)", agreement.details().get(0));
-        assertEquals(List.of(new Verdict.Offence("n3", MessageId.of("n1:2"), List.of())), agreement.offences());
+        Verdict.Offence offence = agreement.offences().get(0);
+        assertEquals(List.of("n3", MessageId.of("n1:2"), List.of()), List.of(offence.node(), offence.msg(), offence.involved()));
     }
 
     @Test

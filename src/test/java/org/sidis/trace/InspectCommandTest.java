@@ -83,8 +83,9 @@ class InspectCommandTest {
         assertEquals(1, causal.get("violations").asInt());
         assertTrue(causal.get("details").get(0).asText().startsWith("n3 delivered chat n2:1 before its cause n1:1"),
                 causal.toPrettyString());
-        assertEquals("{\"node\":\"n3\",\"msg\":\"n2:1\",\"involved\":[\"n1:1\"]}",
-                causal.get("offences").get(0).toString());
+        JsonNode offence = causal.get("offences").get(0);
+        assertEquals("n3 n2:1 [\"n1:1\"]", offence.get("node").asText() + " " + offence.get("msg").asText() + " "
+                + offence.get("involved"), offence.toString());
     }
 
     @Test
