@@ -34,9 +34,9 @@ import org.sidis.clock.VectorClock;
 public final class HappensBefore {
 
     /** Events that put a message on the network: the origin of every arrow. */
-    private static final Set<String> SENDS = Set.of("multicast", "send");
+    public static final Set<String> SENDS = Set.of("multicast", "send");
     /** Events that take a message off it (receive) or hand it up (deliver): the head of an arrow. */
-    private static final Set<String> RECEIPTS = Set.of("receive", "deliver");
+    public static final Set<String> RECEIPTS = Set.of("receive", "deliver");
 
     /**
      * One actor on one node, with its events from {@code first} (an index into {@link #events()}) on.
