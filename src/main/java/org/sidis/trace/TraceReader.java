@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -71,12 +72,37 @@ public final class TraceReader {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl"))
+            List<Path> files = walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl"))
                     .sorted()
                     .toList();
+            checkEveryLaunchedNodeLeftATrace(files);
+            return files;
         } catch (IOException | UncheckedIOException e) {
             problems.add(new TraceProblem(root, 0, Kind.MISSING, "cannot list: " + e.getMessage()));
             return List.of();
+        }
+    }
+
+    /**
+     * A demo's run directory says which nodes it launched ({@code logs/<node>.cmd}, written by the
+     * launcher before the node starts): a node among them without a {@code <node>.jsonl} anywhere
+     * below lost its whole trace, which no line-by-line check could notice.
+     */
+    private void checkEveryLaunchedNodeLeftATrace(List<Path> traceFiles) throws IOException {
+        Path logs = root.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        Set<String> traced = new HashSet<>();
+        traceFiles.forEach(f -> traced.add(f.getFileName().toString()));
+        try (Stream<Path> launched = Files.list(logs)) {
+            for (Path cmd : launched.filter(p -> p.getFileName().toString().endsWith(".cmd")).sorted().toList()) {
+                String node = cmd.getFileName().toString().replaceFirst("\\.cmd$", "");
+                if (!traced.contains(node + ".jsonl")) {
+                    problems.add(new TraceProblem(Path.of("trace", node + ".jsonl"), 0, Kind.MISSING_TRACE_FILE,
+                            "no trace file, though " + root.relativize(cmd) + " shows node " + node + " was launched"));
+                }
+            }
         }
     }
 

@@ -94,20 +94,24 @@ class ReportPageTest {
     }
 
     @Test
-    void namesEachBrokenLineWithFileAndLineAndStillCarriesTheRest() throws IOException {
+    void namesEachBrokenLineEmptyOrMissingFileAndStillCarriesTheRest() throws IOException {
         TraceFiles run = new TraceFiles(dir, "causal", "chat");
         run.node("n1").multicasts("n1:1", "n1:2").delivers("n1:1", "n1:2");
         run.node("n2").delivers("n1:1").rawLine("not json at all").delivers("n1:2");
         run.node("n3").delivers("n1:1").cutOffLine("{\"ts\":1700000000000999,\"node\":\"n3\",\"ac");
         Path runDir = run.write();
         Files.writeString(runDir.resolve("trace/n4.jsonl"), "");
+        Files.createDirectories(runDir.resolve("logs"));
+        Files.writeString(runDir.resolve("logs/n5.cmd"), "java ... node --name n5\n");
 
         String page = pageOf(runDir);
 
         assertTrue(page.contains("<code>trace/n2.jsonl:3</code> not JSON: not json at all"), "the bad line, by file and line");
         assertTrue(page.contains("<code>trace/n3.jsonl:3</code> truncated last line"), "the cut-off line");
         assertTrue(page.contains("<code>trace/n4.jsonl</code> empty trace file"), "the empty file");
-        assertTrue(page.contains("3 trace problems</a>: the diagram shows what could be read"));
+        assertTrue(page.contains("<code>trace/n5.jsonl</code> no trace file, though logs/n5.cmd shows node n5 was launched"),
+                "the missing file");
+        assertTrue(page.contains("4 trace problems</a>: the diagram shows what could be read"));
         assertEquals(4 + 2 + 1, ReportPage.dataOf(page).get("events").get("kind").size(), "every good line is drawn");
     }
 

@@ -203,4 +203,21 @@ class TraceReaderTest {
         assertEquals(null, deliver.vc(), "a malformed clock is left out");
         assertEquals(null, deliver.extra(), "no fields beyond the contract");
     }
+
+    @Test
+    void namesTheTraceFileOfALaunchedNodeThatLeftNone() throws IOException {
+        TraceFiles run = new TraceFiles(dir, "causal", "chat");
+        run.node("n1").multicasts("n1:1").delivers("n1:1");
+        run.write();
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(dir.resolve("logs/n1.cmd"), "java ... node --name n1\n");
+        Files.writeString(dir.resolve("logs/n2.cmd"), "java ... node --name n2\n");
+
+        Trace trace = TraceReader.read(dir);
+
+        List<TraceProblem> missing = ofKind(trace, Kind.MISSING_TRACE_FILE);
+        assertEquals(1, missing.size(), problems(trace));
+        assertEquals("trace/n2.jsonl: no trace file, though logs/n2.cmd shows node n2 was launched", missing.get(0).toString());
+        assertEquals(4, trace.events().size(), "n1's trace is read all the same");
+    }
 }
