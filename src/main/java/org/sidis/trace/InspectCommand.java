@@ -68,12 +68,13 @@ public final class InspectCommand implements Callable<Integer> {
         Report report = Inspection.of(runDir);
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.table());
+        RunSummary summary = RunSummary.of(report);
         if (!report.trace().isEmpty()) {
             out.println();
-            out.print(RunSummary.of(report).table());
+            out.print(summary.table());
         }
         out.flush();
-        writeViews(report, out);
+        writeViews(report, summary, out);
         if (json != null) {
             try {
                 ObjectMapper mapper = new ObjectMapper();
@@ -95,7 +96,7 @@ public final class InspectCommand implements Callable<Integer> {
      * events. They are views of the verdict, not part of it: a failure to write one is a warning on
      * stderr and leaves the exit code to the verdict.
      */
-    private void writeViews(Report report, PrintWriter out) {
+    private void writeViews(Report report, RunSummary summary, PrintWriter out) {
         boolean page = !noReport;
         if (!page && !shiviz) {
             return;
@@ -104,7 +105,7 @@ public final class InspectCommand implements Callable<Integer> {
         if (page) {
             Path file = reportFile != null ? reportFile : besideRun("report.html");
             if (file != null) {
-                write(file, "report", f -> ReportPage.write(report, RunSummary.of(report), hb, f), out);
+                write(file, "report", f -> ReportPage.write(report, summary, hb, f), out);
             }
         }
         if (shiviz) {

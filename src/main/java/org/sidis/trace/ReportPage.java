@@ -2,6 +2,7 @@ package org.sidis.trace;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -481,7 +482,7 @@ public final class ReportPage {
     }
 
     /** For tests and tools: the JSON the page embeds, parsed. */
-    static com.fasterxml.jackson.databind.JsonNode dataOf(String page) throws IOException {
+    static JsonNode dataOf(String page) throws IOException {
         int start = page.indexOf("<script id=\"sidis-data\" type=\"application/json\">");
         int end = page.indexOf("</script>", start);
         String json = page.substring(page.indexOf('>', start) + 1, end);
