@@ -124,6 +124,9 @@ class ReportPageBrowserTest {
         assertTrue(Integer.parseInt(drawn.get("data-drawn-highlights")) >= 1,
                 "the page opens on the violation, so it is in the first frame: " + drawn);
         assertTrue(dom.contains("trace/n2.jsonl:6"), "the broken line is named by file and line");
+        for (String filter : List.of(">chat</option>", ">news</option>", ">causal</option>", ">fifo</option>")) {
+            assertTrue(dom.contains(filter), "the filters offer every group and protocol of the trace: " + filter);
+        }
         Files.createDirectories(SCREENSHOTS);
         Path png = SCREENSHOTS.resolve("seeded-violation.png");
         chromium.screenshot(page, png, 1400, 1500);

@@ -469,6 +469,8 @@
   }
 
   function describeFrame(a, b) {
+    if (n === 0) return 'No protocol events to draw.';
+    a = Math.max(yMin, a); b = Math.min(yMax, b);
     var where = axis === 'lamport' ? 'Lamport ' + Math.max(0, Math.round(a)) + '–' + Math.round(b) : formatMs(a) + ' – ' + formatMs(b);
     return where + ' of ' + (axis === 'lamport' ? Math.round(yMax) : formatMs(yMax)) + ' · ' + lastFrame.eventsDrawn + ' events and '
       + lastFrame.arrowsDrawn + ' arrows drawn' + (lastFrame.arrowStride > 1 ? ' (1 in ' + lastFrame.arrowStride + ' arrows at this zoom; zoom in for all)' : '')
@@ -731,9 +733,6 @@
   root.dataset.arrows = String(A);
   root.dataset.highlightedEvents = String(highlightedEvents);
   root.dataset.highlightedMessages = Object.keys(highlightedIds).sort().join(' ');
-  if (n === 0) {
-    status.textContent = 'No protocol events to draw.';
-  }
   var firstOffence = -1;
   for (var k = 0; k < highlights.length && firstOffence < 0; k++) if (highlights[k].promised && highlights[k].events.length) firstOffence = k;
   for (k = 0; k < highlights.length && firstOffence < 0; k++) if (highlights[k].events.length) firstOffence = k;
