@@ -50,8 +50,21 @@ public final class ReportPage {
     private final RunSummary summary;
     private final HappensBefore hb;
     private final Map<String, Integer> strings = new LinkedHashMap<>();
+    /** Messages by "group id", in the order the page numbers them. */
     private final Map<String, Integer> messageIndex = new LinkedHashMap<>();
-    private final List<int[]> messageSends = new ArrayList<>();
+    private final List<PageMessage> messages = new ArrayList<>();
+
+    /** A message as the page lists it: its group (an index into the strings) and the event that sent it. */
+    private static final class PageMessage {
+        final int group;
+        final String id;
+        int send = -1;
+
+        PageMessage(int group, String id) {
+            this.group = group;
+            this.id = id;
+        }
+    }
 
     private ReportPage(Report report, RunSummary summary, HappensBefore hb) {
         this.report = report;
@@ -272,8 +285,8 @@ public final class ReportPage {
             return -1;
         }
         return messageIndex.computeIfAbsent(group + " " + id, k -> {
-            messageSends.add(new int[] {string(group), -1});
-            return messageIndex.size();
+            messages.add(new PageMessage(string(group), id.toString()));
+            return messages.size() - 1;
         });
     }
 
@@ -371,9 +384,10 @@ public final class ReportPage {
                 }
                 int send = hb.sendOf(i);
                 if (msg[i] >= 0 && (send >= 0 || HappensBefore.isSend(e))) {
-                    int[] sendOf = messageSends.get(msg[i]);
-                    if (sendOf[1] < 0) {
-                        sendOf[1] = send >= 0 ? send : i;
+                    // Its receipts know the send HappensBefore matched; a send before any receipt is that send.
+                    PageMessage m = messages.get(msg[i]);
+                    if (m.send < 0) {
+                        m.send = send >= 0 ? send : i;
                     }
                 }
                 previous = clock;
@@ -420,18 +434,18 @@ public final class ReportPage {
     private void writeMessages(JsonGenerator json) throws IOException {
         json.writeObjectFieldStart("messages");
         json.writeArrayFieldStart("group");
-        for (int[] m : messageSends) {
-            json.writeNumber(m[0]);
+        for (PageMessage m : messages) {
+            json.writeNumber(m.group);
         }
         json.writeEndArray();
         json.writeArrayFieldStart("id");
-        for (String key : messageIndex.keySet()) {
-            json.writeString(key.substring(key.lastIndexOf(' ') + 1));
+        for (PageMessage m : messages) {
+            json.writeString(m.id);
         }
         json.writeEndArray();
         json.writeArrayFieldStart("send");
-        for (int[] m : messageSends) {
-            json.writeNumber(m[1]);
+        for (PageMessage m : messages) {
+            json.writeNumber(m.send);
         }
         json.writeEndArray();
         json.writeEndObject();
