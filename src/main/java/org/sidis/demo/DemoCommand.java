@@ -2,6 +2,7 @@ package org.sidis.demo;
 
 import org.sidis.trace.Inspection;
 import org.sidis.trace.Report;
+import org.sidis.trace.ReportPage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -181,6 +182,14 @@ public final class DemoCommand implements Callable<Integer> {
       Files.writeString(runDir.resolve("verdict.txt"), report.table() + "verdict: " + verdict + "\n");
     } catch (IOException e) {
       System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
+    }
+    // The same page `sidis inspect` writes: the run's diagram, verdicts and summary, to open in a browser.
+    Path page = runDir.resolve("report.html");
+    try {
+      ReportPage.write(report, page);
+      out.println("report: " + page);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("warning: cannot write " + page + ": " + e);
     }
     return completed && report.passed() ? 0 : 1;
   }

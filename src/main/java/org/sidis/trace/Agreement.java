@@ -58,7 +58,7 @@ public final class Agreement implements Property {
             for (MessageId id : required) {
                 if (!order.contains(id)) {
                     missing++;
-                    offences.add(node, node + " never delivered " + group.name() + " " + id
+                    offences.add(node, id, List.of(), node + " never delivered " + group.name() + " " + id
                             + " (" + provenance(group, id, deliveredAtCorrect.get(id)) + ")");
                 }
             }

@@ -185,16 +185,18 @@ public final class CausalOrder implements Property {
                 position++;
                 if (causes != null) {
                     List<String> owed = new ArrayList<>();
+                    List<MessageId> owedIds = new ArrayList<>();
                     for (int o = 0; o < causes.length; o++) {
                         int firstUndelivered = firstUndelivered(o);
                         if (causes[o] >= firstUndelivered) {
                             MessageId cause = new MessageId(origins.get(o), firstUndelivered);
+                            owedIds.add(cause);
                             owed.add(cause + " " + order.whereIs(cause));
                         }
                         known[o] = Math.max(known[o], causes[o]);
                     }
                     if (!owed.isEmpty()) {
-                        offences.add(node, node + " delivered " + group.name() + " " + id + " before its cause"
+                        offences.add(node, id, owedIds, node + " delivered " + group.name() + " " + id + " before its cause"
                                 + (owed.size() > 1 ? "s " : " ") + String.join(" and ", owed), order.around(position));
                     }
                 }

@@ -2,6 +2,7 @@ package org.sidis.trace;
 
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,12 +50,12 @@ public final class FifoOrder implements Property {
             MessageId id = order.at(position);
             OriginRun run = runs.get(id.origin());
             if (run.delivered.get(id.counter())) {
-                offences.add(node, node + " delivered " + group.name() + " " + id + " again after "
+                offences.add(node, id, List.of(), node + " delivered " + group.name() + " " + id + " again after "
                         + id.withCounter(run.last) + "; counters from " + id.origin() + " must strictly increase "
                         + "(first at position " + order.positionOf(id) + ")", order.around(position));
             } else if (id.counter() > run.next) {
                 MessageId skipped = id.withCounter(run.next);
-                offences.add(node, node + " delivered " + group.name() + " " + id + " before " + skipped + " "
+                offences.add(node, id, List.of(skipped), node + " delivered " + group.name() + " " + id + " before " + skipped + " "
                         + order.whereIs(skipped), order.around(position));
             }
             run.deliver(id.counter());

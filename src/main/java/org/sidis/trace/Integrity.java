@@ -1,6 +1,7 @@
 package org.sidis.trace;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,10 +35,10 @@ public final class Integrity implements Property {
                 MessageId id = order.at(position);
                 Integer earlier = firstAt.putIfAbsent(id, position);
                 if (earlier != null) {
-                    offences.add(node, node + " delivered " + group.name() + " " + id + " twice (positions "
+                    offences.add(node, id, List.of(), node + " delivered " + group.name() + " " + id + " twice (positions "
                             + earlier + " and " + position + ")", order.around(position));
                 } else if (!group.wasMulticast(id)) {
-                    offences.add(node, node + " delivered " + group.name() + " " + id
+                    offences.add(node, id, List.of(), node + " delivered " + group.name() + " " + id
                             + ", which no node multicast (position " + position + ")", order.around(position));
                 }
             }

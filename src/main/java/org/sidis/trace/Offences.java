@@ -13,16 +13,28 @@ import java.util.TreeSet;
 final class Offences {
 
     static final int DESCRIBED = 5;
+    /**
+     * How many offences are kept as values, for the diagram to highlight: enough to show where a
+     * protocol breaks, bounded so that a run broken everywhere does not make a huge report.
+     */
+    static final int KEPT = 1000;
 
     private final Set<String> offendingNodes = new TreeSet<>(GroupTrace.NODE_ORDER);
     private final List<String> described = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Verdict.Offence> kept = new ArrayList<>();
     private int count;
 
-    /** One offence at a node: a statement naming the message ids, and lines of context (node orders). */
-    void add(String node, String statement, String... context) {
+    /**
+     * One offence at a node about a message and the others it involves: a statement naming the message
+     * ids, and lines of context (node orders).
+     */
+    void add(String node, MessageId msg, List<MessageId> involved, String statement, String... context) {
         count++;
         offendingNodes.add(node);
+        if (kept.size() < KEPT) {
+            kept.add(new Verdict.Offence(node, msg, involved, statement));
+        }
         if (count <= DESCRIBED) {
             described.add(statement);
             for (String line : context) {
@@ -53,6 +65,6 @@ final class Offences {
         Verdict.Outcome outcome = nodesChecked == 0 ? Verdict.Outcome.NOT_APPLICABLE
                 : count > 0 ? Verdict.Outcome.VIOLATED : Verdict.Outcome.HELD;
         return new Verdict(property.name(), group.name(), group.proto(), property.promisedBy(group.proto()), outcome,
-                nodesChecked, nodesChecked - offendingNodes.size(), group.messageCount(), count, details);
+                nodesChecked, nodesChecked - offendingNodes.size(), group.messageCount(), count, details, kept);
     }
 }

@@ -131,6 +131,15 @@ public record Report(
             j.put("messages", v.messages());
             j.put("violations", v.violations());
             v.details().forEach(j.putArray("details")::add);
+            ArrayNode offences = j.putArray("offences");
+            for (Verdict.Offence o : v.offences()) {
+                ObjectNode offence = offences.addObject();
+                offence.put("node", o.node());
+                offence.put("msg", o.msg().toString());
+                ArrayNode involved = offence.putArray("involved");
+                o.involved().forEach(id -> involved.add(id.toString()));
+                offence.put("what", o.what());
+            }
         }
         crashedNodes.forEach(root.putArray("crashedNodes")::add);
         ArrayNode problemsJson = root.putArray("problems");

@@ -47,27 +47,27 @@ public final class TotalOrder implements Property {
                 DeliveryOrder order = group.deliveries(node);
                 if (e.gseq() == null) {
                     if (promisedBy(group.proto())) {
-                        offences.add(node, node + " delivered " + group.name() + " " + e.msg() + " without a gseq", order.around(position));
+                        offences.add(node, e.msg(), List.of(), node + " delivered " + group.name() + " " + e.msg() + " without a gseq", order.around(position));
                     }
                     continue;
                 }
                 anyGseq = true;
                 long g = e.gseq();
                 if (g != expected) {
-                    offences.add(node, node + " delivered " + group.name() + " " + e.msg() + " as gseq " + g + " where gseq "
+                    offences.add(node, e.msg(), List.of(), node + " delivered " + group.name() + " " + e.msg() + " as gseq " + g + " where gseq "
                             + expected + " was next" + (g > expected ? " (gseq " + expected + ".." + (g - 1) + " skipped)" : " (gseq went back)"),
                             order.around(position));
                 }
                 expected = Math.max(expected, g + 1);
                 MessageId named = messageOf.putIfAbsent(g, e.msg());
                 if (named != null && !named.equals(e.msg())) {
-                    offences.add(node, "gseq " + g + " names " + named + " at " + firstSeenAt.get(g) + " but " + e.msg() + " at " + node);
+                    offences.add(node, e.msg(), List.of(named), "gseq " + g + " names " + named + " at " + firstSeenAt.get(g) + " but " + e.msg() + " at " + node);
                 } else {
                     firstSeenAt.putIfAbsent(g, node);
                 }
                 Long numbered = gseqOf.putIfAbsent(e.msg(), g);
                 if (numbered != null && numbered != g) {
-                    offences.add(node, group.name() + " " + e.msg() + " is gseq " + numbered + " elsewhere but gseq " + g + " at " + node);
+                    offences.add(node, e.msg(), List.of(), group.name() + " " + e.msg() + " is gseq " + numbered + " elsewhere but gseq " + g + " at " + node);
                 }
             }
         }
@@ -94,7 +94,7 @@ public final class TotalOrder implements Property {
         for (MessageId id : common) {
             int p = bt.positionOf(id);
             if (p < lastPositionAtB) {
-                offences.add(b, a + " delivered " + group.name() + " " + previous + " before " + id + " but " + b + " delivered them the other way round",
+                offences.add(b, id, List.of(previous), a + " delivered " + group.name() + " " + previous + " before " + id + " but " + b + " delivered them the other way round",
                         a + " order: " + at.around(at.positionOf(id)), b + " order: " + bt.around(p));
             } else {
                 lastPositionAtB = p;

@@ -1,18 +1,23 @@
 package org.sidis.trace;
 
 import java.nio.file.Path;
+import org.sidis.clock.VectorClock;
 
 /**
  * One line of a trace file, as fixed by DESIGN.md ("Trace events: the contract").
  *
- * <p>The vector clock ({@code vc}) is deliberately not kept: the checkers judge a protocol from what
- * it did (multicasts and deliveries in local order), never from the clock the protocol itself
- * maintains, or a protocol with a wrong clock would be judged by that wrong clock. {@code ts} is kept
- * for display only; local order is {@code lseq}.
+ * <p>The checkers never read the protocol's own vector clock ({@code vc}): they judge a protocol from
+ * what it did (multicasts and deliveries in local order), or a protocol with a wrong clock would be
+ * judged by that wrong clock. {@code vc}, {@code ts} and the line's other fields are kept for display
+ * only (the report page, the ShiViz export); local order is {@code lseq}.
  *
  * @param group  the multicast group; null for events outside any group (node lifecycle)
  * @param msg    the message id; null for events that carry none
  * @param gseq   the global sequence number in total order; null where the protocol has none
+ * @param vc     the protocol's own vector clock, for display only; null where the line has none (or a
+ *               malformed one: a display-only field is no reason to lose the event)
+ * @param extra  the line's fields outside the contract ({@code payload}, {@code reason}, {@code from},
+ *               ...) as a compact JSON object, for display only; null when there are none
  * @param members the group's members, on {@code view} events; null elsewhere
  * @param file   the trace file the line came from, relative to the directory that was read
  * @param line   the line number in that file, from 1
@@ -27,6 +32,8 @@ public record TraceEvent(
         MessageId msg,
         long lseq,
         Long gseq,
+        VectorClock vc,
+        String extra,
         java.util.List<String> members,
         Path file,
         int line) {
@@ -49,6 +56,11 @@ public record TraceEvent(
     /** The events the multicast checkers are about; they all carry a group and a message id. */
     public boolean isMulticastFamily() {
         return isMulticast() || isReceive() || isDeliver();
+    }
+
+    /** The node's own start and stop lines: bookkeeping of the node, not a protocol event. */
+    public boolean isNodeLifecycle() {
+        return "node".equals(proto);
     }
 
     /** A node that shut down cleanly says so; without this line the node crashed. */

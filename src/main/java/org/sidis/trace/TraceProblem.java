@@ -16,6 +16,8 @@ public record TraceProblem(Path file, int line, Kind kind, String what) {
         MISSING,
         /** A trace file without a single line: a node that never started, or a lost file. */
         EMPTY_FILE,
+        /** A node the run launched (its {@code logs/<node>.cmd} exists) left no trace file at all. */
+        MISSING_TRACE_FILE,
         /** Nothing at all to read under the path: no checker can say anything. */
         NO_TRACE_LINES,
         /** A line in the middle of a file that is not a JSON object. */

@@ -3,6 +3,7 @@ package org.sidis.trace;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,9 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.sidis.clock.VectorClock;
 import org.sidis.trace.TraceProblem.Kind;
 
 /**
@@ -30,6 +35,9 @@ import org.sidis.trace.TraceProblem.Kind;
 public final class TraceReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The fields DESIGN.md fixes; everything else on a line is shown as the event's extra fields. */
+    private static final Set<String> CONTRACT_FIELDS =
+            Set.of("ts", "node", "actor", "proto", "group", "event", "msg", "lseq", "vc", "gseq");
 
     private final Path root;
     private final List<TraceEvent> events = new ArrayList<>();
@@ -64,12 +72,37 @@ public final class TraceReader {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl"))
+            List<Path> files = walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl"))
                     .sorted()
                     .toList();
+            checkEveryLaunchedNodeLeftATrace(files);
+            return files;
         } catch (IOException | UncheckedIOException e) {
             problems.add(new TraceProblem(root, 0, Kind.MISSING, "cannot list: " + e.getMessage()));
             return List.of();
+        }
+    }
+
+    /**
+     * A demo's run directory says which nodes it launched ({@code logs/<node>.cmd}, written by the
+     * launcher before the node starts): a node among them without a {@code <node>.jsonl} anywhere
+     * below lost its whole trace, which no line-by-line check could notice.
+     */
+    private void checkEveryLaunchedNodeLeftATrace(List<Path> traceFiles) throws IOException {
+        Path logs = root.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        Set<String> traced = new HashSet<>();
+        traceFiles.forEach(f -> traced.add(f.getFileName().toString()));
+        try (Stream<Path> launched = Files.list(logs)) {
+            for (Path cmd : launched.filter(p -> p.getFileName().toString().endsWith(".cmd")).sorted().toList()) {
+                String node = cmd.getFileName().toString().replaceFirst("\\.cmd$", "");
+                if (!traced.contains(node + ".jsonl")) {
+                    problems.add(new TraceProblem(Path.of("trace", node + ".jsonl"), 0, Kind.MISSING_TRACE_FILE,
+                            "no trace file, though " + root.relativize(cmd) + " shows node " + node + " was launched"));
+                }
+            }
         }
     }
 
@@ -162,7 +195,8 @@ public final class TraceReader {
             return false;
         }
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
-        events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, fields.members(), file, lineNo));
+        events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),
+                extraFields((ObjectNode) json), fields.members(), file, lineNo));
         return true;
     }
 
@@ -185,6 +219,34 @@ public final class TraceReader {
         if (last == null || lseq > last[0]) {
             lastLseq.put(key, new long[] {lseq, lineNo});
         }
+    }
+
+    /** The protocol's clock, for display; a malformed one is left out rather than costing the event. */
+    private static VectorClock displayClock(JsonNode json) {
+        JsonNode vc = json.get("vc");
+        if (vc == null || !vc.isObject()) {
+            return null;
+        }
+        try {
+            return JSON.treeToValue(vc, VectorClock.class);
+        } catch (JsonProcessingException | IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
+    /** The fields the contract does not fix, as compact JSON: what the report shows beside an event. */
+    private static String extraFields(ObjectNode json) {
+        ObjectNode extra = null;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = json.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!CONTRACT_FIELDS.contains(field.getKey())) {
+                if (extra == null) {
+                    extra = JSON.createObjectNode();
+                }
+                extra.set(field.getKey(), field.getValue());
+            }
+        }
+        return extra == null ? null : extra.toString();
     }
 
     private static String preview(String text) {

@@ -1,6 +1,7 @@
 package org.sidis.trace;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What one property check found in one group.
@@ -14,6 +15,7 @@ import java.util.List;
  * @param messages     distinct messages multicast or delivered in the group
  * @param violations   offences counted (one per offending delivery, or per missing node-message pair)
  * @param details      the first few offences, each with the involved node's order around it, then notes
+ * @param offences     the first offences (up to a thousand) as values, for tools and the diagram to point at
  */
 public record Verdict(
         String property,
@@ -25,12 +27,28 @@ public record Verdict(
         int nodesHeld,
         int messages,
         int violations,
-        List<String> details) {
+        List<String> details,
+        List<Offence> offences) {
 
     public enum Outcome { HELD, VIOLATED, NOT_APPLICABLE }
 
+    /**
+     * One offence, as values: at {@code node}, something happened to {@code msg} that the property
+     * forbids (delivered early, twice, never, or without a multicast); {@code involved} are the other
+     * messages it is about (the causes, or the skipped predecessor that should have come first), and
+     * {@code what} is the checker's sentence for it.
+     */
+    public record Offence(String node, MessageId msg, List<MessageId> involved, String what) {
+        public Offence {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(msg, "msg");
+            involved = List.copyOf(involved);
+        }
+    }
+
     public Verdict {
         details = List.copyOf(details);
+        offences = List.copyOf(offences);
     }
 
     /** Only a promised property that was broken fails the inspection. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.trace.Verdict.Outcome;
@@ -45,6 +46,8 @@ class AgreementTest {
         assertEquals(1, agreement.violations());
         assertEquals(2, agreement.nodesHeld());
         assertEquals("n3 never delivered chat n1:2 (multicast by n1, delivered at n1, n2)", agreement.details().get(0));
+        Verdict.Offence offence = agreement.offences().get(0);
+        assertEquals(List.of("n3", MessageId.of("n1:2"), List.of()), List.of(offence.node(), offence.msg(), offence.involved()));
     }
 
     @Test

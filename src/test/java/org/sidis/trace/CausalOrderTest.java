@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,10 @@ class CausalOrderTest {
         assertEquals("causal order: VIOLATED at 1/3 nodes — 2 messages, 1 violations", causal.headline());
         assertEquals("n3 delivered chat n2:1 before its cause n1:1 (n1:1 delivered at n3 at position 2)", causal.details().get(0));
         assertEquals("  n3 order: (start) [n2:1], n1:1 (end)", causal.details().get(1));
+        Verdict.Offence offence = causal.offences().get(0);
+        assertEquals(List.of("n3", MessageId.of("n2:1"), List.of(MessageId.of("n1:1"))),
+                List.of(offence.node(), offence.msg(), offence.involved()), "the offence as values, for the diagram");
+        assertEquals(causal.details().get(0), offence.what());
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.sidis.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.trace.Verdict.Outcome;
@@ -41,6 +42,9 @@ class FifoOrderTest {
         assertEquals(1, fifo.violations(), report.table());
         assertEquals("n2 delivered chat n1:3 before n1:2 (n1:2 delivered at n2 at position 3)", fifo.details().get(0));
         assertEquals("  n2 order: (start) n1:1, [n1:3], n1:2 (end)", fifo.details().get(1));
+        Verdict.Offence offence = fifo.offences().get(0);
+        assertEquals(List.of("n2", MessageId.of("n1:3"), List.of(MessageId.of("n1:2"))),
+                List.of(offence.node(), offence.msg(), offence.involved()));
         assertEquals("fifo order: VIOLATED at 1/2 nodes — 3 messages, 1 violations", fifo.headline());
     }
 

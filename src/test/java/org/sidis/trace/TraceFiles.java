@@ -144,7 +144,7 @@ final class TraceFiles {
             return this;
         }
 
-        /** The node's member sees this view of the group. */
+        /** The node's member actor sees a group view with these members, as the multicast layer traces it. */
         Node sees(String... members) {
             Map<String, Object> line = groupEvent("view", null);
             line.remove("msg");

@@ -185,4 +185,39 @@ class TraceReaderTest {
         assertEquals(List.of("start", "multicast", "retransmit", "nack", "deliver", "stop"),
                 trace.events().stream().map(TraceEvent::event).toList());
     }
+
+    @Test
+    void keepsTheProtocolsClockAndTheOtherFieldsForDisplayButNeverLosesAnEventToABadClock() throws IOException {
+        Files.writeString(dir.resolve("n1.jsonl"), """
+                {"ts":1,"node":"n1","actor":"/user/m","proto":"causal","group":"chat","event":"multicast","msg":"n1:1","lseq":1,"vc":{"n1":1},"payload":"hi"}
+                {"ts":2,"node":"n1","actor":"/user/m","proto":"causal","group":"chat","event":"deliver","msg":"n1:1","lseq":2,"vc":{"n1":-3}}
+                """);
+
+        Trace trace = TraceReader.read(dir);
+
+        assertTrue(trace.problems().isEmpty(), problems(trace));
+        TraceEvent multicast = trace.events().get(0);
+        assertEquals(org.sidis.clock.VectorClock.EMPTY.with("n1", 1), multicast.vc());
+        assertEquals("{\"payload\":\"hi\"}", multicast.extra());
+        TraceEvent deliver = trace.events().get(1);
+        assertEquals(null, deliver.vc(), "a malformed clock is left out");
+        assertEquals(null, deliver.extra(), "no fields beyond the contract");
+    }
+
+    @Test
+    void namesTheTraceFileOfALaunchedNodeThatLeftNone() throws IOException {
+        TraceFiles run = new TraceFiles(dir, "causal", "chat");
+        run.node("n1").multicasts("n1:1").delivers("n1:1");
+        run.write();
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(dir.resolve("logs/n1.cmd"), "java ... node --name n1\n");
+        Files.writeString(dir.resolve("logs/n2.cmd"), "java ... node --name n2\n");
+
+        Trace trace = TraceReader.read(dir);
+
+        List<TraceProblem> missing = ofKind(trace, Kind.MISSING_TRACE_FILE);
+        assertEquals(1, missing.size(), problems(trace));
+        assertEquals("trace/n2.jsonl: no trace file, though logs/n2.cmd shows node n2 was launched", missing.get(0).toString());
+        assertEquals(4, trace.events().size(), "n1's trace is read all the same");
+    }
 }
