@@ -76,6 +76,9 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   public record Status(String group, String from, Map<String, Long> delivered, Map<String, Long> released, long gseq)
       implements Command, CborSerializable {}
 
+  /** A peer did not take what we sent it, and says why. */
+  public record Refused(String group, String from, String reason) implements Command, CborSerializable {}
+
   /** Total order's own messages: assignments, retransmission requests, the sequencer hand-over. */
   public record Sequencing(String group, String from, TotalOrder.Message body) implements Command, CborSerializable {}
 
@@ -154,6 +157,11 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         .onMessage(Nack.class, m -> fromNetwork(m, m.group(), m.from()))
         .onMessage(Status.class, m -> fromNetwork(m, m.group(), m.from()))
         .onMessage(Sequencing.class, m -> fromNetwork(m, m.group(), m.from()))
+        .onMessage(Refused.class, m -> {
+          getContext().getLog().error("[{}] peer [{}] refused our message: {}", settings.group(), m.from(), m.reason());
+          tracer.event("refused", Map.of("by", String.valueOf(m.from()), "reason", String.valueOf(m.reason())));
+          return this;
+        })
         .onMessage(Arrived.class, m -> { handleWire(m.wire()); return this; })
         .onMessage(Tick.class, m -> onTick())
         .onMessage(Flush.class, m -> onFlush())
@@ -217,6 +225,12 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
       getContext().getLog().error("[{}] refused a [{}] from [{}] for group [{}]: this member serves group [{}] only",
           settings.group(), wire.getClass().getSimpleName(), from, group, settings.group());
       tracer.event("reject", Map.of("reason", "message for another group", "from", String.valueOf(from), "for", String.valueOf(group)));
+      // Tell the sender, so the error shows where the mistake was made too.
+      ActorRef<Command> sender = wire instanceof Hello h && h.replyTo() != null ? h.replyTo() : refs.get(from);
+      if (sender != null && !(wire instanceof Refused)) {
+        sender.tell(new Refused(String.valueOf(group), self, "node [" + self + "] serves group [" + settings.group()
+            + "] here, not [" + group + "]; the " + wire.getClass().getSimpleName() + " was not taken"));
+      }
       return this;
     }
     if (network.isPerfect()) {

@@ -183,6 +183,81 @@ class GroupMemberTest {
   }
 
   @Test
+  void answersAMessageForAnotherGroupWithAClearError() {
+    member(Order.FIFO);
+    TestProbe<GroupMember.Command> stranger = kit.createTestProbe("stranger");
+    kit.spawn(GroupMember.createWithoutDiscovery(MulticastSettings.defaults("chat", Order.FIFO), NetworkModel.PERFECT), "other");
+    ActorRef<GroupMember.Command> m = member2();
+    m.tell(new GroupMember.Hello("payroll", "n9", stranger.getRef(), 1));
+    GroupMember.Refused refused = next(stranger, GroupMember.Refused.class);
+    assertTrue(refused.reason().contains("serves group [chat] here, not [payroll]"), refused.reason());
+  }
+
+  private ActorRef<GroupMember.Command> member2() {
+    return kit.spawn(GroupMember.createWithoutDiscovery(MulticastSettings.defaults("chat", Order.FIFO), NetworkModel.PERFECT),
+        "multicast-chat-2");
+  }
+
+  // ------------------------------------------------------------------ total order between probes
+
+  /** n1 is the sequencer of epoch 1 (lowest name); n2 and n3 are probes that say they are ready. */
+  private ActorRef<GroupMember.Command> totalMember() {
+    ActorRef<GroupMember.Command> m = member(Order.TOTAL);
+    next(n2, GroupMember.Hello.class);
+    TotalOrder.FlushRequest req = (TotalOrder.FlushRequest) nextSequencing(n2).body();
+    assertEquals(1, req.epoch());
+    for (TestProbe<GroupMember.Command> p : List.of(n2, n3)) {
+      String name = p == n2 ? "n2" : "n3";
+      m.tell(new GroupMember.Sequencing("chat", name, new TotalOrder.FlushReply(1, 1, 1, 0, List.of(), List.of())));
+    }
+    assertTrue(nextSequencing(n3).body() instanceof TotalOrder.FlushRequest);
+    assertTrue(nextSequencing(n3).body() instanceof TotalOrder.NewEpoch, "n1 leads epoch 1");
+    return m;
+  }
+
+  private static GroupMember.Sequencing nextSequencing(TestProbe<GroupMember.Command> peer) {
+    return next(peer, GroupMember.Sequencing.class);
+  }
+
+  @Test
+  void theSequencerNumbersWhatItReleasesAndDeliversOnceEveryMemberIsReady() {
+    ActorRef<GroupMember.Command> m = totalMember();
+    m.tell(bundle("n2", fifo("n2", 1)));
+    TotalOrder.Ordered ordered = (TotalOrder.Ordered) nextSequencing(n3).body();
+    assertEquals(List.of(new TotalOrder.Run(1, "n2", 1, 1)), ordered.runs());
+    app.expectNoMessage(Duration.ofMillis(200)); // n2 and n3 have not said they are ready
+    m.tell(new GroupMember.Status("chat", "n2", Map.of(), Map.of("n2", 1L), 1));
+    m.tell(new GroupMember.Status("chat", "n3", Map.of(), Map.of("n2", 1L), 1));
+    GroupEvent.Delivered d = null;
+    while (d == null) if (app.receiveMessage(Duration.ofSeconds(3)) instanceof GroupEvent.Delivered got) d = got;
+    assertEquals("n2:1", d.msgId());
+    assertEquals(1, d.gseq());
+  }
+
+  @Test
+  void aMemberRefusesOrdersOfAStaleEpochAndAsksForAGseqFarAhead() throws Exception {
+    ActorRef<GroupMember.Command> m = member(Order.TOTAL);
+    // n1 is lowest, so it leads; make it a follower instead: n0 opens epoch 5 and numbers.
+    m.tell(new GroupMember.ViewChanged(Map.of("n0", n3.getRef(), "n1", m, "n2", n2.getRef())));
+    m.tell(new GroupMember.Sequencing("chat", "n0", new TotalOrder.FlushRequest(5)));
+    m.tell(new GroupMember.Sequencing("chat", "n0", new TotalOrder.NewEpoch(5, 1, 1, 0, List.of())));
+    m.tell(new GroupMember.Hello("chat", "n0", n3.getRef(), 1));
+    m.tell(new GroupMember.Sequencing("chat", "n0", new TotalOrder.Ordered(4, List.of(new TotalOrder.Run(1, "n2", 1, 1)))));
+    m.tell(new GroupMember.Sequencing("chat", "n0", new TotalOrder.Ordered(5, List.of(new TotalOrder.Run(40, "n2", 40, 1)))));
+    TotalOrder.OrderNack nack = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (nack == null && System.nanoTime() < deadline) {
+      if (nextSequencing(n3).body() instanceof TotalOrder.OrderNack n) nack = n;
+    }
+    assertEquals(new TotalOrder.OrderNack(5, 1, 39), nack, "gseq 40 far ahead: ask for 1..39, deliver nothing");
+    for (GroupEvent e : app.receiveSeveralMessages(1, Duration.ofSeconds(1))) assertTrue(e instanceof GroupEvent.MembersChanged, e.toString());
+    app.expectNoMessage(Duration.ofMillis(200));
+    Traces.get(kit.system()).sink().flush();
+    String trace = Files.readString(dir.resolve("n1.jsonl"));
+    assertTrue(trace.contains("\"reason\":\"stale epoch\"") && trace.contains("\"epoch\":4"), trace);
+  }
+
+  @Test
   void everyWireMessageSurvivesAkkasSerializer() {
     Serialization serialization = SerializationExtension.get(kit.system());
     List<Object> wire = List.of(
@@ -195,7 +270,8 @@ class GroupMemberTest {
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushReply(3, 1, 2, 8, List.of(new TotalOrder.Assignment(2, 9, "n1", 4)), List.of("n1:4"))),
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.NewEpoch(3, 1, 1, 9, List.of())),
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushRequest(3)),
-        new GroupMember.Sequencing("chat", "n2", new TotalOrder.OrderNack(3, 4, 9)));
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.OrderNack(3, 4, 9)),
+        new GroupMember.Refused("chat", "n2", "not here"));
     for (Object msg : wire) {
       var serializer = serialization.findSerializerFor(msg);
       assertEquals(JACKSON_CBOR, serializer.identifier(), "serializer of " + msg.getClass().getSimpleName());
