@@ -210,6 +210,7 @@ public final class TotalOrder {
   private final Map<String, Long> peerReady = new HashMap<>();
   private long ready; // assignments and data of 1..ready are here
   private long announced;
+  private long announcedDelivered;
   private long highestKnown;
   private long gapSince = -1;
   private long lastNackAt = Long.MIN_VALUE / 2;
@@ -290,6 +291,11 @@ public final class TotalOrder {
       deliveredLog.addLast(a);
       long g = nextDeliver++;
       host.deliverOrdered(d, g);
+    }
+    // Stability (and so the origins' windows) waits on our delivered vector: say it soon.
+    if (nextDeliver - 1 - announcedDelivered >= 32) {
+      announcedDelivered = nextDeliver - 1;
+      host.announce();
     }
   }
 
