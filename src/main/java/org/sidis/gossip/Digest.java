@@ -28,7 +28,7 @@ public final class Digest implements CborSerializable {
   }
 
   /** A digest from a map; zero entries are left out (they say nothing). */
-  @JsonCreator
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static Digest of(Map<String, Long> seqs) {
     TreeMap<String, Long> copy = new TreeMap<>();
     if (seqs != null) {
