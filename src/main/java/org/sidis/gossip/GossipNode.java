@@ -99,8 +99,18 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     DELIVER
   }
 
-  /** PHASED: one step at simulated time {@code nowMillis}; {@code watch} is an update id to report on (or null). */
-  public record Step(Phase phase, long nowMillis, String watch, ActorRef<Stepped> replyTo) implements Command {}
+  /**
+   * PHASED: step number {@code step} (counting up from 1) at simulated time {@code nowMillis};
+   * {@code watch} is an update id to report on (or null).
+   */
+  public record Step(Phase phase, long step, long nowMillis, String watch, ActorRef<Stepped> replyTo) implements Command {}
+
+  /**
+   * PHASED: a message as it travels between simulated nodes, tagged with the step that sent it.
+   * The driver tells the nodes one after another, so a peer's message of this step can reach a
+   * node before the node's own step command does; the tag keeps it for the next step.
+   */
+  public record InFlight(long step, GossipMessage message) implements Command {}
 
   /**
    * PHASED: a node's report after a step: messages sent, of which carried updates, messages the
@@ -171,7 +181,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   private final GossipCore core;
   private final List<ActorRef<GossipEvent>> subscribers = new ArrayList<>();
   private final Map<String, ActorRef<Command>> refs = new HashMap<>();
-  private final List<GossipMessage> inbox = new ArrayList<>();
+  private final List<InFlight> inbox = new ArrayList<>();
   private Receptionist.Listing lastListing;
   private Set<ActorRef<Command>> unresolved = Set.of();
   private Set<String> lastView = Set.of();
@@ -180,6 +190,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   private int updatesInStep;
   private int droppedInStep;
   private long phasedNow;
+  private long phasedStep;
 
   private GossipNode(ActorContext<Command> ctx, TimerScheduler<Command> timers, String self, GossipSettings settings,
                      NetworkModel network, Clocking clocking, boolean discovery, long seed) {
@@ -211,6 +222,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
         .onMessage(ViewChanged.class, this::onViewChanged)
         .onMessage(ListingChanged.class, this::onListing)
         .onMessage(GossipMessage.class, this::fromNetwork)
+        .onMessage(InFlight.class, f -> { inbox.add(f); return this; })
         .onMessage(Arrived.class, a -> { handle(a.message()); return this; })
         .onMessage(Tick.class, t -> onTick())
         .onMessage(BackupTick.class, t -> { core.backupRound(now()); return this; })
@@ -281,10 +293,6 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
           "for", String.valueOf(m.group())));
       return this;
     }
-    if (clocking == Clocking.PHASED) {
-      inbox.add(m);
-      return this;
-    }
     NetworkModel.Fate fate = network.fate(String.valueOf(m.from()), self);
     if (fate instanceof NetworkModel.Deliver d) later(m, d.delayMillis());
     else if (fate instanceof NetworkModel.Duplicate d) {
@@ -320,6 +328,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
 
   private Behavior<Command> onStep(Step s) {
     phasedNow = s.nowMillis();
+    phasedStep = s.step();
     sentInStep = 0;
     updatesInStep = 0;
     droppedInStep = 0;
@@ -330,11 +339,19 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
       long every = settings.backupInterval().toMillis() / settings.interval().toMillis();
       if (every > 0 && (phasedNow / settings.interval().toMillis()) % every == 0) core.backupRound(phasedNow);
     } else {
-      List<GossipMessage> arrived = new ArrayList<>(inbox);
-      inbox.clear();
+      List<InFlight> arrived = new ArrayList<>();
+      for (java.util.Iterator<InFlight> it = inbox.iterator(); it.hasNext(); ) {
+        InFlight f = it.next();
+        if (f.step() < s.step()) {
+          arrived.add(f);
+          it.remove();
+        }
+      }
       // Mailbox order between senders depends on threads; sorted by sender (stable: each sender's own order kept), it does not.
-      arrived.sort(Comparator.comparing(GossipMessage::from));
-      for (GossipMessage m : arrived) {
+      arrived.sort(Comparator.comparing(f -> f.message().from()));
+      for (InFlight f : arrived) {
+        GossipMessage m = f.message();
+        if (!settings.group().equals(m.group())) continue;
         NetworkModel.Fate fate = network.fate(m.from(), self);
         if (fate instanceof NetworkModel.Deliver) handle(m);
         else if (fate instanceof NetworkModel.Duplicate) {
@@ -370,6 +387,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     Store store = core.store();
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("digest", store.fingerprint());
+    fields.put("mode", settings.mode().id());
     fields.put("live", store.live().size());
     fields.put("certificates", store.activeCertificates());
     fields.put("dormant", store.dormantCertificates());
@@ -401,7 +419,8 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
       sentInStep++;
       if (message.updates() > 0) updatesInStep++;
       if (tracer.enabled()) tracer.event("send", Map.of("peer", peer, "kind", message.kind(), "count", message.count()));
-      to.tell(message);
+      if (clocking == Clocking.PHASED) to.tell(new InFlight(phasedStep, message));
+      else to.tell(message);
     }
 
     @Override

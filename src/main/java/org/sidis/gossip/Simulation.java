@@ -10,6 +10,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.sidis.net.NetworkModel;
 import org.sidis.net.Partitions;
+import org.sidis.trace.Tracer;
+import org.sidis.trace.Traces;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,8 +47,10 @@ public final class Simulation implements AutoCloseable {
   private final Partitions partitions;
   private final List<String> names = new ArrayList<>();
   private final Map<String, ActorRef<GossipNode.Command>> nodes = new LinkedHashMap<>();
+  private final Map<String, Tracer> lifecycle = new LinkedHashMap<>();
   private final Duration timeout = Duration.ofSeconds(60);
   private int round;
+  private long step;
   private long messages;
   private long updateMessages;
 
@@ -78,6 +82,12 @@ public final class Simulation implements AutoCloseable {
           timeout, system.scheduler()).toCompletableFuture());
     }
     for (int i = 0; i < n; i++) nodes.put(names.get(i), spawned.get(i).join());
+    Traces traces = Traces.get(system);
+    if (traces.sink().enabled()) {
+      // Each simulated node is a node of the trace: it starts here and stops in finish().
+      for (String name : names) lifecycle.put(name, new Tracer(traces.sink(), name, "node", "node", null));
+      lifecycle.values().forEach(t -> t.event("start", Map.of("simulation", run)));
+    }
     GossipNode.ViewChanged view = new GossipNode.ViewChanged(Map.copyOf(nodes));
     for (ActorRef<GossipNode.Command> node : nodes.values()) node.tell(view);
   }
@@ -157,10 +167,11 @@ public final class Simulation implements AutoCloseable {
   }
 
   private List<GossipNode.Stepped> step(GossipNode.Phase phase, long now, String watch) {
+    step++;
     List<CompletableFuture<GossipNode.Stepped>> asks = new ArrayList<>(nodes.size());
     for (ActorRef<GossipNode.Command> node : nodes.values()) {
       CompletionStage<GossipNode.Stepped> reply = AskPattern.ask(node,
-          replyTo -> new GossipNode.Step(phase, now, watch, replyTo), timeout, system.scheduler());
+          replyTo -> new GossipNode.Step(phase, step, now, watch, replyTo), timeout, system.scheduler());
       asks.add(reply.toCompletableFuture());
     }
     List<GossipNode.Stepped> out = new ArrayList<>(asks.size());
@@ -173,13 +184,16 @@ public final class Simulation implements AutoCloseable {
         system.scheduler()).toCompletableFuture().join();
   }
 
-  /** Every node writes its {@code state} trace line (when the system traces). */
-  public void traceStates() {
+  /** Ends the run in the trace as a clean stop does: every node writes its {@code state} line, then {@code stop}. */
+  public void finish() {
     List<CompletableFuture<akka.Done>> asks = new ArrayList<>();
     for (ActorRef<GossipNode.Command> node : nodes.values())
       asks.add(AskPattern.<GossipNode.Command, akka.Done>ask(node, GossipNode.TraceState::new, timeout, system.scheduler())
           .toCompletableFuture());
     asks.forEach(CompletableFuture::join);
+    lifecycle.values().forEach(t -> t.event("stop", (Map<String, ?>) null));
+    lifecycle.clear();
+    Traces.get(system).sink().flush();
   }
 
   @Override

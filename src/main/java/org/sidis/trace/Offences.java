@@ -45,6 +45,12 @@ final class Offences {
     }
 
     Verdict verdict(Property property, GroupTrace group, int nodesChecked) {
+        return verdict(property.name(), group.name(), group.proto(), property.promisedBy(group.proto()), nodesChecked,
+                group.messageCount(), "messages");
+    }
+
+    Verdict verdict(String property, String group, String proto, boolean promised, int nodesChecked, int messages,
+            String unit) {
         List<String> details = new ArrayList<>(described);
         if (count > DESCRIBED) {
             details.add("… and " + (count - DESCRIBED) + " more violations");
@@ -52,7 +58,7 @@ final class Offences {
         details.addAll(notes);
         Verdict.Outcome outcome = nodesChecked == 0 ? Verdict.Outcome.NOT_APPLICABLE
                 : count > 0 ? Verdict.Outcome.VIOLATED : Verdict.Outcome.HELD;
-        return new Verdict(property.name(), group.name(), group.proto(), property.promisedBy(group.proto()), outcome,
-                nodesChecked, nodesChecked - offendingNodes.size(), group.messageCount(), count, details);
+        return new Verdict(property, group, proto, promised, outcome, nodesChecked,
+                nodesChecked - offendingNodes.size(), messages, count, details, unit);
     }
 }

@@ -162,7 +162,9 @@ public final class TraceReader {
             return false;
         }
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
-        events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, file, lineNo));
+        // Gossip's checkers read the line's own fields (key, version, op, digest); other protocols' lines stay lean.
+        JsonNode attributes = "gossip".equals(proto) ? json : null;
+        events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, file, lineNo, attributes));
         return true;
     }
 

@@ -11,9 +11,10 @@ import java.util.List;
  *                     shown but does not fail the inspection
  * @param nodesChecked the nodes the property binds (all members for safety, correct ones for agreement)
  * @param nodesHeld    those of them at which it held
- * @param messages     distinct messages multicast or delivered in the group
+ * @param messages     distinct messages multicast or delivered in the group (updates, in a gossip store)
  * @param violations   offences counted (one per offending delivery, or per missing node-message pair)
  * @param details      the first few offences, each with the involved node's order around it, then notes
+ * @param unit         what {@code messages} counts, as the headline names it: "messages", "updates"
  */
 public record Verdict(
         String property,
@@ -25,12 +26,18 @@ public record Verdict(
         int nodesHeld,
         int messages,
         int violations,
-        List<String> details) {
+        List<String> details,
+        String unit) {
 
     public enum Outcome { HELD, VIOLATED, NOT_APPLICABLE }
 
     public Verdict {
         details = List.copyOf(details);
+    }
+
+    public Verdict(String property, String group, String proto, boolean promised, Outcome outcome, int nodesChecked,
+            int nodesHeld, int messages, int violations, List<String> details) {
+        this(property, group, proto, promised, outcome, nodesChecked, nodesHeld, messages, violations, details, "messages");
     }
 
     /** Only a promised property that was broken fails the inspection. */
@@ -45,7 +52,7 @@ public record Verdict(
             case VIOLATED -> "VIOLATED at " + (nodesChecked - nodesHeld) + "/" + nodesChecked + " nodes";
             case NOT_APPLICABLE -> "not applicable";
         };
-        return property + ": " + status + " — " + messages + " messages, " + violations + " violations"
+        return property + ": " + status + " — " + messages + " " + unit + ", " + violations + " violations"
                 + (promised ? "" : " (not promised by " + proto + ")");
     }
 }

@@ -5,9 +5,14 @@ import akka.actor.typed.SpawnProtocol;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sidis.trace.Inspection;
+import org.sidis.trace.Report;
+import org.sidis.trace.Verdict;
 import org.sidis.net.NetworkModel;
 import org.sidis.net.Partitions;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,12 +146,13 @@ class SimulationTest {
   }
 
   @Test
-  void aNodeCutOffPastTheRetentionTimeRejoinsAndTheDeletedKeyStaysDeleted() {
+  void aNodeCutOffPastTheRetentionTimeRejoinsAndTheDeletedKeyStaysDeleted(@TempDir Path traceDir) throws Exception {
     int n = 20;
     // A round is 200 ms: certificates live 10 rounds, dormant ones 500.
     GossipSettings s = GossipSettings.defaults("kv", Mode.PUSH_PULL)
         .withCertificates(new GossipSettings.Certificates(Duration.ofSeconds(2), Duration.ofSeconds(100), 2, Duration.ofMillis(200)));
-    try (Simulation sim = new Simulation(system, n, s, network(0, 0, 5), 5)) {
+    ActorSystem<SpawnProtocol.Command> traced = Simulation.system("sim-rejoin", traceDir);
+    try (Simulation sim = new Simulation(traced, n, s, network(0, 0, 5), 5)) {
       List<String> members = sim.names();
       List<String> keepers = Keepers.of("k", members, 2);
       String away = members.stream().filter(m -> !keepers.contains(m) && !m.equals("n1")).reduce((a, b) -> b).orElseThrow();
@@ -191,6 +197,18 @@ class SimulationTest {
       }
       assertEquals(0, active);
       assertEquals(2, dormant, members.stream().map(m -> m + "=" + sim.state(m).dormant()).collect(Collectors.joining(" ")));
+
+      // The trace tells the same story to the checkers: one store, no deleted key back anywhere.
+      sim.finish();
+      Report report = Inspection.of(traceDir);
+      assertEquals(Verdict.Outcome.HELD, report.verdict("kv", "convergence").outcome(), report.table());
+      assertEquals(Verdict.Outcome.HELD, report.verdict("kv", "no resurrection").outcome(), report.table());
+      assertEquals(20, report.verdict("kv", "no resurrection").nodesHeld(), report.table());
+      assertTrue(java.nio.file.Files.readString(traceDir.resolve("sim.jsonl")).contains("\"event\":\"reactivate\""),
+          "a keeper woke its certificate");
+    } finally {
+      traced.terminate();
+      traced.getWhenTerminated().toCompletableFuture().join();
     }
   }
 }
