@@ -70,9 +70,9 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   /** Ask for the node's {@link State}. */
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
-  /** What a node holds now: its digest, the fingerprint of its live store, and counters. */
-  public record State(String node, String group, Digest digest, String fingerprint, Map<String, String> values, int live,
-                      int certificates, int dormant, int hot, long sent) {}
+  /** What a node holds now: the members it gossips with (itself included), its digest, the fingerprint of its live store, and counters. */
+  public record State(String node, String group, List<String> members, Digest digest, String fingerprint,
+                      Map<String, String> values, int live, int certificates, int dormant, int hot, long sent) {}
 
   /** Write the node's {@code state} trace line (at the end of a run), then reply. */
   public record TraceState(ActorRef<Done> replyTo) implements Command {}
@@ -379,7 +379,10 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     Store store = core.store();
     Map<String, String> values = new LinkedHashMap<>();
     store.live().forEach((k, e) -> values.put(k, e.value()));
-    return new State(self, settings.group(), store.digest(), store.fingerprint(), values, values.size(),
+    List<String> members = new ArrayList<>(core.peers());
+    members.add(self);
+    members.sort(org.sidis.trace.GroupTrace.NODE_ORDER);
+    return new State(self, settings.group(), List.copyOf(members), store.digest(), store.fingerprint(), values, values.size(),
         store.activeCertificates(), store.dormantCertificates(), core.hot(), sent);
   }
 
