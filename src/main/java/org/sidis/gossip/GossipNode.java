@@ -183,7 +183,6 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   private final Map<String, ActorRef<Command>> refs = new HashMap<>();
   private final List<InFlight> inbox = new ArrayList<>();
   private Receptionist.Listing lastListing;
-  private Set<ActorRef<Command>> unresolved = Set.of();
   private Set<String> lastView = Set.of();
   private long sent;
   private int sentInStep;
@@ -279,7 +278,8 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
       if (name == null) notYet.add(ref);
       else if (!unreachable.contains(a)) named.put(name, ref);
     }
-    unresolved = notYet;
+    if (!notYet.isEmpty())
+      getContext().getLog().debug("[{}] {} listed replicas not yet named by a cluster role", settings.group(), notYet.size());
     onViewChanged(new ViewChanged(named));
   }
 
@@ -321,7 +321,8 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   // ------------------------------------------------------------------ clocks
 
   private Behavior<Command> onTick() {
-    if (discovery && !unresolved.isEmpty()) resolveView();
+    // Reachability changes without a new listing: live peers are re-read every round.
+    if (discovery) resolveView();
     core.round(now());
     return this;
   }

@@ -94,10 +94,15 @@ public final class Simulation implements AutoCloseable {
 
   /** An ActorSystem for simulations alone: local, no trace unless {@code traceDir} is given, quiet logs. */
   public static ActorSystem<SpawnProtocol.Command> system(String name, java.nio.file.Path traceDir) {
-    Map<String, Object> conf = new LinkedHashMap<>();
-    conf.put("akka.actor.provider", "local");
-    conf.put("akka.loglevel", "WARNING");
-    conf.put("sidis.node.name", "sim");
+    return system(name, traceDir, Map.of());
+  }
+
+  /** The same, with further settings ({@code extra} wins). */
+  public static ActorSystem<SpawnProtocol.Command> system(String name, java.nio.file.Path traceDir, Map<String, Object> extra) {
+    Map<String, Object> conf = new LinkedHashMap<>(extra);
+    conf.putIfAbsent("akka.actor.provider", "local");
+    conf.putIfAbsent("akka.loglevel", "WARNING");
+    conf.putIfAbsent("sidis.node.name", "sim");
     conf.put("sidis.trace.enabled", traceDir != null);
     if (traceDir != null) conf.put("sidis.trace.dir", traceDir.toString());
     Config config = ConfigFactory.parseMap(conf).withFallback(ConfigFactory.load());
