@@ -25,7 +25,7 @@ class BadInputIT {
   void anUnknownDemoIsRefusedWithTheKnownOnes() throws Exception {
     SidisProcess run = SidisProcess.run(60, "demo", "gossip-party");
     assertEquals(2, run.exitCode(), run.output());
-    assertEquals("error: unknown demo [gossip-party]; known: causal, fifo", run.output().strip());
+    assertEquals("error: unknown demo [gossip-party]; known: causal, fifo, gossip", run.output().strip());
   }
 
   @Test
