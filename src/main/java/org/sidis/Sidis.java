@@ -6,10 +6,11 @@ import org.sidis.node.NodeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code sidis node | demo | inspect | bench}. */
+/** The command line: {@code sidis node | demo | sim | inspect | bench}. */
 @Command(name = "sidis", mixinStandardHelpOptions = true, version = "sidis 0.1.0",
     description = "Distributed-systems protocols as Akka Typed actors on an Akka Cluster of real JVMs.",
-    subcommands = {NodeCommand.class, DemoCommand.class, org.sidis.trace.InspectCommand.class, BenchCommand.class})
+    subcommands = {NodeCommand.class, DemoCommand.class, org.sidis.gossip.SimCommand.class, org.sidis.trace.InspectCommand.class,
+        BenchCommand.class})
 public final class Sidis implements Runnable {
 
   @CommandLine.Spec

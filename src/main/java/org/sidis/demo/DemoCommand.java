@@ -29,10 +29,11 @@ import java.util.concurrent.Callable;
     description = "Run a multi-JVM demo on loopback, gather its logs and traces into runs/, and check them.%n"
         + "Demos: causal (chat with causal order), fifo (the same chat with FIFO order only),%n"
         + "total (the chat with total order; the sequencer's JVM is killed with SIGKILL mid-run),%n"
-        + "overlay (the FIFO chat disseminated over a tree or mesh overlay: --topology).")
+        + "overlay (the FIFO chat disseminated over a tree or mesh overlay: --topology),%n"
+        + "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges).")
 public final class DemoCommand implements Callable<Integer> {
 
-  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay");
+  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip");
 
   /** The total-order demo kills its sequencer once this share of the messages is multicast. */
   private static final double KILL_AT = 0.3;
@@ -43,8 +44,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--nodes", defaultValue = "3", description = "Number of JVMs (default: ${DEFAULT-VALUE}).")
   int nodes;
 
-  @Option(names = "--messages", defaultValue = "3000", description = "Messages multicast by the whole group (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--messages", defaultValue = "3000",
+      description = "Messages multicast by the whole group; gossip: writes and deletes by all nodes (default: ${DEFAULT-VALUE}).")
   int messages;
+
+  @Option(names = "--mode", description = "gossip only: push | pull | push-pull | rumor | flood (default: conf/gossip.conf's).")
+  String mode;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the network model and the workload (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -94,6 +99,19 @@ public final class DemoCommand implements Callable<Integer> {
       }
       settings.put("sidis.multicast.topology", topology);
     }
+    if (mode != null && !name.equals("gossip")) {
+      System.err.println("error: --mode is for the gossip demo only");
+      return 2;
+    }
+    if (mode != null) {
+      try {
+        org.sidis.gossip.Mode.parse(mode);
+      } catch (IllegalArgumentException e) {
+        System.err.println("error: " + e.getMessage());
+        return 2;
+      }
+    }
+    boolean gossip = name.equals("gossip");
     Duration limit;
     try {
       limit = Duration.parse("PT" + timeout.toUpperCase());
@@ -109,7 +127,9 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("error: cannot copy the settings of demo [" + name + "]: " + e.getMessage());
       return 2;
     }
-    out.printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name, nodes, messages, seed, runDir);
+    if (gossip) out.printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",
+        mode == null ? "" : " (" + mode + ")", nodes, messages, seed, runDir);
+    else out.printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name, nodes, messages, seed, runDir);
     boolean completed;
     boolean killSequencer = name.equals("total") && nodes > 1;
     long[] killedAt = {0};
@@ -121,10 +141,14 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of(
             "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
             "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
-            "--set", "sidis.node.seed=" + seed,
-            "--set", "sidis.demo.chat.nodes=" + nodes,
-            "--set", "sidis.demo.chat.messages=" + messages,
-            "--set", "sidis.multicast.total-min-members=" + nodes));
+            "--set", "sidis.node.seed=" + seed));
+        if (gossip) {
+          args.addAll(List.of("--set", "sidis.demo.gossip.nodes=" + nodes, "--set", "sidis.demo.gossip.writes=" + messages));
+          if (mode != null) args.addAll(List.of("--set", "sidis.gossip.mode=" + mode));
+        } else {
+          args.addAll(List.of("--set", "sidis.demo.chat.nodes=" + nodes, "--set", "sidis.demo.chat.messages=" + messages,
+              "--set", "sidis.multicast.total-min-members=" + nodes));
+        }
         settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
         launcher.start("n" + (i + 1), jvm, args);
       }
@@ -143,13 +167,13 @@ public final class DemoCommand implements Callable<Integer> {
             long started = launcher.nodes().values().stream().filter(s -> s.started).count();
             return "nodes up " + up + "/" + nodes + " · workload started at " + started + "/" + nodes;
           })
-          && launcher.awaitAll(s -> s.done, limit, () -> {
+          && (gossip ? awaitConverged(launcher, limit) : launcher.awaitAll(s -> s.done, limit, () -> {
             long multicast = launcher.nodes().values().stream().mapToLong(s -> s.multicast).sum();
             long delivered = launcher.nodes().values().stream().mapToLong(s -> s.delivered).sum();
             long done = launcher.nodes().values().stream().filter(s -> s.done).count();
             return "multicast " + multicast + "/" + messages + " · delivered " + delivered + "/" + expected
                 + " · done " + done + "/" + (nodes - launcher.killed().size());
-          }, failure);
+          }, failure));
       if (completed && killSequencer) {
         // The survivors are done with each other's messages; let what they hold of the victim's settle.
         sleep(Duration.ofSeconds(3));
@@ -200,6 +224,38 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Gossip: waits until every node wrote its share and all replicas have reported the same
+   * store fingerprint for a second (every node reports twice a second), which is convergence
+   * as the nodes see it; the checkers then judge it from the traces.
+   */
+  private boolean awaitConverged(Launcher launcher, Duration limit) {
+    long[] agreedSince = {-1};
+    String[] agreedOn = {null};
+    return launcher.awaitAll(s -> {
+      java.util.Set<String> digests = new java.util.HashSet<>();
+      for (Launcher.NodeState n : launcher.nodes().values()) {
+        if (!n.done || n.digest == null) return false;
+        digests.add(n.digest);
+      }
+      if (digests.size() != 1) {
+        agreedSince[0] = -1;
+        return false;
+      }
+      String d = digests.iterator().next();
+      if (!d.equals(agreedOn[0]) || agreedSince[0] < 0) {
+        agreedOn[0] = d;
+        agreedSince[0] = System.nanoTime();
+      }
+      return System.nanoTime() - agreedSince[0] >= 1_000_000_000L;
+    }, limit, () -> {
+      long writes = launcher.nodes().values().stream().mapToLong(n -> n.writes).sum();
+      long done = launcher.nodes().values().stream().filter(n -> n.done).count();
+      long stores = launcher.nodes().values().stream().map(n -> n.digest).filter(java.util.Objects::nonNull).distinct().count();
+      return "writes " + writes + "/" + messages + " · done " + done + "/" + nodes + " · distinct stores " + stores;
+    });
   }
 
   private static void copyDemoConfig(String name, Path to) throws IOException {

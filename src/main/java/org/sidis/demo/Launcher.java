@@ -44,6 +44,9 @@ public final class Launcher implements AutoCloseable {
     public volatile boolean done;
     public volatile long multicast;
     public volatile long delivered;
+    /** Gossip: updates written, and the fingerprint of the node's store when it last reported. */
+    public volatile long writes;
+    public volatile String digest;
     public volatile JsonNode last;
     volatile Process process;
 
@@ -189,10 +192,14 @@ public final class Launcher implements AutoCloseable {
       case "progress" -> {
         state.multicast = n.path("multicast").asLong();
         state.delivered = n.path("delivered").asLong();
+        state.writes = n.path("writes").asLong(state.writes);
+        state.digest = n.path("digest").asText(state.digest);
       }
       case "done" -> {
         state.multicast = n.path("multicast").asLong(state.multicast);
         state.delivered = n.path("delivered").asLong(state.delivered);
+        state.writes = n.path("writes").asLong(state.writes);
+        state.digest = n.path("digest").asText(state.digest);
         state.done = true;
       }
       default -> { }

@@ -11,6 +11,9 @@ import com.typesafe.config.Config;
 import org.sidis.bench.BenchDriver;
 import org.sidis.bench.RawBroadcast;
 import org.sidis.demo.ChatWorkload;
+import org.sidis.demo.GossipWorkload;
+import org.sidis.gossip.GossipNode;
+import org.sidis.gossip.GossipSettings;
 import org.sidis.multicast.GroupMember;
 import org.sidis.multicast.MulticastSettings;
 import org.sidis.multicast.Order;
@@ -70,6 +73,7 @@ public final class NodeGuardian {
     List<String> services = config.getStringList("sidis.node.services");
     long seed = config.getLong("sidis.node.seed") * 31 + node.hashCode();
     Map<String, ActorRef<GroupMember.Command>> groups = new HashMap<>();
+    ActorRef<GossipNode.Command> gossip = null;
     for (String service : services) {
       switch (service) {
         case "multicast" -> {
@@ -96,8 +100,17 @@ public final class NodeGuardian {
           ctx.spawn(BenchDriver.create(node, bench, member), "bench");
         }
         case "bench-raw" -> ctx.spawn(RawBroadcast.create(node, config.getConfig("sidis.bench")), "bench-raw");
+        case "gossip" -> {
+          GossipSettings settings = GossipSettings.fromConfig(config.getConfig("sidis.gossip"));
+          NetworkModel network = NetworkModel.fromConfig(config.getConfig("sidis.net"), seed ^ 0x6055);
+          gossip = ctx.spawn(GossipNode.create(settings, network, seed), "gossip-" + settings.group());
+        }
+        case "gossip-workload" -> {
+          if (gossip == null) throw new IllegalArgumentException("service [gossip-workload] needs service [gossip] before it");
+          ctx.spawn(GossipWorkload.create(node, config.getConfig("sidis.demo.gossip"), gossip, seed), "gossip-workload");
+        }
         default -> throw new IllegalArgumentException("unknown service [" + service
-            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw");
+            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload");
       }
     }
     return groups;

@@ -7,8 +7,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * An inspection of one run: read every trace file, find the multicast groups, check every property
- * on every group, and judge the run by the properties each group's protocol promises.
+ * An inspection of one run: read every trace file, find the multicast groups and the gossip stores,
+ * check every property on every group and store, and judge the run by the properties each protocol
+ * promises.
  */
 public final class Inspection {
 
@@ -31,7 +32,14 @@ public final class Inspection {
                 verdicts.add(property.check(group));
             }
         }
-        return new Report(trace.source(), trace, groups, verdicts, problems, List.copyOf(crashed));
+        List<StoreTrace> stores = StoreTrace.allIn(trace.events(), crashed);
+        for (StoreTrace store : stores) {
+            problems.addAll(store.problems());
+            for (StoreProperty property : StoreProperty.all()) {
+                verdicts.add(property.check(store));
+            }
+        }
+        return new Report(trace.source(), trace, groups, verdicts, problems, List.copyOf(crashed), stores);
     }
 
     /** Nodes that left any trace but never logged a clean stop: they crashed, or were killed. */

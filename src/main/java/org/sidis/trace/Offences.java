@@ -43,6 +43,18 @@ final class Offences {
         }
     }
 
+    /** An offence that is not about one message (a store that differs, a key that came back). */
+    void add(String node, String statement, String... context) {
+        count++;
+        offendingNodes.add(node);
+        if (count <= DESCRIBED) {
+            described.add(statement);
+            for (String line : context) {
+                described.add("  " + line);
+            }
+        }
+    }
+
     /** Something the reader should know that is not an offence, such as causes the trace cannot tell. */
     void note(String line) {
         if (notes.size() < DESCRIBED) {
@@ -57,6 +69,12 @@ final class Offences {
     }
 
     Verdict verdict(Property property, GroupTrace group, int nodesChecked) {
+        return verdict(property.name(), group.name(), group.proto(), property.promisedBy(group.proto()), nodesChecked,
+                group.messageCount(), "messages");
+    }
+
+    Verdict verdict(String property, String group, String proto, boolean promised, int nodesChecked, int messages,
+            String unit) {
         List<String> details = new ArrayList<>(described);
         if (count > DESCRIBED) {
             details.add("… and " + (count - DESCRIBED) + " more violations");
@@ -64,7 +82,7 @@ final class Offences {
         details.addAll(notes);
         Verdict.Outcome outcome = nodesChecked == 0 ? Verdict.Outcome.NOT_APPLICABLE
                 : count > 0 ? Verdict.Outcome.VIOLATED : Verdict.Outcome.HELD;
-        return new Verdict(property.name(), group.name(), group.proto(), property.promisedBy(group.proto()), outcome,
-                nodesChecked, nodesChecked - offendingNodes.size(), group.messageCount(), count, details, kept);
+        return new Verdict(property, group, proto, promised, outcome, nodesChecked,
+                nodesChecked - offendingNodes.size(), messages, count, details, kept, unit);
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The outcome of an {@link Inspection}: every verdict per group, the problems found in the trace,
- * and the nodes that crashed.
+ * The outcome of an {@link Inspection}: every verdict per multicast group and gossip store, the
+ * problems found in the trace, and the nodes that crashed.
  */
 public record Report(
         Path source,
@@ -17,7 +17,8 @@ public record Report(
         List<GroupTrace> groups,
         List<Verdict> verdicts,
         List<TraceProblem> problems,
-        List<String> crashedNodes) {
+        List<String> crashedNodes,
+        List<StoreTrace> stores) {
 
     /** How many trace problems the table lists before it abbreviates; the JSON has them all. */
     private static final int PROBLEMS_LISTED = 20;
@@ -36,6 +37,12 @@ public record Report(
         verdicts = List.copyOf(verdicts);
         problems = List.copyOf(problems);
         crashedNodes = List.copyOf(crashedNodes);
+        stores = stores == null ? List.of() : List.copyOf(stores);
+    }
+
+    public Report(Path source, Trace trace, List<GroupTrace> groups, List<Verdict> verdicts, List<TraceProblem> problems,
+            List<String> crashedNodes) {
+        this(source, trace, groups, verdicts, problems, crashedNodes, List.of());
     }
 
     public Result result() {
@@ -60,13 +67,14 @@ public record Report(
         StringBuilder out = new StringBuilder();
         out.append("inspected ").append(source).append(": ").append(trace.linesRead()).append(" trace lines in ")
                 .append(trace.filesRead()).append(" files\n");
-        boolean prefixed = groups.size() > 1;
-        if (!trace.isEmpty() && groups.isEmpty()) {
+        boolean prefixed = groups.size() + stores.size() > 1;
+        if (!trace.isEmpty() && groups.isEmpty() && stores.isEmpty()) {
             out.append("no multicast group in the trace: nothing to check\n");
         }
         for (GroupTrace group : groups) {
             out.append('\n').append(group).append('\n');
-            List<Verdict> ofGroup = verdicts.stream().filter(v -> v.group().equals(group.name())).toList();
+            List<Verdict> ofGroup = verdicts.stream().filter(v -> v.group().equals(group.name()) && !v.proto().equals("gossip"))
+                    .toList();
             for (Verdict v : ofGroup) {
                 // A property that does not apply to this group and is not promised (total order in a
                 // FIFO group) would only be noise.
@@ -77,6 +85,21 @@ public record Report(
                 if (!v.details().isEmpty()) {
                     out.append(v.property()).append(v.violations() > 0 ? " violations" : " notes").append(" in ")
                             .append(group.name()).append(":\n");
+                    v.details().forEach(line -> out.append("  ").append(line).append('\n'));
+                }
+            }
+        }
+        for (StoreTrace store : stores) {
+            out.append('\n').append(store).append('\n');
+            List<Verdict> ofStore = verdicts.stream().filter(v -> v.group().equals(store.name()) && v.proto().equals("gossip"))
+                    .toList();
+            for (Verdict v : ofStore) {
+                out.append(prefixed ? "[" + store.name() + "] " : "").append(v.headline()).append('\n');
+            }
+            for (Verdict v : ofStore) {
+                if (!v.details().isEmpty()) {
+                    out.append(v.property()).append(v.violations() > 0 ? " violations" : " notes").append(" in ")
+                            .append(store.name()).append(":\n");
                     v.details().forEach(line -> out.append("  ").append(line).append('\n'));
                 }
             }
@@ -118,6 +141,18 @@ public record Report(
             group.crashedNodes().forEach(g.putArray("crashed")::add);
             g.put("messages", group.messageCount());
         }
+        ArrayNode storesJson = root.putArray("stores");
+        for (StoreTrace store : stores) {
+            ObjectNode g = storesJson.addObject();
+            g.put("store", store.name());
+            g.put("proto", "gossip");
+            if (store.mode() != null) {
+                g.put("mode", store.mode());
+            }
+            store.nodes().forEach(g.putArray("nodes")::add);
+            store.crashedNodes().forEach(g.putArray("crashed")::add);
+            g.put("updates", store.updateCount());
+        }
         ArrayNode verdictsJson = root.putArray("verdicts");
         for (Verdict v : verdicts) {
             ObjectNode j = verdictsJson.addObject();
@@ -129,6 +164,7 @@ public record Report(
             j.put("nodesChecked", v.nodesChecked());
             j.put("nodesHeld", v.nodesHeld());
             j.put("messages", v.messages());
+            j.put("unit", v.unit());
             j.put("violations", v.violations());
             v.details().forEach(j.putArray("details")::add);
             ArrayNode offences = j.putArray("offences");

@@ -1,5 +1,6 @@
 package org.sidis.trace;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import org.sidis.clock.VectorClock;
 
@@ -21,6 +22,9 @@ import org.sidis.clock.VectorClock;
  * @param members the group's members, on {@code view} events; null elsewhere
  * @param file   the trace file the line came from, relative to the directory that was read
  * @param line   the line number in that file, from 1
+ * @param attributes the whole line, kept for protocols whose checkers read their own fields
+ *                   (gossip: {@code key}, {@code version}, {@code op}, {@code digest}, …); null for
+ *                   the others, whose checkers need only the fixed fields
  */
 public record TraceEvent(
         long ts,
@@ -36,7 +40,19 @@ public record TraceEvent(
         String extra,
         java.util.List<String> members,
         Path file,
-        int line) {
+        int line,
+        JsonNode attributes) {
+
+    public TraceEvent(long ts, String node, String actor, String proto, String group, String event, MessageId msg,
+            long lseq, Long gseq, Path file, int line) {
+        this(ts, node, actor, proto, group, event, msg, lseq, gseq, null, null, null, file, line, null);
+    }
+
+    /** A text field of the line's own, or null (only for lines that keep their {@link #attributes}). */
+    public String text(String field) {
+        JsonNode v = attributes == null ? null : attributes.get(field);
+        return v == null || !v.isTextual() ? null : v.asText();
+    }
 
     /** The application handed the message to the middleware, at its origin. */
     public boolean isMulticast() {

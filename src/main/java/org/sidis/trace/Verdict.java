@@ -12,10 +12,11 @@ import java.util.Objects;
  *                     shown but does not fail the inspection
  * @param nodesChecked the nodes the property binds (all members for safety, correct ones for agreement)
  * @param nodesHeld    those of them at which it held
- * @param messages     distinct messages multicast or delivered in the group
+ * @param messages     distinct messages multicast or delivered in the group (updates, in a gossip store)
  * @param violations   offences counted (one per offending delivery, or per missing node-message pair)
  * @param details      the first few offences, each with the involved node's order around it, then notes
  * @param offences     the first offences (up to a thousand) as values, for tools and the diagram to point at
+ * @param unit         what {@code messages} counts, as the headline names it: "messages", "updates"
  */
 public record Verdict(
         String property,
@@ -28,7 +29,8 @@ public record Verdict(
         int messages,
         int violations,
         List<String> details,
-        List<Offence> offences) {
+        List<Offence> offences,
+        String unit) {
 
     public enum Outcome { HELD, VIOLATED, NOT_APPLICABLE }
 
@@ -51,6 +53,16 @@ public record Verdict(
         offences = List.copyOf(offences);
     }
 
+    public Verdict(String property, String group, String proto, boolean promised, Outcome outcome, int nodesChecked,
+            int nodesHeld, int messages, int violations, List<String> details) {
+        this(property, group, proto, promised, outcome, nodesChecked, nodesHeld, messages, violations, details, List.of(), "messages");
+    }
+
+    public Verdict(String property, String group, String proto, boolean promised, Outcome outcome, int nodesChecked,
+            int nodesHeld, int messages, int violations, List<String> details, List<Offence> offences) {
+        this(property, group, proto, promised, outcome, nodesChecked, nodesHeld, messages, violations, details, offences, "messages");
+    }
+
     /** Only a promised property that was broken fails the inspection. */
     public boolean failsInspection() {
         return promised && outcome == Outcome.VIOLATED;
@@ -63,7 +75,7 @@ public record Verdict(
             case VIOLATED -> "VIOLATED at " + (nodesChecked - nodesHeld) + "/" + nodesChecked + " nodes";
             case NOT_APPLICABLE -> "not applicable";
         };
-        return property + ": " + status + " — " + messages + " messages, " + violations + " violations"
+        return property + ": " + status + " — " + messages + " " + unit + ", " + violations + " violations"
                 + (promised ? "" : " (not promised by " + proto + ")");
     }
 }

@@ -153,6 +153,28 @@ final class TraceFiles {
             return this;
         }
 
+        /** A gossip line: {@code update}, {@code apply} or {@code reactivate} of update {@code id} ({@code op} put or delete). */
+        Node gossip(String event, String id, String key, String version, String op) {
+            Map<String, Object> line = groupEvent(event, id);
+            line.put("key", key);
+            line.put("version", version);
+            line.put("op", op);
+            add(line);
+            return this;
+        }
+
+        /** The gossip {@code state} line a node writes at the end: its store's fingerprint and live entries. */
+        Node endsWith(String digest, Map<String, String> entries) {
+            Map<String, Object> line = groupEvent("state", null);
+            line.remove("msg");
+            line.put("digest", digest);
+            line.put("mode", "push-pull");
+            line.put("live", entries.size());
+            line.put("entries", entries);
+            add(line);
+            return this;
+        }
+
         /** The node ends without a stop line, as a killed JVM does. */
         Node crashes() {
             crashed = true;

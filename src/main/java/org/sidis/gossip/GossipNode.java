@@ -1,0 +1,485 @@
+package org.sidis.gossip;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import akka.cluster.Member;
+import akka.cluster.typed.Cluster;
+import org.sidis.net.NetworkModel;
+import org.sidis.trace.Tracer;
+import org.sidis.trace.Traces;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One replica of a gossip store: the thin actor shell around {@link GossipCore}, the same in a
+ * real cluster and in an in-process simulation of a thousand nodes.
+ *
+ * <p>It feeds the core what arrives — after the {@link NetworkModel} has decided whether, when
+ * and how often it arrives on that link — and carries out what the core asks: tells, trace
+ * lines, events to subscribers. What differs between the two worlds is only the clock
+ * ({@link Clocking}):
+ * <ul>
+ *   <li>{@code TIMERS} — a cluster node or an in-process benchmark: rounds every
+ *       {@code interval}, backup anti-entropy and certificate sweeps on their own timers,
+ *       messages handled when the network model delivers them;</li>
+ *   <li>{@code MANUAL} — probe tests: messages handled at once, a round when told;</li>
+ *   <li>{@code PHASED} — the simulation: a driver moves all nodes in lock-step, a round and then
+ *       delivery phases until nothing is in flight; what arrives waits for the next phase and
+ *       is handled sorted by sender, so that one seed gives one run.</li>
+ * </ul>
+ * In a cluster the node registers with the Receptionist under its group's key; the view is
+ * the set of registered replicas on reachable cluster members, named by their roles
+ * {@code sidis-node-<name>}, and the core picks its random live peers from it.
+ */
+public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
+
+  /** Everything a node accepts: the application's commands, the wire, and its clocks. */
+  public interface Command {}
+
+  // ------------------------------------------------------------------ application API
+
+  /** Write {@code value} under {@code key} here. */
+  public record Write(String key, String value) implements Command {}
+
+  /** Delete {@code key} here (a death certificate). */
+  public record Delete(String key) implements Command {}
+
+  /** Send every {@link GossipEvent} of this node to {@code subscriber}. */
+  public record Subscribe(ActorRef<GossipEvent> subscriber) implements Command {}
+
+  /** Ask for the node's {@link State}. */
+  public record GetState(ActorRef<State> replyTo) implements Command {}
+
+  /** What a node holds now: the members it gossips with (itself included), its digest, the fingerprint of its live store, and counters. */
+  public record State(String node, String group, List<String> members, Digest digest, String fingerprint,
+                      Map<String, String> values, int live, int certificates, int dormant, int hot, long sent) {}
+
+  /** Write the node's {@code state} trace line (at the end of a run), then reply. */
+  public record TraceState(ActorRef<Done> replyTo) implements Command {}
+
+  /** The view as names and addresses (from the Receptionist, a simulation or a test). */
+  public record ViewChanged(Map<String, ActorRef<Command>> members) implements Command {}
+
+  // ------------------------------------------------------------------ clocks from outside
+
+  /** MANUAL: run one round of the mode now. */
+  public enum RunRound implements Command { INSTANCE }
+
+  /** MANUAL: run one exchange of the backup anti-entropy now. */
+  public enum RunBackup implements Command { INSTANCE }
+
+  /** MANUAL: sweep certificates now. */
+  public enum Sweep implements Command { INSTANCE }
+
+  /** PHASED: what a step of the simulation does. */
+  public enum Phase {
+    /** Sweep certificates, then one round of the mode. */
+    ROUND,
+    /** Handle what arrived in the previous step. */
+    DELIVER
+  }
+
+  /**
+   * PHASED: step number {@code step} (counting up from 1) at simulated time {@code nowMillis};
+   * {@code watch} is an update id to report on (or null).
+   */
+  public record Step(Phase phase, long step, long nowMillis, String watch, ActorRef<Stepped> replyTo) implements Command {}
+
+  /**
+   * PHASED: a message as it travels between simulated nodes, tagged with the step that sent it.
+   * The driver tells the nodes one after another, so a peer's message of this step can reach a
+   * node before the node's own step command does; the tag keeps it for the next step.
+   */
+  public record InFlight(long step, GossipMessage message) implements Command {}
+
+  /**
+   * PHASED: a node's report after a step: messages sent, of which carried updates, messages the
+   * network model dropped on their way in, rumors still hot, and whether the watched update is known.
+   */
+  public record Stepped(String node, int sent, int sentUpdates, int dropped, int hot, boolean informed) {}
+
+  /** Stop this replica (simulations between runs). */
+  public enum Stop implements Command { INSTANCE }
+
+  public enum Clocking { TIMERS, MANUAL, PHASED }
+
+  // ------------------------------------------------------------------ internal
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum BackupTick implements Command { INSTANCE }
+
+  private enum SweepTick implements Command { INSTANCE }
+
+  /** A message the network model held back until now. */
+  private record Arrived(GossipMessage message) implements Command {}
+
+  private record ListingChanged(Receptionist.Listing listing) implements Command {}
+
+  public static final String ROLE_PREFIX = "sidis-node-";
+
+  public static ServiceKey<Command> key(String group) {
+    return ServiceKey.create(Command.class, "sidis-gossip-" + group);
+  }
+
+  /**
+   * A cluster replica: named by the node, finds its peers through the Receptionist and the
+   * members' roles, runs on timers, and writes its {@code state} line when the node shuts down.
+   */
+  public static Behavior<Command> create(GossipSettings settings, NetworkModel network, long seed) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ServiceKey<Command> key = key(settings.group());
+      ctx.getSystem().receptionist().tell(Receptionist.register(key, ctx.getSelf()));
+      ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, ListingChanged::new);
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(key, adapter));
+      ActorRef<Command> self = ctx.getSelf();
+      akka.actor.typed.ActorSystem<?> system = ctx.getSystem();
+      // Before the node leaves the cluster: the store as it ended, for the convergence checker.
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+          "sidis-gossip-state-" + settings.group(), () ->
+              AskPattern.<Command, Done>ask(self, TraceState::new, Duration.ofSeconds(5), system.scheduler())
+                  .exceptionally(failure -> Done.getInstance())
+                  .toCompletableFuture());
+      String name = Traces.get(system).node();
+      return new GossipNode(ctx, timers, name, settings, network, Clocking.TIMERS, true, seed);
+    }));
+  }
+
+  /** A replica whose view comes from {@link ViewChanged} alone: in-process runs and probe tests. */
+  public static Behavior<Command> createInProcess(String name, GossipSettings settings, NetworkModel network,
+                                                  Clocking clocking, long seed) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new GossipNode(ctx, timers, name, settings, network, clocking, false, seed)));
+  }
+
+  private final GossipSettings settings;
+  private final NetworkModel network;
+  private final Clocking clocking;
+  private final boolean discovery;
+  private final String self;
+  private final Tracer tracer;
+  private final GossipCore core;
+  private final List<ActorRef<GossipEvent>> subscribers = new ArrayList<>();
+  private final Map<String, ActorRef<Command>> refs = new HashMap<>();
+  private final List<InFlight> inbox = new ArrayList<>();
+  private Receptionist.Listing lastListing;
+  private Set<String> lastView = Set.of();
+  private long sent;
+  private int sentInStep;
+  private int updatesInStep;
+  private int droppedInStep;
+  private long phasedNow;
+  private long phasedStep;
+
+  private GossipNode(ActorContext<Command> ctx, TimerScheduler<Command> timers, String self, GossipSettings settings,
+                     NetworkModel network, Clocking clocking, boolean discovery, long seed) {
+    super(ctx);
+    this.settings = settings;
+    this.network = network;
+    this.clocking = clocking;
+    this.discovery = discovery;
+    this.self = self;
+    Traces traces = Traces.get(ctx.getSystem());
+    this.tracer = new Tracer(traces.sink(), self, ctx.getSelf().path().toStringWithoutAddress(), "gossip", settings.group());
+    this.core = new GossipCore(self, settings, new Random(seed), new ShellEffects());
+    if (clocking == Clocking.TIMERS) {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.interval());
+      if (!settings.mode().antiEntropy() && !settings.backupInterval().isZero())
+        timers.startTimerWithFixedDelay(BackupTick.INSTANCE, settings.backupInterval());
+      timers.startTimerWithFixedDelay(SweepTick.INSTANCE, settings.certificates().sweepInterval());
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Write.class, w -> { core.write(w.key(), w.value(), now()); return this; })
+        .onMessage(Delete.class, d -> { core.delete(d.key(), now()); return this; })
+        .onMessage(Subscribe.class, s -> { subscribers.add(s.subscriber()); return this; })
+        .onMessage(GetState.class, g -> { g.replyTo().tell(state()); return this; })
+        .onMessage(TraceState.class, this::onTraceState)
+        .onMessage(ViewChanged.class, this::onViewChanged)
+        .onMessage(ListingChanged.class, this::onListing)
+        .onMessage(GossipMessage.class, this::fromNetwork)
+        .onMessage(InFlight.class, f -> { inbox.add(f); return this; })
+        .onMessage(Arrived.class, a -> { handle(a.message()); return this; })
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(BackupTick.class, t -> { core.backupRound(now()); return this; })
+        .onMessage(SweepTick.class, t -> { core.sweep(now()); return this; })
+        .onMessage(RunRound.class, t -> { core.round(now()); return this; })
+        .onMessage(RunBackup.class, t -> { core.backupRound(now()); return this; })
+        .onMessage(Sweep.class, t -> { core.sweep(now()); return this; })
+        .onMessage(Step.class, this::onStep)
+        .onMessage(Stop.class, t -> Behaviors.stopped())
+        .build();
+  }
+
+  // ------------------------------------------------------------------ membership
+
+  private Behavior<Command> onViewChanged(ViewChanged v) {
+    refs.clear();
+    v.members().forEach((name, ref) -> {
+      if (!name.equals(self)) refs.put(name, ref);
+    });
+    Set<String> members = new TreeSet<>(v.members().keySet());
+    members.add(self);
+    if (members.equals(lastView)) return this;
+    lastView = members;
+    if (clocking != Clocking.PHASED) getContext().getLog().info("[{}] view is now {}", settings.group(), members);
+    core.onView(members);
+    return this;
+  }
+
+  private Behavior<Command> onListing(ListingChanged l) {
+    lastListing = l.listing();
+    resolveView();
+    return this;
+  }
+
+  /** Names the listed replicas on reachable members by their roles; one not yet known locally waits for the next tick. */
+  private void resolveView() {
+    if (lastListing == null) return;
+    Set<ActorRef<Command>> listed = lastListing.getServiceInstances(key(settings.group()));
+    Cluster cluster = Cluster.get(getContext().getSystem());
+    Map<akka.actor.Address, String> names = new HashMap<>();
+    for (Member m : cluster.state().getMembers()) {
+      for (String role : m.getRoles()) {
+        if (role.startsWith(ROLE_PREFIX)) names.put(m.address(), role.substring(ROLE_PREFIX.length()));
+      }
+    }
+    Set<akka.actor.Address> unreachable = new HashSet<>();
+    for (Member m : cluster.state().getUnreachable()) unreachable.add(m.address());
+    akka.actor.Address selfAddress = getContext().getSystem().address();
+    Map<String, ActorRef<Command>> named = new HashMap<>();
+    Set<ActorRef<Command>> notYet = new HashSet<>();
+    for (ActorRef<Command> ref : listed) {
+      akka.actor.Address a = ref.path().address();
+      String name = a.hasLocalScope() ? names.get(selfAddress) : names.get(a);
+      if (name == null) notYet.add(ref);
+      else if (!unreachable.contains(a)) named.put(name, ref);
+    }
+    if (!notYet.isEmpty())
+      getContext().getLog().debug("[{}] {} listed replicas not yet named by a cluster role", settings.group(), notYet.size());
+    onViewChanged(new ViewChanged(named));
+  }
+
+  // ------------------------------------------------------------------ the network
+
+  private Behavior<Command> fromNetwork(GossipMessage m) {
+    if (!settings.group().equals(m.group())) {
+      getContext().getLog().warn("[{}] refused a [{}] from [{}] for group [{}]: this replica serves group [{}] only",
+          settings.group(), m.kind(), m.from(), m.group(), settings.group());
+      tracer.event("reject", Map.of("reason", "message for another group", "from", String.valueOf(m.from()),
+          "for", String.valueOf(m.group())));
+      return this;
+    }
+    NetworkModel.Fate fate = network.fate(String.valueOf(m.from()), self);
+    if (fate instanceof NetworkModel.Deliver d) later(m, d.delayMillis());
+    else if (fate instanceof NetworkModel.Duplicate d) {
+      later(m, d.firstDelayMillis());
+      later(m, d.secondDelayMillis());
+    } else dropped(m, fate);
+    return this;
+  }
+
+  private void later(GossipMessage m, long delayMillis) {
+    if (delayMillis == 0) handle(m);
+    else getContext().scheduleOnce(Duration.ofMillis(delayMillis), getContext().getSelf(), new Arrived(m));
+  }
+
+  private void dropped(GossipMessage m, NetworkModel.Fate fate) {
+    droppedInStep++;
+    if (tracer.enabled())
+      tracer.event("drop", Map.of("peer", String.valueOf(m.from()), "kind", m.kind(),
+          "reason", fate instanceof NetworkModel.Cut ? "partition" : "lost by the network model"));
+  }
+
+  private void handle(GossipMessage m) {
+    core.onMessage(m, now());
+  }
+
+  // ------------------------------------------------------------------ clocks
+
+  private Behavior<Command> onTick() {
+    // Reachability changes without a new listing: live peers are re-read every round.
+    if (discovery) resolveView();
+    core.round(now());
+    return this;
+  }
+
+  private Behavior<Command> onStep(Step s) {
+    phasedNow = s.nowMillis();
+    phasedStep = s.step();
+    sentInStep = 0;
+    updatesInStep = 0;
+    droppedInStep = 0;
+    if (s.phase() == Phase.ROUND) {
+      core.sweep(phasedNow);
+      core.round(phasedNow);
+      // The backup anti-entropy keeps its pace in rounds: one exchange every backup-interval / interval rounds.
+      long every = settings.backupInterval().toMillis() / settings.interval().toMillis();
+      if (every > 0 && (phasedNow / settings.interval().toMillis()) % every == 0) core.backupRound(phasedNow);
+    } else {
+      List<InFlight> arrived = new ArrayList<>();
+      for (java.util.Iterator<InFlight> it = inbox.iterator(); it.hasNext(); ) {
+        InFlight f = it.next();
+        if (f.step() < s.step()) {
+          arrived.add(f);
+          it.remove();
+        }
+      }
+      // Mailbox order between senders depends on threads; sorted by sender (stable: each sender's own order kept), it does not.
+      arrived.sort(Comparator.comparing(f -> f.message().from()));
+      for (InFlight f : arrived) {
+        GossipMessage m = f.message();
+        if (!settings.group().equals(m.group())) continue;
+        NetworkModel.Fate fate = network.fate(m.from(), self);
+        if (fate instanceof NetworkModel.Deliver) handle(m);
+        else if (fate instanceof NetworkModel.Duplicate) {
+          handle(m);
+          handle(m);
+        } else dropped(m, fate);
+      }
+    }
+    boolean informed = false;
+    if (s.watch() != null) {
+      int colon = s.watch().lastIndexOf(':');
+      informed = core.store().knows(s.watch().substring(0, colon), Long.parseLong(s.watch().substring(colon + 1)));
+    }
+    s.replyTo().tell(new Stepped(self, sentInStep, updatesInStep, droppedInStep, core.hot(), informed));
+    return this;
+  }
+
+  private long now() {
+    return clocking == Clocking.PHASED ? phasedNow : System.nanoTime() / 1_000_000;
+  }
+
+  // ------------------------------------------------------------------ state
+
+  private State state() {
+    Store store = core.store();
+    Map<String, String> values = new LinkedHashMap<>();
+    store.live().forEach((k, e) -> values.put(k, e.value()));
+    List<String> members = new ArrayList<>(core.peers());
+    members.add(self);
+    members.sort(org.sidis.trace.GroupTrace.NODE_ORDER);
+    return new State(self, settings.group(), List.copyOf(members), store.digest(), store.fingerprint(), values, values.size(),
+        store.activeCertificates(), store.dormantCertificates(), core.hot(), sent);
+  }
+
+  private Behavior<Command> onTraceState(TraceState t) {
+    Store store = core.store();
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("digest", store.fingerprint());
+    fields.put("mode", settings.mode().id());
+    fields.put("live", store.live().size());
+    fields.put("certificates", store.activeCertificates());
+    fields.put("dormant", store.dormantCertificates());
+    fields.put("lines", store.digest().asMap());
+    fields.put("sent", sent);
+    if (store.live().size() <= settings.stateEntries()) {
+      Map<String, String> entries = new LinkedHashMap<>();
+      store.live().forEach((k, e) -> entries.put(k, e.version().toString()));
+      fields.put("entries", entries);
+    }
+    tracer.event("state", fields);
+    tracer.flush();
+    getContext().getLog().info("[{}] store at the end: {} live keys, fingerprint [{}], {} certificates, {} dormant",
+        settings.group(), store.live().size(), store.fingerprint(), store.activeCertificates(), store.dormantCertificates());
+    t.replyTo().tell(Done.getInstance());
+    return this;
+  }
+
+  /** Carries out what the core decides. */
+  private final class ShellEffects implements GossipCore.Effects {
+    @Override
+    public void send(String peer, GossipMessage message) {
+      ActorRef<Command> to = refs.get(peer);
+      if (to == null) {
+        getContext().getLog().warn("[{}] no address for peer [{}]: a [{}] not sent", settings.group(), peer, message.kind());
+        return;
+      }
+      sent++;
+      sentInStep++;
+      if (message.updates() > 0) updatesInStep++;
+      if (tracer.enabled()) tracer.event("send", Map.of("peer", peer, "kind", message.kind(), "count", message.count()));
+      if (clocking == Clocking.PHASED) to.tell(new InFlight(phasedStep, message));
+      else to.tell(message);
+    }
+
+    @Override
+    public void updated(Entry e) {
+      if (tracer.enabled()) {
+        tracer.event("update", e.msgId(), null, null, Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id()));
+        tracer.flush(); // the update is on record before it can leave the node
+      }
+      notifySubscribers(e, self);
+    }
+
+    @Override
+    public void applied(Entry e, String from) {
+      if (tracer.enabled())
+        tracer.event("apply", e.msgId(), null, null,
+            Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id(), "peer", from));
+      notifySubscribers(e, from);
+    }
+
+    @Override
+    public void reactivated(Entry e, String from) {
+      getContext().getLog().info("[{}] dormant certificate of [{}] woke: [{}] brought an older version; it spreads again as [{}]",
+          settings.group(), e.key(), from, e.msgId());
+      if (tracer.enabled())
+        tracer.event("reactivate", e.msgId(), null, null,
+            Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id(), "peer", from));
+      notifySubscribers(e, from);
+    }
+
+    @Override
+    public void expired(Store.Expired x) {
+      if (tracer.enabled())
+        tracer.event("expire", x.certificate().msgId(), null, null, Map.of("key", x.certificate().key(), "dormant", x.dormant()));
+    }
+
+    @Override
+    public void reject(String reason) {
+      getContext().getLog().warn("[{}] refused: {}", settings.group(), reason);
+      if (tracer.enabled()) tracer.event("reject", Map.of("reason", reason));
+    }
+
+    @Override
+    public void ignore(String what) {
+      if (clocking != Clocking.PHASED) getContext().getLog().debug("[{}] {}", settings.group(), what);
+    }
+
+    @Override
+    public void notice(String what) {
+      if (clocking != Clocking.PHASED) getContext().getLog().info("[{}] {}", settings.group(), what);
+    }
+
+    private void notifySubscribers(Entry e, String from) {
+      if (subscribers.isEmpty()) return;
+      GossipEvent.Changed c = new GossipEvent.Changed(self, e, from, System.nanoTime());
+      for (ActorRef<GossipEvent> s : subscribers) s.tell(c);
+    }
+  }
+}

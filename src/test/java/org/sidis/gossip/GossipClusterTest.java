@@ -1,0 +1,140 @@
+package org.sidis.gossip;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sidis.net.NetworkModel;
+import org.sidis.trace.Inspection;
+import org.sidis.trace.Report;
+import org.sidis.trace.Verdict;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three ActorSystems in one JVM form a real Akka Cluster over Artery TCP on loopback; each runs
+ * a push-pull replica that finds its peers through the Receptionist, behind a lossy,
+ * duplicating network model. Every node writes and deletes; the replicas must converge, and
+ * the traces — state lines written at shutdown — must pass the checkers.
+ */
+class GossipClusterTest {
+
+  @TempDir
+  Path dir;
+
+  private Config node(String name) {
+    return ConfigFactory.parseMap(Map.of(
+            "sidis.node.name", name,
+            "sidis.trace.dir", dir.resolve("trace").toString(),
+            "akka.remote.artery.canonical.port", 0,
+            "akka.cluster.roles", List.of(GossipNode.ROLE_PREFIX + name),
+            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
+            "akka.coordinated-shutdown.exit-jvm", "off"))
+        .withFallback(ConfigFactory.load());
+  }
+
+  @Test
+  void threeClusterNodesConvergeOnOneStoreOverALossyNetwork() {
+    List<ActorTestKit> kits = new ArrayList<>();
+    List<ActorRef<GossipNode.Command>> replicas = new ArrayList<>();
+    try {
+      for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
+      akka.actor.Address first = kits.get(0).system().address();
+      for (ActorTestKit kit : kits) Cluster.get(kit.system()).manager().tell(Join.create(first));
+      awaitUp(kits, 3);
+
+      GossipSettings settings = GossipSettings.fromConfig(kits.get(0).system().settings().config().getConfig("sidis.gossip"))
+          .withIntervals(Duration.ofMillis(100), Duration.ZERO);
+      for (int i = 0; i < kits.size(); i++) {
+        NetworkModel network = new NetworkModel(new NetworkModel.Link(0, 20, 0.1, 0.05), Map.of(),
+            org.sidis.net.Partitions.none(), new Random(i));
+        replicas.add(kits.get(i).spawn(GossipNode.create(settings, network, i), "gossip-kv"));
+      }
+      awaitView(kits.get(0), replicas.get(0), 3);
+
+      Random random = new Random(42);
+      for (int w = 0; w < 90; w++) {
+        ActorRef<GossipNode.Command> at = replicas.get(w % 3);
+        String key = "key-" + random.nextInt(12);
+        if (random.nextDouble() < 0.25) at.tell(new GossipNode.Delete(key));
+        else at.tell(new GossipNode.Write(key, "value " + w));
+      }
+
+      String fingerprint = awaitConvergence(kits, replicas);
+      assertTrue(fingerprint.length() > 0);
+    } finally {
+      for (ActorTestKit kit : kits) kit.shutdownTestKit();
+    }
+
+    Report report = Inspection.of(dir.resolve("trace"));
+    assertTrue(report.passed(), report.table());
+    Verdict convergence = report.verdict("kv", "convergence");
+    assertEquals(3, convergence.nodesHeld(), report.table());
+    assertEquals(90, convergence.messages(), report.table());
+    assertEquals(Verdict.Outcome.HELD, report.verdict("kv", "no resurrection").outcome(), report.table());
+  }
+
+  private static void awaitView(ActorTestKit kit, ActorRef<GossipNode.Command> replica, int n) {
+    TestProbe<GossipNode.State> probe = kit.createTestProbe();
+    probe.awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(200), () -> {
+      replica.tell(new GossipNode.GetState(probe.getRef()));
+      assertEquals(n, probe.receiveMessage().members().size());
+      return null;
+    });
+  }
+
+  private static String awaitConvergence(List<ActorTestKit> kits, List<ActorRef<GossipNode.Command>> replicas) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Set<String> seen = new HashSet<>();
+    while (System.nanoTime() < deadline) {
+      seen.clear();
+      for (int i = 0; i < replicas.size(); i++) {
+        TestProbe<GossipNode.State> probe = kits.get(i).createTestProbe();
+        replicas.get(i).tell(new GossipNode.GetState(probe.getRef()));
+        GossipNode.State s = probe.receiveMessage(Duration.ofSeconds(5));
+        seen.add(s.fingerprint() + " " + s.digest());
+      }
+      if (seen.size() == 1) return seen.iterator().next();
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("the replicas did not converge within 30 s: " + seen);
+  }
+
+  private static void awaitUp(List<ActorTestKit> kits, int n) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean all = kits.stream().allMatch(k -> StreamSupport.stream(Cluster.get(k.system()).state().getMembers().spliterator(), false)
+          .filter(m -> m.status() == MemberStatus.up()).count() == n);
+      if (all) return;
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new AssertionError("the three nodes did not all become Up within 30s");
+  }
+}

@@ -1,0 +1,214 @@
+package org.sidis.gossip;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.SpawnProtocol;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sidis.trace.Inspection;
+import org.sidis.trace.Report;
+import org.sidis.trace.Verdict;
+import org.sidis.net.NetworkModel;
+import org.sidis.net.Partitions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Seeded runs of replicas as actors in one JVM, in rounds: small, so the suite stays fast. */
+class SimulationTest {
+
+  private static ActorSystem<SpawnProtocol.Command> system;
+
+  @BeforeAll
+  static void start() {
+    system = Simulation.system("sim-test", null);
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  private static NetworkModel network(double loss, double duplicate, long seed) {
+    return new NetworkModel(new NetworkModel.Link(0, 0, loss, duplicate), Map.of(), Partitions.none(), new Random(seed));
+  }
+
+  /** Rounds until every node took account of n1:1 (or -1), and the round reports. */
+  private static List<Simulation.Round> spread(Simulation sim, int maxRounds) {
+    sim.write("n1", "k", "v");
+    List<Simulation.Round> rounds = new ArrayList<>();
+    while (sim.round() < maxRounds) {
+      Simulation.Round r = sim.runRound("n1:1");
+      rounds.add(r);
+      if (r.informed() == sim.names().size()) break;
+    }
+    return rounds;
+  }
+
+  private static int roundsToAll(Mode mode, int n, long seed, double loss, double dup) {
+    try (Simulation sim = new Simulation(system, n, GossipSettings.defaults("kv", mode), network(loss, dup, seed), seed)) {
+      List<Simulation.Round> rounds = spread(sim, 100);
+      Simulation.Round last = rounds.get(rounds.size() - 1);
+      return last.informed() == n ? last.round() : -1;
+    }
+  }
+
+  private static double log(double x, double base) {
+    return Math.log(x) / Math.log(base);
+  }
+
+  @Test
+  void antiEntropyReachesEveryNodeWithinTheTheorysRoundsAndALittleMore() {
+    int n = 128;
+    for (long seed = 1; seed <= 3; seed++) {
+      int push = roundsToAll(Mode.PUSH, n, seed, 0, 0);
+      int pull = roundsToAll(Mode.PULL, n, seed, 0, 0);
+      int pushPull = roundsToAll(Mode.PUSH_PULL, n, seed, 0, 0);
+      String seen = "seed " + seed + ": push " + push + ", pull " + pull + ", push-pull " + pushPull;
+      assertTrue(push > 0 && push <= log(n, 2) + Math.log(n) + 6, seen);
+      assertTrue(pull > 0 && pull <= log(n, 2) + Math.log(Math.log(n)) + 6, seen);
+      assertTrue(pushPull > 0 && pushPull <= log(n, 3) + Math.log(Math.log(n)) + 4, seen);
+      assertTrue(pushPull <= push, "push-pull is never slower than push here: " + seen);
+    }
+  }
+
+  @Test
+  void oneSeedGivesOneRun() {
+    List<List<Simulation.Round>> runs = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      try (Simulation sim = new Simulation(system, 64, GossipSettings.defaults("kv", Mode.RUMOR), network(0.1, 0.05, 7), 7)) {
+        sim.write("n1", "k", "v");
+        List<Simulation.Round> rounds = new ArrayList<>();
+        for (int r = 0; r < 15; r++) rounds.add(sim.runRound("n1:1"));
+        runs.add(rounds);
+      }
+    }
+    assertEquals(runs.get(0), runs.get(1));
+  }
+
+  @Test
+  void pushPullStillReachesEveryoneWhenAFifthOfTheMessagesIsLostAndSomeArriveTwice() {
+    int rounds = roundsToAll(Mode.PUSH_PULL, 128, 3, 0.2, 0.1);
+    assertTrue(rounds > 0 && rounds <= 2 * (log(128, 3) + Math.log(Math.log(128)) + 4), "rounds: " + rounds);
+  }
+
+  @Test
+  void rumorMongeringDiesOutLeavingAResidueThatBackupAntiEntropyReaches() {
+    GossipSettings rumor = GossipSettings.defaults("kv", Mode.RUMOR); // feedback, coin, p_stop 0.5: s ≈ 0.06
+    double residue = 0;
+    for (long seed = 1; seed <= 4; seed++) {
+      try (Simulation sim = new Simulation(system, 200, rumor, network(0, 0, seed), seed)) {
+        sim.write("n1", "k", "v");
+        Simulation.Round r;
+        do r = sim.runRound("n1:1"); while (r.hot() > 0 && sim.round() < 100);
+        assertEquals(0, r.hot(), "every node lost interest");
+        residue += 1.0 - r.informed() / 200.0;
+        assertTrue(sim.updateMessages() < 200 * 6, "traffic stays a few messages per node: " + sim.updateMessages());
+      }
+    }
+    residue /= 4;
+    assertTrue(residue > 0 && residue < 0.2, "mean residue " + residue + ", theory 0.06");
+
+    GossipSettings withBackup = rumor.withIntervals(Duration.ofMillis(200), Duration.ofMillis(400));
+    try (Simulation sim = new Simulation(system, 200, withBackup, network(0, 0, 1), 1)) {
+      sim.write("n1", "k", "v");
+      Simulation.Round r;
+      do r = sim.runRound("n1:1"); while (r.informed() < 200 && sim.round() < 60);
+      assertEquals(200, r.informed(), "anti-entropy as a backup leaves no residue");
+    }
+  }
+
+  @Test
+  void floodingReachesEveryNodeOfTheOverlayInAboutItsDiameterAndSendsAboutDegreeMessagesPerNode() {
+    GossipSettings flood = GossipSettings.defaults("kv", Mode.FLOOD); // random overlay, degree 4
+    try (Simulation sim = new Simulation(system, 200, flood, network(0, 0, 1), 1)) {
+      List<Simulation.Round> rounds = spread(sim, 50);
+      assertEquals(200, rounds.get(rounds.size() - 1).informed());
+      assertTrue(rounds.size() <= 10, "rounds: " + rounds.size());
+      while (sim.runRound("n1:1").messages() > 0) { /* let the last forwards land */ }
+      double perNode = sim.messages() / 200.0;
+      assertTrue(perNode >= 2.5 && perNode <= 4.0, "messages per node: " + perNode);
+    }
+  }
+
+  @Test
+  void aNodeCutOffPastTheRetentionTimeRejoinsAndTheDeletedKeyStaysDeleted(@TempDir Path traceDir) throws Exception {
+    int n = 20;
+    // A round is 200 ms: certificates live 10 rounds, dormant ones 500.
+    GossipSettings s = GossipSettings.defaults("kv", Mode.PUSH_PULL)
+        .withCertificates(new GossipSettings.Certificates(Duration.ofSeconds(2), Duration.ofSeconds(100), 2, Duration.ofMillis(200)));
+    ActorSystem<SpawnProtocol.Command> traced = Simulation.system("sim-rejoin", traceDir);
+    try (Simulation sim = new Simulation(traced, n, s, network(0, 0, 5), 5)) {
+      List<String> members = sim.names();
+      List<String> keepers = Keepers.of("k", members, 2);
+      String away = members.stream().filter(m -> !keepers.contains(m) && !m.equals("n1")).reduce((a, b) -> b).orElseThrow();
+
+      sim.write("n1", "k", "v");
+      for (int i = 0; i < 15; i++) sim.runRound(null);
+      for (String m : members) assertEquals("v", sim.state(m).values().get("k"), m);
+
+      sim.partitions().isolate(Set.of(away));
+      sim.delete("n1", "k");
+      for (int i = 0; i < 40; i++) sim.runRound(null); // the delete spreads, and its certificates expire
+      int dormant = 0;
+      for (String m : members) {
+        GossipNode.State st = sim.state(m);
+        if (m.equals(away)) {
+          assertEquals("v", st.values().get("k"), "cut off, " + away + " never heard of the delete");
+          continue;
+        }
+        assertNull(st.values().get("k"), m);
+        assertEquals(0, st.certificates(), m + " dropped the certificate after retention");
+        dormant += st.dormant();
+      }
+      assertEquals(2, dormant, "two keepers " + keepers + " keep it dormant");
+
+      sim.partitions().heal();
+      for (int i = 0; i < 40; i++) sim.runRound(null);
+      Set<String> fingerprints = new TreeSet<>();
+      for (String m : members) {
+        GossipNode.State st = sim.state(m);
+        assertFalse(st.values().containsKey("k"), m + " has the deleted key back: " + st.values());
+        fingerprints.add(st.fingerprint());
+      }
+      assertEquals(1, fingerprints.size(), "every replica ends with the same store");
+
+      // Tombstone memory stays bounded: the woken certificate expired again and sleeps at the keepers only.
+      for (int i = 0; i < 20; i++) sim.runRound(null);
+      int active = 0;
+      dormant = 0;
+      for (String m : members) {
+        active += sim.state(m).certificates();
+        dormant += sim.state(m).dormant();
+      }
+      assertEquals(0, active);
+      assertEquals(2, dormant, members.stream().map(m -> m + "=" + sim.state(m).dormant()).collect(Collectors.joining(" ")));
+
+      // The trace tells the same story to the checkers: one store, no deleted key back anywhere.
+      sim.finish();
+      Report report = Inspection.of(traceDir);
+      assertEquals(Verdict.Outcome.HELD, report.verdict("kv", "convergence").outcome(), report.table());
+      assertEquals(Verdict.Outcome.HELD, report.verdict("kv", "no resurrection").outcome(), report.table());
+      assertEquals(20, report.verdict("kv", "no resurrection").nodesHeld(), report.table());
+      assertTrue(java.nio.file.Files.readString(traceDir.resolve("sim.jsonl")).contains("\"event\":\"reactivate\""),
+          "a keeper woke its certificate");
+    } finally {
+      traced.terminate();
+      traced.getWhenTerminated().toCompletableFuture().join();
+    }
+  }
+}
