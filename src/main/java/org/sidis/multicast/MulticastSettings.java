@@ -76,7 +76,7 @@ public record MulticastSettings(
 
   /** Defaults for tests that build settings by hand. */
   public static MulticastSettings defaults(String group, Order order) {
-    return new MulticastSettings(group, order, 2000, Duration.ofMillis(50), 256, Duration.ofMillis(100), 500,
+    return new MulticastSettings(group, order, 5000, Duration.ofMillis(50), 256, Duration.ofMillis(100), 500,
         Duration.ofSeconds(2), 256, 128 * 1024, 1, Overlay.Topology.DIRECT, 2);
   }
 }
