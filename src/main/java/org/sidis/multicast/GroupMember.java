@@ -62,8 +62,17 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   public record Hello(String group, String from, ActorRef<Command> replyTo, long firstSeq)
       implements Command, CborSerializable {}
 
-  /** Multicast messages for one peer, in one network message. */
-  public record Bundle(String group, String from, List<Data> data) implements Command, CborSerializable {}
+  /**
+   * Multicast messages for one peer, in one network message, with the sender's progress riding
+   * along (null when there is none to tell).
+   */
+  public record Bundle(String group, String from, List<Data> data, MulticastCore.Progress progress)
+      implements Command, CborSerializable {
+
+    public Bundle(String group, String from, List<Data> data) {
+      this(group, from, data, null);
+    }
+  }
 
   /** Retransmission request: {@code from} misses {@code origin}'s messages {@code fromSeq..toSeq}. */
   public record Nack(String group, String from, String origin, long fromSeq, long toSeq)
@@ -236,6 +245,11 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     if (network.isPerfect()) {
       handleWire(wire);
     } else if (wire instanceof Bundle b) {
+      if (b.progress() != null) {
+        MulticastCore.Progress p = b.progress();
+        later(new Status(b.group(), b.from(), p.delivered(), p.released(), p.gseq()),
+            ((NetworkModel.Deliver) network.fateOfDelayed()).delayMillis());
+      }
       for (Data d : b.data() == null ? List.<Data>of() : b.data()) {
         NetworkModel.Fate fate = network.fateOfLossy();
         if (fate instanceof NetworkModel.Deliver deliver) {
@@ -263,6 +277,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         return;
       }
       for (Data d : b.data()) core.onData(b.from(), d, now);
+      MulticastCore.Progress p = b.progress();
+      if (p != null && network.isPerfect()) core.onStatus(b.from(), p.delivered(), p.released(), p.gseq(), now);
     } else if (wire instanceof Hello h) {
       if (h.replyTo() != null && h.from() != null && !h.from().equals(self)) refs.putIfAbsent(h.from(), h.replyTo());
       core.onHello(h.from(), h.firstSeq());
@@ -284,6 +300,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private Behavior<Command> onFlush() {
     flushPending = false;
     tracer.flush(); // the multicast lines reach the OS before the messages leave the node
+    MulticastCore.Progress progress = outbox.isEmpty() ? null : core.progress();
     for (Map.Entry<String, List<Data>> e : outbox.entrySet()) {
       ActorRef<Command> to = refs.get(e.getKey());
       List<Data> all = e.getValue();
@@ -297,7 +314,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         bytes += all.get(i).wireSize();
         boolean nextWouldOverflow = i + 1 < all.size() && bytes + all.get(i + 1).wireSize() > settings.bundleMaxBytes();
         if (i + 1 - from >= settings.bundleMaxMessages() || nextWouldOverflow || i == all.size() - 1) {
-          to.tell(new Bundle(settings.group(), self, List.copyOf(all.subList(from, i + 1))));
+          boolean last = i == all.size() - 1;
+          to.tell(new Bundle(settings.group(), self, List.copyOf(all.subList(from, i + 1)), last ? progress : null));
           from = i + 1;
           bytes = 0;
         }

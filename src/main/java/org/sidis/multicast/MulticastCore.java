@@ -497,13 +497,24 @@ public final class MulticastCore {
   private void broadcastStatus() {
     deliveriesSinceStatus = 0;
     if (view.isEmpty()) return;
+    Progress p = progress();
+    for (String peer : view) fx.sendStatus(peer, p.delivered(), p.released(), p.gseq());
+  }
+
+  /**
+   * What a status says: per origin the highest sequence number delivered and released, and in
+   * total groups the ready gseq. The shell also rides it on every data bundle, so progress —
+   * and with it stability and safe delivery — travels as fast as the data does.
+   */
+  public record Progress(Map<String, Long> delivered, Map<String, Long> released, long gseq) {}
+
+  public Progress progress() {
     Map<String, Long> mine = new LinkedHashMap<>();
     delivered.forEach((origin, seq) -> mine.put(origin, seq[0]));
     Map<String, Long> released = new LinkedHashMap<>();
     inbound.forEach((origin, in) -> { if (in.released > 0) released.put(origin, in.released); });
     released.put(self, nextSeq - 1);
-    long gseq = total == null ? 0 : total.readyGseq();
-    for (String peer : view) fx.sendStatus(peer, mine, released, gseq);
+    return new Progress(mine, released, total == null ? 0 : total.readyGseq());
   }
 
   /** Frees what every current member delivered, and lets waiting multicasts go. */
