@@ -1,0 +1,150 @@
+package org.sidis.server;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules of a concurrent server's dispatcher (Tanenbaum &amp; van Steen, ch. 3, the
+ * dispatcher/worker model), with no actors in it: requests wait in a queue, each idle worker
+ * takes the oldest, and the result goes back to everyone who asked under that request id.
+ *
+ * <p>A worker announces itself {@link #onReady ready} when it starts and again when
+ * supervision restarted it after a crash. A ready worker that still held a request crashed
+ * mid-request: the request goes back to the head of the queue (up to {@code maxAttempts} runs,
+ * then the client is told it failed). Request ids make a retransmission harmless: a running or
+ * queued id gains one more waiter, a finished one is answered from the reply cache — so a
+ * request is never run twice because a client asked twice.
+ *
+ * @param <A> a client's reply address (an ActorRef in the shell, a string in tests)
+ */
+public final class DispatcherCore<A> {
+
+  /** What the shell must do. */
+  public interface Effects<A> {
+    void assign(int worker, String id, String payload);
+
+    void send(A client, ServerProtocol.Response response);
+  }
+
+  /** Why a request was or was not taken; the shell logs and traces it. */
+  public enum Admission { QUEUED, JOINED_RUNNING, ANSWERED_FROM_CACHE, REFUSED_OVERLOADED }
+
+  private record Job(String id, String payload) {}
+
+  private final Effects<A> effects;
+  private final int maxAttempts;
+  private final int maxQueue;
+  private final Deque<Integer> idle = new ArrayDeque<>();
+  private final Deque<Job> queue = new ArrayDeque<>();
+  private final Map<Integer, Job> running = new HashMap<>();
+  private final Map<String, List<A>> waiters = new HashMap<>();
+  private final Map<String, Integer> attempts = new HashMap<>();
+  private final ReplyCache done;
+  private long redispatched;
+
+  public DispatcherCore(int maxAttempts, int maxQueue, int replyCacheSize, Effects<A> effects) {
+    this.effects = effects;
+    this.maxAttempts = maxAttempts;
+    this.maxQueue = maxQueue;
+    this.done = new ReplyCache(replyCacheSize);
+  }
+
+  public Admission onRequest(String id, String payload, boolean ack, A replyTo) {
+    ServerProtocol.Response cached = done.get(id);
+    if (cached != null) {
+      effects.send(replyTo, cached);
+      return Admission.ANSWERED_FROM_CACHE;
+    }
+    List<A> waiting = waiters.get(id);
+    if (waiting != null) {
+      waiting.add(replyTo);
+      if (ack) effects.send(replyTo, new ServerProtocol.Received(id));
+      return Admission.JOINED_RUNNING;
+    }
+    if (queue.size() >= maxQueue) {
+      effects.send(replyTo, new ServerProtocol.Failed(id, "server overloaded: " + queue.size() + " requests already queued (sidis.server.max-queue)"));
+      return Admission.REFUSED_OVERLOADED;
+    }
+    List<A> first = new ArrayList<>(1);
+    first.add(replyTo);
+    waiters.put(id, first);
+    queue.addLast(new Job(id, payload));
+    if (ack) effects.send(replyTo, new ServerProtocol.Received(id));
+    pump();
+    return Admission.QUEUED;
+  }
+
+  /** {@code worker} (re)started; if it held a request, it crashed running it. Returns that request's id, or null. */
+  public String onReady(int worker) {
+    Job lost = running.remove(worker);
+    idle.remove(worker);
+    idle.addLast(worker);
+    String crashed = null;
+    if (lost != null) {
+      crashed = lost.id();
+      int runs = attempts.merge(lost.id(), 1, Integer::sum);
+      if (runs >= maxAttempts) {
+        finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the handler crashed " + runs + " times on this request"
+            + " (sidis.server.max-attempts = " + maxAttempts + ")"));
+      } else {
+        redispatched++;
+        queue.addFirst(lost);
+      }
+    }
+    pump();
+    return crashed;
+  }
+
+  /** {@code worker} finished request {@code id} with {@code result}. */
+  public void onDone(int worker, String id, String result) {
+    Job job = running.get(worker);
+    if (job == null || !job.id().equals(id)) return; // a stale report from before a restart
+    running.remove(worker);
+    finish(id, new ServerProtocol.Reply(id, result));
+    idle.addLast(worker);
+    pump();
+  }
+
+  /** {@code worker} is gone for good (stopped, its JVM died): its request is re-dispatched. */
+  public void onWorkerGone(int worker) {
+    idle.remove(worker);
+    Job lost = running.remove(worker);
+    if (lost != null) {
+      redispatched++;
+      queue.addFirst(lost);
+    }
+    pump();
+  }
+
+  private void finish(String id, ServerProtocol.Response response) {
+    done.put(id, response);
+    attempts.remove(id);
+    List<A> clients = waiters.remove(id);
+    if (clients != null) clients.forEach(c -> effects.send(c, response));
+  }
+
+  private void pump() {
+    while (!idle.isEmpty() && !queue.isEmpty()) {
+      int worker = idle.pollFirst();
+      Job job = queue.pollFirst();
+      running.put(worker, job);
+      effects.assign(worker, job.id(), job.payload());
+    }
+  }
+
+  public int queued() {
+    return queue.size();
+  }
+
+  public int busy() {
+    return running.size();
+  }
+
+  public long redispatched() {
+    return redispatched;
+  }
+}

@@ -1,0 +1,16 @@
+package org.sidis.server;
+
+import com.typesafe.config.Config;
+
+/** {@code sidis.server}: see conf/application.conf. */
+public record ServerSettings(int workers, int maxAttempts, int maxQueue, int replyCacheSize, String blockingDispatcher) {
+
+  public static ServerSettings fromConfig(Config server) {
+    return new ServerSettings(server.getInt("workers"), server.getInt("max-attempts"), server.getInt("max-queue"),
+        server.getInt("reply-cache-size"), server.getString("blocking-dispatcher"));
+  }
+
+  public ServerSettings withWorkers(int n) {
+    return new ServerSettings(n, maxAttempts, maxQueue, replyCacheSize, blockingDispatcher);
+  }
+}
