@@ -9,10 +9,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sidis.server.ServerProtocol;
 import org.sidis.server.ServerSettings;
+import org.sidis.server.Superserver;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,6 +62,20 @@ class TransparencyTest {
     // The registry's listing follows the move; the idempotent call retries until it reaches the new place.
     assertEquals("second", calc.whoAmI());
     assertEquals("second", calc.whoAmI());
+  }
+
+  @Test
+  void aStubReachesAServiceThatTheSuperserverStartsOnItsFirstCall() {
+    AtomicInteger started = new AtomicInteger();
+    kit.spawn(Superserver.create(Map.of("calc", () -> {
+      started.incrementAndGet();
+      return Skeleton.unregistered(Calculator.class, new CalculatorService("on-demand"), server, rpc);
+    }), server.idleTimeout(), Skeleton::key), "inetd");
+    Calculator calc = client.stub(Calculator.class, "calc");
+    assertEquals(0, started.get());
+    assertEquals("on-demand", calc.whoAmI());
+    assertEquals(5, calc.add(2, 3));
+    assertEquals(1, started.get(), "started once, on the first call");
   }
 
   @Test
