@@ -46,8 +46,8 @@ public final class Dispatcher extends AbstractBehavior<ServerProtocol.Command> {
     this.core = new DispatcherCore<>(settings.maxAttempts(), settings.maxQueue(), settings.replyCacheSize(),
         new DispatcherCore.Effects<>() {
           @Override
-          public void assign(int worker, String id, String payload) {
-            workers.get(worker).tell(new Worker.Work(id, payload));
+          public void assign(int worker, String id, String payload, ActorRef<ServerProtocol.Response> answerTo) {
+            workers.get(worker).tell(new Worker.Work(id, payload, answerTo));
           }
 
           @Override

@@ -25,7 +25,11 @@ public final class DispatcherCore<A> {
 
   /** What the shell must do. */
   public interface Effects<A> {
-    void assign(int worker, String id, String payload);
+    /**
+     * Hand request {@code id} to {@code worker}, which answers {@code answerTo} itself (one hop
+     * less on the reply path than answering through the dispatcher).
+     */
+    void assign(int worker, String id, String payload, A answerTo);
 
     void send(A client, ServerProtocol.Response response);
   }
@@ -89,7 +93,7 @@ public final class DispatcherCore<A> {
       int runs = attempts.merge(lost.id(), 1, Integer::sum);
       if (runs >= maxAttempts) {
         finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the handler crashed " + runs + " times on this request"
-            + " (sidis.server.max-attempts = " + maxAttempts + ")"));
+            + " (sidis.server.max-attempts = " + maxAttempts + ")"), 0);
       } else {
         redispatched++;
         queue.addFirst(lost);
@@ -99,12 +103,12 @@ public final class DispatcherCore<A> {
     return crashed;
   }
 
-  /** {@code worker} finished request {@code id} with {@code result}. */
+  /** {@code worker} finished request {@code id} with {@code result}, and answered the first waiter. */
   public void onDone(int worker, String id, String result) {
     Job job = running.get(worker);
     if (job == null || !job.id().equals(id)) return; // a stale report from before a restart
     running.remove(worker);
-    finish(id, new ServerProtocol.Reply(id, result));
+    finish(id, new ServerProtocol.Reply(id, result), 1);
     idle.addLast(worker);
     pump();
   }
@@ -120,11 +124,12 @@ public final class DispatcherCore<A> {
     pump();
   }
 
-  private void finish(String id, ServerProtocol.Response response) {
+  /** Caches the response and sends it to the waiters from {@code from} on (the worker answered those before). */
+  private void finish(String id, ServerProtocol.Response response, int from) {
     done.put(id, response);
     attempts.remove(id);
     List<A> clients = waiters.remove(id);
-    if (clients != null) clients.forEach(c -> effects.send(c, response));
+    if (clients != null) for (int i = from; i < clients.size(); i++) effects.send(clients.get(i), response);
   }
 
   private void pump() {
@@ -132,7 +137,7 @@ public final class DispatcherCore<A> {
       int worker = idle.pollFirst();
       Job job = queue.pollFirst();
       running.put(worker, job);
-      effects.assign(worker, job.id(), job.payload());
+      effects.assign(worker, job.id(), job.payload(), waiters.get(job.id()).get(0));
     }
   }
 

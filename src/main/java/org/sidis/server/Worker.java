@@ -7,7 +7,8 @@ import akka.actor.typed.javadsl.Behaviors;
 
 /**
  * One worker of a concurrent server: runs one request at a time through the handler, on the
- * server's blocking dispatcher, and reports the result to its dispatcher. It tells the
+ * server's blocking dispatcher, answers the client itself and reports the result to its
+ * dispatcher (which caches it and answers any retransmissions). It tells the
  * dispatcher it is ready when it starts — and again after supervision restarted it, which is
  * how the dispatcher learns that the request it held crashed.
  */
@@ -15,8 +16,8 @@ public final class Worker {
 
   private Worker() {}
 
-  /** Run request {@code id}. */
-  public record Work(String id, String payload) {}
+  /** Run request {@code id} and answer {@code replyTo}. */
+  public record Work(String id, String payload, ActorRef<ServerProtocol.Response> replyTo) {}
 
   /** A handler threw: the worker crashes and is restarted. */
   public static final class Crashed extends RuntimeException {
@@ -36,6 +37,7 @@ public final class Worker {
             } catch (Exception e) {
               throw new Crashed(w.id(), e);
             }
+            w.replyTo().tell(new ServerProtocol.Reply(w.id(), result));
             dispatcher.tell(new Dispatcher.WorkerDone(index, w.id(), result));
             return Behaviors.same();
           })

@@ -16,8 +16,8 @@ class DispatcherCoreTest {
   private DispatcherCore<String> core(int maxAttempts, int maxQueue) {
     return new DispatcherCore<>(maxAttempts, maxQueue, 100, new DispatcherCore.Effects<>() {
       @Override
-      public void assign(int worker, String id, String payload) {
-        log.add("assign w" + worker + " " + id);
+      public void assign(int worker, String id, String payload, String answerTo) {
+        log.add("assign w" + worker + " " + id + " for " + answerTo);
       }
 
       @Override
@@ -35,10 +35,10 @@ class DispatcherCoreTest {
     core.onRequest("a", "p", false, "c1");
     core.onRequest("b", "p", false, "c1");
     core.onRequest("c", "p", false, "c1");
-    assertEquals(List.of("assign w0 a", "assign w1 b"), log, "log: " + log);
+    assertEquals(List.of("assign w0 a for c1", "assign w1 b for c1"), log, "log: " + log);
     assertEquals(1, core.queued());
-    core.onDone(1, "b", "B");
-    assertEquals(List.of("assign w0 a", "assign w1 b", "send c1 Reply[id=b, result=B]", "assign w1 c"), log, "log: " + log);
+    core.onDone(1, "b", "B"); // the worker answered c1 itself
+    assertEquals(List.of("assign w0 a for c1", "assign w1 b for c1", "assign w1 c for c1"), log, "log: " + log);
   }
 
   @Test
@@ -49,9 +49,9 @@ class DispatcherCoreTest {
     core.onRequest("a", "p", false, "c1");
     core.onRequest("b", "p", false, "c2");
     assertEquals("a", core.onReady(0), "worker 0 restarted while holding a");
-    assertEquals("assign w0 a", log.get(log.size() - 1), "log: " + log);
+    assertEquals("assign w0 a for c1", log.get(log.size() - 1), "re-dispatched, still for c1; log: " + log);
     core.onDone(0, "a", "A");
-    assertEquals(1, log.stream().filter(l -> l.startsWith("send c1")).count(), "log: " + log);
+    assertEquals(0, log.stream().filter(l -> l.startsWith("send c1")).count(), "the worker answered c1; log: " + log);
     assertEquals(1, core.redispatched());
   }
 
@@ -64,7 +64,7 @@ class DispatcherCoreTest {
     core.onDone(0, "a", "A");
     assertEquals(DispatcherCore.Admission.ANSWERED_FROM_CACHE, core.onRequest("a", "p", false, "c1-late"));
     assertEquals(1, log.stream().filter(l -> l.startsWith("assign")).count(), "log: " + log);
-    assertTrue(log.contains("send c1 Reply[id=a, result=A]") && log.contains("send c1-again Reply[id=a, result=A]")
+    assertTrue(log.contains("assign w0 a for c1") && log.contains("send c1-again Reply[id=a, result=A]")
         && log.contains("send c1-late Reply[id=a, result=A]"), "log: " + log);
   }
 
