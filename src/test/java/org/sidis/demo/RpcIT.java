@@ -1,0 +1,34 @@
+package org.sidis.demo;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The RPC demo for real: three JVMs, two replicas and a client calling in every call mode; the
+ * replica the client is using is killed with SIGKILL mid-run, and every call still succeeds.
+ */
+class RpcIT {
+
+  @Test
+  void everyCallSucceedsWhileTheReplicaInUseIsKilled() throws Exception {
+    SidisProcess run = SidisProcess.run(240, "demo", "rpc", "--messages", "2000", "--runs-dir", "target/it-runs");
+    assertEquals(0, run.exitCode(), run.output());
+    Matcher killed = Pattern.compile("SIGKILL (n[12]) \\(the replica the client is using\\)").matcher(run.output());
+    assertTrue(killed.find(), run.output());
+    assertTrue(run.output().contains("calls 2000, succeeded 2000, failed 0"), run.output());
+    assertTrue(run.output().contains(killed.group(1) + " was killed with SIGKILL mid-run"), run.output());
+    assertTrue(run.output().contains("verdict: PASSED"), run.output());
+  }
+
+  @Test
+  void theRpcDemoRunsExactlyThreeNodes() throws Exception {
+    SidisProcess run = SidisProcess.run(60, "demo", "rpc", "--nodes", "4");
+    assertEquals(2, run.exitCode(), run.output());
+    assertEquals("error: demo rpc runs exactly 3 nodes (two replicas and a client), got --nodes 4", run.output().strip());
+  }
+}
