@@ -31,10 +31,11 @@ import java.util.concurrent.Callable;
         + "total (the chat with total order; the sequencer's JVM is killed with SIGKILL mid-run),%n"
         + "overlay (the FIFO chat disseminated over a tree or mesh overlay: --topology),%n"
         + "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges),%n"
-        + "rpc (n1, n2 serve replicas of one service, n3 calls it in every call mode; the replica in use is killed with SIGKILL mid-run).")
+        + "rpc (n1, n2 serve replicas of one service, n3 calls it in every call mode; the replica in use is killed with SIGKILL mid-run),%n"
+        + "servers (iterative vs concurrent server on a slow blocking handler: throughput and latency; 2 JVMs).")
 public final class DemoCommand implements Callable<Integer> {
 
-  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip", "rpc");
+  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip", "rpc", "servers");
 
   /** The total-order demo kills its sequencer once this share of the messages is multicast. */
   private static final double KILL_AT = 0.3;
@@ -113,6 +114,10 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     boolean gossip = name.equals("gossip");
+    if (name.equals("servers") && nodes != 3 && nodes != 2) {
+      System.err.println("error: demo servers runs 2 nodes (a server and a client), got --nodes " + nodes);
+      return 2;
+    }
     if (name.equals("rpc") && nodes != 3) {
       System.err.println("error: demo rpc runs exactly 3 nodes (two replicas and a client), got --nodes " + nodes);
       return 2;
@@ -133,6 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
       return 2;
     }
     if (name.equals("rpc")) return rpc(out, runDir, conf, limit);
+    if (name.equals("servers")) return servers(out, runDir, conf, limit);
     if (gossip) out.printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",
         mode == null ? "" : " (" + mode + ")", nodes, messages, seed, runDir);
     else out.printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name, nodes, messages, seed, runDir);
@@ -293,6 +299,55 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("verdict: " + verdict + " — logs in " + runDir);
     try {
       Files.writeString(runDir.resolve("verdict.txt"), summary + "\nverdict: " + verdict + "\n");
+    } catch (IOException e) {
+      System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
+    }
+    return passed ? 0 : 1;
+  }
+
+  /** The servers demo: n1 serves iteratively and concurrently, n2 sends each a burst and reports. */
+  private Integer servers(PrintStream out, Path runDir, Path conf, Duration limit) {
+    out.printf("demo servers: n1 serves a slow blocking service iteratively and concurrently, n2 sends a burst to each"
+        + " — run directory %s%n", runDir);
+    boolean completed;
+    Launcher.NodeState client;
+    try (Launcher launcher = new Launcher(runDir, out)) {
+      List<Integer> ports = Launcher.freePorts(2);
+      String seeds = "127.0.0.1:" + ports.get(0);
+      List<String> jvm = jvmOptions != null ? jvmOptions : List.of("-Xmx384m", "-XX:+UseSerialGC");
+      for (int i = 0; i < 2; i++) {
+        List<String> args = new ArrayList<>(List.of(
+            "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
+            "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
+            "--set", "sidis.node.services=[" + (i == 0 ? "servers" : "servers-client") + "]"));
+        settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
+        launcher.start("n" + (i + 1), jvm, args);
+      }
+      client = launcher.nodes().get("n2");
+      completed = launcher.awaitAll(s -> !s.name.equals("n2") || s.done, limit,
+          () -> "requests answered " + client.multicast + (client.started ? "" : " · waiting for the nodes"));
+      out.println("  stopping the nodes (SIGTERM)");
+      launcher.stopAll();
+      for (String p : launcher.problems()) out.println("problem: " + p);
+    }
+    com.fasterxml.jackson.databind.JsonNode r = client.last;
+    if (!completed || r == null || !r.has("concurrent_per_s")) {
+      out.println("verdict: FAILED — the client did not report (logs in " + runDir + ")");
+      return 1;
+    }
+    StringBuilder table = new StringBuilder(String.format("%-12s %12s %10s %10s %8s%n", "server", "requests/s", "p50 ms", "p99 ms", "failed"));
+    for (String kind : List.of("iterative", "concurrent")) {
+      table.append(String.format("%-12s %12.1f %10d %10d %8d%n", kind, r.path(kind + "_per_s").asDouble(),
+          r.path(kind + "_p50_ms").asLong(), r.path(kind + "_p99_ms").asLong(), r.path(kind + "_failed").asLong()));
+    }
+    double gain = r.path("concurrent_per_s").asDouble() / r.path("iterative_per_s").asDouble();
+    table.append(String.format("concurrent / iterative throughput: %.1fx%n", gain));
+    out.print(table);
+    boolean passed = r.path("iterative_failed").asLong() == 0 && r.path("concurrent_failed").asLong() == 0 && gain > 1;
+    String verdict = passed ? "PASSED" : "FAILED";
+    out.println("verdict: " + verdict + " — logs in " + runDir);
+    try {
+      Files.writeString(runDir.resolve("verdict.txt"), table + "verdict: " + verdict + "\n");
     } catch (IOException e) {
       System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
     }

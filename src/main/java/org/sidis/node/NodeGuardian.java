@@ -116,10 +116,22 @@ public final class NodeGuardian {
               org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")),
               org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "rpc-" + rpc.getString("service"));
         }
+        case "servers" -> {
+          Config demo = config.getConfig("sidis.demo.servers");
+          org.sidis.server.ServerSettings server = org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server"))
+              .withWorkers(demo.getInt("workers"));
+          org.sidis.rpc.RpcSettings rpc = org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"));
+          org.sidis.demo.ServersWorkload.SlowService slow = org.sidis.demo.ServersWorkload.slow(demo.getDuration("handler").toMillis());
+          ctx.spawn(org.sidis.rpc.Skeleton.iterative("iterative", org.sidis.demo.ServersWorkload.SlowService.class, slow, server, rpc),
+              "iterative", akka.actor.typed.DispatcherSelector.fromConfig(server.blockingDispatcher()));
+          ctx.spawn(org.sidis.rpc.Skeleton.create("concurrent", org.sidis.demo.ServersWorkload.SlowService.class, slow, server, rpc),
+              "concurrent");
+        }
+        case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
         default -> throw new IllegalArgumentException("unknown service [" + service
             + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
-            + " rpc-replica, rpc-client");
+            + " rpc-replica, rpc-client, servers, servers-client");
       }
     }
     return groups;

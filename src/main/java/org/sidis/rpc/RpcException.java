@@ -15,7 +15,8 @@ public class RpcException extends RuntimeException {
     super(message, cause);
   }
 
-  static RuntimeException unwrap(Throwable t) {
+  /** The RpcException inside a CompletionException or ExecutionException (or the failure itself). */
+  public static RuntimeException unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
     if (t instanceof RuntimeException r) return r;
     return new RpcException(String.valueOf(t), t);

@@ -32,6 +32,18 @@ public final class Skeleton {
     });
   }
 
+  /**
+   * An iterative skeleton registered as {@code service}: one call after another. Spawn it on
+   * the blocking dispatcher ({@code server.blockingDispatcher()}): its calls block its thread.
+   */
+  public static <T> Behavior<ServerProtocol.Command> iterative(String service, Class<T> api, T impl, ServerSettings server,
+                                                               RpcSettings rpc) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(key(service), ctx.getSelf()));
+      return org.sidis.server.IterativeServer.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
+    });
+  }
+
   /** A skeleton that registers nowhere (tests hand its ref to the stub). */
   public static <T> Behavior<ServerProtocol.Command> unregistered(Class<T> api, T impl, ServerSettings server, RpcSettings rpc) {
     return Dispatcher.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));

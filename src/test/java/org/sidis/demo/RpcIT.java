@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The RPC demo for real: three JVMs, two replicas and a client calling in every call mode; the
- * replica the client is using is killed with SIGKILL mid-run, and every call still succeeds.
+ * replica the client is using is killed with SIGKILL mid-run, and every call still succeeds. And
+ * the servers demo: iterative vs concurrent server across two JVMs.
  */
 class RpcIT {
 
@@ -23,6 +24,15 @@ class RpcIT {
     assertTrue(run.output().contains("calls 2000, succeeded 2000, failed 0"), run.output());
     assertTrue(run.output().contains(killed.group(1) + " was killed with SIGKILL mid-run"), run.output());
     assertTrue(run.output().contains("verdict: PASSED"), run.output());
+  }
+
+  @Test
+  void theServersDemoShowsTheConcurrentServerOutrunningTheIterativeOne() throws Exception {
+    SidisProcess run = SidisProcess.run(240, "demo", "servers", "--runs-dir", "target/it-runs");
+    assertEquals(0, run.exitCode(), run.output());
+    Matcher gain = Pattern.compile("concurrent / iterative throughput: ([0-9.]+)x").matcher(run.output());
+    assertTrue(gain.find(), run.output());
+    assertTrue(Double.parseDouble(gain.group(1)) > 4, "16 workers on a 10 ms handler: " + run.output());
   }
 
   @Test
