@@ -81,10 +81,10 @@ public final class RpcClient {
 
   /** Sends one request and completes with its answer, or fails after {@code timeoutMillis}. */
   CompletableFuture<ServerProtocol.Response> send(ActorRef<ServerProtocol.Command> to, String id, String payload,
-                                                  CompletableFuture<Void> acked, long timeoutMillis) {
+                                                  boolean idempotent, CompletableFuture<Void> acked, long timeoutMillis) {
     Pending p = new Pending(new CompletableFuture<>(), acked);
     pending.put(id, p);
-    to.tell(new ServerProtocol.Request(id, payload, acked != null, requester));
+    to.tell(new ServerProtocol.Request(id, payload, acked != null, idempotent, requester));
     return p.reply().orTimeout(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS)
         .whenComplete((r, e) -> pending.remove(id, p));
   }

@@ -120,7 +120,7 @@ final class Stub implements InvocationHandler {
         switch (settings.replication()) {
           case SINGLE -> single(call, payload, idempotent, acked, deadline, replicas, 0, idempotent ? null : client.newId(),
               Collections.synchronizedList(new ArrayList<>()));
-          case FIRST, MAJORITY -> all(call, payload, acked, deadline, replicas);
+          case FIRST, MAJORITY -> all(call, payload, idempotent, acked, deadline, replicas);
         });
     return result.orTimeout(deadlineMillis + 50, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
       Throwable t = RpcException.unwrap(e);
@@ -144,7 +144,7 @@ final class Stub implements InvocationHandler {
     ActorRef<ServerProtocol.Command> to = idempotent ? replicas.get((replicas.indexOf(first) + attempt) % replicas.size()) : first;
     String id = fixedId != null ? fixedId : client.newId();
     long timeout = Math.min(settings.attemptTimeout().toMillis(), remaining);
-    return client.send(to, id, payload, acked, timeout).handle((r, e) -> {
+    return client.send(to, id, payload, idempotent, acked, timeout).handle((r, e) -> {
       if (r instanceof ServerProtocol.Reply reply) {
         preferred = to;
         return CompletableFuture.completedFuture(reply.result());
@@ -170,7 +170,7 @@ final class Stub implements InvocationHandler {
     }).thenCompose(f -> f);
   }
 
-  private CompletableFuture<String> all(String call, String payload, CompletableFuture<Void> acked, long deadline,
+  private CompletableFuture<String> all(String call, String payload, boolean idempotent, CompletableFuture<Void> acked, long deadline,
                                         List<ActorRef<ServerProtocol.Command>> replicas) {
     int n = replicas.size();
     int needed = settings.replication() == RpcSettings.Replication.FIRST ? 1 : n / 2 + 1;
@@ -180,7 +180,7 @@ final class Stub implements InvocationHandler {
     List<String> failures = new ArrayList<>();
     int[] answered = {0};
     for (ActorRef<ServerProtocol.Command> to : replicas) {
-      client.send(to, client.newId(), payload, acked, timeout).whenComplete((r, e) -> {
+      client.send(to, client.newId(), payload, idempotent, acked, timeout).whenComplete((r, e) -> {
         synchronized (votes) {
           answered[0]++;
           if (r instanceof ServerProtocol.Reply reply) {

@@ -68,7 +68,7 @@ public final class Dispatcher extends AbstractBehavior<ServerProtocol.Command> {
   public Receive<ServerProtocol.Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(ServerProtocol.Request.class, r -> {
-          DispatcherCore.Admission a = core.onRequest(r.id(), r.payload(), r.ack(), r.replyTo());
+          DispatcherCore.Admission a = core.onRequest(r.id(), r.payload(), r.ack(), r.idempotent(), r.replyTo());
           if (a != DispatcherCore.Admission.QUEUED) getContext().getLog().debug("request [{}]: {}", r.id(), a);
           return this;
         })

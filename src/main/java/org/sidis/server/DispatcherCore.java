@@ -14,8 +14,9 @@ import java.util.Map;
  *
  * <p>A worker announces itself {@link #onReady ready} when it starts and again when
  * supervision restarted it after a crash. A ready worker that still held a request crashed
- * mid-request: the request goes back to the head of the queue (up to {@code maxAttempts} runs,
- * then the client is told it failed). Request ids make a retransmission harmless: a running or
+ * mid-request: an idempotent request goes back to the head of the queue (up to
+ * {@code maxAttempts} runs, then the client is told it failed); any other is answered with a
+ * failure, because it may have done part of its work and must not run twice. Request ids make a retransmission harmless: a running or
  * queued id gains one more waiter, a finished one is answered from the reply cache — so a
  * request is never run twice because a client asked twice.
  *
@@ -37,7 +38,7 @@ public final class DispatcherCore<A> {
   /** Why a request was or was not taken; the shell logs and traces it. */
   public enum Admission { QUEUED, JOINED_RUNNING, ANSWERED_FROM_CACHE, REFUSED_OVERLOADED }
 
-  private record Job(String id, String payload) {}
+  private record Job(String id, String payload, boolean idempotent) {}
 
   private final Effects<A> effects;
   private final int maxAttempts;
@@ -57,7 +58,7 @@ public final class DispatcherCore<A> {
     this.done = new ReplyCache(replyCacheSize);
   }
 
-  public Admission onRequest(String id, String payload, boolean ack, A replyTo) {
+  public Admission onRequest(String id, String payload, boolean ack, boolean idempotent, A replyTo) {
     ServerProtocol.Response cached = done.get(id);
     if (cached != null) {
       effects.send(replyTo, cached);
@@ -76,7 +77,7 @@ public final class DispatcherCore<A> {
     List<A> first = new ArrayList<>(1);
     first.add(replyTo);
     waiters.put(id, first);
-    queue.addLast(new Job(id, payload));
+    queue.addLast(new Job(id, payload, idempotent));
     if (ack) effects.send(replyTo, new ServerProtocol.Received(id));
     pump();
     return Admission.QUEUED;
@@ -91,7 +92,11 @@ public final class DispatcherCore<A> {
     if (lost != null) {
       crashed = lost.id();
       int runs = attempts.merge(lost.id(), 1, Integer::sum);
-      if (runs >= maxAttempts) {
+      if (!lost.idempotent()) {
+        // It may have done part of its work: running it again could do that part twice.
+        finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the handler crashed mid-request; the request is not"
+            + " idempotent, so it was not run again (at-most-once)"), 0);
+      } else if (runs >= maxAttempts) {
         finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the handler crashed " + runs + " times on this request"
             + " (sidis.server.max-attempts = " + maxAttempts + ")"), 0);
       } else {
@@ -113,13 +118,16 @@ public final class DispatcherCore<A> {
     pump();
   }
 
-  /** {@code worker} is gone for good (stopped, its JVM died): its request is re-dispatched. */
+  /** {@code worker} is gone for good (stopped, its JVM died): its request is re-dispatched if idempotent. */
   public void onWorkerGone(int worker) {
     idle.remove(worker);
     Job lost = running.remove(worker);
-    if (lost != null) {
+    if (lost != null && lost.idempotent()) {
       redispatched++;
       queue.addFirst(lost);
+    } else if (lost != null) {
+      finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the worker running this request stopped; the request is"
+          + " not idempotent, so it was not run again (at-most-once)"), 0);
     }
     pump();
   }

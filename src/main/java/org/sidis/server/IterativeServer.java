@@ -7,7 +7,8 @@ import akka.actor.typed.javadsl.Behaviors;
  * An iterative server: handles one request after another in its own message loop — while one
  * runs, the rest wait in the mailbox. Same protocol and request-id rules as the concurrent
  * server (a retransmitted id is answered from the reply cache); a crashing handler is retried in
- * place up to {@code max-attempts} runs. Spawn it on the blocking dispatcher.
+ * place up to {@code max-attempts} runs if the request is idempotent, and answered with a
+ * failure at once if not. Spawn it on the blocking dispatcher.
  */
 public final class IterativeServer {
 
@@ -30,7 +31,10 @@ public final class IterativeServer {
                 response = new ServerProtocol.Reply(r.id(), handler.handle(r.payload()));
               } catch (Exception e) {
                 ctx.getLog().warn("handler crashed on request [{}] (run {}): {}", r.id(), run, e.toString());
-                if (run >= settings.maxAttempts()) {
+                if (!r.idempotent()) {
+                  response = new ServerProtocol.Failed(r.id(), "the handler crashed mid-request; the request is not"
+                      + " idempotent, so it was not run again (at-most-once)");
+                } else if (run >= settings.maxAttempts()) {
                   response = new ServerProtocol.Failed(r.id(), "the handler crashed " + run + " times on this request");
                 }
               }

@@ -20,9 +20,18 @@ public final class ServerProtocol {
   /**
    * Run {@code payload} through the server's handler. {@code ack}: also answer {@link Received}
    * as soon as the request is accepted (the asynchronous call mode's sync point).
+   * {@code idempotent}: running it again after a crash mid-run is harmless, so the server may
+   * re-dispatch it; a request that is not is answered {@link Failed} after such a crash instead
+   * (at-most-once: it never runs twice).
    */
-  public record Request(String id, String payload, boolean ack, ActorRef<Response> replyTo)
-      implements Command, CborSerializable {}
+  public record Request(String id, String payload, boolean ack, boolean idempotent, ActorRef<Response> replyTo)
+      implements Command, CborSerializable {
+
+    /** A request that is not idempotent. */
+    public Request(String id, String payload, boolean ack, ActorRef<Response> replyTo) {
+      this(id, payload, ack, false, replyTo);
+    }
+  }
 
   /** What a server answers. */
   public sealed interface Response extends CborSerializable permits Received, Reply, Failed {

@@ -119,7 +119,7 @@ public final class Superserver {
         ctx.watch(service);
       }
       clients.computeIfAbsent(r.id(), k -> new ArrayDeque<>()).addLast(r.replyTo());
-      service.tell(new ServerProtocol.Request(r.id(), r.payload(), r.ack(), relay));
+      service.tell(new ServerProtocol.Request(r.id(), r.payload(), r.ack(), r.idempotent(), relay));
       return Behaviors.same();
     }
   }

@@ -32,9 +32,9 @@ class DispatcherCoreTest {
     DispatcherCore<String> core = core(3, 100);
     core.onReady(0);
     core.onReady(1);
-    core.onRequest("a", "p", false, "c1");
-    core.onRequest("b", "p", false, "c1");
-    core.onRequest("c", "p", false, "c1");
+    core.onRequest("a", "p", false, true, "c1");
+    core.onRequest("b", "p", false, true, "c1");
+    core.onRequest("c", "p", false, true, "c1");
     assertEquals(List.of("assign w0 a for c1", "assign w1 b for c1"), log, "log: " + log);
     assertEquals(1, core.queued());
     core.onDone(1, "b", "B"); // the worker answered c1 itself
@@ -46,8 +46,8 @@ class DispatcherCoreTest {
     DispatcherCore<String> core = core(3, 100);
     core.onReady(0);
     core.onReady(1);
-    core.onRequest("a", "p", false, "c1");
-    core.onRequest("b", "p", false, "c2");
+    core.onRequest("a", "p", false, true, "c1");
+    core.onRequest("b", "p", false, true, "c2");
     assertEquals("a", core.onReady(0), "worker 0 restarted while holding a");
     assertEquals("assign w0 a for c1", log.get(log.size() - 1), "re-dispatched, still for c1; log: " + log);
     core.onDone(0, "a", "A");
@@ -56,13 +56,27 @@ class DispatcherCoreTest {
   }
 
   @Test
+  void aNonIdempotentRequestHeldByACrashedWorkerIsAnsweredWithAFailureNotRunAgain() {
+    DispatcherCore<String> core = core(3, 100);
+    core.onReady(0);
+    core.onRequest("withdraw", "p", false, false, "c1");
+    assertEquals("withdraw", core.onReady(0));
+    assertEquals(1, log.stream().filter(l -> l.startsWith("assign")).count(), "assigned once only; log: " + log);
+    assertTrue(log.get(log.size() - 1).startsWith("send c1 Failed[id=withdraw, reason=the handler crashed mid-request; the request is not idempotent"),
+        "log: " + log);
+    assertEquals(DispatcherCore.Admission.ANSWERED_FROM_CACHE, core.onRequest("withdraw", "p", false, false, "c1"),
+        "a retransmission gets the same failure, and still no second run");
+    assertEquals(0, core.redispatched());
+  }
+
+  @Test
   void aRetransmittedIdIsNeverRunTwice() {
     DispatcherCore<String> core = core(3, 100);
     core.onReady(0);
-    core.onRequest("a", "p", false, "c1");
-    assertEquals(DispatcherCore.Admission.JOINED_RUNNING, core.onRequest("a", "p", false, "c1-again"));
+    core.onRequest("a", "p", false, true, "c1");
+    assertEquals(DispatcherCore.Admission.JOINED_RUNNING, core.onRequest("a", "p", false, true, "c1-again"));
     core.onDone(0, "a", "A");
-    assertEquals(DispatcherCore.Admission.ANSWERED_FROM_CACHE, core.onRequest("a", "p", false, "c1-late"));
+    assertEquals(DispatcherCore.Admission.ANSWERED_FROM_CACHE, core.onRequest("a", "p", false, true, "c1-late"));
     assertEquals(1, log.stream().filter(l -> l.startsWith("assign")).count(), "log: " + log);
     assertTrue(log.contains("assign w0 a for c1") && log.contains("send c1-again Reply[id=a, result=A]")
         && log.contains("send c1-late Reply[id=a, result=A]"), "log: " + log);
@@ -72,7 +86,7 @@ class DispatcherCoreTest {
   void aRequestThatCrashesEveryRunFailsAfterMaxAttempts() {
     DispatcherCore<String> core = core(2, 100);
     core.onReady(0);
-    core.onRequest("a", "p", false, "c1");
+    core.onRequest("a", "p", false, true, "c1");
     core.onReady(0);
     core.onReady(0);
     assertEquals("send c1 Failed[id=a, reason=the handler crashed 2 times on this request (sidis.server.max-attempts = 2)]",
@@ -83,8 +97,8 @@ class DispatcherCoreTest {
   @Test
   void aFullQueueRefusesWithAClearError() {
     DispatcherCore<String> core = core(2, 1);
-    core.onRequest("a", "p", true, "c1");
-    assertEquals(DispatcherCore.Admission.REFUSED_OVERLOADED, core.onRequest("b", "p", true, "c2"));
+    core.onRequest("a", "p", true, true, "c1");
+    assertEquals(DispatcherCore.Admission.REFUSED_OVERLOADED, core.onRequest("b", "p", true, true, "c2"));
     assertTrue(log.get(log.size() - 1).contains("server overloaded"), "log: " + log);
     assertEquals("send c1 Received[id=a]", log.get(0), "the ack of an accepted request comes at once");
   }

@@ -66,7 +66,7 @@ class DispatcherTest {
       return "ok:" + p;
     }));
     TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
-    server.tell(new ServerProtocol.Request("r1", "flaky", false, client.getRef()));
+    server.tell(new ServerProtocol.Request("r1", "flaky", false, true, client.getRef()));
     ServerProtocol.Response r = client.receiveMessage(Duration.ofSeconds(10));
     assertEquals(new ServerProtocol.Reply("r1", "ok:flaky"), r);
     assertEquals(2, runs.get(), "one crashed run, one good run");
@@ -74,6 +74,20 @@ class DispatcherTest {
     server.tell(new Dispatcher.GetStats(stats.getRef()));
     assertEquals(1, stats.receiveMessage().redispatched());
     client.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aNonIdempotentRequestWhoseWorkerCrashedIsAnsweredWithAFailureAndNotRunAgain() {
+    AtomicInteger runs = new AtomicInteger();
+    ActorRef<ServerProtocol.Command> server = kit.spawn(Dispatcher.create(settings.withWorkers(2), p -> {
+      runs.incrementAndGet();
+      throw new IllegalStateException("crashed after part of the work");
+    }));
+    TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
+    server.tell(new ServerProtocol.Request("w1", "10", false, client.getRef()));
+    ServerProtocol.Failed f = (ServerProtocol.Failed) client.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(f.reason().contains("not idempotent, so it was not run again"), f.reason());
+    assertEquals(1, runs.get());
   }
 
   @Test
@@ -103,8 +117,8 @@ class DispatcherTest {
       return p + "!";
     }), "iterative", DispatcherSelector.fromConfig(settings.blockingDispatcher()));
     TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
-    server.tell(new ServerProtocol.Request("a", "a", false, client.getRef()));
-    server.tell(new ServerProtocol.Request("b", "b", false, client.getRef()));
+    server.tell(new ServerProtocol.Request("a", "a", false, true, client.getRef()));
+    server.tell(new ServerProtocol.Request("b", "b", false, true, client.getRef()));
     assertEquals(new ServerProtocol.Reply("a", "a!"), client.receiveMessage());
     assertEquals(new ServerProtocol.Reply("b", "b!"), client.receiveMessage());
   }
