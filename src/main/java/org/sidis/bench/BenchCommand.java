@@ -36,10 +36,11 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks: 'multicast' — sidis FIFO/causal multicast beside a raw Akka tell broadcast baseline (JVMs);",
         "'broadcast' — Maelstrom's broadcast workload (25 nodes, 100 ms links, 100 values/s for 20 s, healthy and",
-        "partitioned) for sidis gossip beside direct Akka tell broadcast, in one JVM over the network model."})
+        "partitioned) for sidis gossip beside direct Akka tell broadcast, in one JVM over the network model;",
+        "'rpc' — sync stub round trip beside raw Akka ask, concurrent vs iterative server, parallel vs sequential client."})
 public final class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "Benchmark name: multicast | broadcast")
+  @Parameters(index = "0", description = "Benchmark name: multicast | broadcast | rpc")
   String bench;
 
   @Option(names = "--order", defaultValue = "causal", description = "fifo | causal | total (default: ${DEFAULT-VALUE}); total also runs fifo.")
@@ -111,12 +112,25 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--jvm-opt", description = "An option for each node's JVM (repeatable; default: -Xmx512m).")
   List<String> jvmOptions;
 
+  @Option(names = "--calls", defaultValue = "20000", description = "rpc: round trips measured per system (default: ${DEFAULT-VALUE}); half as many warm up.")
+  int calls;
+
+  @Option(names = "--workers", defaultValue = "1,4,16,32", split = ",", description = "rpc: worker counts of the concurrent server (default: ${DEFAULT-VALUE}).")
+  List<Integer> workers;
+
+  @Option(names = "--handler-ms", defaultValue = "10", description = "rpc: how long the slow handler blocks (default: ${DEFAULT-VALUE}).")
+  int handlerMs;
+
+  @Option(names = "--config", description = "rpc: a profile over the defaults, e.g. conf/latency.conf (a file, or a name in the jar's conf/).")
+  String profile;
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     PrintStream out = System.out;
     if (bench.equals("broadcast")) return broadcast(out);
+    if (bench.equals("rpc")) return rpc(out);
     if (!bench.equals("multicast")) {
-      System.err.println("error: unknown benchmark [" + bench + "]; known: multicast, broadcast");
+      System.err.println("error: unknown benchmark [" + bench + "]; known: multicast, broadcast, rpc");
       return 2;
     }
     nodes = nodesOption == null ? 3 : nodesOption;
@@ -195,6 +209,68 @@ public final class BenchCommand implements Callable<Integer> {
     r.put("metric", metric);
     r.put("value", Math.round(value));
     r.put("unit", "msg/s");
+  }
+
+  private Integer rpc(PrintStream out) throws Exception {
+    if (size < 1 || size > 64 * 1024 || calls < 100 || handlerMs < 1 || workers.stream().anyMatch(w -> w < 1 || w > 256)) {
+      System.err.println("error: --size 1..65536, --calls >= 100, --handler-ms >= 1 and --workers 1..256 are needed");
+      return 2;
+    }
+    com.typesafe.config.Config overrides = com.typesafe.config.ConfigFactory.empty();
+    for (Map.Entry<String, String> e : settings.entrySet())
+      overrides = com.typesafe.config.ConfigFactory.parseString(e.getKey() + " = " + e.getValue()).withFallback(overrides);
+    if (profile != null) {
+      Path file = Path.of(profile);
+      com.typesafe.config.Config prof = java.nio.file.Files.exists(file) ? com.typesafe.config.ConfigFactory.parseFile(file.toFile())
+          : com.typesafe.config.ConfigFactory.parseResources("conf/" + file.getFileName());
+      if (prof.isEmpty()) {
+        System.err.println("error: config profile [" + profile + "] not found (a file, or conf/<name>.conf in the jar)");
+        return 2;
+      }
+      overrides = overrides.withFallback(prof);
+    }
+    out.printf("bench rpc: client and server ActorSystems in one JVM over Artery TCP on loopback%s; %d B strings, %d calls"
+        + " measured per system (alternating); concurrent vs iterative server on a %d ms blocking handler, workers %s%n",
+        profile == null ? "" : " (profile " + profile + ")", size, calls, handlerMs, workers);
+    List<RpcBench.Row> rows = RpcBench.run(new RpcBench.Params(size, calls / 2, calls, workers, handlerMs, overrides), out);
+    out.println();
+    out.printf("%-36s %-34s %12s %s%n", "system", "metric", "value", "unit");
+    for (RpcBench.Row r : rows) {
+      out.printf("%-36s %-34s %12.1f %s%n", r.system() + (r.baseline() ? " (baseline)" : ""), r.metric(), r.value(), r.unit());
+    }
+    double askP50 = rows.stream().filter(r -> r.baseline() && r.metric().equals("round_trip_p50_us")).findFirst().orElseThrow().value();
+    double stubP50 = rows.stream().filter(r -> !r.baseline() && r.metric().equals("round_trip_p50_us")).findFirst().orElseThrow().value();
+    out.printf("stub / ask at p50: %.2fx (aim <= 1.2x)%n", stubP50 / askP50);
+    for (RpcBench.Row r : rows) {
+      if (r.metric().equals("gain_over_iterative")) {
+        int n = Integer.parseInt(r.system().replaceAll("\\D", ""));
+        out.printf("%s: %.1fx over iterative (aim >= %.1fx) %s%n", r.system(), r.value(), 0.9 * n, r.value() >= 0.9 * n ? "met" : "MISSED");
+      }
+    }
+    if (json != null) {
+      ObjectMapper m = new ObjectMapper();
+      ObjectNode root = m.createObjectNode();
+      root.put("bench", "rpc");
+      ObjectNode params = root.putObject("params");
+      params.put("size", size);
+      params.put("calls", calls);
+      params.put("handler_ms", handlerMs);
+      params.put("workers", workers.toString());
+      params.put("profile", profile == null ? "default" : profile);
+      params.put("jvms", 1);
+      ArrayNode arr = root.putArray("rows");
+      for (RpcBench.Row r : rows) {
+        ObjectNode o = arr.addObject();
+        o.put("system", r.system());
+        o.put("baseline", r.baseline());
+        o.put("metric", r.metric());
+        o.put("value", Math.round(r.value() * 1000) / 1000.0);
+        o.put("unit", r.unit());
+      }
+      m.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+      out.println("json: " + json);
+    }
+    return 0;
   }
 
   private Integer broadcast(PrintStream out) throws IOException {

@@ -30,10 +30,12 @@ import java.util.concurrent.Callable;
         + "Demos: causal (chat with causal order), fifo (the same chat with FIFO order only),%n"
         + "total (the chat with total order; the sequencer's JVM is killed with SIGKILL mid-run),%n"
         + "overlay (the FIFO chat disseminated over a tree or mesh overlay: --topology),%n"
-        + "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges).")
+        + "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges),%n"
+        + "rpc (n1, n2 serve replicas of one service, n3 calls it in every call mode; the replica in use is killed with SIGKILL mid-run),%n"
+        + "servers (iterative vs concurrent server on a slow blocking handler: throughput and latency; 2 JVMs).")
 public final class DemoCommand implements Callable<Integer> {
 
-  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip");
+  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip", "rpc", "servers");
 
   /** The total-order demo kills its sequencer once this share of the messages is multicast. */
   private static final double KILL_AT = 0.3;
@@ -112,6 +114,14 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     boolean gossip = name.equals("gossip");
+    if (name.equals("servers") && nodes != 3 && nodes != 2) {
+      System.err.println("error: demo servers runs 2 nodes (a server and a client), got --nodes " + nodes);
+      return 2;
+    }
+    if (name.equals("rpc") && nodes != 3) {
+      System.err.println("error: demo rpc runs exactly 3 nodes (two replicas and a client), got --nodes " + nodes);
+      return 2;
+    }
     Duration limit;
     try {
       limit = Duration.parse("PT" + timeout.toUpperCase());
@@ -127,6 +137,8 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("error: cannot copy the settings of demo [" + name + "]: " + e.getMessage());
       return 2;
     }
+    if (name.equals("rpc")) return rpc(out, runDir, conf, limit);
+    if (name.equals("servers")) return servers(out, runDir, conf, limit);
     if (gossip) out.printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",
         mode == null ? "" : " (" + mode + ")", nodes, messages, seed, runDir);
     else out.printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name, nodes, messages, seed, runDir);
@@ -216,6 +228,130 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("warning: cannot write " + page + ": " + e);
     }
     return completed && report.passed() ? 0 : 1;
+  }
+
+  /**
+   * The RPC demo: two replicas and a client in three JVMs; once 30 % of the calls are made,
+   * the JVM of the replica the client is using is killed with SIGKILL. Passed when every call of the client succeeded.
+   */
+  private Integer rpc(PrintStream out, Path runDir, Path conf, Duration limit) {
+    int calls = messages;
+    out.printf("demo rpc: n1, n2 replicas of service [demo], n3 the client making %d calls in every mode — run directory %s%n",
+        calls, runDir);
+    boolean completed;
+    Launcher.NodeState client;
+    String[] victim = {null};
+    try (Launcher launcher = new Launcher(runDir, out)) {
+      List<Integer> ports = Launcher.freePorts(3);
+      String seeds = "127.0.0.1:" + ports.get(0);
+      List<String> jvm = jvmOptions != null ? jvmOptions : List.of("-Xmx384m", "-XX:+UseSerialGC");
+      for (int i = 0; i < 3; i++) {
+        List<String> args = new ArrayList<>(List.of(
+            "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
+            "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
+            "--set", "sidis.node.services=[" + (i < 2 ? "rpc-replica" : "rpc-client") + "]",
+            "--set", "sidis.demo.rpc.calls=" + calls));
+        settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
+        launcher.start("n" + (i + 1), jvm, args);
+      }
+      client = launcher.nodes().get("n3");
+      String[] answeredBy = {"{}"};
+      long[] failedSoFar = {0};
+      java.util.function.Supplier<String> status = () -> {
+        com.fasterxml.jackson.databind.JsonNode last = client.last;
+        if (last != null && last.has("answered_by")) {
+          answeredBy[0] = last.path("answered_by").asText();
+          failedSoFar[0] = last.path("failed").asLong();
+        }
+        return "calls " + client.multicast + "/" + calls + " · succeeded " + client.delivered + " · failed " + failedSoFar[0]
+            + " · answered by " + answeredBy[0];
+      };
+      Runnable failure = () -> {
+        if (victim[0] == null && client.multicast >= 0.3 * calls) {
+          // The replica the client's stub is using: the one that answered most so far.
+          victim[0] = "n1";
+          long most = -1;
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(n\\d+)=(\\d+)").matcher(answeredBy[0]);
+          while (m.find()) {
+            if (Long.parseLong(m.group(2)) > most) {
+              most = Long.parseLong(m.group(2));
+              victim[0] = m.group(1);
+            }
+          }
+          launcher.kill(victim[0]);
+          out.println("  SIGKILL " + victim[0] + " (the replica the client is using) after " + client.multicast + " of " + calls + " calls");
+        }
+      };
+      completed = launcher.awaitAll(s -> !s.name.equals("n3") || s.started, Duration.ofSeconds(90), status)
+          && launcher.awaitAll(s -> !s.name.equals("n3") || s.done, limit, status, failure);
+      out.println("  stopping the nodes (SIGTERM)");
+      launcher.stopAll();
+      for (String p : launcher.problems()) out.println("problem: " + p);
+    }
+    long failed = client.last == null ? -1 : client.last.path("failed").asLong(-1);
+    boolean passed = completed && (victim[0] != null) && failed == 0 && client.delivered == calls;
+    String summary = "calls " + client.multicast + ", succeeded " + client.delivered + ", failed " + failed
+        + (client.last == null ? "" : ", answered by " + client.last.path("answered_by").asText()
+        + ", p50 " + client.last.path("p50_us").asText() + " µs, slowest " + client.last.path("max_ms").asText() + " ms")
+        + (victim[0] != null ? "; " + victim[0] + " was killed with SIGKILL mid-run" : "; no replica was killed (the run ended first)");
+    out.println(summary);
+    String verdict = passed ? "PASSED" : "FAILED";
+    out.println("verdict: " + verdict + " — logs in " + runDir);
+    try {
+      Files.writeString(runDir.resolve("verdict.txt"), summary + "\nverdict: " + verdict + "\n");
+    } catch (IOException e) {
+      System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
+    }
+    return passed ? 0 : 1;
+  }
+
+  /** The servers demo: n1 serves iteratively and concurrently, n2 sends each a burst and reports. */
+  private Integer servers(PrintStream out, Path runDir, Path conf, Duration limit) {
+    out.printf("demo servers: n1 serves a slow blocking service iteratively and concurrently, n2 sends a burst to each"
+        + " — run directory %s%n", runDir);
+    boolean completed;
+    Launcher.NodeState client;
+    try (Launcher launcher = new Launcher(runDir, out)) {
+      List<Integer> ports = Launcher.freePorts(2);
+      String seeds = "127.0.0.1:" + ports.get(0);
+      List<String> jvm = jvmOptions != null ? jvmOptions : List.of("-Xmx384m", "-XX:+UseSerialGC");
+      for (int i = 0; i < 2; i++) {
+        List<String> args = new ArrayList<>(List.of(
+            "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
+            "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
+            "--set", "sidis.node.services=[" + (i == 0 ? "servers" : "servers-client") + "]"));
+        settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
+        launcher.start("n" + (i + 1), jvm, args);
+      }
+      client = launcher.nodes().get("n2");
+      completed = launcher.awaitAll(s -> !s.name.equals("n2") || s.done, limit,
+          () -> "requests answered " + client.multicast + (client.started ? "" : " · waiting for the nodes"));
+      out.println("  stopping the nodes (SIGTERM)");
+      launcher.stopAll();
+      for (String p : launcher.problems()) out.println("problem: " + p);
+    }
+    com.fasterxml.jackson.databind.JsonNode r = client.last;
+    if (!completed || r == null || !r.has("concurrent_per_s")) {
+      out.println("verdict: FAILED — the client did not report (logs in " + runDir + ")");
+      return 1;
+    }
+    StringBuilder table = new StringBuilder(String.format("%-12s %12s %10s %10s %8s%n", "server", "requests/s", "p50 ms", "p99 ms", "failed"));
+    for (String kind : List.of("iterative", "concurrent")) {
+      table.append(String.format("%-12s %12.1f %10d %10d %8d%n", kind, r.path(kind + "_per_s").asDouble(),
+          r.path(kind + "_p50_ms").asLong(), r.path(kind + "_p99_ms").asLong(), r.path(kind + "_failed").asLong()));
+    }
+    double gain = r.path("concurrent_per_s").asDouble() / r.path("iterative_per_s").asDouble();
+    table.append(String.format("concurrent / iterative throughput: %.1fx%n", gain));
+    out.print(table);
+    boolean passed = r.path("iterative_failed").asLong() == 0 && r.path("concurrent_failed").asLong() == 0 && gain > 1;
+    String verdict = passed ? "PASSED" : "FAILED";
+    out.println("verdict: " + verdict + " — logs in " + runDir);
+    try {
+      Files.writeString(runDir.resolve("verdict.txt"), table + "verdict: " + verdict + "\n");
+    } catch (IOException e) {
+      System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
+    }
+    return passed ? 0 : 1;
   }
 
   private static void sleep(Duration d) {

@@ -109,8 +109,29 @@ public final class NodeGuardian {
           if (gossip == null) throw new IllegalArgumentException("service [gossip-workload] needs service [gossip] before it");
           ctx.spawn(GossipWorkload.create(node, config.getConfig("sidis.demo.gossip"), gossip, seed), "gossip-workload");
         }
+        case "rpc-replica" -> {
+          Config rpc = config.getConfig("sidis.demo.rpc");
+          ctx.spawn(org.sidis.rpc.Skeleton.create(rpc.getString("service"), org.sidis.demo.RpcDemoService.class,
+              org.sidis.demo.RpcDemoService.replica(node),
+              org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")),
+              org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "rpc-" + rpc.getString("service"));
+        }
+        case "servers" -> {
+          Config demo = config.getConfig("sidis.demo.servers");
+          org.sidis.server.ServerSettings server = org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server"))
+              .withWorkers(demo.getInt("workers"));
+          org.sidis.rpc.RpcSettings rpc = org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"));
+          org.sidis.demo.ServersWorkload.SlowService slow = org.sidis.demo.ServersWorkload.slow(demo.getDuration("handler").toMillis());
+          ctx.spawn(org.sidis.rpc.Skeleton.iterative("iterative", org.sidis.demo.ServersWorkload.SlowService.class, slow, server, rpc),
+              "iterative", akka.actor.typed.DispatcherSelector.fromConfig(server.blockingDispatcher()));
+          ctx.spawn(org.sidis.rpc.Skeleton.create("concurrent", org.sidis.demo.ServersWorkload.SlowService.class, slow, server, rpc),
+              "concurrent");
+        }
+        case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
+        case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
         default -> throw new IllegalArgumentException("unknown service [" + service
-            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload");
+            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
+            + " rpc-replica, rpc-client, servers, servers-client");
       }
     }
     return groups;

@@ -1,0 +1,85 @@
+package org.sidis.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.sidis.server.Handler;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The skeleton's work for one call, run by a worker of the concurrent server: unmarshal the
+ * call, find the method, convert the arguments, invoke the implementation, marshal what it
+ * returned or threw. A bad call (unknown method, wrong arguments, too large) is answered with an
+ * error the caller can read; it never crashes the worker.
+ */
+final class Invoker<T> implements Handler {
+
+  private final Class<T> api;
+  private final T impl;
+  private final int maxBytes;
+  private final Map<String, Method> methods = new TreeMap<>();
+
+  Invoker(Class<T> api, T impl, int maxBytes) {
+    this.api = api;
+    this.impl = impl;
+    this.maxBytes = maxBytes;
+    for (Method m : api.getMethods()) methods.putIfAbsent(Marshalling.signature(m), m);
+  }
+
+  @Override
+  public String handle(String payload) throws Exception {
+    int size = payload.getBytes(StandardCharsets.UTF_8).length;
+    if (size > maxBytes) {
+      return Marshalling.error("too-large", "request", size + " bytes, more than sidis.rpc.max-payload-bytes (" + maxBytes + ")");
+    }
+    JsonNode call;
+    try {
+      call = Marshalling.MAPPER.readTree(payload);
+    } catch (Exception e) {
+      return Marshalling.error("bad-arguments", "request", "not a call: " + Marshalling.firstLine(e));
+    }
+    String sig = call.path("m").asText();
+    Method m = methods.get(sig);
+    if (m == null) {
+      return Marshalling.error("unknown-method", sig, "service " + api.getSimpleName() + " has no such method; it has "
+          + methods.keySet());
+    }
+    JsonNode a = call.path("a");
+    Class<?>[] types = m.getParameterTypes();
+    if (a.size() != types.length) {
+      return Marshalling.error("bad-arguments", sig, a.size() + " arguments for " + types.length + " parameters");
+    }
+    Object[] args = new Object[types.length];
+    for (int i = 0; i < types.length; i++) {
+      try {
+        args[i] = Marshalling.MAPPER.treeToValue(a.get(i),
+            Marshalling.MAPPER.getTypeFactory().constructType(m.getGenericParameterTypes()[i]));
+        if (types[i].isPrimitive() && args[i] == null) throw new IllegalArgumentException("null for a primitive");
+      } catch (Exception e) {
+        return Marshalling.error("bad-arguments", sig, "argument " + (i + 1) + " is not a " + types[i].getTypeName() + ": "
+            + Marshalling.firstLine(e));
+      }
+    }
+    Object value;
+    try {
+      value = m.invoke(impl, args);
+      if (value instanceof CompletionStage<?> stage) value = stage.toCompletableFuture().get();
+      if (value instanceof Polled<?> polled) value = polled.await();
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      return Marshalling.error("application", cause.getClass().getName(), cause.getMessage());
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      return Marshalling.error("application", cause.getClass().getName(), cause.getMessage());
+    }
+    try {
+      return Marshalling.result(value);
+    } catch (RuntimeException e) {
+      return Marshalling.error("application", "result", "cannot marshal the result of " + sig + ": " + Marshalling.firstLine(e));
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package org.sidis.rpc;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+/**
+ * Copy-in/copy-out marshalling with Jackson: a call travels as {@code {"m": signature, "a":
+ * [args]}}, an answer as {@code {"r": value}} or {@code {"e": {"kind", "type", "message"}}}.
+ * Arguments are copied by value — no references cross: an object graph arrives as a copy.
+ */
+public final class Marshalling {
+
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .registerModule(new Jdk8Module())
+      .registerModule(new JavaTimeModule())
+      .registerModule(new ParameterNamesModule());
+
+  private Marshalling() {}
+
+  /** A method's name on the wire: name and parameter types (the return type chooses the call mode, not the method). */
+  public static String signature(Method m) {
+    return m.getName() + Arrays.stream(m.getParameterTypes()).map(Class::getTypeName).collect(Collectors.joining(",", "(", ")"));
+  }
+
+  static String marshalCall(Method m, Object[] args, int maxBytes) {
+    ObjectNode call = MAPPER.createObjectNode();
+    call.put("m", signature(m));
+    ArrayNode a = call.putArray("a");
+    Class<?>[] types = m.getParameterTypes();
+    for (int i = 0; args != null && i < args.length; i++) {
+      try {
+        a.add(MAPPER.valueToTree(args[i]));
+      } catch (RuntimeException e) {
+        throw new RpcException.MarshallingException("cannot marshal parameter " + (i + 1) + " (" + types[i].getTypeName()
+            + (args[i] == null ? "" : ", value of " + args[i].getClass().getName()) + ") of "
+            + m.getDeclaringClass().getSimpleName() + "." + m.getName() + ": " + firstLine(e), e);
+      }
+    }
+    String payload = call.toString();
+    int size = payload.getBytes(StandardCharsets.UTF_8).length;
+    if (size > maxBytes) {
+      throw new RpcException.MarshallingException("request of " + m.getDeclaringClass().getSimpleName() + "." + m.getName()
+          + " is " + size + " bytes marshalled, more than sidis.rpc.max-payload-bytes (" + maxBytes + ")", null);
+    }
+    return payload;
+  }
+
+  /** The type the caller expects back: T of CompletionStage&lt;T&gt; or Polled&lt;T&gt;, else the return type. */
+  static JavaType resultType(Method m) {
+    Type t = m.getGenericReturnType();
+    if ((m.getReturnType() == CompletionStage.class || m.getReturnType() == Polled.class) && t instanceof ParameterizedType p) {
+      t = p.getActualTypeArguments()[0];
+    }
+    return MAPPER.getTypeFactory().constructType(t);
+  }
+
+  static Object unmarshalResult(String answer, Method m, JavaType type) {
+    try {
+      JsonNode node = MAPPER.readTree(answer);
+      JsonNode e = node.get("e");
+      if (e != null) {
+        throw new RpcException.RemoteException(e.path("kind").asText(), e.path("type").asText(),
+            e.hasNonNull("message") ? e.get("message").asText() : null);
+      }
+      if (type.getRawClass() == void.class || type.getRawClass() == Void.class) return null;
+      return MAPPER.treeToValue(node.get("r"), type);
+    } catch (RpcException ex) {
+      throw ex;
+    } catch (Exception ex) {
+      throw new RpcException.MarshallingException("cannot unmarshal the result of " + m.getDeclaringClass().getSimpleName()
+          + "." + m.getName() + " as " + type + ": " + firstLine(ex), ex);
+    }
+  }
+
+  static String result(Object value) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.set("r", MAPPER.valueToTree(value));
+    return n.toString();
+  }
+
+  static String error(String kind, String type, String message) {
+    ObjectNode n = MAPPER.createObjectNode();
+    ObjectNode e = n.putObject("e");
+    e.put("kind", kind);
+    e.put("type", type);
+    e.put("message", message);
+    return n.toString();
+  }
+
+  static String firstLine(Throwable e) {
+    String s = String.valueOf(e.getMessage());
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

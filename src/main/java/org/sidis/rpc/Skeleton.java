@@ -1,0 +1,51 @@
+package org.sidis.rpc;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import org.sidis.server.Dispatcher;
+import org.sidis.server.ServerProtocol;
+import org.sidis.server.ServerSettings;
+
+/**
+ * The server side of RPC: a concurrent server ({@link Dispatcher} and its workers) whose
+ * handler unmarshals each call and dispatches it to the implementation of a Java interface.
+ * It registers under the service's name in the Receptionist — the daemon registry a stub
+ * looks the service up in; registering several skeletons under one name makes replicas.
+ */
+public final class Skeleton {
+
+  private Skeleton() {}
+
+  public static ServiceKey<ServerProtocol.Command> key(String service) {
+    return ServiceKey.create(ServerProtocol.Command.class, "sidis-rpc-" + service);
+  }
+
+  /** A skeleton registered in the Receptionist as {@code service}. */
+  public static <T> Behavior<ServerProtocol.Command> create(String service, Class<T> api, T impl, ServerSettings server,
+                                                            RpcSettings rpc) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(key(service), ctx.getSelf()));
+      ctx.getLog().info("service [{}] ({}) registered with {} workers", service, api.getSimpleName(), server.workers());
+      return Dispatcher.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
+    });
+  }
+
+  /**
+   * An iterative skeleton registered as {@code service}: one call after another. Spawn it on
+   * the blocking dispatcher ({@code server.blockingDispatcher()}): its calls block its thread.
+   */
+  public static <T> Behavior<ServerProtocol.Command> iterative(String service, Class<T> api, T impl, ServerSettings server,
+                                                               RpcSettings rpc) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(key(service), ctx.getSelf()));
+      return org.sidis.server.IterativeServer.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
+    });
+  }
+
+  /** A skeleton that registers nowhere (tests hand its ref to the stub). */
+  public static <T> Behavior<ServerProtocol.Command> unregistered(Class<T> api, T impl, ServerSettings server, RpcSettings rpc) {
+    return Dispatcher.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
+  }
+}

@@ -1,0 +1,163 @@
+package org.sidis.server;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules of a concurrent server's dispatcher (Tanenbaum &amp; van Steen, ch. 3, the
+ * dispatcher/worker model), with no actors in it: requests wait in a queue, each idle worker
+ * takes the oldest, and the result goes back to everyone who asked under that request id.
+ *
+ * <p>A worker announces itself {@link #onReady ready} when it starts and again when
+ * supervision restarted it after a crash. A ready worker that still held a request crashed
+ * mid-request: an idempotent request goes back to the head of the queue (up to
+ * {@code maxAttempts} runs, then the client is told it failed); any other is answered with a
+ * failure, because it may have done part of its work and must not run twice. Request ids make a retransmission harmless: a running or
+ * queued id gains one more waiter, a finished one is answered from the reply cache — so a
+ * request is never run twice because a client asked twice.
+ *
+ * @param <A> a client's reply address (an ActorRef in the shell, a string in tests)
+ */
+public final class DispatcherCore<A> {
+
+  /** What the shell must do. */
+  public interface Effects<A> {
+    /**
+     * Hand request {@code id} to {@code worker}, which answers {@code answerTo} itself (one hop
+     * less on the reply path than answering through the dispatcher).
+     */
+    void assign(int worker, String id, String payload, A answerTo);
+
+    void send(A client, ServerProtocol.Response response);
+  }
+
+  /** Why a request was or was not taken; the shell logs and traces it. */
+  public enum Admission { QUEUED, JOINED_RUNNING, ANSWERED_FROM_CACHE, REFUSED_OVERLOADED }
+
+  private record Job(String id, String payload, boolean idempotent) {}
+
+  private final Effects<A> effects;
+  private final int maxAttempts;
+  private final int maxQueue;
+  private final Deque<Integer> idle = new ArrayDeque<>();
+  private final Deque<Job> queue = new ArrayDeque<>();
+  private final Map<Integer, Job> running = new HashMap<>();
+  private final Map<String, List<A>> waiters = new HashMap<>();
+  private final Map<String, Integer> attempts = new HashMap<>();
+  private final ReplyCache done;
+  private long redispatched;
+
+  public DispatcherCore(int maxAttempts, int maxQueue, int replyCacheSize, Effects<A> effects) {
+    this.effects = effects;
+    this.maxAttempts = maxAttempts;
+    this.maxQueue = maxQueue;
+    this.done = new ReplyCache(replyCacheSize);
+  }
+
+  public Admission onRequest(String id, String payload, boolean ack, boolean idempotent, A replyTo) {
+    ServerProtocol.Response cached = done.get(id);
+    if (cached != null) {
+      effects.send(replyTo, cached);
+      return Admission.ANSWERED_FROM_CACHE;
+    }
+    List<A> waiting = waiters.get(id);
+    if (waiting != null) {
+      waiting.add(replyTo);
+      if (ack) effects.send(replyTo, new ServerProtocol.Received(id));
+      return Admission.JOINED_RUNNING;
+    }
+    if (queue.size() >= maxQueue) {
+      effects.send(replyTo, new ServerProtocol.Failed(id, "server overloaded: " + queue.size() + " requests already queued (sidis.server.max-queue)"));
+      return Admission.REFUSED_OVERLOADED;
+    }
+    List<A> first = new ArrayList<>(1);
+    first.add(replyTo);
+    waiters.put(id, first);
+    queue.addLast(new Job(id, payload, idempotent));
+    if (ack) effects.send(replyTo, new ServerProtocol.Received(id));
+    pump();
+    return Admission.QUEUED;
+  }
+
+  /** {@code worker} (re)started; if it held a request, it crashed running it. Returns that request's id, or null. */
+  public String onReady(int worker) {
+    Job lost = running.remove(worker);
+    idle.remove(worker);
+    idle.addLast(worker);
+    String crashed = null;
+    if (lost != null) {
+      crashed = lost.id();
+      int runs = attempts.merge(lost.id(), 1, Integer::sum);
+      if (!lost.idempotent()) {
+        // It may have done part of its work: running it again could do that part twice.
+        finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the handler crashed mid-request; the request is not"
+            + " idempotent, so it was not run again (at-most-once)"), 0);
+      } else if (runs >= maxAttempts) {
+        finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the handler crashed " + runs + " times on this request"
+            + " (sidis.server.max-attempts = " + maxAttempts + ")"), 0);
+      } else {
+        redispatched++;
+        queue.addFirst(lost);
+      }
+    }
+    pump();
+    return crashed;
+  }
+
+  /** {@code worker} finished request {@code id} with {@code result}, and answered the first waiter. */
+  public void onDone(int worker, String id, String result) {
+    Job job = running.get(worker);
+    if (job == null || !job.id().equals(id)) return; // a stale report from before a restart
+    running.remove(worker);
+    finish(id, new ServerProtocol.Reply(id, result), 1);
+    idle.addLast(worker);
+    pump();
+  }
+
+  /** {@code worker} is gone for good (stopped, its JVM died): its request is re-dispatched if idempotent. */
+  public void onWorkerGone(int worker) {
+    idle.remove(worker);
+    Job lost = running.remove(worker);
+    if (lost != null && lost.idempotent()) {
+      redispatched++;
+      queue.addFirst(lost);
+    } else if (lost != null) {
+      finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the worker running this request stopped; the request is"
+          + " not idempotent, so it was not run again (at-most-once)"), 0);
+    }
+    pump();
+  }
+
+  /** Caches the response and sends it to the waiters from {@code from} on (the worker answered those before). */
+  private void finish(String id, ServerProtocol.Response response, int from) {
+    done.put(id, response);
+    attempts.remove(id);
+    List<A> clients = waiters.remove(id);
+    if (clients != null) for (int i = from; i < clients.size(); i++) effects.send(clients.get(i), response);
+  }
+
+  private void pump() {
+    while (!idle.isEmpty() && !queue.isEmpty()) {
+      int worker = idle.pollFirst();
+      Job job = queue.pollFirst();
+      running.put(worker, job);
+      effects.assign(worker, job.id(), job.payload(), waiters.get(job.id()).get(0));
+    }
+  }
+
+  public int queued() {
+    return queue.size();
+  }
+
+  public int busy() {
+    return running.size();
+  }
+
+  public long redispatched() {
+    return redispatched;
+  }
+}

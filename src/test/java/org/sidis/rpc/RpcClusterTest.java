@@ -1,0 +1,105 @@
+package org.sidis.rpc;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.sidis.multicast.GroupMember;
+import org.sidis.server.ServerSettings;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two ActorSystems in one JVM form a cluster over Artery TCP on loopback: the stub on one finds
+ * the service's replicas on both through the Receptionist, calls go over the wire in every
+ * mode, and when one node leaves mid-run the stub's calls keep succeeding on the other.
+ */
+class RpcClusterTest {
+
+  private static Config node(String name) {
+    return ConfigFactory.parseMap(Map.of(
+            "sidis.node.name", name,
+            "sidis.trace.enabled", "off",
+            "akka.remote.artery.canonical.port", 0,
+            "akka.cluster.roles", List.of(GroupMember.ROLE_PREFIX + name),
+            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
+            "akka.coordinated-shutdown.exit-jvm", "off",
+            "sidis.rpc.attempt-timeout", "300ms"))
+        .withFallback(ConfigFactory.load());
+  }
+
+  @Test
+  void callsCrossTheWireInEveryModeAndSurviveAReplicaLeaving() throws Exception {
+    ActorTestKit a = ActorTestKit.create("sidis", node("a"));
+    ActorTestKit b = ActorTestKit.create("sidis", node("b"));
+    try {
+      Cluster.get(a.system()).manager().tell(Join.create(a.system().address()));
+      Cluster.get(b.system()).manager().tell(Join.create(a.system().address()));
+      awaitUp(List.of(a, b));
+      ServerSettings server = ServerSettings.fromConfig(a.system().settings().config().getConfig("sidis.server"));
+      RpcSettings rpc = RpcSettings.fromConfig(a.system().settings().config().getConfig("sidis.rpc"));
+      CalculatorService atB = new CalculatorService("b");
+      b.spawn(Skeleton.create("calc", Calculator.class, atB, server, rpc), "calc");
+      Calculator calc = RpcClient.create(a.system()).stub(Calculator.class, "calc");
+
+      assertEquals("b", calc.whoAmI(), "found in the registry across the cluster");
+      assertEquals(new Calculator.Point(3, 4), calc.move(new Calculator.Point(1, 4), 2));
+      CompletionStage<Integer> square = calc.slowSquare(9);
+      Polled<Integer> cube = calc.slowCube(2);
+      calc.record("remote-async");
+      calc.log("remote-one-way");
+      assertEquals(81, square.toCompletableFuture().get());
+      assertEquals(8, cube.await());
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (atB.recorded.size() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+      assertEquals(Set.of("remote-async", "remote-one-way"), new HashSet<>(atB.recorded));
+
+      a.spawn(Skeleton.create("calc", Calculator.class, new CalculatorService("a"), server, rpc), "calc");
+      Thread.sleep(500); // the Receptionist spreads a's registration to the client's listing
+      List<String> answers = new ArrayList<>();
+      Thread caller = new Thread(() -> {
+        for (int i = 0; i < 40; i++) {
+          answers.add(calc.whoAmI());
+          try {
+            Thread.sleep(25);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      caller.start();
+      Thread.sleep(200);
+      b.shutdownTestKit(); // b leaves the cluster mid-run
+      caller.join(Duration.ofSeconds(30).toMillis());
+      assertEquals(40, answers.size(), "every call succeeded: " + answers);
+      assertEquals("b", answers.get(0), "the stub stayed on the replica that answered last: " + answers);
+      assertEquals("a", answers.get(answers.size() - 1), "after b left, a answers: " + answers);
+    } finally {
+      b.shutdownTestKit();
+      a.shutdownTestKit();
+    }
+  }
+
+  private static void awaitUp(List<ActorTestKit> kits) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (kits.stream().allMatch(k -> StreamSupport.stream(Cluster.get(k.system()).state().getMembers().spliterator(), false)
+          .filter(m -> m.status() == MemberStatus.up()).count() == kits.size())) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the nodes did not become Up");
+  }
+}

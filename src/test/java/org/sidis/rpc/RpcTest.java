@@ -1,0 +1,209 @@
+package org.sidis.rpc;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sidis.server.ServerProtocol;
+import org.sidis.server.ServerSettings;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every call mode, deadlines, marshalling and bad input, against one skeleton in one ActorSystem. */
+class RpcTest {
+
+  private ActorTestKit kit;
+  private ServerSettings server;
+  private RpcSettings rpc;
+  private CalculatorService impl;
+  private ActorRef<ServerProtocol.Command> skeleton;
+  private RpcClient client;
+  private Calculator calc;
+
+  @BeforeEach
+  void start() {
+    kit = ActorTestKit.create("rpc", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local", "sidis.trace.enabled", "off"))
+        .withFallback(ConfigFactory.load()));
+    server = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
+    rpc = RpcSettings.fromConfig(kit.system().settings().config().getConfig("sidis.rpc"));
+    impl = new CalculatorService("only");
+    skeleton = kit.spawn(Skeleton.create("calc", Calculator.class, impl, server, rpc), "calc");
+    client = RpcClient.create(kit.system());
+    calc = client.stub(Calculator.class, "calc");
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void aSynchronousCallReturnsTheResultAndCopiesValuesInAndOut() {
+    assertEquals(5, calc.add(2, 3));
+    Calculator.Point p = new Calculator.Point(1, 2);
+    assertEquals(new Calculator.Point(11, 2), calc.move(p, 10));
+    assertEquals(new Calculator.Point(1, 2), p, "copy-in: the caller's value is untouched");
+    assertEquals(List.of(new Calculator.Point(2, 0), new Calculator.Point(3, 0)),
+        calc.path(List.of(new Calculator.Point(1, 0), new Calculator.Point(2, 0))));
+  }
+
+  @Test
+  void anAsynchronousCallReturnsOnceTheServerAcknowledgedReceiptNotOnceItRan() {
+    long t0 = System.nanoTime();
+    calc.record("entry-1"); // the implementation takes 300 ms
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(took < 250, "returned after " + took + " ms");
+    assertFalse(impl.recorded.contains("entry-1"), "not run yet when the call returned");
+    awaitRecorded("entry-1");
+  }
+
+  @Test
+  void aDeferredSynchronousCallReturnsACompletionStageAtOnce() throws Exception {
+    long t0 = System.nanoTime();
+    CompletionStage<Integer> square = calc.slowSquare(7); // 200 ms at the server
+    assertTrue((System.nanoTime() - t0) / 1_000_000 < 150, "returned at once");
+    assertFalse(square.toCompletableFuture().isDone());
+    assertEquals(49, square.toCompletableFuture().get());
+  }
+
+  @Test
+  void aOneWayCallReturnsAtOnceAndTheServerStillRunsIt() {
+    calc.log("one-way");
+    awaitRecorded("one-way");
+  }
+
+  @Test
+  void aPollingCallGivesAHandleToPollAndAwait() {
+    Polled<Integer> cube = calc.slowCube(3); // 200 ms at the server
+    assertEquals(Optional.empty(), cube.poll(), "not in yet");
+    assertEquals(27, cube.await());
+    assertTrue(cube.isDone());
+    assertEquals(Optional.of(27), cube.poll());
+  }
+
+  @Test
+  void aCallPastItsDeadlineFailsWithDeadlineExceeded() {
+    long t0 = System.nanoTime();
+    RpcException.DeadlineExceededException e = assertThrows(RpcException.DeadlineExceededException.class, () -> calc.sleepy(2000));
+    long took = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(took >= 250 && took < 1500, "failed after " + took + " ms: " + e.getMessage());
+    assertEquals(5, calc.add(2, 3), "the server keeps serving others");
+  }
+
+  @Test
+  void anExceptionInTheImplementationReachesTheCallerByNameAndTheServerGoesOn() {
+    RpcException.RemoteException e = assertThrows(RpcException.RemoteException.class, () -> calc.divide(1, 0));
+    assertEquals("application", e.kind());
+    assertEquals("java.lang.ArithmeticException", e.remoteType());
+    assertEquals(2, calc.divide(4, 2));
+  }
+
+  @Test
+  void aParameterThatCannotBeMarshalledIsRefusedBeforeAnythingIsSent() {
+    RpcException.MarshallingException e = assertThrows(RpcException.MarshallingException.class, () -> calc.describe(new Object()));
+    assertTrue(e.getMessage().startsWith("cannot marshal parameter 1 (java.lang.Object, value of java.lang.Object) of Calculator.describe"),
+        e.getMessage());
+  }
+
+  @Test
+  void anOversizedRequestIsRefusedOnBothSidesWithAClearError() {
+    String big = "x".repeat(200 * 1024);
+    RpcException.MarshallingException e = assertThrows(RpcException.MarshallingException.class, () -> calc.echo(big));
+    assertTrue(e.getMessage().contains("more than sidis.rpc.max-payload-bytes"), e.getMessage());
+    TestProbe<ServerProtocol.Response> raw = kit.createTestProbe();
+    skeleton.tell(new ServerProtocol.Request("big", "{\"m\":\"echo(java.lang.String)\",\"a\":[\"" + big + "\"]}", false, raw.getRef()));
+    String answer = ((ServerProtocol.Reply) raw.receiveMessage(Duration.ofSeconds(5))).result();
+    assertTrue(answer.contains("too-large"), answer);
+  }
+
+  /** A client built against another version of the interface. */
+  interface CalculatorV2 {
+    int multiply(int a, int b);
+
+    int add(String a, String b);
+  }
+
+  @Test
+  void anUnknownMethodOrWrongArgumentTypesGetAClearErrorAndTheServerKeepsServing() {
+    CalculatorV2 v2 = client.stub(CalculatorV2.class, "calc");
+    RpcException.RemoteException unknown = assertThrows(RpcException.RemoteException.class, () -> v2.multiply(2, 3));
+    assertEquals("unknown-method", unknown.kind());
+    assertTrue(unknown.getMessage().contains("multiply(int,int)") && unknown.getMessage().contains("add(int,int)"), unknown.getMessage());
+    assertEquals("unknown-method", assertThrows(RpcException.RemoteException.class, () -> v2.add("1", "2")).kind());
+
+    TestProbe<ServerProtocol.Response> raw = kit.createTestProbe();
+    skeleton.tell(new ServerProtocol.Request("bad", "{\"m\":\"add(int,int)\",\"a\":[\"one\",2]}", false, raw.getRef()));
+    String answer = ((ServerProtocol.Reply) raw.receiveMessage(Duration.ofSeconds(5))).result();
+    assertTrue(answer.contains("bad-arguments") && answer.contains("argument 1 is not a int"), answer);
+    skeleton.tell(new ServerProtocol.Request("short", "{\"m\":\"add(int,int)\",\"a\":[1]}", false, raw.getRef()));
+    assertTrue(((ServerProtocol.Reply) raw.receiveMessage()).result().contains("1 arguments for 2 parameters"));
+    assertEquals(5, calc.add(2, 3));
+  }
+
+  @Test
+  void aCallToAServiceNobodyRegisteredFailsWithServiceUnavailable() {
+    Calculator nobody = client.stub(Calculator.class, Endpoints.registry(kit.system(), "nobody"),
+        rpc.withDeadline(Duration.ofMillis(300)));
+    RpcException.ServiceUnavailableException e = assertThrows(RpcException.ServiceUnavailableException.class, () -> nobody.add(1, 2));
+    assertTrue(e.getMessage().contains("[nobody]"), e.getMessage());
+  }
+
+  @Test
+  void aStubIsSafeForManyCallingThreads() throws Exception {
+    List<CompletableFuture<Integer>> results = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int base = t * 1000;
+      results.add(CompletableFuture.supplyAsync(() -> {
+        int sum = 0;
+        for (int i = 0; i < 50; i++) sum += calc.add(base, i) - base;
+        return sum;
+      }));
+    }
+    for (CompletableFuture<Integer> r : results) assertEquals(1225, r.get());
+  }
+
+  @Test
+  void callingSeveralServersInParallelTakesTheSlowestNotTheSum() {
+    List<Calculator> servers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ActorRef<ServerProtocol.Command> s = kit.spawn(Skeleton.unregistered(Calculator.class, new CalculatorService("s" + i, 200), server, rpc), "slow-" + i);
+      servers.add(client.stub(Calculator.class, List.of(s)));
+    }
+    long t0 = System.nanoTime();
+    for (Calculator s : servers) s.whoAmI();
+    long sequential = (System.nanoTime() - t0) / 1_000_000;
+    // A multithreaded client: one calling thread per server, each blocked in its own call.
+    ExecutorService threads = Executors.newFixedThreadPool(servers.size());
+    t0 = System.nanoTime();
+    List<CompletableFuture<String>> all = servers.stream().map(s -> CompletableFuture.supplyAsync(s::whoAmI, threads)).toList();
+    List<String> names = all.stream().map(CompletableFuture::join).toList();
+    long parallel = (System.nanoTime() - t0) / 1_000_000;
+    threads.shutdown();
+    System.out.printf("4 servers of 200 ms: sequential %d ms, parallel %d ms%n", sequential, parallel);
+    assertEquals(List.of("s0", "s1", "s2", "s3"), names);
+    assertTrue(sequential >= 800 && parallel < sequential / 2, "sequential " + sequential + " ms, parallel " + parallel + " ms");
+  }
+
+  private void awaitRecorded(String entry) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!impl.recorded.contains(entry) && System.nanoTime() < deadline) Thread.onSpinWait();
+    assertTrue(impl.recorded.contains(entry), "the server ran it: " + impl.recorded);
+  }
+}

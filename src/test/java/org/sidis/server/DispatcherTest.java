@@ -1,0 +1,155 @@
+package org.sidis.server;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DispatcherTest {
+
+  private ActorTestKit kit;
+  private ServerSettings settings;
+
+  @BeforeEach
+  void start() {
+    kit = ActorTestKit.create("server", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local", "sidis.trace.enabled", "off"))
+        .withFallback(ConfigFactory.load()));
+    settings = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void requestsRunOnSeveralWorkersAtOnceOnTheBlockingPool() throws Exception {
+    CountDownLatch allIn = new CountDownLatch(4);
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    ActorRef<ServerProtocol.Command> server = kit.spawn(Dispatcher.create(settings.withWorkers(4), p -> {
+      threads.add(Thread.currentThread().getName());
+      allIn.countDown();
+      // Every handler waits until all four run: only a truly concurrent server gets past this.
+      if (!allIn.await(5, TimeUnit.SECONDS)) throw new IllegalStateException("not concurrent");
+      return p.toUpperCase();
+    }));
+    TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
+    for (int i = 0; i < 4; i++) server.tell(new ServerProtocol.Request("r" + i, "x" + i, false, client.getRef()));
+    Set<String> results = new HashSet<>();
+    for (int i = 0; i < 4; i++) results.add(((ServerProtocol.Reply) client.receiveMessage(Duration.ofSeconds(10))).result());
+    assertEquals(Set.of("X0", "X1", "X2", "X3"), results);
+    assertTrue(threads.stream().allMatch(t -> t.contains("sidis.server.blocking-pool")), "handler threads: " + threads);
+  }
+
+  @Test
+  void aWorkerCrashMidRequestIsRestartedAndTheClientStillGetsItsAnswer() {
+    AtomicInteger runs = new AtomicInteger();
+    ActorRef<ServerProtocol.Command> server = kit.spawn(Dispatcher.create(settings.withWorkers(2), p -> {
+      if (p.equals("flaky") && runs.incrementAndGet() == 1) throw new IllegalStateException("disk on fire");
+      return "ok:" + p;
+    }));
+    TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
+    server.tell(new ServerProtocol.Request("r1", "flaky", false, true, client.getRef()));
+    ServerProtocol.Response r = client.receiveMessage(Duration.ofSeconds(10));
+    assertEquals(new ServerProtocol.Reply("r1", "ok:flaky"), r);
+    assertEquals(2, runs.get(), "one crashed run, one good run");
+    TestProbe<Dispatcher.Stats> stats = kit.createTestProbe();
+    server.tell(new Dispatcher.GetStats(stats.getRef()));
+    assertEquals(1, stats.receiveMessage().redispatched());
+    client.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aNonIdempotentRequestWhoseWorkerCrashedIsAnsweredWithAFailureAndNotRunAgain() {
+    AtomicInteger runs = new AtomicInteger();
+    ActorRef<ServerProtocol.Command> server = kit.spawn(Dispatcher.create(settings.withWorkers(2), p -> {
+      runs.incrementAndGet();
+      throw new IllegalStateException("crashed after part of the work");
+    }));
+    TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
+    server.tell(new ServerProtocol.Request("w1", "10", false, client.getRef()));
+    ServerProtocol.Failed f = (ServerProtocol.Failed) client.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(f.reason().contains("not idempotent, so it was not run again"), f.reason());
+    assertEquals(1, runs.get());
+  }
+
+  @Test
+  void aRetransmittedNonIdempotentRequestRunsOnce() {
+    AtomicInteger balance = new AtomicInteger(100);
+    ActorRef<ServerProtocol.Command> server = kit.spawn(Dispatcher.create(settings.withWorkers(4), p -> {
+      Thread.sleep(50);
+      return String.valueOf(balance.addAndGet(-Integer.parseInt(p)));
+    }));
+    TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
+    server.tell(new ServerProtocol.Request("withdraw-1", "10", true, client.getRef()));
+    server.tell(new ServerProtocol.Request("withdraw-1", "10", true, client.getRef())); // while running
+    assertInstanceOf(ServerProtocol.Received.class, client.receiveMessage());
+    assertInstanceOf(ServerProtocol.Received.class, client.receiveMessage());
+    assertEquals(new ServerProtocol.Reply("withdraw-1", "90"), client.receiveMessage(Duration.ofSeconds(5)));
+    assertEquals(new ServerProtocol.Reply("withdraw-1", "90"), client.receiveMessage(Duration.ofSeconds(5)));
+    server.tell(new ServerProtocol.Request("withdraw-1", "10", false, client.getRef())); // after it finished
+    assertEquals(new ServerProtocol.Reply("withdraw-1", "90"), client.receiveMessage(Duration.ofSeconds(5)));
+    assertEquals(90, balance.get(), "the withdrawal ran exactly once");
+  }
+
+  @Test
+  void theIterativeServerAnswersInTurnAndRetriesACrashInPlace() {
+    AtomicInteger runs = new AtomicInteger();
+    ActorRef<ServerProtocol.Command> server = kit.spawn(IterativeServer.create(settings, p -> {
+      if (runs.incrementAndGet() == 1) throw new IllegalStateException("first run crashes");
+      return p + "!";
+    }), "iterative", DispatcherSelector.fromConfig(settings.blockingDispatcher()));
+    TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
+    server.tell(new ServerProtocol.Request("a", "a", false, true, client.getRef()));
+    server.tell(new ServerProtocol.Request("b", "b", false, true, client.getRef()));
+    assertEquals(new ServerProtocol.Reply("a", "a!"), client.receiveMessage());
+    assertEquals(new ServerProtocol.Reply("b", "b!"), client.receiveMessage());
+  }
+
+  @Test
+  void theConcurrentServerOutrunsTheIterativeOneOnASlowBlockingHandler() {
+    Handler slow = p -> {
+      Thread.sleep(10);
+      return p;
+    };
+    int requests = 80;
+    int workers = 8;
+    ActorRef<ServerProtocol.Command> iter = kit.spawn(IterativeServer.create(settings, slow), "iter",
+        DispatcherSelector.fromConfig(settings.blockingDispatcher()));
+    ActorRef<ServerProtocol.Command> conc = kit.spawn(Dispatcher.create(settings.withWorkers(workers), slow), "conc");
+    timeAll(iter, 10, "warm"); // threads started, code compiled
+    timeAll(conc, 20, "warm");
+    long iterative = timeAll(iter, requests, "q");
+    long concurrent = timeAll(conc, requests, "q");
+    double gain = (double) iterative / concurrent;
+    System.out.printf("iterative %d ms, concurrent (%d workers) %d ms, gain %.1fx for %d requests of 10 ms%n",
+        iterative / 1_000_000, workers, concurrent / 1_000_000, gain, requests);
+    // 8 workers could give 8x; ask for less so a loaded 2-core machine does not flake.
+    assertTrue(gain >= workers * 0.4, "gain " + gain);
+  }
+
+  private long timeAll(ActorRef<ServerProtocol.Command> server, int n, String prefix) {
+    TestProbe<ServerProtocol.Response> client = kit.createTestProbe();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) server.tell(new ServerProtocol.Request(prefix + i, "p", false, client.getRef()));
+    for (int i = 0; i < n; i++) assertInstanceOf(ServerProtocol.Reply.class, client.receiveMessage(Duration.ofSeconds(20)));
+    return System.nanoTime() - t0;
+  }
+}
