@@ -47,6 +47,7 @@ public final class Launcher implements AutoCloseable {
     /** Gossip: updates written, and the fingerprint of the node's store when it last reported. */
     public volatile long writes;
     public volatile String digest;
+    /** The last report of its workload (membership lines aside). */
     public volatile JsonNode last;
     volatile Process process;
 
@@ -183,8 +184,9 @@ public final class Launcher implements AutoCloseable {
       problems.add("node " + state.name + " printed a report that is not JSON: " + json);
       return;
     }
-    state.last = n;
     String event = n.path("event").asText();
+    // The node's own membership lines come at any time, also after its workload's last report.
+    if (!event.equals("members")) state.last = n;
     reports.computeIfAbsent(event, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(n);
     switch (event) {
       case "members" -> state.up = n.path("up").asLong();
