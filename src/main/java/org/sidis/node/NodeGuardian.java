@@ -14,6 +14,8 @@ import org.sidis.demo.ChatWorkload;
 import org.sidis.demo.GossipWorkload;
 import org.sidis.gossip.GossipNode;
 import org.sidis.gossip.GossipSettings;
+import org.sidis.mom.QueueManager;
+import org.sidis.mom.QueueSettings;
 import org.sidis.multicast.GroupMember;
 import org.sidis.multicast.MulticastSettings;
 import org.sidis.multicast.Order;
@@ -109,8 +111,9 @@ public final class NodeGuardian {
           if (gossip == null) throw new IllegalArgumentException("service [gossip-workload] needs service [gossip] before it");
           ctx.spawn(GossipWorkload.create(node, config.getConfig("sidis.demo.gossip"), gossip, seed), "gossip-workload");
         }
+        case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
         default -> throw new IllegalArgumentException("unknown service [" + service
-            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload");
+            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload, queues");
       }
     }
     return groups;

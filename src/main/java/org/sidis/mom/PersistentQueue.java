@@ -1,0 +1,147 @@
+package org.sidis.mom;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import org.sidis.CborSerializable;
+import org.sidis.mom.QueueProtocol.*;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A persistent queue: {@link QueueCore} as an event-sourced actor (Akka Persistence Typed over
+ * the JDBC journal — embedded H2 by default, PostgreSQL by configuration). A PUT is answered
+ * {@link PutAck} only after its {@link Enqueued} event is in the journal, and an ACK is answered
+ * {@link Acked} only after its {@link Acknowledged} event is, so after a crash and a restart the
+ * queue holds every message whose PUT was acknowledged and none whose ACK was.
+ *
+ * <p>What is journaled is the durable part of the core's state (messages, acks, dead letters).
+ * Deliveries are not: a restart makes every in-flight message ready again and starts its
+ * delivery count afresh — a consumer of the old incarnation may see it once more (at-least-once).
+ * How durable "in the journal" is depends on the store: H2 with {@code WRITE_DELAY=0} survives a
+ * kill of the process but not a power loss (it never fsyncs); PostgreSQL fsyncs on commit.
+ */
+public final class PersistentQueue extends EventSourcedBehavior<Command, PersistentQueue.Event, QueueCore<ActorRef<Reply>>> {
+
+  /** What the journal keeps. */
+  public sealed interface Event extends CborSerializable permits Enqueued, Acknowledged, DeadLettered {}
+
+  public record Enqueued(String msgId, String payload) implements Event {}
+
+  public record Acknowledged(String msgId) implements Event {}
+
+  public record DeadLettered(String msgId) implements Event {}
+
+  public static Behavior<Command> create(String name, QueueSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(TransientQueue.Tick.INSTANCE, settings.tick());
+      String node = ctx.getSystem().settings().config().getString("sidis.node.name");
+      return new PersistentQueue(ctx, PersistenceId.of("sidis-queue", node + "/" + name, "|"), name, settings);
+    }));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final String name;
+  private final QueueSettings settings;
+  private final List<ActorRef<Reply>> handlers = new ArrayList<>();
+
+  private PersistentQueue(ActorContext<Command> ctx, PersistenceId id, String name, QueueSettings settings) {
+    // A journal that fails a write stops the queue; it comes back and replays after a backoff.
+    super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.ctx = ctx;
+    this.name = name;
+    this.settings = settings;
+  }
+
+  @Override
+  public QueueCore<ActorRef<Reply>> emptyState() {
+    return new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries());
+  }
+
+  @Override
+  public EventHandler<QueueCore<ActorRef<Reply>>, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(Enqueued.class, (q, e) -> { q.enqueue(e.msgId(), e.payload()); return q; })
+        .onEvent(Acknowledged.class, (q, e) -> { q.ack(e.msgId()); return q; })
+        .onEvent(DeadLettered.class, (q, e) -> { q.deadLetter(e.msgId()); return q; })
+        .build();
+  }
+
+  // The volatile part of the core (in-flight deadlines, waiting GETs) changes in the command
+  // handlers below without an event: it is deliberately not journaled (see the class comment).
+  @Override
+  public CommandHandler<Command, Event, QueueCore<ActorRef<Reply>>> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(Put.class, this::onPut)
+        .onCommand(Get.class, (q, m) -> {
+          long now = System.currentTimeMillis();
+          q.get(m.replyTo(), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
+          return Effect().none();
+        })
+        .onCommand(Poll.class, (q, m) -> {
+          m.replyTo().tell(q.poll(System.currentTimeMillis()).<Reply>map(this::delivery).orElse(new Empty(name)));
+          return Effect().none();
+        })
+        .onCommand(Notify.class, (q, m) -> {
+          handlers.add(m.handler());
+          return Effect().none();
+        })
+        .onCommand(Ack.class, this::onAck)
+        .onCommand(ListDeadLetters.class, (q, m) -> {
+          m.replyTo().tell(new DeadLetters(name, q.deadLetters().stream().map(QueueCore.Stored::id).toList()));
+          return Effect().none();
+        })
+        .onCommand(TransientQueue.Tick.class, (q, m) -> onTick(q))
+        .build();
+  }
+
+  private Effect<Event, QueueCore<ActorRef<Reply>>> onPut(QueueCore<ActorRef<Reply>> q, Put m) {
+    if (q.holds(m.msgId())) { // a retried PUT: already stored
+      m.replyTo().tell(new PutAck(name, m.msgId()));
+      return Effect().none();
+    }
+    return Effect().persist(new Enqueued(m.msgId(), m.payload())).thenRun(after -> {
+      m.replyTo().tell(new PutAck(name, m.msgId()));
+      handlers.forEach(h -> h.tell(new Inserted(name, m.msgId())));
+      serve(after);
+    });
+  }
+
+  private Effect<Event, QueueCore<ActorRef<Reply>>> onAck(QueueCore<ActorRef<Reply>> q, Ack m) {
+    if (!q.holds(m.msgId())) {
+      m.replyTo().tell(new Refused(name, m.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+      return Effect().none();
+    }
+    return Effect().persist(new Acknowledged(m.msgId())).thenRun(after -> m.replyTo().tell(new Acked(name, m.msgId())));
+  }
+
+  private Effect<Event, QueueCore<ActorRef<Reply>>> onTick(QueueCore<ActorRef<Reply>> q) {
+    if (!q.hasDeadlines()) return Effect().none();
+    long now = System.currentTimeMillis();
+    QueueCore.Expiry<ActorRef<Reply>> e = q.expire(now);
+    e.timedOut().forEach(w -> w.tell(new Empty(name)));
+    serve(q);
+    if (e.dying().isEmpty()) return Effect().none();
+    List<Event> dead = e.dying().stream().<Event>map(DeadLettered::new).toList();
+    return Effect().persist(dead).thenRun(after -> ctx.getLog().info("[{}] dead-lettered {}", name, e.dying()));
+  }
+
+  private void serve(QueueCore<ActorRef<Reply>> q) {
+    for (QueueCore.Handoff<ActorRef<Reply>> h : q.serveWaiters(System.currentTimeMillis())) {
+      h.waiter().tell(delivery(h.delivery()));
+    }
+  }
+
+  private Delivery delivery(QueueCore.Delivery d) {
+    return new Delivery(name, d.id(), d.payload(), d.deliveries());
+  }
+}
