@@ -63,9 +63,27 @@ class PersistentQueueTest {
 
   @Test
   void everyAcknowledgedPutAndNoAcknowledgedGetSurvivesAnAbruptStop() {
+    survivesAnAbruptStop(config(dir, "n1"));
+  }
+
+  @Test
+  void onPostgresqlEveryAcknowledgedPutAndNoAcknowledgedGetSurvivesAnAbruptStop() throws Exception {
+    PostgresServer pg;
+    try {
+      pg = PostgresServer.start();
+    } catch (PostgresServer.Unavailable e) {
+      org.junit.jupiter.api.Assumptions.abort("skipped, no PostgreSQL: " + e.getMessage());
+      return;
+    }
+    try (pg) {
+      survivesAnAbruptStop(pg.storeConfig().withFallback(config(dir, "n1")));
+    }
+  }
+
+  private static void survivesAnAbruptStop(Config store) {
     Set<String> acked = new HashSet<>();
     Set<String> consumed = new HashSet<>();
-    ActorTestKit first = ActorTestKit.create("store1", config(dir, "n1"));
+    ActorTestKit first = ActorTestKit.create("store1", store);
     try {
       ActorRef<Command> qm = first.spawn(QueueManager.create(settings()), "queue-manager");
       TestProbe<Reply> producer = first.createTestProbe();
@@ -89,7 +107,7 @@ class PersistentQueueTest {
       first.system().getWhenTerminated().toCompletableFuture().join();
     }
 
-    ActorTestKit second = ActorTestKit.create("store2", config(dir, "n1"));
+    ActorTestKit second = ActorTestKit.create("store2", store);
     try {
       ActorRef<Command> qm = second.spawn(QueueManager.create(settings()), "queue-manager");
       List<String> left = drain(second, qm);
