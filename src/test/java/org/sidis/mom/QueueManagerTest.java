@@ -150,6 +150,39 @@ class QueueManagerTest {
   }
 
   @Test
+  void producerAndConsumerTracesPassTheQueueCheckerWithARedelivery() {
+    ActorRef<Command> qm = manager();
+    QueueTrace producerTrace = new QueueTrace(kit.system(), "producer", "jobs");
+    QueueTrace consumerTrace = new QueueTrace(kit.system(), "consumer", "jobs");
+    for (int i = 1; i <= 20; i++) {
+      producerTrace.attempt("p1:" + i);
+      put(qm, "p1:" + i);
+      producerTrace.put("p1:" + i);
+    }
+    boolean dropped = false;
+    while (true) {
+      qm.tell(new Get("jobs", Duration.ofSeconds(1), consumer.getRef()));
+      Reply r = consumer.receiveMessage(Duration.ofSeconds(3));
+      if (r instanceof Empty) break;
+      Delivery d = (Delivery) r;
+      consumerTrace.get(d.msgId(), d.deliveries());
+      if (!dropped) { // the first one is left unacknowledged: it comes back after 300 ms
+        dropped = true;
+        continue;
+      }
+      qm.tell(new Ack("jobs", d.msgId(), consumer.getRef()));
+      assertEquals(new Acked("jobs", d.msgId()), consumer.receiveMessage());
+      consumerTrace.ack(d.msgId());
+    }
+    org.sidis.trace.Traces.get(kit.system()).sink().flush();
+    org.sidis.trace.Report report = org.sidis.trace.Inspection.of(dir);
+    org.sidis.trace.Verdict v = report.verdict("jobs", org.sidis.trace.QueueTotal.PROPERTY);
+    assertEquals(org.sidis.trace.Verdict.Outcome.HELD, v.outcome(), report.table());
+    assertEquals(20, v.messages());
+    assertTrue(v.details().stream().anyMatch(x -> x.startsWith("duplicates 1")), v.details().toString());
+  }
+
+  @Test
   void anOversizedMessageIsRefused() {
     ActorRef<Command> qm = manager();
     qm.tell(new Put("jobs", "p1:1", "x".repeat(256 * 1024 + 1), producer.getRef()));
