@@ -41,7 +41,64 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
 
   public record DeadLettered(String msgId) implements Event {}
 
+  /** PUTs and ACKs that arrived while the previous batch was being written, as one write. */
+  record Write(List<Put> puts, List<Ack> acks, ActorRef<Written> replyTo) implements Command {}
+
+  /** The journal took (or refused) the batch; the writer may send the next one. */
+  enum Written implements Command { INSTANCE }
+
+  private enum WriteTimedOut implements Command { INSTANCE }
+
+  /**
+   * The queue as its owner sees it: a writer in front of the journaled actor. One journal write
+   * per PUT would let the producer's PUTs crowd out the consumers' ACKs (each write stashes
+   * every other command) and cost a database round trip each; so the writer gathers the PUTs
+   * and ACKs that arrive while a write is under way and sends them as the next {@link Write},
+   * persisted as one atomic batch of events (at most {@code sidis.mom.max-batch}). GET, POLL,
+   * NOTIFY and the rest go straight through.
+   */
   public static Behavior<Command> create(String name, QueueSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ActorRef<Command> journal = ctx.spawn(journaled(name, settings), "journal");
+      List<Put> puts = new ArrayList<>();
+      List<Ack> acks = new ArrayList<>();
+      boolean[] writing = {false};
+      ActorRef<Written> written = ctx.messageAdapter(Written.class, w -> w);
+      Runnable flush = () -> {
+        if (writing[0] || (puts.isEmpty() && acks.isEmpty())) return;
+        int n = Math.min(puts.size(), settings.maxBatch());
+        List<Put> p = new ArrayList<>(puts.subList(0, n));
+        puts.subList(0, n).clear();
+        int k = Math.min(acks.size(), Math.max(1, settings.maxBatch() - n));
+        List<Ack> a = new ArrayList<>(acks.subList(0, k));
+        acks.subList(0, k).clear();
+        journal.tell(new Write(p, a, written));
+        writing[0] = true;
+        // A journal that fails a write restarts and never answers: its PUTs stay unacknowledged
+        // (producers retry) and the writer moves on.
+        timers.startSingleTimer(WriteTimedOut.INSTANCE, Duration.ofSeconds(10));
+      };
+      return Behaviors.receive(Command.class)
+          .onMessage(Put.class, m -> { puts.add(m); flush.run(); return Behaviors.same(); })
+          .onMessage(Ack.class, m -> { acks.add(m); flush.run(); return Behaviors.same(); })
+          .onMessage(Written.class, m -> {
+            timers.cancel(WriteTimedOut.INSTANCE);
+            writing[0] = false;
+            flush.run();
+            return Behaviors.same();
+          })
+          .onMessage(WriteTimedOut.class, m -> {
+            ctx.getLog().warn("[{}] the journal did not confirm a write within 10 s; moving on", name);
+            writing[0] = false;
+            flush.run();
+            return Behaviors.same();
+          })
+          .onAnyMessage(m -> { journal.tell(m); return Behaviors.same(); })
+          .build();
+    }));
+  }
+
+  private static Behavior<Command> journaled(String name, QueueSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(TransientQueue.Tick.INSTANCE, settings.tick());
       String node = ctx.getSystem().settings().config().getString("sidis.node.name");
@@ -81,7 +138,7 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
   @Override
   public CommandHandler<Command, Event, QueueCore<ActorRef<Reply>>> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Put.class, this::onPut)
+        .onCommand(Write.class, this::onWrite)
         .onCommand(Get.class, (q, m) -> {
           long now = System.currentTimeMillis();
           q.get(m.replyTo(), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
@@ -95,7 +152,6 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
           handlers.add(m.handler());
           return Effect().none();
         })
-        .onCommand(Ack.class, this::onAck)
         .onCommand(ListDeadLetters.class, (q, m) -> {
           m.replyTo().tell(new DeadLetters(name, q.deadLetters().stream().map(QueueCore.Stored::id).toList()));
           return Effect().none();
@@ -104,24 +160,46 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
         .build();
   }
 
-  private Effect<Event, QueueCore<ActorRef<Reply>>> onPut(QueueCore<ActorRef<Reply>> q, Put m) {
-    if (q.holds(m.msgId())) { // a retried PUT: already stored
-      m.replyTo().tell(new PutAck(name, m.msgId()));
+  /**
+   * A batch of PUTs and ACKs, journaled as one write: each PUT is answered {@link PutAck} and
+   * each valid ACK {@link Acked} only once every event of the batch is stored. A PUT of a
+   * message already held is acknowledged without a new event (a retry); an ACK of a message
+   * not held is refused at once.
+   */
+  private Effect<Event, QueueCore<ActorRef<Reply>>> onWrite(QueueCore<ActorRef<Reply>> q, Write w) {
+    List<Event> events = new ArrayList<>();
+    List<Put> newPuts = new ArrayList<>();
+    java.util.Set<String> putIds = new java.util.HashSet<>();
+    for (Put p : w.puts()) {
+      if (!q.holds(p.msgId()) && putIds.add(p.msgId())) {
+        events.add(new Enqueued(p.msgId(), p.payload()));
+        newPuts.add(p);
+      }
+    }
+    List<Ack> validAcks = new ArrayList<>();
+    java.util.Set<String> ackIds = new java.util.HashSet<>();
+    for (Ack a : w.acks()) {
+      if (q.holds(a.msgId()) && ackIds.add(a.msgId())) {
+        events.add(new Acknowledged(a.msgId()));
+        validAcks.add(a);
+      } else {
+        a.replyTo().tell(new Refused(name, a.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+      }
+    }
+    Runnable confirm = () -> {
+      w.puts().forEach(p -> p.replyTo().tell(new PutAck(name, p.msgId())));
+      validAcks.forEach(a -> a.replyTo().tell(new Acked(name, a.msgId())));
+      newPuts.forEach(p -> handlers.forEach(h -> h.tell(new Inserted(name, p.msgId()))));
+      w.replyTo().tell(Written.INSTANCE);
+    };
+    if (events.isEmpty()) {
+      confirm.run();
       return Effect().none();
     }
-    return Effect().persist(new Enqueued(m.msgId(), m.payload())).thenRun(after -> {
-      m.replyTo().tell(new PutAck(name, m.msgId()));
-      handlers.forEach(h -> h.tell(new Inserted(name, m.msgId())));
+    return Effect().persist(events).thenRun(after -> {
+      confirm.run();
       serve(after);
     });
-  }
-
-  private Effect<Event, QueueCore<ActorRef<Reply>>> onAck(QueueCore<ActorRef<Reply>> q, Ack m) {
-    if (!q.holds(m.msgId())) {
-      m.replyTo().tell(new Refused(name, m.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
-      return Effect().none();
-    }
-    return Effect().persist(new Acknowledged(m.msgId())).thenRun(after -> m.replyTo().tell(new Acked(name, m.msgId())));
   }
 
   private Effect<Event, QueueCore<ActorRef<Reply>>> onTick(QueueCore<ActorRef<Reply>> q) {

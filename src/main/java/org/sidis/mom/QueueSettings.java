@@ -13,7 +13,7 @@ import java.util.Map;
  * @param createOnDemand whether a PUT to an undeclared queue creates it (transient) or is refused
  */
 public record QueueSettings(Map<String, Durability> queues, boolean createOnDemand, Duration visibilityTimeout,
-                            int maxDeliveries, int maxMessageBytes, Duration tick) {
+                            int maxDeliveries, int maxMessageBytes, Duration tick, int maxBatch) {
 
   /** Transient queues live in memory; persistent ones store every message before acknowledging its PUT. */
   public enum Durability {
@@ -41,24 +41,24 @@ public record QueueSettings(Map<String, Durability> queues, boolean createOnDema
       queues.put(name, Durability.parse(q.hasPath("durability") ? q.getString("durability") : "transient", where));
     }
     return new QueueSettings(queues, mom.getBoolean("create-on-demand"), mom.getDuration("visibility-timeout"),
-        mom.getInt("max-deliveries"), (int) mom.getBytes("max-message-bytes").longValue(), mom.getDuration("tick"));
+        mom.getInt("max-deliveries"), (int) mom.getBytes("max-message-bytes").longValue(), mom.getDuration("tick"), mom.getInt("max-batch"));
   }
 
   public static QueueSettings defaults() {
-    return new QueueSettings(Map.of(), true, Duration.ofSeconds(30), 5, 256 * 1024, Duration.ofMillis(50));
+    return new QueueSettings(Map.of(), true, Duration.ofSeconds(30), 5, 256 * 1024, Duration.ofMillis(50), 500);
   }
 
   public QueueSettings withQueue(String name, Durability durability) {
     Map<String, Durability> q = new LinkedHashMap<>(queues);
     q.put(name, durability);
-    return new QueueSettings(q, createOnDemand, visibilityTimeout, maxDeliveries, maxMessageBytes, tick);
+    return new QueueSettings(q, createOnDemand, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch);
   }
 
   public QueueSettings withVisibility(Duration visibility, int maxDeliveries) {
-    return new QueueSettings(queues, createOnDemand, visibility, maxDeliveries, maxMessageBytes, tick);
+    return new QueueSettings(queues, createOnDemand, visibility, maxDeliveries, maxMessageBytes, tick, maxBatch);
   }
 
   public QueueSettings withCreateOnDemand(boolean on) {
-    return new QueueSettings(queues, on, visibilityTimeout, maxDeliveries, maxMessageBytes, tick);
+    return new QueueSettings(queues, on, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch);
   }
 }
