@@ -127,6 +127,47 @@ class PersistentQueueTest {
   }
 
   @Test
+  void aPersistentQueueRedeliversDeadLettersAndRemembersItsDeadLettersAcrossARestart() {
+    QueueSettings s = QueueSettings.defaults().withQueue("jobs", QueueSettings.Durability.PERSISTENT)
+        .withVisibility(Duration.ofMillis(300), 2);
+    ActorTestKit first = ActorTestKit.create("dead1", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = first.spawn(QueueManager.create(s), "queue-manager");
+      TestProbe<Reply> app = first.createTestProbe();
+      TestProbe<Reply> handler = first.createTestProbe();
+      qm.tell(new Notify("jobs", handler.getRef()));
+      qm.tell(new Get("jobs", Duration.ofSeconds(5), app.getRef())); // waits for the PUT below
+      qm.tell(new Put("jobs", "p1:1", "m1", app.getRef()));
+      List<Reply> first2 = List.of(app.receiveMessage(Duration.ofSeconds(10)), app.receiveMessage(Duration.ofSeconds(10)));
+      assertTrue(first2.contains(new PutAck("jobs", "p1:1")), first2.toString());
+      assertTrue(first2.contains(new Delivery("jobs", "p1:1", "m1", 1)), first2.toString());
+      assertEquals(new Inserted("jobs", "p1:1"), handler.receiveMessage(Duration.ofSeconds(5)));
+      // Not acknowledged: back after 300 ms, then dead after the second delivery.
+      qm.tell(new Get("jobs", Duration.ofSeconds(5), app.getRef()));
+      assertEquals(2, app.expectMessageClass(Delivery.class, Duration.ofSeconds(5)).deliveries());
+      qm.tell(new Get("jobs", Duration.ofMillis(1500), app.getRef()));
+      assertEquals(new Empty("jobs"), app.receiveMessage(Duration.ofSeconds(5)));
+      qm.tell(new ListDeadLetters("jobs", app.getRef()));
+      assertEquals(new DeadLetters("jobs", List.of("p1:1")), app.receiveMessage(Duration.ofSeconds(5)));
+      qm.tell(new Ack("jobs", "p1:1", app.getRef()));
+      assertEquals(Refused.class, app.receiveMessage(Duration.ofSeconds(5)).getClass());
+    } finally {
+      first.shutdownTestKit();
+    }
+    ActorTestKit second = ActorTestKit.create("dead2", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = second.spawn(QueueManager.create(s), "queue-manager");
+      TestProbe<Reply> app = second.createTestProbe();
+      qm.tell(new ListDeadLetters("jobs", app.getRef()));
+      assertEquals(new DeadLetters("jobs", List.of("p1:1")), app.receiveMessage(Duration.ofSeconds(10)));
+      qm.tell(new Poll("jobs", app.getRef()));
+      assertEquals(new Empty("jobs"), app.receiveMessage(Duration.ofSeconds(10)));
+    } finally {
+      second.shutdownTestKit();
+    }
+  }
+
+  @Test
   void aStoreThatCannotBeOpenedStopsTheQueueManagerWithTheStoresError() {
     Config bad = ConfigFactory.parseMap(Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url",
         "jdbc:h2:file:/proc/no-such-place/db;WRITE_DELAY=0")).withFallback(config(dir, "n1"));
