@@ -110,6 +110,8 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
   private final String name;
   private final QueueSettings settings;
   private final List<ActorRef<Reply>> handlers = new ArrayList<>();
+  /** Not journaled: a sender waiting for a later sync point hears nothing after a restart. */
+  private final Receipts receipts;
 
   private PersistentQueue(ActorContext<Command> ctx, PersistenceId id, String name, QueueSettings settings) {
     // A journal that fails a write stops the queue; it comes back and replays after a backoff.
@@ -117,6 +119,7 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
     this.ctx = ctx;
     this.name = name;
     this.settings = settings;
+    this.receipts = new Receipts(name);
   }
 
   @Override
@@ -188,8 +191,14 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
     }
     Runnable confirm = () -> {
       w.puts().forEach(p -> p.replyTo().tell(new PutAck(name, p.msgId())));
-      validAcks.forEach(a -> a.replyTo().tell(new Acked(name, a.msgId())));
-      newPuts.forEach(p -> handlers.forEach(h -> h.tell(new Inserted(name, p.msgId()))));
+      validAcks.forEach(a -> {
+        a.replyTo().tell(new Acked(name, a.msgId()));
+        receipts.processed(a.msgId());
+      });
+      newPuts.forEach(p -> {
+        receipts.expect(p);
+        handlers.forEach(h -> h.tell(new Inserted(name, p.msgId())));
+      });
       w.replyTo().tell(Written.INSTANCE);
     };
     if (events.isEmpty()) {
@@ -209,6 +218,7 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
     e.timedOut().forEach(w -> w.tell(new Empty(name)));
     serve(q);
     if (e.dying().isEmpty()) return Effect().none();
+    e.dying().forEach(receipts::forget);
     List<Event> dead = e.dying().stream().<Event>map(DeadLettered::new).toList();
     return Effect().persist(dead).thenRun(after -> ctx.getLog().info("[{}] dead-lettered {}", name, e.dying()));
   }
@@ -220,6 +230,7 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
   }
 
   private Delivery delivery(QueueCore.Delivery d) {
+    receipts.delivered(d.id());
     return new Delivery(name, d.id(), d.payload(), d.deliveries());
   }
 }

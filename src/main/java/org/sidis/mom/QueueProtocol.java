@@ -23,8 +23,17 @@ public final class QueueProtocol {
     String queue();
   }
 
-  /** PUT: append {@code payload} under {@code msgId}; answered {@link PutAck} once stored. */
-  public record Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo) implements QueueCommand {}
+  /**
+   * PUT: append {@code payload} under {@code msgId}; answered {@link PutAck} once stored. When
+   * {@code receipts} is set it also hears {@link Receipt}s: when the message is first handed to
+   * a consumer and when a consumer acknowledged it (the notes' later synchronization points).
+   */
+  public record Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo, ActorRef<Reply> receipts)
+      implements QueueCommand {
+    public Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo) {
+      this(queue, msgId, payload, replyTo, null);
+    }
+  }
 
   /** GET: the next message, waiting up to {@code timeout} for one; answered {@link Delivery} or {@link Empty}. */
   public record Get(String queue, Duration timeout, ActorRef<Reply> replyTo) implements QueueCommand {}
@@ -42,7 +51,7 @@ public final class QueueProtocol {
   public record ListDeadLetters(String queue, ActorRef<Reply> replyTo) implements QueueCommand {}
 
   /** Everything a queue answers. */
-  public sealed interface Reply extends CborSerializable permits PutAck, Delivery, Empty, Inserted, Acked, Refused, DeadLetters {}
+  public sealed interface Reply extends CborSerializable permits PutAck, Delivery, Empty, Inserted, Acked, Refused, DeadLetters, Receipt {}
 
   /** The message is in the queue (stored, for a persistent queue). */
   public record PutAck(String queue, String msgId) implements Reply {}
@@ -61,6 +70,17 @@ public final class QueueProtocol {
 
   /** The command was not carried out, and why ({@code msgId} may be null). */
   public record Refused(String queue, String msgId, String reason) implements Reply {}
+
+  /** Where a sent message has got to: handed to a consumer, or acknowledged (processed) by one. */
+  public record Receipt(String queue, String msgId, SyncPoint point) implements Reply {}
+
+  /**
+   * The synchronization points of Tanenbaum &amp; van Steen (section 4.1, "Types of
+   * communication"): a sender may be released when the middleware has its message
+   * ({@code SUBMISSION}), when the receiver's side has it ({@code DELIVERY}), or when the receiver
+   * has processed it ({@code PROCESSING}, here: acknowledged it).
+   */
+  public enum SyncPoint { SUBMISSION, DELIVERY, PROCESSING }
 
   /** The dead-letter list: ids of messages delivered the maximum number of times without an ack. */
   public record DeadLetters(String queue, List<String> msgIds) implements Reply {}

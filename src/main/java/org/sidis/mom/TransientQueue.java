@@ -31,11 +31,13 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   private final String name;
   private final QueueCore<ActorRef<Reply>> core;
   private final List<ActorRef<Reply>> handlers = new ArrayList<>();
+  private final Receipts receipts;
 
   private TransientQueue(ActorContext<Command> ctx, String name, QueueSettings settings) {
     super(ctx);
     this.name = name;
     this.core = new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries());
+    this.receipts = new Receipts(name);
   }
 
   @Override
@@ -56,6 +58,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
 
   private Behavior<Command> onPut(Put m) {
     if (core.enqueue(m.msgId(), m.payload())) {
+      receipts.expect(m);
       handlers.forEach(h -> h.tell(new Inserted(name, m.msgId())));
     }
     m.replyTo().tell(new PutAck(name, m.msgId()));
@@ -81,8 +84,12 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onAck(Ack m) {
-    m.replyTo().tell(core.ack(m.msgId()) ? new Acked(name, m.msgId())
-        : new Refused(name, m.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+    if (core.ack(m.msgId())) {
+      m.replyTo().tell(new Acked(name, m.msgId()));
+      receipts.processed(m.msgId());
+    } else {
+      m.replyTo().tell(new Refused(name, m.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+    }
     return this;
   }
 
@@ -93,6 +100,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
     e.timedOut().forEach(w -> w.tell(new Empty(name)));
     for (String id : e.dying()) {
       core.deadLetter(id);
+      receipts.forget(id);
       getContext().getLog().info("[{}] dead-lettered [{}]", name, id);
     }
     serve(now);
@@ -104,6 +112,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   }
 
   private Delivery delivery(QueueCore.Delivery d) {
+    receipts.delivered(d.id());
     return new Delivery(name, d.id(), d.payload(), d.deliveries());
   }
 }
