@@ -37,7 +37,8 @@ class SenderTest {
     qm = kit.spawn(QueueManager.create(QueueSettings.defaults()
         .withQueue("t", QueueSettings.Durability.TRANSIENT)
         .withQueue("p", QueueSettings.Durability.PERSISTENT)
-        .withVisibility(Duration.ofMillis(300), 1)), "queue-manager");
+        // Longer than notYet()'s wait, so an unacknowledged message is not dead-lettered meanwhile.
+        .withVisibility(Duration.ofMillis(1500), 1)), "queue-manager");
     consumer = kit.createTestProbe();
   }
 
