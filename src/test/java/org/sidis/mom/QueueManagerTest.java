@@ -179,7 +179,8 @@ class QueueManagerTest {
     org.sidis.trace.Verdict v = report.verdict("jobs", org.sidis.trace.QueueTotal.PROPERTY);
     assertEquals(org.sidis.trace.Verdict.Outcome.HELD, v.outcome(), report.table());
     assertEquals(20, v.messages());
-    assertTrue(v.details().stream().anyMatch(x -> x.startsWith("duplicates 1")), v.details().toString());
+    // At least the dropped one came twice; a loaded machine may add redeliveries of slow acks.
+    assertTrue(v.details().stream().anyMatch(x -> x.matches("duplicates [1-9].*")), v.details().toString());
   }
 
   @Test
