@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
         "'rpc' — sync stub round trip beside raw Akka ask, concurrent vs iterative server, parallel vs sequential client."})
 public final class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "Benchmark name: multicast | broadcast | rpc")
+  @Parameters(index = "0", description = "Benchmark name: multicast | broadcast | rpc | queue")
   String bench;
 
   @Option(names = "--order", defaultValue = "causal", description = "fifo | causal | total (default: ${DEFAULT-VALUE}); total also runs fifo.")
@@ -100,6 +100,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "broadcast: seed of origins and partitions (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--persistent", description = "queue: measure a persistent queue (H2, WRITE_DELAY=0); default both kinds.")
+  boolean persistentOnly;
+
+  @Option(names = "--transient", description = "queue: measure a transient queue; default both kinds.")
+  boolean transientOnly;
+
+  @Option(names = "--window", defaultValue = "100", description = "queue: PUTs outstanding (default: ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(names = "--consumers", defaultValue = "8", description = "queue: GETs outstanding (default: ${DEFAULT-VALUE}).")
+  int consumers;
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -129,8 +141,9 @@ public final class BenchCommand implements Callable<Integer> {
     PrintStream out = System.out;
     if (bench.equals("broadcast")) return broadcast(out);
     if (bench.equals("rpc")) return rpc(out);
+    if (bench.equals("queue")) return queue(out);
     if (!bench.equals("multicast")) {
-      System.err.println("error: unknown benchmark [" + bench + "]; known: multicast, broadcast, rpc");
+      System.err.println("error: unknown benchmark [" + bench + "]; known: multicast, broadcast, rpc, queue");
       return 2;
     }
     nodes = nodesOption == null ? 3 : nodesOption;
@@ -196,6 +209,47 @@ public final class BenchCommand implements Callable<Integer> {
       row(rows, rawName, true, "deliveries_per_s_mean", rawMean);
       if (fifo != null) row(rows, "sidis-fifo", false, "deliveries_per_s_mean", fifoMean);
       row(rows, sidisName, false, "deliveries_per_s_mean", sidisMean);
+      m.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+      out.println("json: " + json);
+    }
+    return 0;
+  }
+
+  private Integer queue(PrintStream out) throws IOException {
+    duration = durationOption == null ? 10 : durationOption;
+    List<Boolean> kinds = new java.util.ArrayList<>();
+    if (transientOnly || !persistentOnly) kinds.add(false);
+    if (persistentOnly || !transientOnly) kinds.add(true);
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode root = m.createObjectNode();
+    root.put("bench", "queue");
+    ObjectNode params = root.putObject("params");
+    params.put("size", size);
+    params.put("warmup_s", warmup);
+    params.put("duration_s", duration);
+    params.put("window", window);
+    params.put("consumers", consumers);
+    ArrayNode rows = root.putArray("rows");
+    out.printf("%-24s %14s %14s %14s%n", "system", "PUT->GET msg/s", "PUT-ack p50 us", "PUT-ack p99 us");
+    for (boolean persistent : kinds) {
+      String system = persistent ? "sidis-queue-persistent-h2" : "sidis-queue-transient";
+      QueueBench.Result r;
+      try {
+        r = QueueBench.run(persistent, size, warmup, duration, window, consumers);
+      } catch (Exception e) {
+        System.err.println("error: " + system + " failed: " + e);
+        return 1;
+      }
+      out.printf("%-24s %14.0f %14.0f %14.0f%n", system, r.rate(), r.putP50Micros(), r.putP99Micros());
+      row(rows, system, false, "put_get_per_s", r.rate());
+      ObjectNode p50 = rows.addObject().put("system", system).put("baseline", false).put("metric", "put_ack_p50")
+          .put("value", r.putP50Micros());
+      p50.put("unit", "us");
+      rows.addObject().put("system", system).put("baseline", false).put("metric", "put_ack_p99")
+          .put("value", r.putP99Micros()).put("unit", "us");
+    }
+    out.println("no baseline in this run yet: ActiveMQ Artemis (issue 6) is not measured by this command");
+    if (json != null) {
       m.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
       out.println("json: " + json);
     }

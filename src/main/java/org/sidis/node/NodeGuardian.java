@@ -14,6 +14,8 @@ import org.sidis.demo.ChatWorkload;
 import org.sidis.demo.GossipWorkload;
 import org.sidis.gossip.GossipNode;
 import org.sidis.gossip.GossipSettings;
+import org.sidis.mom.QueueManager;
+import org.sidis.mom.QueueSettings;
 import org.sidis.multicast.GroupMember;
 import org.sidis.multicast.MulticastSettings;
 import org.sidis.multicast.Order;
@@ -129,9 +131,10 @@ public final class NodeGuardian {
         }
         case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
+        case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
         default -> throw new IllegalArgumentException("unknown service [" + service
             + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
-            + " rpc-replica, rpc-client, servers, servers-client");
+            + " rpc-replica, rpc-client, servers, servers-client, queues");
       }
     }
     return groups;

@@ -39,6 +39,8 @@ public final class Inspection {
                 verdicts.add(property.check(store));
             }
         }
+        // Queues: producers and consumers trace put/get/ack; one total-queue verdict per queue.
+        verdicts.addAll(QueueTotal.check(trace.events()));
         return new Report(trace.source(), trace, groups, verdicts, problems, List.copyOf(crashed), stores);
     }
 

@@ -1,0 +1,119 @@
+package org.sidis.bench;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.HdrHistogram.Histogram;
+import org.sidis.mom.QueueManager;
+import org.sidis.mom.QueueProtocol.*;
+import org.sidis.mom.QueueSettings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code sidis bench queue}: PUT→GET throughput and PUT-acknowledgement latency of one queue
+ * manager in one JVM, transient or persistent (H2 file, WRITE_DELAY=0, in a fresh directory).
+ * A producer keeps {@code window} PUTs outstanding; {@code consumers} GETs are outstanding, and
+ * each delivery is acknowledged before the next GET. The rate is of consumer-acknowledged
+ * messages over the measuring window. No external baseline yet (ActiveMQ Artemis is to come).
+ */
+final class QueueBench {
+
+  record Result(double rate, long consumed, double putP50Micros, double putP99Micros) {}
+
+  private QueueBench() {}
+
+  static Result run(boolean persistent, int size, int warmupSeconds, int durationSeconds, int window, int consumers)
+      throws Exception {
+    Path store = Files.createTempDirectory("sidis-bench-queue-");
+    Config config = ConfigFactory.parseMap(Map.of(
+            "akka.actor.provider", "local",
+            "akka.loglevel", "WARNING",
+            "sidis.node.name", "bench",
+            "sidis.trace.enabled", "off",
+            "akka-persistence-jdbc.shared-databases.sidis.db.url",
+            "jdbc:h2:file:" + store.resolve("bench").toAbsolutePath() + ";WRITE_DELAY=0"))
+        .withFallback(ConfigFactory.load());
+    QueueSettings settings = QueueSettings.defaults().withQueue("bench",
+        persistent ? QueueSettings.Durability.PERSISTENT : QueueSettings.Durability.TRANSIENT);
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
+      ActorRef<Command> qm = ctx.spawn(QueueManager.create(settings), "queue-manager");
+      ctx.spawn(driver(qm, "x".repeat(size), window, consumers, warmupSeconds, durationSeconds, result), "driver");
+      return Behaviors.empty();
+    }), "bench", config);
+    try {
+      return result.get();
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      try (var files = Files.walk(store)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static Behavior<Reply> driver(ActorRef<Command> qm, String payload, int window, int consumers, int warmupSeconds,
+                                        int durationSeconds, CompletableFuture<Result> result) {
+    return Behaviors.setup(ctx -> {
+      Map<String, Long> sentAt = new HashMap<>();
+      Histogram putLatency = new Histogram(60_000_000L, 3);
+      long start = System.nanoTime();
+      long windowOpens = start + warmupSeconds * 1_000_000_000L;
+      long windowCloses = windowOpens + durationSeconds * 1_000_000_000L;
+      long[] next = {1};
+      long[] consumed = {0, -1}; // total, at window start
+      Runnable put = () -> {
+        String id = "p:" + next[0]++;
+        sentAt.put(id, System.nanoTime());
+        qm.tell(new Put("bench", id, payload, ctx.getSelf()));
+      };
+      for (int i = 0; i < window; i++) put.run();
+      for (int i = 0; i < consumers; i++) qm.tell(new Get("bench", Duration.ofSeconds(1), ctx.getSelf()));
+      return Behaviors.receive(Reply.class)
+          .onMessage(PutAck.class, m -> {
+            long now = System.nanoTime();
+            Long t = sentAt.remove(m.msgId());
+            if (t != null && now >= windowOpens) putLatency.recordValue(Math.min((now - t) / 1000, 60_000_000L));
+            if (now < windowCloses) put.run();
+            return Behaviors.same();
+          })
+          .onMessage(Delivery.class, m -> {
+            qm.tell(new Ack("bench", m.msgId(), ctx.getSelf()));
+            return Behaviors.same();
+          })
+          .onMessage(Acked.class, m -> {
+            long now = System.nanoTime();
+            consumed[0]++;
+            if (consumed[1] < 0 && now >= windowOpens) consumed[1] = consumed[0];
+            if (now >= windowCloses) {
+              if (!result.isDone()) {
+                double seconds = (now - windowOpens) / 1e9;
+                long n = consumed[0] - Math.max(consumed[1], 0);
+                result.complete(new Result(n / seconds, n, putLatency.getValueAtPercentile(50), putLatency.getValueAtPercentile(99)));
+              }
+              return Behaviors.stopped();
+            }
+            qm.tell(new Get("bench", Duration.ofSeconds(1), ctx.getSelf()));
+            return Behaviors.same();
+          })
+          .onMessage(Empty.class, m -> {
+            qm.tell(new Get("bench", Duration.ofSeconds(1), ctx.getSelf()));
+            return Behaviors.same();
+          })
+          .onMessage(Refused.class, m -> {
+            result.completeExceptionally(new IllegalStateException("refused: " + m));
+            return Behaviors.stopped();
+          })
+          .build();
+    });
+  }
+}

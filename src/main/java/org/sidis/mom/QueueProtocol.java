@@ -1,0 +1,87 @@
+package org.sidis.mom;
+
+import akka.actor.typed.ActorRef;
+import org.sidis.CborSerializable;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The messages of the queue room: what an application asks a {@link QueueManager} (the notes'
+ * PUT, GET, POLL, NOTIFY, plus ACK), and what it answers. The queue manager hands each command
+ * to the queue it names, so a queue actor (transient or persistent) speaks the same protocol.
+ */
+public final class QueueProtocol {
+
+  private QueueProtocol() {}
+
+  /** Everything a queue manager or a queue accepts. */
+  public interface Command {}
+
+  /** A command addressed to one queue. */
+  public sealed interface QueueCommand extends Command, CborSerializable permits Put, Get, Poll, Notify, Ack, ListDeadLetters {
+    String queue();
+  }
+
+  /**
+   * PUT: append {@code payload} under {@code msgId}; answered {@link PutAck} once stored. When
+   * {@code receipts} is set it also hears {@link Receipt}s: when the message is first handed to
+   * a consumer and when a consumer acknowledged it (the notes' later synchronization points).
+   */
+  public record Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo, ActorRef<Reply> receipts)
+      implements QueueCommand {
+    public Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo) {
+      this(queue, msgId, payload, replyTo, null);
+    }
+  }
+
+  /** GET: the next message, waiting up to {@code timeout} for one; answered {@link Delivery} or {@link Empty}. */
+  public record Get(String queue, Duration timeout, ActorRef<Reply> replyTo) implements QueueCommand {}
+
+  /** POLL: the next message or {@link Empty} at once. */
+  public record Poll(String queue, ActorRef<Reply> replyTo) implements QueueCommand {}
+
+  /** NOTIFY: {@code handler} receives an {@link Inserted} for every message put from now on. */
+  public record Notify(String queue, ActorRef<Reply> handler) implements QueueCommand {}
+
+  /** Acknowledge a delivered message: it leaves the queue; answered {@link Acked} or {@link Refused}. */
+  public record Ack(String queue, String msgId, ActorRef<Reply> replyTo) implements QueueCommand {}
+
+  /** The queue's dead letters, oldest first; answered {@link DeadLetters}. */
+  public record ListDeadLetters(String queue, ActorRef<Reply> replyTo) implements QueueCommand {}
+
+  /** Everything a queue answers. */
+  public sealed interface Reply extends CborSerializable permits PutAck, Delivery, Empty, Inserted, Acked, Refused, DeadLetters, Receipt {}
+
+  /** The message is in the queue (stored, for a persistent queue). */
+  public record PutAck(String queue, String msgId) implements Reply {}
+
+  /** A message for the consumer: its {@code deliveries}-th delivery; ack it before the visibility timeout. */
+  public record Delivery(String queue, String msgId, String payload, int deliveries) implements Reply {}
+
+  /** No message: POLL found the queue empty, or GET's timeout passed. */
+  public record Empty(String queue) implements Reply {}
+
+  /** NOTIFY's call: a message was put into the queue. */
+  public record Inserted(String queue, String msgId) implements Reply {}
+
+  /** The acknowledgement is recorded (stored, for a persistent queue). */
+  public record Acked(String queue, String msgId) implements Reply {}
+
+  /** The command was not carried out, and why ({@code msgId} may be null). */
+  public record Refused(String queue, String msgId, String reason) implements Reply {}
+
+  /** Where a sent message has got to: handed to a consumer, or acknowledged (processed) by one. */
+  public record Receipt(String queue, String msgId, SyncPoint point) implements Reply {}
+
+  /**
+   * The synchronization points of Tanenbaum &amp; van Steen (section 4.1, "Types of
+   * communication"): a sender may be released when the middleware has its message
+   * ({@code SUBMISSION}), when the receiver's side has it ({@code DELIVERY}), or when the receiver
+   * has processed it ({@code PROCESSING}, here: acknowledged it).
+   */
+  public enum SyncPoint { SUBMISSION, DELIVERY, PROCESSING }
+
+  /** The dead-letter list: ids of messages delivered the maximum number of times without an ack. */
+  public record DeadLetters(String queue, List<String> msgIds) implements Reply {}
+}

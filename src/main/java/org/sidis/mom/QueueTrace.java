@@ -1,0 +1,43 @@
+package org.sidis.mom;
+
+import akka.actor.typed.ActorSystem;
+import org.sidis.trace.Tracer;
+import org.sidis.trace.Traces;
+
+import java.util.Map;
+
+/**
+ * What a producer or a consumer of one queue writes to its node's trace (DESIGN.md, "Trace
+ * events"): {@code put} when its PUT was acknowledged, {@code get} when it receives a message,
+ * {@code ack} when its acknowledgement was confirmed — and, optionally, {@code attempt} before a
+ * PUT is sent, so the checker ({@code trace.QueueTotal}) can tell a message whose PUT
+ * acknowledgement was lost from one nobody sent. The application logs these, not the queue
+ * manager, so a killed queue manager cannot take the evidence of a loss down with it. One
+ * instance per actor and queue: it owns that actor's gapless {@code lseq}.
+ */
+public final class QueueTrace {
+
+  private final Tracer tracer;
+
+  public QueueTrace(ActorSystem<?> system, String actor, String queue) {
+    this.tracer = Traces.get(system).tracer(actor, "queue", queue);
+  }
+
+  public void attempt(String msgId) {
+    tracer.event("attempt", msgId);
+  }
+
+  public void put(String msgId) {
+    tracer.event("put", msgId);
+  }
+
+  public void get(String msgId, int deliveries) {
+    tracer.event("get", msgId, null, null, Map.of("deliveries", deliveries));
+  }
+
+  /** Written before the consumer acts on the message, so a crash right after leaves the line. */
+  public void ack(String msgId) {
+    tracer.event("ack", msgId);
+    tracer.flush();
+  }
+}

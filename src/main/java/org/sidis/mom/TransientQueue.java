@@ -1,0 +1,118 @@
+package org.sidis.mom;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import org.sidis.mom.QueueProtocol.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A transient queue: the thin actor shell around {@link QueueCore}, in memory only. A PUT is
+ * acknowledged as soon as the message is in the queue's memory, so a crash of its node loses
+ * every message it held — the notes' transient communication, and it says so in its name.
+ */
+public final class TransientQueue extends AbstractBehavior<Command> {
+
+  enum Tick implements Command { INSTANCE }
+
+  public static Behavior<Command> create(String name, QueueSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
+      return new TransientQueue(ctx, name, settings);
+    }));
+  }
+
+  private final String name;
+  private final QueueCore<ActorRef<Reply>> core;
+  private final List<ActorRef<Reply>> handlers = new ArrayList<>();
+  private final Receipts receipts;
+
+  private TransientQueue(ActorContext<Command> ctx, String name, QueueSettings settings) {
+    super(ctx);
+    this.name = name;
+    this.core = new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries());
+    this.receipts = new Receipts(name);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Put.class, this::onPut)
+        .onMessage(Get.class, this::onGet)
+        .onMessage(Poll.class, this::onPoll)
+        .onMessage(Notify.class, this::onNotify)
+        .onMessage(Ack.class, this::onAck)
+        .onMessage(ListDeadLetters.class, m -> {
+          m.replyTo().tell(new DeadLetters(name, core.deadLetters().stream().map(QueueCore.Stored::id).toList()));
+          return this;
+        })
+        .onMessage(Tick.class, m -> onTick())
+        .build();
+  }
+
+  private Behavior<Command> onPut(Put m) {
+    if (core.enqueue(m.msgId(), m.payload())) {
+      receipts.expect(m);
+      handlers.forEach(h -> h.tell(new Inserted(name, m.msgId())));
+    }
+    m.replyTo().tell(new PutAck(name, m.msgId()));
+    serve(System.currentTimeMillis());
+    return this;
+  }
+
+  private Behavior<Command> onGet(Get m) {
+    long now = System.currentTimeMillis();
+    core.get(m.replyTo(), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
+    return this;
+  }
+
+  private Behavior<Command> onPoll(Poll m) {
+    Optional<QueueCore.Delivery> d = core.poll(System.currentTimeMillis());
+    m.replyTo().tell(d.<Reply>map(this::delivery).orElse(new Empty(name)));
+    return this;
+  }
+
+  private Behavior<Command> onNotify(Notify m) {
+    handlers.add(m.handler());
+    return this;
+  }
+
+  private Behavior<Command> onAck(Ack m) {
+    if (core.ack(m.msgId())) {
+      m.replyTo().tell(new Acked(name, m.msgId()));
+      receipts.processed(m.msgId());
+    } else {
+      m.replyTo().tell(new Refused(name, m.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    long now = System.currentTimeMillis();
+    if (!core.hasDeadlines()) return this;
+    QueueCore.Expiry<ActorRef<Reply>> e = core.expire(now);
+    e.timedOut().forEach(w -> w.tell(new Empty(name)));
+    for (String id : e.dying()) {
+      core.deadLetter(id);
+      receipts.forget(id);
+      getContext().getLog().info("[{}] dead-lettered [{}]", name, id);
+    }
+    serve(now);
+    return this;
+  }
+
+  private void serve(long now) {
+    for (QueueCore.Handoff<ActorRef<Reply>> h : core.serveWaiters(now)) h.waiter().tell(delivery(h.delivery()));
+  }
+
+  private Delivery delivery(QueueCore.Delivery d) {
+    receipts.delivered(d.id());
+    return new Delivery(name, d.id(), d.payload(), d.deliveries());
+  }
+}

@@ -1,0 +1,241 @@
+package org.sidis.mom;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sidis.mom.QueueProtocol.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Persistent queues on the default store (H2 in file mode, WRITE_DELAY=0): what was
+ * acknowledged is there after the ActorSystem stops and a new one opens the same file — an
+ * abrupt stop here, and a SIGKILL of a whole JVM in {@link #aSigkilledQueueManagerLosesNoAcknowledgedPut}.
+ */
+class PersistentQueueTest {
+
+  @TempDir
+  Path dir;
+
+  static Config config(Path store, String node) {
+    return ConfigFactory.parseMap(Map.of(
+            "akka.actor.provider", "local",
+            "sidis.node.name", node,
+            "sidis.trace.enabled", "off",
+            "akka-persistence-jdbc.shared-databases.sidis.db.url",
+            "jdbc:h2:file:" + store.resolve(node).toAbsolutePath() + ";WRITE_DELAY=0"))
+        .withFallback(ConfigFactory.load());
+  }
+
+  static QueueSettings settings() {
+    return QueueSettings.defaults().withQueue("jobs", QueueSettings.Durability.PERSISTENT)
+        .withVisibility(Duration.ofMillis(500), 3);
+  }
+
+  /** Takes every message left in the queue, acknowledging each; returns their ids. */
+  static List<String> drain(ActorTestKit kit, ActorRef<Command> qm) {
+    TestProbe<Reply> consumer = kit.createTestProbe();
+    List<String> ids = new ArrayList<>();
+    while (true) {
+      qm.tell(new Poll("jobs", consumer.getRef()));
+      Reply r = consumer.receiveMessage(Duration.ofSeconds(10));
+      if (r instanceof Empty) return ids;
+      Delivery d = (Delivery) r;
+      ids.add(d.msgId());
+      qm.tell(new Ack("jobs", d.msgId(), consumer.getRef()));
+      assertEquals(new Acked("jobs", d.msgId()), consumer.receiveMessage(Duration.ofSeconds(10)));
+    }
+  }
+
+  @Test
+  void everyAcknowledgedPutAndNoAcknowledgedGetSurvivesAnAbruptStop() {
+    survivesAnAbruptStop(config(dir, "n1"));
+  }
+
+  @Test
+  void onPostgresqlEveryAcknowledgedPutAndNoAcknowledgedGetSurvivesAnAbruptStop() throws Exception {
+    PostgresServer pg;
+    try {
+      pg = PostgresServer.start();
+    } catch (PostgresServer.Unavailable e) {
+      org.junit.jupiter.api.Assumptions.abort("skipped, no PostgreSQL: " + e.getMessage());
+      return;
+    }
+    try (pg) {
+      survivesAnAbruptStop(pg.storeConfig().withFallback(config(dir, "n1")));
+    }
+  }
+
+  private static void survivesAnAbruptStop(Config store) {
+    Set<String> acked = new HashSet<>();
+    Set<String> consumed = new HashSet<>();
+    ActorTestKit first = ActorTestKit.create("store1", store);
+    try {
+      ActorRef<Command> qm = first.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Reply> producer = first.createTestProbe();
+      for (int i = 1; i <= 200; i++) qm.tell(new Put("jobs", "p1:" + i, "m" + i, producer.getRef()));
+      for (int i = 1; i <= 200; i++) acked.add(producer.expectMessageClass(PutAck.class, Duration.ofSeconds(20)).msgId());
+      TestProbe<Reply> consumer = first.createTestProbe();
+      for (int i = 0; i < 50; i++) {
+        qm.tell(new Poll("jobs", consumer.getRef()));
+        Delivery d = consumer.expectMessageClass(Delivery.class, Duration.ofSeconds(10));
+        qm.tell(new Ack("jobs", d.msgId(), consumer.getRef()));
+        consumer.expectMessageClass(Acked.class, Duration.ofSeconds(10));
+        consumed.add(d.msgId());
+      }
+      // Ten more delivered but never acknowledged: they must come back after the restart.
+      for (int i = 0; i < 10; i++) {
+        qm.tell(new Poll("jobs", consumer.getRef()));
+        consumer.expectMessageClass(Delivery.class);
+      }
+    } finally {
+      first.system().terminate(); // no draining, no waiting for the queue actors
+      first.system().getWhenTerminated().toCompletableFuture().join();
+    }
+
+    ActorTestKit second = ActorTestKit.create("store2", store);
+    try {
+      ActorRef<Command> qm = second.spawn(QueueManager.create(settings()), "queue-manager");
+      List<String> left = drain(second, qm);
+      Set<String> expected = new TreeSet<>(acked);
+      expected.removeAll(consumed);
+      Set<String> lost = new TreeSet<>(expected);
+      lost.removeAll(left);
+      Set<String> again = new TreeSet<>(left);
+      again.retainAll(consumed);
+      assertTrue(lost.isEmpty(), "acknowledged PUTs lost: " + lost);
+      assertTrue(again.isEmpty(), "acknowledged messages delivered again: " + again);
+      assertEquals(150, left.size(), "left after restart: " + left);
+      assertEquals(new HashSet<>(left).size(), left.size(), "a message delivered twice in one drain: " + left);
+    } finally {
+      second.shutdownTestKit();
+    }
+  }
+
+  @Test
+  void aPersistentQueueRedeliversDeadLettersAndRemembersItsDeadLettersAcrossARestart() {
+    QueueSettings s = QueueSettings.defaults().withQueue("jobs", QueueSettings.Durability.PERSISTENT)
+        .withVisibility(Duration.ofMillis(300), 2);
+    ActorTestKit first = ActorTestKit.create("dead1", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = first.spawn(QueueManager.create(s), "queue-manager");
+      TestProbe<Reply> app = first.createTestProbe();
+      TestProbe<Reply> handler = first.createTestProbe();
+      qm.tell(new Notify("jobs", handler.getRef()));
+      qm.tell(new Get("jobs", Duration.ofSeconds(5), app.getRef())); // waits for the PUT below
+      qm.tell(new Put("jobs", "p1:1", "m1", app.getRef()));
+      List<Reply> first2 = List.of(app.receiveMessage(Duration.ofSeconds(10)), app.receiveMessage(Duration.ofSeconds(10)));
+      assertTrue(first2.contains(new PutAck("jobs", "p1:1")), first2.toString());
+      assertTrue(first2.contains(new Delivery("jobs", "p1:1", "m1", 1)), first2.toString());
+      assertEquals(new Inserted("jobs", "p1:1"), handler.receiveMessage(Duration.ofSeconds(5)));
+      // Not acknowledged: back after 300 ms, then dead after the second delivery.
+      qm.tell(new Get("jobs", Duration.ofSeconds(5), app.getRef()));
+      assertEquals(2, app.expectMessageClass(Delivery.class, Duration.ofSeconds(5)).deliveries());
+      qm.tell(new Get("jobs", Duration.ofMillis(1500), app.getRef()));
+      assertEquals(new Empty("jobs"), app.receiveMessage(Duration.ofSeconds(5)));
+      qm.tell(new ListDeadLetters("jobs", app.getRef()));
+      assertEquals(new DeadLetters("jobs", List.of("p1:1")), app.receiveMessage(Duration.ofSeconds(5)));
+      qm.tell(new Ack("jobs", "p1:1", app.getRef()));
+      assertEquals(Refused.class, app.receiveMessage(Duration.ofSeconds(5)).getClass());
+    } finally {
+      first.shutdownTestKit();
+    }
+    ActorTestKit second = ActorTestKit.create("dead2", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = second.spawn(QueueManager.create(s), "queue-manager");
+      TestProbe<Reply> app = second.createTestProbe();
+      qm.tell(new ListDeadLetters("jobs", app.getRef()));
+      assertEquals(new DeadLetters("jobs", List.of("p1:1")), app.receiveMessage(Duration.ofSeconds(10)));
+      qm.tell(new Poll("jobs", app.getRef()));
+      assertEquals(new Empty("jobs"), app.receiveMessage(Duration.ofSeconds(10)));
+    } finally {
+      second.shutdownTestKit();
+    }
+  }
+
+  @Test
+  void aStoreThatCannotBeOpenedStopsTheQueueManagerWithTheStoresError() {
+    Config bad = ConfigFactory.parseMap(Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url",
+        "jdbc:h2:file:/proc/no-such-place/db;WRITE_DELAY=0")).withFallback(config(dir, "n1"));
+    ActorTestKit kit = ActorTestKit.create("badstore", bad);
+    try {
+      ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Object> watcher = kit.createTestProbe();
+      watcher.expectTerminated(qm, Duration.ofSeconds(60));
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  /**
+   * A child JVM runs a queue manager and a producer and prints each id whose PUT was
+   * acknowledged; the test SIGKILLs it mid-stream, opens the same H2 file here and drains the
+   * queue: every printed id must be there.
+   */
+  @Test
+  void aSigkilledQueueManagerLosesNoAcknowledgedPut() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), KilledProducer.class.getName(), dir.toString())
+        .redirectError(dir.resolve("child.err").toFile());
+    Process child = pb.start();
+    List<String> acked = new ArrayList<>();
+    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("acked ")) acked.add(line.substring(6));
+        if (acked.size() >= 300) break;
+      }
+    } finally {
+      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close of the database
+      child.waitFor();
+    }
+    assertTrue(acked.size() >= 300, "the child acknowledged only " + acked.size() + " PUTs; see " + dir.resolve("child.err"));
+
+    ActorTestKit kit = ActorTestKit.create("afterkill", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
+      List<String> left = drain(kit, qm);
+      Set<String> lost = new TreeSet<>(acked);
+      left.forEach(lost::remove);
+      assertTrue(lost.isEmpty(), lost.size() + " acknowledged PUTs lost of " + acked.size() + ": " + lost);
+      Map<String, Integer> count = new HashMap<>();
+      left.forEach(id -> count.merge(id, 1, Integer::sum));
+      assertTrue(count.values().stream().allMatch(c -> c == 1), "duplicates: " + count);
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  /** The child JVM of the SIGKILL test: PUTs as fast as acknowledgements come, forever. */
+  public static final class KilledProducer {
+    public static void main(String[] args) {
+      ActorTestKit kit = ActorTestKit.create("killed", config(Path.of(args[0]), "n1"));
+      ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Reply> producer = kit.createTestProbe();
+      int window = 50;
+      long next = 1;
+      for (; next <= window; next++) qm.tell(new Put("jobs", "p1:" + next, "m" + next, producer.getRef()));
+      while (true) {
+        PutAck ack = producer.expectMessageClass(PutAck.class, Duration.ofSeconds(30));
+        System.out.println("acked " + ack.msgId());
+        System.out.flush();
+        qm.tell(new Put("jobs", "p1:" + next, "m" + next, producer.getRef()));
+        next++;
+      }
+    }
+  }
+}

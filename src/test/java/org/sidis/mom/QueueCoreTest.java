@@ -1,0 +1,102 @@
+package org.sidis.mom;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The queue's rules as a value: time is a number the test moves. */
+class QueueCoreTest {
+
+  private final QueueCore<String> q = new QueueCore<>(1_000, 3);
+
+  @Test
+  void pollHandsOutMessagesInArrivalOrderAndIsEmptyAfterwards() {
+    q.enqueue("a", "A");
+    q.enqueue("b", "B");
+    assertEquals("a", q.poll(0).orElseThrow().id());
+    assertEquals("b", q.poll(0).orElseThrow().id());
+    assertEquals(Optional.empty(), q.poll(0));
+  }
+
+  @Test
+  void aRetriedPutOfAHeldMessageIsNotASecondMessage() {
+    assertTrue(q.enqueue("a", "A"));
+    assertFalse(q.enqueue("a", "A"));
+    q.poll(0);
+    assertFalse(q.enqueue("a", "A"), "an in-flight message is still held");
+    assertEquals(0, q.readyCount());
+  }
+
+  @Test
+  void getWaitsForAPutAndWaitersAreServedFirstComeFirstServed() {
+    assertEquals(Optional.empty(), q.get("c1", 500, 0));
+    assertEquals(Optional.empty(), q.get("c2", 500, 0));
+    q.enqueue("a", "A");
+    q.enqueue("b", "B");
+    List<QueueCore.Handoff<String>> served = q.serveWaiters(10);
+    assertEquals(List.of("c1", "c2"), served.stream().map(QueueCore.Handoff::waiter).toList());
+    assertEquals(List.of("a", "b"), served.stream().map(h -> h.delivery().id()).toList());
+  }
+
+  @Test
+  void getTimesOutAtItsDeadline() {
+    q.get("c1", 500, 0);
+    assertTrue(q.expire(499).timedOut().isEmpty());
+    assertEquals(List.of("c1"), q.expire(500).timedOut());
+    assertEquals(0, q.waitingCount());
+  }
+
+  @Test
+  void anUnacknowledgedMessageIsRedeliveredInItsPlaceAfterTheVisibilityTimeout() {
+    q.enqueue("a", "A");
+    q.enqueue("b", "B");
+    assertEquals(1, q.poll(0).orElseThrow().deliveries());
+    assertEquals(List.of("a"), q.expire(1_000).redelivered());
+    QueueCore.Delivery again = q.poll(1_000).orElseThrow();
+    assertEquals("a", again.id(), "redelivered before b: it keeps its place");
+    assertEquals(2, again.deliveries());
+  }
+
+  @Test
+  void anAcknowledgedMessageIsGoneAndASecondAckIsRefused() {
+    q.enqueue("a", "A");
+    q.poll(0);
+    assertTrue(q.ack("a"));
+    assertFalse(q.ack("a"));
+    assertTrue(q.expire(5_000).redelivered().isEmpty());
+    assertEquals(Optional.empty(), q.poll(5_000));
+  }
+
+  @Test
+  void afterMaxDeliveriesAMessageIsDeadLettered() {
+    q.enqueue("a", "A");
+    long now = 0;
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(i, q.poll(now).orElseThrow().deliveries());
+      now += 1_000;
+      QueueCore.Expiry<String> e = q.expire(now);
+      if (i < 3) assertEquals(List.of("a"), e.redelivered());
+      else assertEquals(List.of("a"), e.dying());
+    }
+    assertTrue(q.deadLetter("a"));
+    assertEquals(List.of("a"), q.deadLetters().stream().map(QueueCore.Stored::id).toList());
+    assertEquals(Optional.empty(), q.poll(now));
+    assertFalse(q.ack("a"), "a dead letter cannot be acknowledged");
+  }
+
+  @Test
+  void replayingEnqueueAndAckRebuildsTheDurableStateWithNothingInFlight() {
+    QueueCore<String> replayed = new QueueCore<>(1_000, 3);
+    replayed.enqueue("a", "A");
+    replayed.enqueue("b", "B");
+    replayed.enqueue("c", "C");
+    replayed.ack("b"); // acked while ready: the ack of an incarnation that had delivered it
+    replayed.deadLetter("c");
+    assertEquals(1, replayed.readyCount());
+    assertEquals(0, replayed.inFlightCount());
+    assertEquals("a", replayed.poll(0).orElseThrow().id());
+  }
+}

@@ -1,0 +1,66 @@
+package org.sidis.trace;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The total-queue checker on hand-made producer and consumer traces. */
+class QueueTotalTest {
+
+    private final List<TraceEvent> events = new ArrayList<>();
+    private long lseq;
+
+    private QueueTotalTest at(String node, String event, String... ids) {
+        for (String id : ids) {
+            events.add(new TraceEvent(0, node, "app", "queue", "jobs", event, MessageId.of(id), ++lseq, null,
+                    Path.of(node + ".jsonl"), (int) lseq));
+        }
+        return this;
+    }
+
+    private Verdict verdict() {
+        List<Verdict> vs = QueueTotal.check(events);
+        assertEquals(1, vs.size());
+        return vs.get(0);
+    }
+
+    @Test
+    void holdsWhenEveryAcknowledgedPutIsConsumedOnceEvenWithARedelivery() {
+        at("p1", "put", "p1:1", "p1:2");
+        at("c1", "get", "p1:1", "p1:2", "p1:2").at("c1", "ack", "p1:1", "p1:2");
+        Verdict v = verdict();
+        assertEquals(Verdict.Outcome.HELD, v.outcome(), v.details().toString());
+        assertTrue(v.details().stream().anyMatch(d -> d.startsWith("duplicates 1")), v.details().toString());
+    }
+
+    @Test
+    void catchesAnAcknowledgedPutThatNoConsumerEverAcknowledged() {
+        at("p1", "put", "p1:1", "p1:2");
+        at("c1", "get", "p1:1").at("c1", "ack", "p1:1");
+        Verdict v = verdict();
+        assertEquals(Verdict.Outcome.VIOLATED, v.outcome());
+        assertEquals(1, v.violations());
+        assertTrue(v.details().get(0).contains("lost: p1:2"), v.details().toString());
+    }
+
+    @Test
+    void catchesAMessageAcknowledgedTwiceAndOneNeverPut() {
+        at("p1", "put", "p1:1");
+        at("c1", "get", "p1:1", "p9:1").at("c1", "ack", "p1:1", "p1:1", "p9:1");
+        Verdict v = verdict();
+        assertEquals(2, v.violations(), v.details().toString());
+        assertTrue(v.details().stream().anyMatch(d -> d.contains("unexpected: p9:1")), v.details().toString());
+        assertTrue(v.details().stream().anyMatch(d -> d.contains("acked twice: p1:1")), v.details().toString());
+    }
+
+    @Test
+    void aMessageWhosePutWasAttemptedButNeverAcknowledgedIsNotUnexpected() {
+        at("p1", "attempt", "p1:1").at("c1", "get", "p1:1").at("c1", "ack", "p1:1");
+        assertEquals(Verdict.Outcome.HELD, verdict().outcome());
+    }
+}
