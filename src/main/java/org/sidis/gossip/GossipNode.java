@@ -1,5 +1,7 @@
 package org.sidis.gossip;
 
+import org.sidis.node.NodeNames;
+
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
@@ -12,8 +14,6 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
-import akka.cluster.Member;
-import akka.cluster.typed.Cluster;
 import org.sidis.net.NetworkModel;
 import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,8 +134,6 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   private record Arrived(GossipMessage message) implements Command {}
 
   private record ListingChanged(Receptionist.Listing listing) implements Command {}
-
-  public static final String ROLE_PREFIX = "sidis-node-";
 
   public static ServiceKey<Command> key(String group) {
     return ServiceKey.create(Command.class, "sidis-gossip-" + group);
@@ -259,28 +256,11 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   /** Names the listed replicas on reachable members by their roles; one not yet known locally waits for the next tick. */
   private void resolveView() {
     if (lastListing == null) return;
-    Set<ActorRef<Command>> listed = lastListing.getServiceInstances(key(settings.group()));
-    Cluster cluster = Cluster.get(getContext().getSystem());
-    Map<akka.actor.Address, String> names = new HashMap<>();
-    for (Member m : cluster.state().getMembers()) {
-      for (String role : m.getRoles()) {
-        if (role.startsWith(ROLE_PREFIX)) names.put(m.address(), role.substring(ROLE_PREFIX.length()));
-      }
-    }
-    Set<akka.actor.Address> unreachable = new HashSet<>();
-    for (Member m : cluster.state().getUnreachable()) unreachable.add(m.address());
-    akka.actor.Address selfAddress = getContext().getSystem().address();
-    Map<String, ActorRef<Command>> named = new HashMap<>();
-    Set<ActorRef<Command>> notYet = new HashSet<>();
-    for (ActorRef<Command> ref : listed) {
-      akka.actor.Address a = ref.path().address();
-      String name = a.hasLocalScope() ? names.get(selfAddress) : names.get(a);
-      if (name == null) notYet.add(ref);
-      else if (!unreachable.contains(a)) named.put(name, ref);
-    }
-    if (!notYet.isEmpty())
-      getContext().getLog().debug("[{}] {} listed replicas not yet named by a cluster role", settings.group(), notYet.size());
-    onViewChanged(new ViewChanged(named));
+    NodeNames.Named<Command> listed = NodeNames.name(getContext().getSystem(),
+        lastListing.getServiceInstances(key(settings.group())), true);
+    if (!listed.notYet().isEmpty())
+      getContext().getLog().debug("[{}] {} listed replicas not yet named by a cluster role", settings.group(), listed.notYet().size());
+    onViewChanged(new ViewChanged(listed.named()));
   }
 
   // ------------------------------------------------------------------ the network

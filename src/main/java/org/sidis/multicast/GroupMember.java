@@ -9,11 +9,10 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
-import akka.cluster.Member;
-import akka.cluster.typed.Cluster;
 import org.sidis.CborSerializable;
 import org.sidis.clock.VectorClock;
 import org.sidis.net.NetworkModel;
+import org.sidis.node.NodeNames;
 import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
 
@@ -37,8 +36,8 @@ import java.util.TreeSet;
  * waits for a {@link Flush} that the actor sends itself, so under load one network message
  * carries many multicasts and at rest a multicast leaves at once.
  *
- * <p>A peer's node name is the cluster role {@code sidis-node-<name>} of its member, which
- * is how a Receptionist listing (refs) becomes a view (names).
+ * <p>A peer's node name is the cluster role of its member ({@link NodeNames}), which is how a
+ * Receptionist listing (refs) becomes a view (names).
  */
 public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
@@ -101,8 +100,6 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private record Arrived(Command wire) implements Command {}
 
   private record ListingChanged(Receptionist.Listing listing) implements Command {}
-
-  public static final String ROLE_PREFIX = "sidis-node-";
 
   public static ServiceKey<Command> key(String group) {
     return ServiceKey.create(Command.class, "sidis-group-" + group);
@@ -208,24 +205,10 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   /** Names the listed members by their cluster roles; a member not yet known locally waits for the next tick. */
   private void resolveView() {
     if (lastListing == null) return;
-    Set<ActorRef<Command>> listed = lastListing.getServiceInstances(key(settings.group()));
-    Map<String, ActorRef<Command>> named = new HashMap<>();
-    Set<ActorRef<Command>> notYet = new java.util.HashSet<>();
-    Map<akka.actor.Address, String> names = new HashMap<>();
-    for (Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
-      for (String role : m.getRoles()) {
-        if (role.startsWith(ROLE_PREFIX)) names.put(m.address(), role.substring(ROLE_PREFIX.length()));
-      }
-    }
-    akka.actor.Address selfAddress = getContext().getSystem().address();
-    for (ActorRef<Command> ref : listed) {
-      akka.actor.Address a = ref.path().address();
-      String name = a.hasLocalScope() ? names.get(selfAddress) : names.get(a);
-      if (name == null) notYet.add(ref);
-      else named.put(name, ref);
-    }
-    unresolved = notYet;
-    onViewChanged(new ViewChanged(named));
+    NodeNames.Named<Command> listed = NodeNames.name(getContext().getSystem(),
+        lastListing.getServiceInstances(key(settings.group())), false);
+    unresolved = listed.notYet();
+    onViewChanged(new ViewChanged(listed.named()));
   }
 
   /** The network model decides when (and for data, whether) a wire message arrives. */
@@ -378,6 +361,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
       flushOrders(); // hand-over messages must not overtake the assignments of the old epoch
       ActorRef<Command> to = refs.get(peer);
       if (to != null) to.tell(new Sequencing(settings.group(), self, message));
+      else getContext().getLog().warn("[{}] no address for [{}] yet: its [{}] was not sent (it will be asked again)",
+          settings.group(), peer, message.getClass().getSimpleName());
     }
 
     @Override

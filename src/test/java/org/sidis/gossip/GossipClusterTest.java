@@ -44,7 +44,7 @@ class GossipClusterTest {
             "sidis.node.name", name,
             "sidis.trace.dir", dir.resolve("trace").toString(),
             "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(GossipNode.ROLE_PREFIX + name),
+            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
             "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
             "akka.coordinated-shutdown.exit-jvm", "off"))
         .withFallback(ConfigFactory.load());

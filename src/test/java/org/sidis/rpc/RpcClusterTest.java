@@ -34,7 +34,7 @@ class RpcClusterTest {
             "sidis.node.name", name,
             "sidis.trace.enabled", "off",
             "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(GroupMember.ROLE_PREFIX + name),
+            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
             "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
             "akka.coordinated-shutdown.exit-jvm", "off",
             "sidis.rpc.attempt-timeout", "300ms"))
