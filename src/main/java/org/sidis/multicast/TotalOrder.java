@@ -177,7 +177,9 @@ public final class TotalOrder {
     final long epoch;
     final Set<String> members;
     final Map<String, FlushReply> replies = new HashMap<>();
-    final Map<String, List<FlushReply>> partial = new HashMap<>();
+    /** Parts received so far, per member and part number (an answer given twice fills the same slots). */
+    final Map<String, Map<Integer, FlushReply>> partial = new HashMap<>();
+    long askedAt = -1; // when the requests last went out, on the tick's clock; -1 before the first tick
 
     Flush(long epoch, Set<String> members) {
       this.epoch = epoch;
@@ -445,12 +447,12 @@ public final class TotalOrder {
 
   private void onFlushReply(String from, FlushReply r) {
     if (flush == null || r.epoch() != flush.epoch || !flush.members.contains(from)) return;
-    List<FlushReply> got = flush.partial.computeIfAbsent(from, f -> new ArrayList<>());
-    got.add(r);
+    Map<Integer, FlushReply> got = flush.partial.computeIfAbsent(from, f -> new TreeMap<>());
+    got.put(r.part(), r);
     if (got.size() < r.parts()) return;
     List<Assignment> known = new ArrayList<>();
     List<String> heldIds = new ArrayList<>();
-    for (FlushReply part : got) {
+    for (FlushReply part : got.values()) {
       known.addAll(part.known());
       heldIds.addAll(part.held());
     }
@@ -565,6 +567,7 @@ public final class TotalOrder {
   }
 
   void tick(long now) {
+    askAgain(now);
     noteGap(now);
     long wait = settings.nackDelay().toMillis();
     if (gapSince != -1 && now - gapSince >= wait && now - lastNackAt >= wait && sequencer != null && !leading) {
@@ -574,6 +577,26 @@ public final class TotalOrder {
       to = Math.min(to, nextDeliver + settings.nackBatch() - 1);
       host.trace("order-nack", null, null, Map.of("from", nextDeliver, "upTo", to, "sequencer", sequencer));
       host.sendOrdering(sequencer, new OrderNack(epoch, nextDeliver, to));
+    }
+  }
+
+  /**
+   * A member that had not named us yet when our request came could not answer, and a reply can
+   * be lost with the network model: ask those who have not answered again every nack-delay.
+   * Answering twice is harmless — a member answers the same epoch's candidate as often as asked.
+   */
+  private void askAgain(long now) {
+    if (flush == null) return;
+    if (flush.askedAt == -1) {
+      flush.askedAt = now;
+      return;
+    }
+    if (now - flush.askedAt < settings.nackDelay().toMillis()) return;
+    flush.askedAt = now;
+    for (String peer : flush.members) {
+      if (peer.equals(self) || flush.replies.containsKey(peer)) continue;
+      host.trace("flush-again", null, null, Map.of("epoch", flush.epoch, "peer", peer));
+      host.sendOrdering(peer, new FlushRequest(flush.epoch));
     }
   }
 

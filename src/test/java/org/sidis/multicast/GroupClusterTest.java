@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GroupClusterTest {
 
-  @TempDir
+  /** Kept when a test fails: its traces are how one finds out what the protocol did. */
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
   Path dir;
 
   private Config node(String name) {
@@ -43,7 +44,7 @@ class GroupClusterTest {
             "sidis.node.name", name,
             "sidis.trace.dir", dir.resolve("trace").toString(),
             "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(GroupMember.ROLE_PREFIX + name),
+            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
             "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
             "akka.coordinated-shutdown.exit-jvm", "off",
             "sidis.demo.chat.messages", 600,

@@ -38,6 +38,7 @@ class TotalOrderTest {
     final Set<String> crashed = new HashSet<>();
     final Random random;
     Predicate<String> heldFor = to -> false; // arrivals for these members wait
+    Predicate<TotalOrder.Message> lost = m -> false; // ordering messages the network loses
     long now;
 
     Group(long seed, String... names) {
@@ -63,7 +64,9 @@ class TotalOrderTest {
         @Override public void sendHello(String peer, long firstSeq) { post(peer, () -> core(peer).onHello(self, firstSeq)); }
         @Override public void sendNack(String peer, String origin, long from, long to) { post(peer, () -> core(peer).onNack(self, origin, from, to, now)); }
         @Override public void sendStatus(String peer, Map<String, Long> d, Map<String, Long> r, long g) { post(peer, () -> core(peer).onStatus(self, d, r, g, now)); }
-        @Override public void sendOrdering(String peer, TotalOrder.Message m) { post(peer, () -> core(peer).onOrdering(self, m, now)); }
+        @Override public void sendOrdering(String peer, TotalOrder.Message m) {
+          if (!lost.test(m)) post(peer, () -> core(peer).onOrdering(self, m, now));
+        }
         @Override public void deliver(Data data, long gseq) {
           delivered.get(self).add(data.msgId());
           gseqs.get(self).add(gseq);
@@ -134,6 +137,21 @@ class TotalOrderTest {
     g.run(2);
     assertEquals("epoch 1 sequencer n1 (leading)", g.cores.get("n1").sequencing());
     assertEquals("epoch 1 sequencer n1", g.cores.get("n3").sequencing());
+  }
+
+  @Test
+  void aCandidateAsksAgainWhenAnAnswerToItsFlushIsLost() {
+    Group g = new Group(11, "n1", "n2", "n3");
+    int[] dropped = {0};
+    g.lost = m -> m instanceof TotalOrder.FlushReply && dropped[0]++ == 0; // the first answer never arrives
+    g.settle();
+    assertTrue(g.cores.get("n1").sequencing().startsWith("epoch 0"), "the flush waits: " + g.cores.get("n1").sequencing());
+    g.run(3); // nack-delay passes: n1 asks again
+    assertEquals("epoch 1 sequencer n1 (leading)", g.cores.get("n1").sequencing());
+    g.cores.get("n3").multicast("after the hand-over");
+    g.run(2);
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    assertEquals(List.of("n3:1"), g.delivered.get("n2"));
   }
 
   @Test
