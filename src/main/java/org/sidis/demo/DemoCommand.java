@@ -206,11 +206,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     if (killedAt[0] != 0) {
-      try {
-        out.println(Failover.of(runDir.resolve("trace"), "n1", killedAt[0]).describe("n1"));
-      } catch (IOException e) {
-        out.println("failover: cannot read the traces (" + e.getMessage() + ")");
-      }
+      out.println(Failover.of(runDir.resolve("trace"), "n1", killedAt[0]).describe("n1"));
     }
     String verdict = completed && report.passed() ? "PASSED" : "FAILED";
     out.println("verdict: " + verdict + " — logs and traces in " + runDir);

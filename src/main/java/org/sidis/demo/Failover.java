@@ -1,14 +1,11 @@
 package org.sidis.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.sidis.trace.TraceEvent;
+import org.sidis.trace.TraceReader;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -19,34 +16,24 @@ import java.util.OptionalLong;
  */
 public record Failover(long crashMicros, OptionalLong detectedMicros, OptionalLong epochMicros, OptionalLong firstDeliveryMicros) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  public static Failover of(Path traceDir, String victim, long crashMicros) throws IOException {
-    long detected = Long.MAX_VALUE, epoch = Long.MAX_VALUE, delivery = Long.MAX_VALUE;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(traceDir, "*.jsonl")) {
-      for (Path f : files) {
-        if (f.getFileName().toString().equals(victim + ".jsonl")) continue;
-        long adoptedAt = Long.MAX_VALUE;
-        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            JsonNode e;
-            try {
-              e = JSON.readTree(line);
-            } catch (IOException broken) {
-              continue; // the checkers report broken lines; timing just skips them
-            }
-            long ts = e.path("ts").asLong();
-            if (ts < crashMicros) continue;
-            String event = e.path("event").asText();
-            if (event.equals("view") && !e.path("members").toString().contains("\"" + victim + "\"")) detected = Math.min(detected, ts);
-            if (event.equals("epoch")) adoptedAt = Math.min(adoptedAt, ts);
-            if (event.equals("deliver") && ts >= adoptedAt) delivery = Math.min(delivery, ts);
-          }
+  public static Failover of(Path traceDir, String victim, long crashMicros) {
+    long detected = Long.MAX_VALUE, delivery = Long.MAX_VALUE;
+    Map<String, Long> adoptedAt = new HashMap<>(); // per survivor: its first new epoch after the crash
+    // The reader keeps each file's lines in order, which is each node's local order.
+    for (TraceEvent e : TraceReader.read(traceDir).events()) {
+      if (e.node().equals(victim) || e.ts() < crashMicros) continue;
+      switch (e.event()) {
+        case "view" -> {
+          if (e.members() != null && !e.members().contains(victim)) detected = Math.min(detected, e.ts());
         }
-        epoch = Math.min(epoch, adoptedAt);
+        case "epoch" -> adoptedAt.putIfAbsent(e.node(), e.ts());
+        case "deliver" -> {
+          if (adoptedAt.containsKey(e.node())) delivery = Math.min(delivery, e.ts());
+        }
+        default -> { }
       }
     }
+    long epoch = adoptedAt.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
     return new Failover(crashMicros, opt(detected), opt(epoch), opt(delivery));
   }
 

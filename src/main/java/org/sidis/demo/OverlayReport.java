@@ -1,13 +1,10 @@
 package org.sidis.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import org.sidis.trace.TraceEvent;
+import org.sidis.trace.TraceReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,34 +25,19 @@ public record OverlayReport(int messages, long copies, long retransmissions, dou
     Map<String, String> origin = new HashMap<>();
     Map<String, Integer> perLink = new HashMap<>();
     long copies = 0, retransmissions = 0, duplicates = 0;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(traceDir, "*.jsonl")) {
-      for (Path f : files) {
-        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            JsonNode e;
-            try {
-              e = JSON.readTree(line);
-            } catch (IOException broken) {
-              continue;
-            }
-            String event = e.path("event").asText();
-            String msg = e.path("msg").asText(null);
-            String node = e.path("node").asText();
-            switch (event) {
-              case "multicast" -> origin.put(msg, node);
-              case "receive" -> {
-                copies++;
-                String from = e.path("from").asText();
-                firstFrom.computeIfAbsent(msg, m -> new HashMap<>()).putIfAbsent(node, from);
-                perLink.merge(msg + " " + from + "->" + node, 1, Integer::sum);
-              }
-              case "retransmit" -> retransmissions++;
-              case "duplicate" -> duplicates++;
-              default -> { }
-            }
-          }
+    for (TraceEvent e : TraceReader.read(traceDir).events()) {
+      String msg = e.msg() == null ? null : e.msg().toString();
+      switch (e.event()) {
+        case "multicast" -> origin.put(msg, e.node());
+        case "receive" -> {
+          copies++;
+          String from = e.extra() == null ? "" : JSON.readTree(e.extra()).path("from").asText();
+          firstFrom.computeIfAbsent(msg, m -> new HashMap<>()).putIfAbsent(e.node(), from);
+          perLink.merge(msg + " " + from + "->" + e.node(), 1, Integer::sum);
         }
+        case "retransmit" -> retransmissions++;
+        case "duplicate" -> duplicates++;
+        default -> { }
       }
     }
     long hopsSum = 0, hopsCount = 0;
