@@ -146,16 +146,23 @@ public final class GroupTrace {
     }
 
     /**
-     * A node left when another member's view first had it and later did not — the survivors saw it
-     * go (it stopped, or was downed). Read from {@code view} events, which list the members.
+     * A node left when another member's view first had it, later did not, and that member went on
+     * multicasting or delivering afterwards — the group carried on without it. A view that shrinks
+     * as the run ends (members stopping one after another) is not a departure: nothing followed it.
+     * Read from {@code view} events, which list the members.
      */
     private Set<String> leftTheGroup() {
         Set<String> out = new TreeSet<>(NODE_ORDER);
         eventsByNode.forEach((observer, events) -> {
             Set<String> seen = new HashSet<>();
+            Set<String> dropped = new HashSet<>();
             for (TraceEvent e : events) {
+                if (e.isMulticast() || e.isDeliver()) {
+                    out.addAll(dropped);
+                    dropped.clear();
+                }
                 if (!"view".equals(e.event()) || e.members() == null) continue;
-                for (String n : seen) if (!e.members().contains(n) && !n.equals(observer)) out.add(n);
+                for (String n : seen) if (!e.members().contains(n) && !n.equals(observer)) dropped.add(n);
                 seen.addAll(e.members());
             }
         });
