@@ -3,9 +3,7 @@ package org.sidis.gossip;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,9 +53,7 @@ class GossipClusterTest {
     List<ActorRef<GossipNode.Command>> replicas = new ArrayList<>();
     try {
       for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
-      akka.actor.Address first = kits.get(0).system().address();
-      for (ActorTestKit kit : kits) Cluster.get(kit.system()).manager().tell(Join.create(first));
-      awaitUp(kits, 3);
+      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
 
       GossipSettings settings = GossipSettings.fromConfig(kits.get(0).system().settings().config().getConfig("sidis.gossip"))
           .withIntervals(Duration.ofMillis(100), Duration.ZERO);
@@ -122,19 +117,4 @@ class GossipClusterTest {
     throw new AssertionError("the replicas did not converge within 30 s: " + seen);
   }
 
-  private static void awaitUp(List<ActorTestKit> kits, int n) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean all = kits.stream().allMatch(k -> StreamSupport.stream(Cluster.get(k.system()).state().getMembers().spliterator(), false)
-          .filter(m -> m.status() == MemberStatus.up()).count() == n);
-      if (all) return;
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new AssertionError("the three nodes did not all become Up within 30s");
-  }
 }

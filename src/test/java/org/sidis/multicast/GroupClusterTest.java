@@ -3,9 +3,7 @@ package org.sidis.multicast;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
@@ -23,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,9 +55,7 @@ class GroupClusterTest {
     Map<String, TestProbe<GroupEvent>> apps = new HashMap<>();
     try {
       for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
-      akka.actor.Address first = kits.get(0).system().address();
-      for (ActorTestKit kit : kits) Cluster.get(kit.system()).manager().tell(Join.create(first));
-      awaitUp(kits, 3);
+      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
 
       for (int i = 0; i < kits.size(); i++) {
         ActorTestKit kit = kits.get(i);
@@ -103,9 +98,7 @@ class GroupClusterTest {
     Map<String, ActorRef<GroupMember.Command>> members = new HashMap<>();
     try {
       for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
-      akka.actor.Address first = kits.get(0).system().address();
-      for (ActorTestKit kit : kits) Cluster.get(kit.system()).manager().tell(Join.create(first));
-      awaitUp(kits, 3);
+      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
       for (int i = 0; i < kits.size(); i++) {
         ActorTestKit kit = kits.get(i);
         String name = "n" + (i + 1);
@@ -144,9 +137,7 @@ class GroupClusterTest {
       for (String name : names) {
         kits.add(ActorTestKit.create("sidis", ConfigFactory.parseString("sidis.multicast.total-min-members = 4").withFallback(node(name))));
       }
-      akka.actor.Address first = kits.get(0).system().address();
-      for (ActorTestKit kit : kits) Cluster.get(kit.system()).manager().tell(Join.create(first));
-      awaitUp(kits, 4);
+      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
       Map<String, TestProbe<GroupEvent>> apps = new HashMap<>();
       for (int i = 0; i < kits.size(); i++) {
         ActorTestKit kit = kits.get(i);
@@ -202,19 +193,4 @@ class GroupClusterTest {
     return delivered;
   }
 
-  private static void awaitUp(List<ActorTestKit> kits, int n) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean all = kits.stream().allMatch(k -> StreamSupport.stream(Cluster.get(k.system()).state().getMembers().spliterator(), false)
-          .filter(m -> m.status() == MemberStatus.up()).count() == n);
-      if (all) return;
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new AssertionError("the three nodes did not all become Up within 30s");
-  }
 }

@@ -1,9 +1,6 @@
 package org.sidis.rpc;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,9 +42,7 @@ class RpcClusterTest {
     ActorTestKit a = ActorTestKit.create("sidis", node("a"));
     ActorTestKit b = ActorTestKit.create("sidis", node("b"));
     try {
-      Cluster.get(a.system()).manager().tell(Join.create(a.system().address()));
-      Cluster.get(b.system()).manager().tell(Join.create(a.system().address()));
-      awaitUp(List.of(a, b));
+      org.sidis.node.TestClusters.joinAndAwaitUp(List.of(a, b));
       ServerSettings server = ServerSettings.fromConfig(a.system().settings().config().getConfig("sidis.server"));
       RpcSettings rpc = RpcSettings.fromConfig(a.system().settings().config().getConfig("sidis.rpc"));
       CalculatorService atB = new CalculatorService("b");
@@ -93,13 +87,4 @@ class RpcClusterTest {
     }
   }
 
-  private static void awaitUp(List<ActorTestKit> kits) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (kits.stream().allMatch(k -> StreamSupport.stream(Cluster.get(k.system()).state().getMembers().spliterator(), false)
-          .filter(m -> m.status() == MemberStatus.up()).count() == kits.size())) return;
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the nodes did not become Up");
-  }
 }
