@@ -1,0 +1,23 @@
+package org.sidis.demo;
+
+/**
+ * One multi-JVM demo of {@code sidis demo}: it checks the options it cares about, starts its
+ * nodes through a {@link Launcher}, and prints and returns its verdict (0 passed, 1 failed).
+ * Each demo is its own class so that a demo reads from start to verdict in one place.
+ */
+interface Demo {
+
+  /** The name on the command line, also the name of its settings file {@code conf/<name>.conf}. */
+  String name();
+
+  /** One line for {@code sidis demo --help}. */
+  String description();
+
+  /** Why these options do not fit this demo, or null when they do. Checked before anything starts. */
+  default String refuse(DemoOptions options) {
+    return null;
+  }
+
+  /** Runs the demo in {@code run}'s directory; returns the exit code. */
+  int run(DemoRun run);
+}

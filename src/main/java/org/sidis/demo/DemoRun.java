@@ -1,0 +1,60 @@
+package org.sidis.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * One run of a demo: where it prints, its run directory, the copy of its settings there, how long
+ * it may take, and its options. The helpers here are what every demo does the same way: start
+ * nodes that join one cluster on loopback, and write the verdict next to the traces.
+ */
+record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, DemoOptions options) {
+
+  /**
+   * Starts nodes {@code n1 … n<count>} on free ports, seeded by n1, with the run's settings file
+   * and trace directory; {@code extra} gives node i (0-based) its own arguments, and the
+   * command line's {@code --set}s come last so that they win.
+   */
+  void startNodes(Launcher launcher, int count, IntFunction<List<String>> extra) {
+    List<Integer> ports = Launcher.freePorts(count);
+    String seeds = "127.0.0.1:" + ports.get(0);
+    for (int i = 0; i < count; i++) {
+      List<String> args = new ArrayList<>(List.of(
+          "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
+          "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString()));
+      args.addAll(extra.apply(i));
+      options.settings().forEach((k, v) -> {
+        args.add("--set");
+        args.add(k + "=" + v);
+      });
+      launcher.start("n" + (i + 1), options.jvm(), args);
+    }
+  }
+
+  /** Prints the verdict line and writes {@code body} and the verdict to {@code verdict.txt}. */
+  int verdict(String body, boolean passed, String where) {
+    String verdict = passed ? "PASSED" : "FAILED";
+    out.println("verdict: " + verdict + " — " + where + " " + runDir);
+    try {
+      Files.writeString(runDir.resolve("verdict.txt"), body + (body.isEmpty() || body.endsWith("\n") ? "" : "\n")
+          + "verdict: " + verdict + "\n");
+    } catch (IOException e) {
+      System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
+    }
+    return passed ? 0 : 1;
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
