@@ -18,31 +18,17 @@ import java.util.List;
  * (n1, the lowest name) with SIGKILL once {@link #KILL_AT} of the messages are multicast, and
  * reports how long the survivors took to carry on.
  */
-final class ChatDemo implements Demo {
+final class ChatDemo extends Demo {
 
   /** The total-order demo kills its sequencer once this share of the messages is multicast. */
   private static final double KILL_AT = 0.3;
 
-  private final String name;
-  private final String description;
-
   ChatDemo(String name, String description) {
-    this.name = name;
-    this.description = description;
+    super(name, description);
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String description() {
-    return description;
-  }
-
-  @Override
-  public String refuse(DemoOptions options) {
+  String refuse(DemoOptions options) {
     if (options.topology() == null) return null;
     try {
       Overlay.Topology.parse(options.topology());
@@ -53,13 +39,13 @@ final class ChatDemo implements Demo {
   }
 
   @Override
-  public int run(DemoRun run) {
+  int run(DemoRun run) {
     DemoOptions o = run.options();
     int nodes = o.nodes();
     int messages = o.messages();
-    run.out().printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name, nodes, messages, o.seed(), run.runDir());
+    run.out().printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name(), nodes, messages, o.seed(), run.runDir());
     boolean completed;
-    boolean killSequencer = name.equals("total") && nodes > 1;
+    boolean killSequencer = name().equals("total") && nodes > 1;
     long[] killedAt = {0};
     try (Launcher launcher = new Launcher(run.runDir(), run.out())) {
       run.startNodes(launcher, nodes, i -> o.topology() == null ? chatArgs(o) : withTopology(chatArgs(o), o.topology()));
@@ -90,7 +76,7 @@ final class ChatDemo implements Demo {
     Report report = Inspection.of(run.runDir());
     run.out().println();
     run.out().print(report.table());
-    if (name.equals("overlay")) {
+    if (name().equals("overlay")) {
       try {
         run.out().println(OverlayReport.of(run.runDir().resolve("trace")).describe(o.topology() != null ? o.topology() : "tree"));
       } catch (IOException e) {

@@ -5,19 +5,33 @@ package org.sidis.demo;
  * nodes through a {@link Launcher}, and prints and returns its verdict (0 passed, 1 failed).
  * Each demo is its own class so that a demo reads from start to verdict in one place.
  */
-interface Demo {
+abstract class Demo {
 
-  /** The name on the command line, also the name of its settings file {@code conf/<name>.conf}. */
-  String name();
+  private final String name;
+  private final String description;
 
-  /** One line for {@code sidis demo --help}. */
-  String description();
+  /**
+   * @param name        the name on the command line, also the name of its settings file {@code conf/<name>.conf}
+   * @param description one line for {@code sidis demo --help}
+   */
+  Demo(String name, String description) {
+    this.name = name;
+    this.description = description;
+  }
+
+  final String name() {
+    return name;
+  }
+
+  final String description() {
+    return description;
+  }
 
   /** Why these options do not fit this demo, or null when they do. Checked before anything starts. */
-  default String refuse(DemoOptions options) {
+  String refuse(DemoOptions options) {
     return null;
   }
 
   /** Runs the demo in {@code run}'s directory; returns the exit code. */
-  int run(DemoRun run);
+  abstract int run(DemoRun run);
 }

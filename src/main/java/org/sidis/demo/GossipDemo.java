@@ -15,20 +15,14 @@ import java.util.Set;
  * share of {@code --messages} keys, and the updates spread by {@code --mode} until every replica
  * holds the same store. The checkers then judge convergence and that no deleted key came back.
  */
-final class GossipDemo implements Demo {
+final class GossipDemo extends Demo {
 
-  @Override
-  public String name() {
-    return "gossip";
+  GossipDemo() {
+    super("gossip", "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges)");
   }
 
   @Override
-  public String description() {
-    return "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges)";
-  }
-
-  @Override
-  public String refuse(DemoOptions options) {
+  String refuse(DemoOptions options) {
     if (options.mode() == null) return null;
     try {
       Mode.parse(options.mode());
@@ -39,7 +33,7 @@ final class GossipDemo implements Demo {
   }
 
   @Override
-  public int run(DemoRun run) {
+  int run(DemoRun run) {
     DemoOptions o = run.options();
     run.out().printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",
         o.mode() == null ? "" : " (" + o.mode() + ")", o.nodes(), o.messages(), o.seed(), run.runDir());

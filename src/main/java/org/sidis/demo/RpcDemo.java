@@ -13,28 +13,22 @@ import java.util.regex.Pattern;
  * calls in every call mode. Once 30 % of the calls are made, the JVM of the replica the client
  * is using is killed with SIGKILL. Passed when every call of the client succeeded.
  */
-final class RpcDemo implements Demo {
+final class RpcDemo extends Demo {
 
   private static final double KILL_AT = 0.3;
 
-  @Override
-  public String name() {
-    return "rpc";
+  RpcDemo() {
+    super("rpc", "rpc (n1, n2 serve replicas of one service, n3 calls it in every call mode; the replica in use is killed with SIGKILL mid-run)");
   }
 
   @Override
-  public String description() {
-    return "rpc (n1, n2 serve replicas of one service, n3 calls it in every call mode; the replica in use is killed with SIGKILL mid-run)";
-  }
-
-  @Override
-  public String refuse(DemoOptions options) {
+  String refuse(DemoOptions options) {
     return options.nodes() == 3 ? null
         : "demo rpc runs exactly 3 nodes (two replicas and a client), got --nodes " + options.nodes();
   }
 
   @Override
-  public int run(DemoRun run) {
+  int run(DemoRun run) {
     int calls = run.options().messages();
     run.out().printf("demo rpc: n1, n2 replicas of service [demo], n3 the client making %d calls in every mode — run directory %s%n",
         calls, run.runDir());

@@ -9,26 +9,20 @@ import java.util.List;
  * (dispatcher and workers), n2 sends each the same burst and reports throughput and latency.
  * Passed when no request failed and the concurrent server was the faster.
  */
-final class ServersDemo implements Demo {
+final class ServersDemo extends Demo {
 
-  @Override
-  public String name() {
-    return "servers";
+  ServersDemo() {
+    super("servers", "servers (iterative vs concurrent server on a slow blocking handler: throughput and latency; 2 JVMs)");
   }
 
   @Override
-  public String description() {
-    return "servers (iterative vs concurrent server on a slow blocking handler: throughput and latency; 2 JVMs)";
-  }
-
-  @Override
-  public String refuse(DemoOptions options) {
+  String refuse(DemoOptions options) {
     return options.nodes() == 2 || options.nodes() == 3 ? null
         : "demo servers runs 2 nodes (a server and a client), got --nodes " + options.nodes();
   }
 
   @Override
-  public int run(DemoRun run) {
+  int run(DemoRun run) {
     run.out().printf("demo servers: n1 serves a slow blocking service iteratively and concurrently, n2 sends a burst to each"
         + " — run directory %s%n", run.runDir());
     boolean completed;
