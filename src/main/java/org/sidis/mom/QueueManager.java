@@ -1,6 +1,11 @@
 package org.sidis.mom;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.PersistenceQuery;
+import akka.stream.javadsl.Sink;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -13,11 +18,11 @@ import org.sidis.CborSerializable;
 import org.sidis.mom.QueueProtocol.*;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A node's queue manager (Tanenbaum &amp; van Steen, "Message-queuing model"): it owns the node's
@@ -45,7 +50,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
 
   // ------------------------------------------------------------------ routing between managers
 
-  /** A message for a queue of this node, forwarded by the manager of {@code fromNode}. */
+  /** A message for a queue of this node, forwarded by the {@link Channel} of {@code fromNode}. */
   public record Forward(String queue, String msgId, String payload, String fromNode, ActorRef<Command> replyTo)
       implements Command, CborSerializable {}
 
@@ -54,9 +59,8 @@ public final class QueueManager extends AbstractBehavior<Command> {
 
   private record ForwardStored(Forward forward, Reply reply) implements Command {}
 
-  private record RemoteListing(Receptionist.Listing listing) implements Command {}
-
-  private enum Retransmit implements Command { INSTANCE }
+  /** The transmission queues this node's journal holds, found at start (or why they could not be read). */
+  private record TransmissionFound(List<String> destinations, Throwable failure) implements Command {}
 
   /** The queue manager of this node (its name from {@code sidis.node.name}). */
   public static Behavior<Command> create(QueueSettings settings) {
@@ -65,11 +69,13 @@ public final class QueueManager extends AbstractBehavior<Command> {
 
   /** The queue manager of node {@code node} (several in one ActorSystem, in tests). */
   public static Behavior<Command> create(QueueSettings settings, String node) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(Retransmit.INSTANCE, Duration.ofSeconds(1));
+    return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
       ctx.getSystem().receptionist().tell(Receptionist.register(key(node), ctx.getSelf()));
-      if (!settings.queues().containsValue(QueueSettings.Durability.PERSISTENT)) return new QueueManager(ctx, settings, node);
+      if (!settings.queues().containsValue(QueueSettings.Durability.PERSISTENT)
+          && settings.transmission() != QueueSettings.Durability.PERSISTENT) {
+        return new QueueManager(ctx, settings, node, List.of());
+      }
       // Persistent queues need the journal's tables: make them if missing, and hold every
       // command until the store answers. A store that cannot be opened stops the manager with
       // the store's own error, rather than queues that would fail one PUT at a time.
@@ -82,14 +88,42 @@ public final class QueueManager extends AbstractBehavior<Command> {
               throw new IllegalStateException("the queue store cannot be opened: " + m.failure(), m.failure());
             }
             ctx.getLog().info("queue store open ({})", storeDescription(ctx.getSystem().settings().config()));
-            return stash.unstashAll(new QueueManager(ctx, settings, node));
+            if (settings.transmission() != QueueSettings.Durability.PERSISTENT) {
+              return stash.unstashAll(new QueueManager(ctx, settings, node, List.of()));
+            }
+            ctx.pipeToSelf(transmissionQueues(ctx.getSystem(), node), TransmissionFound::new);
+            return Behaviors.same();
+          })
+          .onMessage(TransmissionFound.class, m -> {
+            if (m.failure() != null) {
+              ctx.getLog().error("the transmission queues in the queue store cannot be read: {}", m.failure().toString());
+              throw new IllegalStateException("the transmission queues cannot be read: " + m.failure(), m.failure());
+            }
+            if (!m.destinations().isEmpty()) {
+              ctx.getLog().info("transmission queues found in the store, for {}: their channels start", m.destinations());
+            }
+            return stash.unstashAll(new QueueManager(ctx, settings, node, m.destinations()));
           })
           .onAnyMessage(m -> {
             stash.stash(m);
             return Behaviors.same();
           })
           .build());
-    }));
+    });
+  }
+
+  /**
+   * The nodes this node's journal holds a transmission queue for: after a crash their channels
+   * start at once, so what waited for them moves on without anyone putting again.
+   */
+  private static CompletionStage<List<String>> transmissionQueues(ActorSystem<?> system, String node) {
+    String prefix = "sidis-queue|" + node + "/" + Channel.TRANSMISSION_PREFIX;
+    return PersistenceQuery.get(Adapter.toClassic(system))
+        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
+        .currentPersistenceIds()
+        .filter(id -> id.startsWith(prefix))
+        .map(id -> id.substring(prefix.length()))
+        .runWith(Sink.seq(), system);
   }
 
   private static String storeDescription(com.typesafe.config.Config config) {
@@ -97,28 +131,22 @@ public final class QueueManager extends AbstractBehavior<Command> {
     return config.hasPath(path) ? config.getString(path) : "jdbc-journal";
   }
 
-  /** Messages for another node's queues that it has not confirmed yet, by node, in PUT order. */
-  private static final class TransmissionQueue {
-    final LinkedHashMap<String, Forward> pending = new LinkedHashMap<>();
-    ActorRef<Command> destination;
-  }
-
   private static final int REMEMBERED_FORWARDS = 100_000;
 
   private final QueueSettings settings;
   private final String node;
   private final Map<String, ActorRef<Command>> queues = new HashMap<>();
-  private final Map<String, TransmissionQueue> transmission = new HashMap<>();
+  /** The channel to each node this one has routed messages to, by node. */
+  private final Map<String, ActorRef<Command>> channels = new HashMap<>();
   /** Ids of forwarded messages already stored here, so a retransmission is not a second message. */
   private final LinkedHashSet<String> forwardedHere = new LinkedHashSet<>();
-  private final ActorRef<Receptionist.Listing> listings;
 
-  private QueueManager(ActorContext<Command> ctx, QueueSettings settings, String node) {
+  private QueueManager(ActorContext<Command> ctx, QueueSettings settings, String node, List<String> transmitting) {
     super(ctx);
     this.settings = settings;
     this.node = node;
-    this.listings = ctx.messageAdapter(Receptionist.Listing.class, RemoteListing::new);
     settings.queues().forEach(this::open);
+    transmitting.forEach(this::channel);
   }
 
   @Override
@@ -127,52 +155,16 @@ public final class QueueManager extends AbstractBehavior<Command> {
         .onMessage(QueueCommand.class, this::onQueueCommand)
         .onMessage(Forward.class, this::onForward)
         .onMessage(ForwardStored.class, this::onForwardStored)
-        .onMessage(Forwarded.class, this::onForwarded)
-        .onMessage(RemoteListing.class, this::onRemoteListing)
-        .onMessage(Retransmit.class, m -> {
-          transmission.values().forEach(this::transmit);
-          return this;
-        })
         .build();
   }
 
-  // A queue named "<node>/<queue>" is queue <queue> of node <node>. A PUT to it is taken into
-  // this node's transmission queue for that node (and acknowledged: the local manager has it —
-  // held in memory, so a crash of this node loses what it has not passed on yet), sent to the
-  // destination's manager while that one is registered, again every second until confirmed,
-  // and dropped on Forwarded. The destination remembers the ids it stored, so a retransmission
-  // whose confirmation was lost is not stored twice: effectively-once forwarding.
-  private Behavior<Command> routeRemote(Put put, String destination, String queue) {
-    TransmissionQueue t = transmission.computeIfAbsent(destination, d -> {
-      getContext().getSystem().receptionist().tell(Receptionist.subscribe(key(d), listings));
-      return new TransmissionQueue();
-    });
-    Forward f = new Forward(queue, put.msgId(), put.payload(), node, getContext().getSelf());
-    t.pending.put(put.msgId(), f);
-    put.replyTo().tell(new PutAck(put.queue(), put.msgId()));
-    if (t.destination != null) t.destination.tell(f);
-    return this;
-  }
-
-  private void transmit(TransmissionQueue t) {
-    if (t.destination == null) return;
-    t.pending.values().forEach(t.destination::tell);
-  }
-
-  private Behavior<Command> onRemoteListing(RemoteListing m) {
-    String destination = m.listing().getKey().id().substring(NODE_KEY_PREFIX.length());
-    TransmissionQueue t = transmission.get(destination);
-    if (t == null) return this;
-    var refs = m.listing().getServiceInstances(key(destination));
-    ActorRef<Command> before = t.destination;
-    t.destination = refs.isEmpty() ? null : refs.iterator().next();
-    if (t.destination != null && !t.destination.equals(before)) {
-      getContext().getLog().info("queue manager of [{}] is back: sending {} waiting messages", destination, t.pending.size());
-      transmit(t);
-    } else if (t.destination == null && before != null) {
-      getContext().getLog().info("queue manager of [{}] is gone: messages for it wait in the transmission queue", destination);
-    }
-    return this;
+  // A queue named "<node>/<queue>" is queue <queue> of node <node>. A PUT to it goes to the
+  // channel for that node, which stores it in the node's transmission queue, acknowledges it, and
+  // moves it on when the destination's manager is there (Channel). The destination remembers the
+  // ids it stored, so a retransmission whose confirmation was lost is not stored twice.
+  private ActorRef<Command> channel(String destination) {
+    return channels.computeIfAbsent(destination, d -> getContext().spawn(Channel.create(node, d, settings),
+        "channel-" + java.net.URLEncoder.encode(d, StandardCharsets.UTF_8)));
   }
 
   private Behavior<Command> onForward(Forward f) {
@@ -203,20 +195,21 @@ public final class QueueManager extends AbstractBehavior<Command> {
     return this;
   }
 
-  private Behavior<Command> onForwarded(Forwarded m) {
-    TransmissionQueue t = transmission.get(m.node());
-    if (t != null) t.pending.remove(m.msgId());
-    return this;
-  }
-
   private Behavior<Command> onQueueCommand(QueueCommand m) {
+    if (m.queue().startsWith(Channel.TRANSMISSION_PREFIX) || m.queue().contains("\n")) {
+      replyTo(m).tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : null, m.queue().contains("\n")
+          ? "a queue name cannot contain a line break"
+          : "queues named " + Channel.TRANSMISSION_PREFIX + "<node> are the transmission queues, the queue manager's own"));
+      return this;
+    }
     int slash = m.queue().indexOf('/');
     if (slash > 0) {
       String destination = m.queue().substring(0, slash);
       String queue = m.queue().substring(slash + 1);
       if (!destination.equals(node)) {
         if (m instanceof Put put && put.payload().getBytes(StandardCharsets.UTF_8).length <= settings.maxMessageBytes()) {
-          return routeRemote(put, destination, queue);
+          channel(destination).tell(put);
+          return this;
         }
         if (!(m instanceof Put)) {
           replyTo(m).tell(new Refused(m.queue(), null, "only PUT is routed to another node's queue; GET, POLL, NOTIFY and ACK go to its own queue manager"));

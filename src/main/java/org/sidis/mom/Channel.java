@@ -1,0 +1,203 @@
+package org.sidis.mom;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import org.sidis.mom.QueueProtocol.*;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The message channel from this node's queue manager to the queue manager of one other node
+ * (Tanenbaum &amp; van Steen, "Message-queuing model": an application puts into a local queue; only
+ * queue managers route). It owns the <em>transmission queue</em> for that node — an ordinary
+ * queue of this node, persistent by default ({@code sidis.mom.transmission}), so a message for
+ * another node is stored here before its PUT is acknowledged and survives a crash of this node
+ * just as a message for a local persistent queue does. The channel is the transmission queue's
+ * only consumer: it GETs messages while the destination's manager is registered, forwards each,
+ * and acknowledges it only when the destination confirms that it stored it. What is forwarded
+ * but unconfirmed is sent again every {@link #RESEND} until confirmed; the destination remembers
+ * the ids it stored, so a retransmission is not a second message (effectively-once while the
+ * destination's manager lives — see README "Routing between queue managers").
+ *
+ * <p>A message is stored in the transmission queue as {@code <destination queue>\n<payload>},
+ * under its own id.
+ */
+final class Channel extends AbstractBehavior<Command> {
+
+  /** How long a forwarded message waits for its confirmation before it is sent again. */
+  static final Duration RESEND = Duration.ofSeconds(1);
+
+  /** Most messages taken from the transmission queue and not yet confirmed. */
+  static final int WINDOW = 1000;
+
+  /** The name of the transmission queue for {@code destination}: reserved, never a user's queue. */
+  static String transmissionQueue(String destination) {
+    return TRANSMISSION_PREFIX + destination;
+  }
+
+  static final String TRANSMISSION_PREFIX = "transmission:";
+
+  private record Taken(Reply reply) implements Command {}
+
+  private record Stored(Put put, Reply reply) implements Command {}
+
+  private record Destination(Receptionist.Listing listing) implements Command {}
+
+  private enum Resend implements Command { INSTANCE }
+
+  /** A message taken from the transmission queue, waiting for the destination's confirmation. */
+  private static final class Unconfirmed {
+    final QueueManager.Forward forward;
+    long sentAt;
+
+    Unconfirmed(QueueManager.Forward forward) {
+      this.forward = forward;
+    }
+  }
+
+  static Behavior<Command> create(String node, String destination, QueueSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Resend.INSTANCE, RESEND);
+      return new Channel(ctx, node, destination, settings);
+    }));
+  }
+
+  private final String node;
+  private final String destination;
+  private final String queueName;
+  private final ActorRef<Command> transmission;
+  private final ActorRef<Reply> taken;
+  private final Map<String, Unconfirmed> unconfirmed = new LinkedHashMap<>();
+  /** The producers of PUTs not yet stored in the transmission queue, by message id. */
+  private final Map<String, Put> storing = new HashMap<>();
+  private ActorRef<Command> manager;
+  private boolean getting;
+
+  private Channel(ActorContext<Command> ctx, String node, String destination, QueueSettings settings) {
+    super(ctx);
+    this.node = node;
+    this.destination = destination;
+    this.queueName = transmissionQueue(destination);
+    // The transmission queue never dead-letters: a message for a node that is away for long is
+    // still a message for it. The channel is its only consumer, so redeliveries after the
+    // visibility timeout come back here and are recognised by id.
+    QueueSettings own = settings.withVisibility(settings.visibilityTimeout(), Integer.MAX_VALUE);
+    Behavior<Command> queue = settings.transmission() == QueueSettings.Durability.PERSISTENT
+        ? PersistentQueue.create(queueName, own) : TransientQueue.create(queueName, own);
+    this.transmission = ctx.spawn(queue, "queue-" + URLEncoder.encode(queueName, StandardCharsets.UTF_8));
+    this.taken = ctx.messageAdapter(Reply.class, Taken::new);
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(QueueManager.key(destination),
+        ctx.messageAdapter(Receptionist.Listing.class, Destination::new)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Put.class, this::onPut)
+        .onMessage(Stored.class, this::onStored)
+        .onMessage(Taken.class, this::onTaken)
+        .onMessage(QueueManager.Forwarded.class, this::onForwarded)
+        .onMessage(Destination.class, this::onDestination)
+        .onMessage(Resend.class, m -> onResend())
+        .build();
+  }
+
+  // A PUT for "<destination>/<queue>": stored in the transmission queue first, and only then
+  // acknowledged to the producer under the name it used.
+  private Behavior<Command> onPut(Put put) {
+    String queue = put.queue().substring(put.queue().indexOf('/') + 1);
+    ActorRef<Command> self = getContext().getSelf();
+    storing.put(put.msgId(), put);
+    ActorRef<Reply> reply = getContext().spawnAnonymous(Behaviors.<Reply>receiveMessage(r -> {
+      self.tell(new Stored(put, r));
+      return Behaviors.stopped();
+    }));
+    transmission.tell(new Put(queueName, put.msgId(), queue + "\n" + put.payload(), reply));
+    return this;
+  }
+
+  private Behavior<Command> onStored(Stored m) {
+    storing.remove(m.put().msgId());
+    if (m.reply() instanceof PutAck) {
+      m.put().replyTo().tell(new PutAck(m.put().queue(), m.put().msgId()));
+    } else if (m.reply() instanceof Refused r) {
+      m.put().replyTo().tell(new Refused(m.put().queue(), m.put().msgId(), "the transmission queue for [" + destination
+          + "] did not store it: " + r.reason()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTaken(Taken m) {
+    if (m.reply() instanceof Acked) return this;
+    if (m.reply() instanceof Refused r) {
+      // A second ack of one message: it was confirmed twice (a retransmission raced its confirmation).
+      getContext().getLog().debug("[{}] {}", queueName, r.reason());
+      return this;
+    }
+    getting = false;
+    if (m.reply() instanceof Delivery d && !unconfirmed.containsKey(d.msgId())) {
+      int newline = d.payload().indexOf('\n');
+      Unconfirmed u = new Unconfirmed(new QueueManager.Forward(d.payload().substring(0, newline), d.msgId(),
+          d.payload().substring(newline + 1), node, getContext().getSelf()));
+      unconfirmed.put(d.msgId(), u);
+      send(u, System.nanoTime());
+    }
+    take();
+    return this;
+  }
+
+  private Behavior<Command> onForwarded(QueueManager.Forwarded m) {
+    if (unconfirmed.remove(m.msgId()) != null) {
+      transmission.tell(new Ack(queueName, m.msgId(), taken));
+      take();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDestination(Destination m) {
+    var refs = m.listing().getServiceInstances(QueueManager.key(destination));
+    ActorRef<Command> before = manager;
+    manager = refs.isEmpty() ? null : refs.iterator().next();
+    if (manager != null && !manager.equals(before)) {
+      getContext().getLog().info("queue manager of [{}] is there: forwarding {} unconfirmed messages and what waits for it",
+          destination, unconfirmed.size());
+      long now = System.nanoTime();
+      unconfirmed.values().forEach(u -> send(u, now));
+      take();
+    } else if (manager == null && before != null) {
+      getContext().getLog().info("queue manager of [{}] is gone: messages for it wait in the transmission queue", destination);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onResend() {
+    long now = System.nanoTime();
+    for (Unconfirmed u : unconfirmed.values()) {
+      if (now - u.sentAt >= RESEND.toNanos()) send(u, now);
+    }
+    return this;
+  }
+
+  private void send(Unconfirmed u, long now) {
+    if (manager == null) return;
+    manager.tell(u.forward);
+    u.sentAt = now;
+  }
+
+  /** Takes the next message for the destination, waiting for one, while it is there and the window allows. */
+  private void take() {
+    if (getting || manager == null || unconfirmed.size() >= WINDOW) return;
+    getting = true;
+    transmission.tell(new Get(queueName, Duration.ofSeconds(5), taken));
+  }
+}
