@@ -1,0 +1,47 @@
+package org.sidis.demo;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The queues demo for real: three JVMs; the queue manager's is killed with SIGKILL while
+ * acknowledged messages wait only in its store, and restarted; after the final drain the
+ * total-queue checker finds nothing lost and nothing unexpected.
+ */
+class QueuesDemoIT {
+
+  @Test
+  void aPersistentQueueLosesNothingWhenItsManagerIsKilledAndRestarted() throws Exception {
+    SidisProcess run = SidisProcess.run(300, "demo", "queues", "--messages", "2000", "--runs-dir", "target/it-runs");
+    String out = run.output();
+    assertEquals(0, run.exitCode(), out);
+    Matcher kill = Pattern.compile("SIGKILL n1, the queue manager, after (\\d+) of 2000 PUTs were acknowledged and (\\d+) processed")
+        .matcher(out);
+    assertTrue(kill.find(), out);
+    assertTrue(Long.parseLong(kill.group(1)) > Long.parseLong(kill.group(2)),
+        "some acknowledged messages must have been only in the store when n1 died: " + out);
+    assertTrue(out.contains("restarted n1: same name, same store"), out);
+    Matcher counts = Pattern.compile("attempted (\\d+), acknowledged (\\d+), dequeued (\\d+), consumer-acknowledged (\\d+),"
+        + " lost (\\d+), unexpected (\\d+), acked twice (\\d+)").matcher(out);
+    assertTrue(counts.find(), out);
+    assertEquals("2000", counts.group(2), "every PUT acknowledged: " + out);
+    assertEquals("2000", counts.group(3), "every message dequeued: " + out);
+    assertEquals("0", counts.group(5), "lost: " + out);
+    assertEquals("0", counts.group(6), "unexpected: " + out);
+    assertEquals("0", counts.group(7), "acked twice: " + out);
+    assertTrue(out.contains("crashed nodes (no stop event): n1"), out);
+    assertTrue(out.contains("verdict: PASSED"), out);
+  }
+
+  @Test
+  void theQueuesDemoRunsExactlyThreeNodes() throws Exception {
+    SidisProcess run = SidisProcess.run(60, "demo", "queues", "--nodes", "2");
+    assertEquals(2, run.exitCode(), run.output());
+    assertEquals("error: demo queues runs exactly 3 nodes (queue manager, producer, consumers), got --nodes 2", run.output().strip());
+  }
+}
