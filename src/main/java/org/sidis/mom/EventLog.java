@@ -123,11 +123,22 @@ public final class EventLog {
     return List.copyOf(p.subList((int) from, to));
   }
 
+  /** Checks a commit without doing it: the reason it would be refused, or null. */
+  public String commitRefusal(String group, int partition, long offset) {
+    try {
+      checkGroup(group);
+      checkPartition(partition);
+      checkOffset(partition, offset);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   /** Records that {@code group} has consumed {@code partition} up to (not including) {@code offset}. */
   public void commit(String group, int partition, long offset) {
-    checkGroup(group);
-    checkPartition(partition);
-    checkOffset(partition, offset);
+    String why = commitRefusal(group, partition, offset);
+    if (why != null) throw new IllegalArgumentException(why);
     committed.computeIfAbsent(group, g -> new TreeMap<>()).put(partition, offset);
   }
 
