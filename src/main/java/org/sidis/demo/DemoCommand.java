@@ -33,10 +33,11 @@ import java.util.concurrent.Callable;
         + "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges),%n"
         + "rpc (n1, n2 serve replicas of one service, n3 calls it in every call mode; the replica in use is killed with SIGKILL mid-run),%n"
         + "servers (iterative vs concurrent server on a slow blocking handler: throughput and latency; 2 JVMs),%n"
-        + "queues (a persistent queue, a producer and competing consumers; the queue manager's JVM is killed with SIGKILL and restarted mid-run).")
+        + "queues (a persistent queue, a producer and competing consumers; the queue manager's JVM is killed with SIGKILL and restarted mid-run),%n"
+        + "log (an event log: a producer, a consumer group and a replay; the log's JVM is killed with SIGKILL and restarted mid-run).")
 public final class DemoCommand implements Callable<Integer> {
 
-  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip", "rpc", "servers", "queues");
+  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip", "rpc", "servers", "queues", "log");
 
   /** The total-order demo kills its sequencer once this share of the messages is multicast. */
   private static final double KILL_AT = 0.3;
@@ -119,8 +120,9 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("error: demo servers runs 2 nodes (a server and a client), got --nodes " + nodes);
       return 2;
     }
-    if (name.equals("queues") && nodes != 3) {
-      System.err.println("error: demo queues runs exactly 3 nodes (queue manager, producer, consumers), got --nodes " + nodes);
+    if ((name.equals("queues") || name.equals("log")) && nodes != 3) {
+      System.err.println("error: demo " + name + " runs exactly 3 nodes (" + (name.equals("log") ? "event log" : "queue manager")
+          + ", producer, consumers), got --nodes " + nodes);
       return 2;
     }
     if (name.equals("rpc") && nodes != 3) {
@@ -145,6 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (name.equals("rpc")) return rpc(out, runDir, conf, limit);
     if (name.equals("servers")) return servers(out, runDir, conf, limit);
     if (name.equals("queues")) return QueuesDemo.run(out, runDir, conf, limit, messages, settings, jvmOptions);
+    if (name.equals("log")) return LogDemo.run(out, runDir, conf, limit, messages, settings, jvmOptions);
     if (gossip) out.printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",
         mode == null ? "" : " (" + mode + ")", nodes, messages, seed, runDir);
     else out.printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name, nodes, messages, seed, runDir);

@@ -185,4 +185,35 @@ class TopicLogTest {
     assertEquals(before, next.offset(), "offsets go on without a gap after the restart");
     assertEquals(acks.get(2), append(again, q, "orders", null, "p:3"), "a retry after the restart still answers the first offset");
   }
+
+  @Test
+  void everyWireMessageAndJournalEventOfTheLogCrossesAkkasSerializer() {
+    ActorTestKit kit = kit();
+    akka.serialization.Serialization serialization = akka.serialization.SerializationExtension.get(kit.system());
+    TestProbe<Reply> p = kit.createTestProbe();
+    List<Object> wire = List.of(
+        new Append("orders", "k", "p:1", "v", p.getRef()),
+        new Append("orders", null, "p:1", "v", p.getRef()),
+        new Read("orders", 1, 7, 100, p.getRef()),
+        new Commit("orders", "g", 1, 8, p.getRef()),
+        new FetchCommitted("orders", "g", 1, p.getRef()),
+        new Join("orders", "g", "m", p.getRef()),
+        new Leave("orders", "g", "m", p.getRef()),
+        new AppendAck("orders", "p:1", 1, 7),
+        new Records("orders", 1, 7, List.of(new Entry(7, "k", "p:1", "v"), new Entry(8, null, "p:2", "w")), 9),
+        new CommitAck("orders", "g", 1, 8),
+        new Offset("orders", "g", 1, 8),
+        new Assignment("orders", "g", "m", List.of(0, 2), 3),
+        new Refused("orders", null, "why"),
+        new LogConsumer.Delivered("orders", 1, new Entry(7, "k", "p:1", "v")),
+        new TopicLog.RecordAppended(1, null, "p:1", "v"),
+        new TopicLog.OffsetCommitted("g", 1, 8));
+    for (Object msg : wire) {
+      var serializer = serialization.findSerializerFor(msg);
+      assertEquals(33, serializer.identifier(), "jackson-cbor for " + msg.getClass().getSimpleName());
+      byte[] bytes = serialization.serialize(msg).get();
+      assertEquals(msg, serialization.deserialize(bytes, serializer.identifier(),
+          akka.serialization.Serializers.manifestFor(serializer, msg)).get());
+    }
+  }
 }
