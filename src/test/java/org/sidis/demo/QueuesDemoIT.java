@@ -26,6 +26,12 @@ class QueuesDemoIT {
     assertTrue(Long.parseLong(kill.group(1)) > Long.parseLong(kill.group(2)),
         "some acknowledged messages must have been only in the store when n1 died: " + out);
     assertTrue(out.contains("restarted n1: same name, same store"), out);
+    // Launcher.restart: one command line per incarnation in n1.cmd, the second's output beside the first's.
+    Matcher dir = Pattern.compile("run directory (\\S+)").matcher(out);
+    assertTrue(dir.find(), out);
+    java.nio.file.Path logs = java.nio.file.Path.of(dir.group(1), "logs");
+    assertEquals(2, java.nio.file.Files.readAllLines(logs.resolve("n1.cmd")).size(), "n1.cmd: " + logs);
+    assertTrue(java.nio.file.Files.isRegularFile(logs.resolve("n1.2.stdout")), "n1.2.stdout in " + logs);
     Matcher counts = Pattern.compile("attempted (\\d+), acknowledged (\\d+), dequeued (\\d+), consumer-acknowledged (\\d+),"
         + " lost (\\d+), unexpected (\\d+), acked twice (\\d+)").matcher(out);
     assertTrue(counts.find(), out);
