@@ -11,13 +11,15 @@ import java.util.Map;
  * @param topics         the topics the log manager opens at start, by name, with their partition count
  * @param maxRecordBytes the largest record value (UTF-8 bytes); a larger append is refused
  * @param maxReadRecords the most records one read returns, whatever it asks for
+ * @param maxBatch       the most appends journaled in one write (1: one write per append)
  */
-public record LogSettings(Map<String, Integer> topics, int maxRecordBytes, int maxReadRecords) {
+public record LogSettings(Map<String, Integer> topics, int maxRecordBytes, int maxReadRecords, int maxBatch) {
 
   public LogSettings {
     topics = Map.copyOf(topics);
     if (maxRecordBytes < 1) throw new IllegalArgumentException("sidis.mom.log.max-record-bytes must be positive, got " + maxRecordBytes);
     if (maxReadRecords < 1) throw new IllegalArgumentException("sidis.mom.log.max-read-records must be positive, got " + maxReadRecords);
+    if (maxBatch < 1) throw new IllegalArgumentException("sidis.mom.log.max-batch must be positive, got " + maxBatch);
   }
 
   public static LogSettings fromConfig(Config log) {
@@ -33,20 +35,25 @@ public record LogSettings(Map<String, Integer> topics, int maxRecordBytes, int m
         throw new IllegalArgumentException(where + " declares topic [" + t.getString("name") + "] a second time");
       }
     }
-    return new LogSettings(topics, (int) log.getBytes("max-record-bytes").longValue(), log.getInt("max-read-records"));
+    return new LogSettings(topics, (int) log.getBytes("max-record-bytes").longValue(), log.getInt("max-read-records"),
+        log.getInt("max-batch"));
   }
 
   public static LogSettings defaults() {
-    return new LogSettings(Map.of(), 200 * 1024, 500);
+    return new LogSettings(Map.of(), 200 * 1024, 500, 500);
   }
 
   public LogSettings withTopic(String name, int partitions) {
     Map<String, Integer> t = new LinkedHashMap<>(topics);
     t.put(name, partitions);
-    return new LogSettings(t, maxRecordBytes, maxReadRecords);
+    return new LogSettings(t, maxRecordBytes, maxReadRecords, maxBatch);
   }
 
   public LogSettings withMaxRecordBytes(int bytes) {
-    return new LogSettings(topics, bytes, maxReadRecords);
+    return new LogSettings(topics, bytes, maxReadRecords, maxBatch);
+  }
+
+  public LogSettings withMaxBatch(int appends) {
+    return new LogSettings(topics, maxRecordBytes, maxReadRecords, appends);
   }
 }

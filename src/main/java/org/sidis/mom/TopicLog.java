@@ -47,7 +47,57 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
 
   private record MemberStopped(String group, String member) implements Command {}
 
+  /** Appends that arrived while the previous batch was being written, as one write. */
+  record AppendAll(List<Append> appends, ActorRef<Written> replyTo) implements Command {}
+
+  /** The journal took (or refused) the batch; the writer may send the next one. */
+  enum Written implements Command { INSTANCE }
+
+  private enum WriteTimedOut implements Command { INSTANCE }
+
+  /**
+   * The topic as its owner sees it: a writer in front of the journaled actor. One journal
+   * write per append would cost a database round trip each; so the writer gathers the appends
+   * that arrive while a write is under way and sends them as the next {@link AppendAll},
+   * persisted as one atomic batch (at most {@code sidis.mom.log.max-batch}). Reads, commits and
+   * the rest go straight through.
+   */
   public static Behavior<Command> create(String node, String topic, int partitions, LogSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ActorRef<Command> journal = ctx.spawn(journaled(node, topic, partitions, settings), "journal");
+      List<Append> waiting = new ArrayList<>();
+      boolean[] writing = {false};
+      ActorRef<Written> written = ctx.messageAdapter(Written.class, w -> w);
+      Runnable flush = () -> {
+        if (writing[0] || waiting.isEmpty()) return;
+        int n = Math.min(waiting.size(), settings.maxBatch());
+        journal.tell(new AppendAll(new ArrayList<>(waiting.subList(0, n)), written));
+        waiting.subList(0, n).clear();
+        writing[0] = true;
+        // A journal that fails a write restarts and never answers: its appends stay
+        // unacknowledged (producers retry) and the writer moves on.
+        timers.startSingleTimer(WriteTimedOut.INSTANCE, Duration.ofSeconds(10));
+      };
+      return Behaviors.receive(Command.class)
+          .onMessage(Append.class, m -> { waiting.add(m); flush.run(); return Behaviors.same(); })
+          .onMessage(Written.class, m -> {
+            timers.cancel(WriteTimedOut.INSTANCE);
+            writing[0] = false;
+            flush.run();
+            return Behaviors.same();
+          })
+          .onMessage(WriteTimedOut.class, m -> {
+            ctx.getLog().warn("[{}] the journal did not confirm a write within 10 s; moving on", topic);
+            writing[0] = false;
+            flush.run();
+            return Behaviors.same();
+          })
+          .onAnyMessage(m -> { journal.tell(m); return Behaviors.same(); })
+          .build();
+    }));
+  }
+
+  private static Behavior<Command> journaled(String node, String topic, int partitions, LogSettings settings) {
     return Behaviors.setup(ctx -> new TopicLog(ctx, PersistenceId.of("sidis-log", node + "/" + topic, "|"), topic, partitions, settings));
   }
 
@@ -85,7 +135,7 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
   @Override
   public CommandHandler<Command, Event, EventLog> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Append.class, this::onAppend)
+        .onCommand(AppendAll.class, this::onAppendAll)
         .onCommand(Read.class, this::onRead)
         .onCommand(Commit.class, this::onCommit)
         .onCommand(FetchCommitted.class, (log, m) -> {
@@ -102,22 +152,46 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
         .build();
   }
 
-  private Effect<Event, EventLog> onAppend(EventLog log, Append m) {
-    String why = log.refusal(m.msgId(), m.value());
-    if (why != null) {
-      m.replyTo().tell(new Refused(topic, m.msgId(), why));
+  /**
+   * A batch of appends, journaled as one write: each is answered {@link AppendAck} once every
+   * event of the batch is stored. A refused append is answered at once; a retry of a stored
+   * record (or a second copy in the batch) is answered with the first one's offset. Partitions
+   * are chosen here, in arrival order, and travel in the events.
+   */
+  private Effect<Event, EventLog> onAppendAll(EventLog log, AppendAll batch) {
+    List<Event> events = new ArrayList<>();
+    List<Append> accepted = new ArrayList<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    int roundRobin = log.partitionFor(null);
+    for (Append m : batch.appends()) {
+      String why = log.refusal(m.msgId(), m.value());
+      if (why != null) {
+        m.replyTo().tell(new Refused(topic, m.msgId(), why));
+        continue;
+      }
+      accepted.add(m);
+      if (log.appended(m.msgId()) != null || !ids.add(m.msgId())) continue;
+      int partition;
+      if (m.key() == null) {
+        partition = roundRobin;
+        roundRobin = (roundRobin + 1) % partitions;
+      } else {
+        partition = log.partitionFor(m.key());
+      }
+      events.add(new RecordAppended(partition, m.key(), m.msgId(), m.value()));
+    }
+    java.util.function.Consumer<EventLog> confirm = after -> {
+      for (Append m : accepted) {
+        EventLog.Position at = after.appended(m.msgId());
+        m.replyTo().tell(new AppendAck(topic, m.msgId(), at.partition(), at.offset()));
+      }
+      batch.replyTo().tell(Written.INSTANCE);
+    };
+    if (events.isEmpty()) {
+      confirm.accept(log);
       return Effect().none();
     }
-    EventLog.Position earlier = log.appended(m.msgId());
-    if (earlier != null) {
-      m.replyTo().tell(new AppendAck(topic, m.msgId(), earlier.partition(), earlier.offset()));
-      return Effect().none();
-    }
-    return Effect().persist(new RecordAppended(log.partitionFor(m.key()), m.key(), m.msgId(), m.value()))
-        .thenRun(after -> {
-          EventLog.Position at = after.appended(m.msgId());
-          m.replyTo().tell(new AppendAck(topic, m.msgId(), at.partition(), at.offset()));
-        });
+    return Effect().persist(events).thenRun(confirm::accept);
   }
 
   private Effect<Event, EventLog> onRead(EventLog log, Read m) {

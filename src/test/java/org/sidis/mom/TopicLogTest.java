@@ -87,6 +87,32 @@ class TopicLogTest {
   }
 
   @Test
+  void appendsArrivingTogetherAreJournaledTogetherInArrivalOrder() {
+    ActorTestKit kit = kit();
+    var log = log(kit);
+    TestProbe<Reply> p = kit.createTestProbe();
+    for (int i = 1; i <= 60; i++) log.tell(new Append("orders", null, "p:" + i, "v" + i, p.getRef()));
+    log.tell(new Append("orders", null, "p:5", "v5", p.getRef()));                 // a retry in the same burst
+    log.tell(new Append("orders", null, "p:61", "x".repeat(1001), p.getRef()));  // refused, the rest goes on
+    java.util.Map<String, AppendAck> acks = new java.util.HashMap<>();
+    List<Reply> replies = p.receiveSeveralMessages(62, WAIT);
+    for (Reply r : replies) {
+      if (r instanceof AppendAck a) {
+        AppendAck before = acks.putIfAbsent(a.msgId(), a);
+        if (before != null) assertEquals(before, a, "a retry answers the first offset");
+      } else {
+        assertEquals("p:61", ((Refused) r).msgId(), "only the oversized record is refused: " + r);
+      }
+    }
+    assertEquals(60, acks.size());
+    for (int i = 1; i <= 60; i++) {
+      AppendAck a = acks.get("p:" + i);
+      assertEquals((i - 1) % 3, a.partition(), "round-robin in arrival order: " + a);
+      assertEquals((i - 1) / 3, a.offset(), "gapless offsets: " + a);
+    }
+  }
+
+  @Test
   void anyoneCanReplayFromAnyOffsetAsOftenAsTheyLike() {
     ActorTestKit kit = kit();
     var log = log(kit);
