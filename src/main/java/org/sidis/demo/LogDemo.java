@@ -34,6 +34,10 @@ public final class LogDemo {
 
   public static int run(PrintStream out, Path runDir, Path conf, Duration limit, int records,
                         Map<String, String> settings, List<String> jvmOptions) {
+    if (records < 10) {
+      System.err.println("error: demo log needs --messages of at least 10, so that n1 is killed mid-run; got " + records);
+      return 2;
+    }
     out.printf("demo log: n1 event log (topic [orders], 4 partitions), n2 producer of %d records, n3 consumer group of 2;"
         + " n1 is killed with SIGKILL and restarted mid-run — run directory %s%n", records, runDir);
     boolean completed;

@@ -36,6 +36,10 @@ public final class QueuesDemo {
 
   public static int run(PrintStream out, Path runDir, Path conf, Duration limit, int messages,
                         Map<String, String> settings, List<String> jvmOptions) {
+    if (messages < 10) {
+      System.err.println("error: demo queues needs --messages of at least 10, so that n1 is killed mid-run; got " + messages);
+      return 2;
+    }
     out.printf("demo queues: n1 queue manager (persistent queue [jobs]), n2 producer of %d messages, n3 4 competing consumers;"
         + " n1 is killed with SIGKILL and restarted mid-run — run directory %s%n", messages, runDir);
     boolean completed;

@@ -50,4 +50,11 @@ class QueuesDemoIT {
     assertEquals(2, run.exitCode(), run.output());
     assertEquals("error: demo queues runs exactly 3 nodes (queue manager, producer, consumers), got --nodes 2", run.output().strip());
   }
+
+  @Test
+  void theQueuesDemoNeedsEnoughMessagesToKillItsManagerMidRun() throws Exception {
+    SidisProcess run = SidisProcess.run(60, "demo", "queues", "--messages", "3", "--runs-dir", "target/it-runs");
+    assertEquals(2, run.exitCode(), run.output());
+    assertEquals("error: demo queues needs --messages of at least 10, so that n1 is killed mid-run; got 3", run.output().strip());
+  }
 }
