@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
         "'rpc' — sync stub round trip beside raw Akka ask, concurrent vs iterative server, parallel vs sequential client."})
 public final class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "Benchmark name: multicast | broadcast | rpc | queue")
+  @Parameters(index = "0", description = "Benchmark name: multicast | broadcast | rpc | queue | log")
   String bench;
 
   @Option(names = "--order", defaultValue = "causal", description = "fifo | causal | total (default: ${DEFAULT-VALUE}); total also runs fifo.")
@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--transient", description = "queue: measure a transient queue; default both kinds.")
   boolean transientOnly;
 
-  @Option(names = "--window", defaultValue = "100", description = "queue: PUTs outstanding (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--window", defaultValue = "100", description = "queue: PUTs outstanding; log: appends outstanding (default: ${DEFAULT-VALUE}).")
   int window;
 
   @Option(names = "--consumers", defaultValue = "8", description = "queue: GETs outstanding (default: ${DEFAULT-VALUE}).")
@@ -142,8 +142,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (bench.equals("broadcast")) return broadcast(out);
     if (bench.equals("rpc")) return rpc(out);
     if (bench.equals("queue")) return queue(out);
+    if (bench.equals("log")) return LogBench.run(out, size, warmup, durationOption == null ? 10 : durationOption, window, json);
     if (!bench.equals("multicast")) {
-      System.err.println("error: unknown benchmark [" + bench + "]; known: multicast, broadcast, rpc, queue");
+      System.err.println("error: unknown benchmark [" + bench + "]; known: multicast, broadcast, rpc, queue, log");
       return 2;
     }
     nodes = nodesOption == null ? 3 : nodesOption;

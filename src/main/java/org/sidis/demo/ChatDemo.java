@@ -120,7 +120,12 @@ final class ChatDemo extends Demo {
 
   /** The verdict of the checkers over the traces; also writes the report page {@code sidis inspect} writes. */
   static int judged(DemoRun run, Report report, boolean completed) {
-    int exit = run.verdict(report.table(), completed && report.passed(), "logs and traces in");
+    return judged(run, report, "", completed && report.passed());
+  }
+
+  /** The verdict {@code passed}, with the checkers' table and {@code summary}; also writes the report page. */
+  static int judged(DemoRun run, Report report, String summary, boolean passed) {
+    int exit = run.verdict(report.table() + summary, passed, "logs and traces in");
     Path page = run.runDir().resolve("report.html");
     try {
       ReportPage.write(report, page);

@@ -35,7 +35,9 @@ public final class DemoCommand implements Callable<Integer> {
       new ChatDemo("overlay", "overlay (the FIFO chat disseminated over a tree or mesh overlay: --topology)"),
       new GossipDemo(),
       new RpcDemo(),
-      new ServersDemo());
+      new ServersDemo(),
+      new QueuesDemo(),
+      new LogDemo());
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
 

@@ -49,10 +49,13 @@ public final class Launcher implements AutoCloseable {
     public volatile String digest;
     /** The last report of its workload (membership lines aside). */
     public volatile JsonNode last;
+    /** 1 for the first start, then one more for each {@link #restart}. */
+    public final int incarnation;
     volatile Process process;
 
-    NodeState(String name) {
+    NodeState(String name, int incarnation) {
       this.name = name;
+      this.incarnation = incarnation;
     }
   }
 
@@ -128,6 +131,36 @@ public final class Launcher implements AutoCloseable {
 
   /** Starts node {@code name} as a child JVM running {@code sidis node} with {@code args}. */
   public void start(String name, List<String> jvmOptions, List<String> args) {
+    start(name, jvmOptions, args, 1);
+  }
+
+  /**
+   * Starts a killed node again under the same name (a crash and a restart: its store, named
+   * after the node, is the same), with {@code args} — a fresh {@code --port}, say, as the old
+   * one's port may still be held by the dead incarnation's connections in TIME_WAIT. From then
+   * on it is waited for like any other node; its output goes to {@code <name>.<incarnation>.stdout},
+   * its command line is one more line of {@code <name>.cmd}.
+   */
+  public void restart(String name, List<String> jvmOptions, List<String> args) {
+    NodeState old = nodes.get(name);
+    if (old == null) throw new IllegalArgumentException("no node [" + name + "] to restart; nodes: " + nodes.keySet());
+    Process p = old.process;
+    if (p != null) {
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("node [" + name + "] is still running; kill it before restarting it");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for node [" + name + "] to die", e);
+      }
+    }
+    start(name, jvmOptions, args, old.incarnation + 1);
+    killed.remove(name);
+  }
+
+  private void start(String name, List<String> jvmOptions, List<String> args, int incarnation) {
+    String logName = incarnation == 1 ? name : name + "." + incarnation;
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(jvmOptions);
@@ -142,21 +175,23 @@ public final class Launcher implements AutoCloseable {
     cmd.add(name);
     cmd.add("--exit-with-parent");
     cmd.addAll(args);
-    NodeState state = new NodeState(name);
+    NodeState state = new NodeState(name, incarnation);
     nodes.put(name, state);
     try {
-      Files.writeString(runDir.resolve("logs").resolve(name + ".cmd"), String.join(" ", cmd) + "\n");
+      // One line per incarnation: the .cmd file is also how inspection knows which nodes ran.
+      Files.writeString(runDir.resolve("logs").resolve(name + ".cmd"), String.join(" ", cmd) + "\n",
+          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE).start();
       state.process = p;
-      follow(state, p.getInputStream(), true);
-      follow(state, p.getErrorStream(), false);
+      follow(state, logName, p.getInputStream(), true);
+      follow(state, logName, p.getErrorStream(), false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start node [" + name + "]", e);
     }
   }
 
-  private void follow(NodeState state, InputStream in, boolean stdout) {
-    Path copy = runDir.resolve("logs").resolve(state.name + (stdout ? ".stdout" : ".stderr"));
+  private void follow(NodeState state, String logName, InputStream in, boolean stdout) {
+    Path copy = runDir.resolve("logs").resolve(logName + (stdout ? ".stdout" : ".stderr"));
     Thread t = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
            Writer w = Files.newBufferedWriter(copy, StandardCharsets.UTF_8)) {

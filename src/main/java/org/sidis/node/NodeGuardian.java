@@ -132,9 +132,20 @@ public final class NodeGuardian {
         case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
         case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
+        case "log" -> ctx.spawn(org.sidis.mom.LogManager.create(org.sidis.mom.LogSettings.fromConfig(config.getConfig("sidis.mom.log"))), "event-log");
+        case "log-producer" -> ctx.spawn(org.sidis.demo.LogWorkload.producer(node,
+            org.sidis.demo.LogWorkload.Settings.fromConfig(config.getConfig("sidis.demo.log"))), "log-producer");
+        case "log-consumer" -> {
+          var demo = org.sidis.demo.LogWorkload.Settings.fromConfig(config.getConfig("sidis.demo.log"));
+          ctx.spawn(org.sidis.demo.LogWorkload.consumers(node, demo, demo.records()), "log-consumer");
+        }
+        case "queues-producer" -> ctx.spawn(org.sidis.demo.QueuesWorkload.producer(node,
+            org.sidis.demo.QueuesWorkload.Settings.fromConfig(config.getConfig("sidis.demo.queues"))), "producer");
+        case "queues-consumer" -> ctx.spawn(org.sidis.demo.QueuesWorkload.consumers(node,
+            org.sidis.demo.QueuesWorkload.Settings.fromConfig(config.getConfig("sidis.demo.queues"))), "consumers");
         default -> throw new IllegalArgumentException("unknown service [" + service
             + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
-            + " rpc-replica, rpc-client, servers, servers-client, queues");
+            + " rpc-replica, rpc-client, servers, servers-client, queues, queues-producer, queues-consumer, log, log-producer, log-consumer");
       }
     }
     return groups;

@@ -41,6 +41,8 @@ public final class Inspection {
         }
         // Queues: producers and consumers trace put/get/ack; one total-queue verdict per queue.
         verdicts.addAll(QueueTotal.check(trace.events()));
+        // Event log: producers and consumers trace append/read/commit; one verdict per topic.
+        verdicts.addAll(LogCheck.check(trace.events()));
         return new Report(trace.source(), trace, groups, verdicts, problems, List.copyOf(crashed), stores);
     }
 

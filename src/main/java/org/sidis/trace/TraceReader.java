@@ -196,7 +196,7 @@ public final class TraceReader {
         }
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
         // Gossip's checkers read the line's own fields (key, version, op, digest); other protocols' lines stay lean.
-        JsonNode attributes = "gossip".equals(proto) ? json : null;
+        JsonNode attributes = "gossip".equals(proto) || "log".equals(proto) ? json : null;
         events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),
                 extraFields((ObjectNode) json), fields.members(), file, lineNo, attributes));
         return true;

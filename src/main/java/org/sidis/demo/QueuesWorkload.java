@@ -1,0 +1,334 @@
+package org.sidis.demo;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import com.typesafe.config.Config;
+import org.sidis.mom.QueueManager;
+import org.sidis.mom.QueueProtocol;
+import org.sidis.mom.QueueTrace;
+import org.sidis.node.Progress;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The producer and the competing consumers of {@code sidis demo queues}, each a service of its
+ * node ({@code queues-producer}, {@code queues-consumer}); settings {@code sidis.demo.queues}.
+ * Both find the queue manager of node {@code manager} through the Receptionist and follow it
+ * when it is killed and comes back as a new incarnation. They, not the queue manager, write the
+ * queue's trace (DESIGN.md), which the total-queue checker reads after the run.
+ */
+public final class QueuesWorkload {
+
+  private QueuesWorkload() {}
+
+  /** What both roles accept: replies of the queue, the manager's listing, their timer. */
+  public sealed interface Command {}
+
+  private record FromQueue(QueueProtocol.Reply reply) implements Command {}
+
+  private record ManagerListing(Receptionist.Listing listing) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  /** The settings of the demo's workload. */
+  public record Settings(String manager, String queue, int messages, int window, int consumers, int expected,
+                         Duration getTimeout, Duration retryAfter, Duration progressInterval) {
+    public static Settings fromConfig(Config c) {
+      Settings s = new Settings(c.getString("manager"), c.getString("queue"), c.getInt("messages"), c.getInt("window"),
+          c.getInt("consumers"), c.getInt("expected"), c.getDuration("get-timeout"), c.getDuration("retry-after"),
+          c.getDuration("progress-interval"));
+      if (s.window < 1) throw new IllegalArgumentException("sidis.demo.queues.window must be at least 1, got " + s.window);
+      if (s.consumers < 1) throw new IllegalArgumentException("sidis.demo.queues.consumers must be at least 1, got " + s.consumers);
+      if (s.messages < 0) throw new IllegalArgumentException("sidis.demo.queues.messages must not be negative, got " + s.messages);
+      return s;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ producer
+
+  /**
+   * PUTs {@code messages} messages {@code <node>:1…} with at most {@code window} unacknowledged.
+   * A PUT not acknowledged is sent again with the same id — at once to a new incarnation of the
+   * queue manager (the old one may have died between storing it and answering), and to the same
+   * one after {@code retry-after}. The persistent queue takes a retry of a message it holds as
+   * the same message; a retry of one already consumed is put again, and the consumers, who
+   * remember what they processed, take that copy as a duplicate.
+   */
+  public static Behavior<Command> producer(String node, Settings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Producer(ctx, timers, node, settings).behavior()));
+  }
+
+  private static final class Producer {
+    private final ActorContext<Command> ctx;
+    private final String node;
+    private final Settings settings;
+    private final QueueTrace trace;
+    private final ActorRef<QueueProtocol.Reply> replies;
+    /** Unacknowledged PUTs: id → when last sent (ms). */
+    private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
+    private ActorRef<QueueProtocol.Command> manager;
+    private int next = 1;
+    private long acked;
+    private long retries;
+    private long refused;
+    private boolean started;
+    private boolean done;
+
+    Producer(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
+      this.ctx = ctx;
+      this.node = node;
+      this.settings = settings;
+      this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.queue());
+      this.replies = ctx.messageAdapter(QueueProtocol.Reply.class, FromQueue::new);
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(QueueManager.key(settings.manager()),
+          ctx.messageAdapter(Receptionist.Listing.class, ManagerListing::new)));
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+    }
+
+    Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(ManagerListing.class, this::onListing)
+          .onMessage(FromQueue.class, this::onReply)
+          .onMessage(Tick.class, t -> onTick())
+          .build();
+    }
+
+    private Behavior<Command> onListing(ManagerListing m) {
+      ActorRef<QueueProtocol.Command> now = only(m.listing(), settings.manager());
+      if (now == null || now.equals(manager)) {
+        if (now == null && manager != null) ctx.getLog().info("queue manager of [{}] is gone; {} PUTs wait", settings.manager(), pending.size());
+        manager = now == null ? manager : now;
+        return Behaviors.same();
+      }
+      boolean comeBack = manager != null;
+      manager = now;
+      if (!started) {
+        started = true;
+        Progress.print("started", Map.of("node", node));
+      }
+      if (comeBack) {
+        ctx.getLog().info("queue manager of [{}] is a new incarnation: resending {} unacknowledged PUTs", settings.manager(), pending.size());
+        long t = System.currentTimeMillis();
+        for (Map.Entry<String, Long> e : pending.entrySet()) {
+          send(e.getKey());
+          e.setValue(t);
+          retries++;
+        }
+      }
+      fill();
+      return Behaviors.same();
+    }
+
+    private void fill() {
+      while (manager != null && pending.size() < settings.window() && next <= settings.messages()) {
+        String id = node + ":" + next++;
+        trace.attempt(id);
+        pending.put(id, System.currentTimeMillis());
+        send(id);
+      }
+    }
+
+    private void send(String id) {
+      manager.tell(new QueueProtocol.Put(settings.queue(), id, "job " + id, replies));
+    }
+
+    private Behavior<Command> onReply(FromQueue m) {
+      if (m.reply() instanceof QueueProtocol.PutAck a) {
+        if (pending.remove(a.msgId()) != null) {
+          trace.put(a.msgId());
+          acked++;
+        }
+      } else if (m.reply() instanceof QueueProtocol.Refused r) {
+        // A refusal is the queue's final word (an oversized payload, a missing queue): say so, do not retry.
+        if (pending.remove(r.msgId()) != null) refused++;
+        ctx.getLog().error("PUT [{}] refused: {}", r.msgId(), r.reason());
+      }
+      fill();
+      return Behaviors.same();
+    }
+
+    private Behavior<Command> onTick() {
+      long t = System.currentTimeMillis();
+      if (manager != null) {
+        for (Map.Entry<String, Long> e : pending.entrySet()) {
+          if (t - e.getValue() >= settings.retryAfter().toMillis()) {
+            send(e.getKey());
+            e.setValue(t);
+            retries++;
+          }
+        }
+      }
+      Map<String, Object> report = Map.of("node", node, "multicast", acked, "attempted", next - 1, "retries", retries,
+          "refused", refused, "role", "producer");
+      if (!done && acked + refused == settings.messages()) {
+        done = true;
+        Progress.print("done", report);
+      } else if (!done) {
+        Progress.print("progress", report);
+      }
+      return Behaviors.same();
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- consumers
+
+  /**
+   * {@code consumers} competing consumers of one queue (one actor, one outstanding GET each):
+   * each message received is processed once — traced {@code get}, acknowledged, traced
+   * {@code ack} when the queue confirms. The consumers remember the ids they processed: a
+   * message that comes again after it was acknowledged (a producer's retry put it again) is
+   * acknowledged without being processed — the idempotent consumer.
+   *
+   * <p>When the queue manager comes back as a new incarnation, acknowledgements still
+   * unanswered are sent again <em>before</em> new GETs, so they reach it first. The new
+   * incarnation refuses one whose first attempt the old one had already stored (the message
+   * is gone); that refusal confirms the first, and is traced as the ack it was.
+   */
+  public static Behavior<Command> consumers(String node, Settings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Consumers(ctx, timers, node, settings).behavior()));
+  }
+
+  private static final class Consumers {
+    private final ActorContext<Command> ctx;
+    private final String node;
+    private final Settings settings;
+    private final QueueTrace trace;
+    private final ActorRef<QueueProtocol.Reply> replies;
+    /** Acks sent and not answered: id → whether it was re-sent to a new incarnation. */
+    private final Map<String, Boolean> pendingAcks = new LinkedHashMap<>();
+    private final Set<String> processed = new HashSet<>();
+    private final Set<String> reAcks = new HashSet<>();
+    private ActorRef<QueueProtocol.Command> manager;
+    private int waiting;
+    private long received;
+    private long duplicates;
+    private long refusedAcks;
+    private long lastDelivery = System.currentTimeMillis();
+    private boolean started;
+    private boolean done;
+
+    Consumers(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
+      this.ctx = ctx;
+      this.node = node;
+      this.settings = settings;
+      this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.queue());
+      this.replies = ctx.messageAdapter(QueueProtocol.Reply.class, FromQueue::new);
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(QueueManager.key(settings.manager()),
+          ctx.messageAdapter(Receptionist.Listing.class, ManagerListing::new)));
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+    }
+
+    Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(ManagerListing.class, this::onListing)
+          .onMessage(FromQueue.class, this::onReply)
+          .onMessage(Tick.class, t -> onTick())
+          .build();
+    }
+
+    private Behavior<Command> onListing(ManagerListing m) {
+      ActorRef<QueueProtocol.Command> now = only(m.listing(), settings.manager());
+      if (now == null || now.equals(manager)) return Behaviors.same();
+      boolean comeBack = manager != null;
+      manager = now;
+      if (!started) {
+        started = true;
+        Progress.print("started", Map.of("node", node));
+      }
+      if (comeBack) {
+        ctx.getLog().info("queue manager of [{}] is a new incarnation: resending {} unanswered acks, then {} GETs",
+            settings.manager(), pendingAcks.size(), settings.consumers());
+        for (Map.Entry<String, Boolean> e : pendingAcks.entrySet()) {
+          e.setValue(true);
+          manager.tell(new QueueProtocol.Ack(settings.queue(), e.getKey(), replies));
+        }
+        for (String id : reAcks) manager.tell(new QueueProtocol.Ack(settings.queue(), id, replies));
+        waiting = 0; // the old incarnation's GETs died with it
+      }
+      while (waiting < settings.consumers()) get();
+      return Behaviors.same();
+    }
+
+    private void get() {
+      waiting++;
+      manager.tell(new QueueProtocol.Get(settings.queue(), settings.getTimeout(), replies));
+    }
+
+    private Behavior<Command> onReply(FromQueue m) {
+      QueueProtocol.Reply reply = m.reply();
+      if (reply instanceof QueueProtocol.Delivery d) {
+        waiting--;
+        received++;
+        lastDelivery = System.currentTimeMillis();
+        trace.get(d.msgId(), d.deliveries());
+        if (processed.contains(d.msgId())) {
+          duplicates++;
+          reAcks.add(d.msgId());
+          manager.tell(new QueueProtocol.Ack(settings.queue(), d.msgId(), replies));
+        } else if (pendingAcks.containsKey(d.msgId())) {
+          duplicates++; // redelivered by a new incarnation; the ack already re-sent removes it
+        } else {
+          pendingAcks.put(d.msgId(), false);
+          manager.tell(new QueueProtocol.Ack(settings.queue(), d.msgId(), replies));
+        }
+        get();
+      } else if (reply instanceof QueueProtocol.Empty) {
+        waiting--;
+        get();
+      } else if (reply instanceof QueueProtocol.Acked a) {
+        if (!reAcks.remove(a.msgId()) && pendingAcks.remove(a.msgId()) != null) confirm(a.msgId());
+      } else if (reply instanceof QueueProtocol.Refused r) {
+        if (reAcks.remove(r.msgId())) return Behaviors.same();
+        Boolean resent = pendingAcks.remove(r.msgId());
+        if (resent == null) return Behaviors.same();
+        if (resent) {
+          confirm(r.msgId());
+        } else {
+          refusedAcks++;
+          ctx.getLog().error("ack of [{}] refused: {}", r.msgId(), r.reason());
+        }
+      } else {
+        ctx.getLog().warn("unexpected reply {}", reply);
+      }
+      return Behaviors.same();
+    }
+
+    private void confirm(String id) {
+      trace.ack(id);
+      processed.add(id);
+    }
+
+    private Behavior<Command> onTick() {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("node", node);
+      report.put("delivered", (long) processed.size());
+      report.put("received", received);
+      report.put("duplicates", duplicates);
+      report.put("refused_acks", refusedAcks);
+      report.put("idle_ms", System.currentTimeMillis() - lastDelivery);
+      report.put("role", "consumer");
+      if (!done && processed.size() >= settings.expected()) {
+        done = true;
+        Progress.print("done", report);
+      } else if (!done) {
+        Progress.print("progress", report);
+      }
+      return Behaviors.same();
+    }
+  }
+
+  private static ActorRef<QueueProtocol.Command> only(Receptionist.Listing listing, String manager) {
+    List<ActorRef<QueueProtocol.Command>> refs = new ArrayList<>(listing.getServiceInstances(QueueManager.key(manager)));
+    return refs.isEmpty() ? null : refs.get(0);
+  }
+}
