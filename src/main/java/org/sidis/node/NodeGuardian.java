@@ -131,7 +131,8 @@ public final class NodeGuardian {
         }
         case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
-        case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
+        case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom")),
+            org.sidis.mom.BrokerSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
         default -> throw new IllegalArgumentException("unknown service [" + service
             + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
             + " rpc-replica, rpc-client, servers, servers-client, queues");
