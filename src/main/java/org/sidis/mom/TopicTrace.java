@@ -32,8 +32,9 @@ public final class TopicTrace {
     tracer.event("put", msgId, null, null, Map.of("to", subscriptions));
   }
 
-  public synchronized void get(String msgId, String subscription, int deliveries) {
-    tracer.event("get", msgId, null, null, Map.of("subscription", subscription, "deliveries", deliveries));
+  /** {@code durable}: the copy came from a durable subscription's queue, and is owed an ack. */
+  public synchronized void get(String msgId, String subscription, boolean durable, int deliveries) {
+    tracer.event("get", msgId, null, null, Map.of("subscription", subscription, "durable", durable, "deliveries", deliveries));
   }
 
   public synchronized void ack(String msgId, String subscription) {

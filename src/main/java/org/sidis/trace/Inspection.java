@@ -41,6 +41,8 @@ public final class Inspection {
         }
         // Queues: producers and consumers trace put/get/ack; one total-queue verdict per queue.
         verdicts.addAll(QueueTotal.check(trace.events()));
+        // Topics: publishers trace put (with the subscriptions it went to), subscribers get/ack.
+        verdicts.addAll(TopicTotal.check(trace.events()));
         return new Report(trace.source(), trace, groups, verdicts, problems, List.copyOf(crashed), stores);
     }
 
