@@ -32,10 +32,12 @@ import java.util.concurrent.Callable;
         + "overlay (the FIFO chat disseminated over a tree or mesh overlay: --topology),%n"
         + "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges),%n"
         + "rpc (n1, n2 serve replicas of one service, n3 calls it in every call mode; the replica in use is killed with SIGKILL mid-run),%n"
-        + "servers (iterative vs concurrent server on a slow blocking handler: throughput and latency; 2 JVMs).")
+        + "servers (iterative vs concurrent server on a slow blocking handler: throughput and latency; 2 JVMs),%n"
+        + "broker (content routing and transformation to queues and a topic; an outside program on the HTTP gateway),%n"
+        + "pubsub (a topic with durable and non-durable subscriptions; a durable subscriber is killed and replaced mid-run).")
 public final class DemoCommand implements Callable<Integer> {
 
-  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip", "rpc", "servers");
+  public static final List<String> DEMOS = List.of("causal", "fifo", "total", "overlay", "gossip", "rpc", "servers", "broker", "pubsub");
 
   /** The total-order demo kills its sequencer once this share of the messages is multicast. */
   private static final double KILL_AT = 0.3;
@@ -137,6 +139,8 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("error: cannot copy the settings of demo [" + name + "]: " + e.getMessage());
       return 2;
     }
+    if (name.equals("broker")) return BrokerDemo.run(out, runDir, conf, limit, messages, settings, jvmOptions);
+    if (name.equals("pubsub")) return PubsubDemo.run(out, runDir, conf, limit, messages, settings, jvmOptions);
     if (name.equals("rpc")) return rpc(out, runDir, conf, limit);
     if (name.equals("servers")) return servers(out, runDir, conf, limit);
     if (gossip) out.printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",

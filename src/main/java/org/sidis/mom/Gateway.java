@@ -77,6 +77,7 @@ public final class Gateway {
   }
 
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(10);
+  private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -314,6 +315,11 @@ public final class Gateway {
       // Read one byte past the limit: enough to know it is too big without holding a huge body.
       byte[] body = in.readNBytes(maxMessageBytes + 1);
       if (body.length > maxMessageBytes) {
+        // Read on (up to a bound) before answering: a client still sending would otherwise see
+        // the connection reset instead of the 413.
+        long skipped = 0;
+        byte[] sink = new byte[64 * 1024];
+        for (int n; skipped < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) skipped += n;
         throw new BadRequest(413, "message of more than " + maxMessageBytes + " bytes exceeds sidis.mom.max-message-bytes = " + maxMessageBytes);
       }
       return new String(body, StandardCharsets.UTF_8);

@@ -133,9 +133,14 @@ public final class NodeGuardian {
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
         case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom")),
             org.sidis.mom.BrokerSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
+        case "broker-producer" -> org.sidis.demo.BrokerWorkload.startProducer(ctx.getSystem(), node, config.getConfig("sidis.demo.broker"));
+        case "broker-consumer" -> org.sidis.demo.BrokerWorkload.startConsumers(ctx.getSystem(), node, config.getConfig("sidis.demo.broker"));
+        case "pubsub-publisher" -> org.sidis.demo.PubsubWorkload.startPublisher(ctx, node, config.getConfig("sidis.demo.pubsub"));
+        case "pubsub-subscriber" -> org.sidis.demo.PubsubWorkload.startSubscriber(ctx.getSystem(), node, config.getConfig("sidis.demo.pubsub"));
         default -> throw new IllegalArgumentException("unknown service [" + service
             + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
-            + " rpc-replica, rpc-client, servers, servers-client, queues");
+            + " rpc-replica, rpc-client, servers, servers-client, queues, broker-producer, broker-consumer, pubsub-publisher,"
+            + " pubsub-subscriber");
       }
     }
     return groups;

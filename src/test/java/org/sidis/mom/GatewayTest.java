@@ -131,7 +131,7 @@ class GatewayTest {
     assertStatus(404, missing);
     assertEquals("no queue [nope] on this node (sidis.mom.create-on-demand = off)", json(missing).get("error").asText());
     assertStatus(404, call("POST", "/topics/nope", "x"));
-    HttpResponse<String> big = call("POST", "/queues/jobs", "x".repeat(2000));
+    HttpResponse<String> big = call("POST", "/queues/jobs", "x".repeat(3 * 1024 * 1024));
     assertStatus(413, big);
     assertTrue(json(big).get("error").asText().contains("max-message-bytes"));
     assertStatus(400, call("GET", "/queues/jobs?timeout=soon", null));
