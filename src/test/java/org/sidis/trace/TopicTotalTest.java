@@ -41,8 +41,11 @@ class TopicTotalTest {
             + "\",\"msg\":\"" + id + "\",\"lseq\":" + (++lseq) + extra + "}";
     }
 
+    /** The trace so far, n1 stopping cleanly at the end (a crashed node's last receipts are judged apart). */
     private Verdict verdict() throws Exception {
-        Files.write(dir.resolve("n1.jsonl"), lines);
+        List<String> all = new ArrayList<>(lines);
+        all.add(nodeLine("n1", "stop", 1));
+        Files.write(dir.resolve("n1.jsonl"), all);
         Trace trace = TraceReader.read(dir);
         assertEquals(List.of(), trace.problems());
         List<Verdict> vs = TopicTotal.check(trace.events());
@@ -87,5 +90,37 @@ class TopicTotalTest {
         assertEquals(2, v.violations(), v.details().toString());
         assertTrue(v.details().stream().anyMatch(d -> d.contains("unexpected: x:9 for subscription audit")), v.details().toString());
         assertTrue(v.details().stream().anyMatch(d -> d.contains("acked twice: p:1 for subscription audit")), v.details().toString());
+    }
+
+    private static String nodeLine(String node, String event, long lseq) {
+        return "{\"ts\":1,\"node\":\"" + node + "\",\"actor\":\"node\",\"proto\":\"node\",\"event\":\"" + event
+            + "\",\"lseq\":" + lseq + "}";
+    }
+
+    private static String consumerLine(String node, String event, String id, long lseq) {
+        return "{\"ts\":1,\"node\":\"" + node + "\",\"actor\":\"billing\",\"proto\":\"topic\",\"group\":\"prices\",\"event\":\""
+            + event + "\",\"msg\":\"" + id + "\",\"lseq\":" + lseq + ",\"subscription\":\"billing\",\"durable\":true}";
+    }
+
+    @Test
+    void aCopyReceivedAsTheLastActOfACrashedConsumerIsInDoubtNotLostButOneReceivedEarlierIsLost() throws Exception {
+        put("p:1", "billing").put("p:2", "billing").put("p:3", "billing");
+        Files.write(dir.resolve("n3.jsonl"), List.of(nodeLine("n3", "start", 1),
+            consumerLine("n3", "get", "p:1", 1), consumerLine("n3", "get", "p:2", 2), consumerLine("n3", "ack", "p:2", 3),
+            consumerLine("n3", "get", "p:3", 4)));
+        Verdict v = verdict();
+        assertEquals(1, v.violations(), v.details().toString());
+        assertTrue(v.details().get(0).contains("lost: p:1 for subscription billing"), v.details().toString());
+        assertTrue(v.details().stream().anyMatch(d -> d.startsWith("in doubt 1 [p:3 for subscription billing]")), v.details().toString());
+    }
+
+    @Test
+    void aCopyLeftUnacknowledgedByAConsumerThatStoppedCleanlyIsLost() throws Exception {
+        put("p:1", "billing");
+        Files.write(dir.resolve("n3.jsonl"), List.of(nodeLine("n3", "start", 1), consumerLine("n3", "get", "p:1", 1),
+            nodeLine("n3", "stop", 2)));
+        Verdict v = verdict();
+        assertEquals(1, v.violations(), v.details().toString());
+        assertTrue(v.details().get(0).contains("lost: p:1 for subscription billing"), v.details().toString());
     }
 }
