@@ -259,6 +259,11 @@ public final class QueueManager extends AbstractBehavior<Command> {
       return this;
     }
     ActorRef<Command> queue = queues.get(m.queue());
+    if (queue == null && declaredSubscriptionDurability(m.queue()) != null) {
+      // A durable subscription's queue of a declared topic, asked for before its topic reopened
+      // it: open it with the topic's durability, never as a transient queue on demand.
+      queue = open(m.queue(), declaredSubscriptionDurability(m.queue()));
+    }
     if (queue == null) {
       if (!settings.createOnDemand()) {
         replyTo(m).tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : null,
@@ -325,6 +330,13 @@ public final class QueueManager extends AbstractBehavior<Command> {
         "topic-" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
     topics.put(name, ref);
     return ref;
+  }
+
+  private QueueSettings.Durability declaredSubscriptionDurability(String queue) {
+    int at = queue.indexOf('@');
+    if (at <= 0) return null;
+    BrokerSettings.TopicDeclaration t = brokerSettings.topics().get(queue.substring(0, at));
+    return t == null ? null : t.durability();
   }
 
   private Behavior<Command> onOpenQueue(Topic.OpenQueue m) {

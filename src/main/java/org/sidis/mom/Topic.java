@@ -43,6 +43,13 @@ public final class Topic extends AbstractBehavior<Command> {
 
   private record Stored(String msgId, String subscription, QueueProtocol.Reply reply, Throwable failure) implements Command {}
 
+  /** A persistent topic's journal has replayed: these durable subscriptions were made before. */
+  record Recovered(List<String> subscriptions) implements Command {}
+
+  private record Journaled(Subscribe subscribe, Throwable failure) implements Command {}
+
+  private record Forgotten(Unsubscribe unsubscribe, Throwable failure) implements Command {}
+
   private record SubscriberGone(String subscription, ActorRef<QueueProtocol.Reply> subscriber) implements Command {}
 
   /** A publish waiting for its durable copies to be stored. */
@@ -61,7 +68,21 @@ public final class Topic extends AbstractBehavior<Command> {
 
   public static Behavior<Command> create(String name, BrokerSettings.TopicDeclaration declaration, ActorRef<Command> queueManager,
                                          Duration timeout) {
-    return Behaviors.setup(ctx -> new Topic(ctx, name, declaration, queueManager, timeout));
+    if (declaration.durability() == QueueSettings.Durability.TRANSIENT) {
+      return Behaviors.setup(ctx -> new Topic(ctx, name, declaration, queueManager, timeout, null, List.of()));
+    }
+    // A persistent topic journals the durable subscriptions made at run time; it serves once
+    // its journal has replayed them, holding what arrives meanwhile.
+    return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> {
+      ActorRef<TopicSubscriptions.Command> journal = ctx.spawn(TopicSubscriptions.create(name, ctx.getSelf()), "subscriptions");
+      return Behaviors.receive(Command.class)
+          .onMessage(Recovered.class, r -> stash.unstashAll(new Topic(ctx, name, declaration, queueManager, timeout, journal, r.subscriptions())))
+          .onAnyMessage(m -> {
+            stash.stash(m);
+            return Behaviors.same();
+          })
+          .build();
+    }));
   }
 
   private final String name;
@@ -72,17 +93,27 @@ public final class Topic extends AbstractBehavior<Command> {
   private final Map<String, String> durable = new LinkedHashMap<>();
   private final Map<String, ActorRef<QueueProtocol.Reply>> live = new LinkedHashMap<>();
   private final Map<String, Pending> pending = new HashMap<>();
+  /** A persistent topic's journal of durable subscriptions made at run time; null for a transient topic. */
+  private final ActorRef<TopicSubscriptions.Command> journal;
 
   private Topic(ActorContext<Command> ctx, String name, BrokerSettings.TopicDeclaration declaration, ActorRef<Command> queueManager,
-                Duration timeout) {
+                Duration timeout, ActorRef<TopicSubscriptions.Command> journal, List<String> recovered) {
     super(ctx);
     this.name = name;
     this.durability = declaration.durability();
     this.queueManager = queueManager;
     this.timeout = timeout;
+    this.journal = journal;
     // Declared subscriptions exist before anyone subscribes: their queues are opened by the
     // manager when it opens this topic, so they keep messages even for a subscriber never seen.
     for (String s : declaration.subscriptions()) durable.put(s, BrokerProtocol.subscriptionQueue(name, s));
+    for (String s : recovered) {
+      String queue = BrokerProtocol.subscriptionQueue(name, s);
+      durable.put(s, queue);
+      // Its queue (persistent, like this topic) replays what it held; open it before the next publish.
+      queueManager.tell(new OpenQueue(queue, durability, ctx.getSystem().ignoreRef()));
+    }
+    if (!recovered.isEmpty()) ctx.getLog().info("[{}] durable subscriptions back from the journal: {}", name, recovered);
   }
 
   @Override
@@ -93,6 +124,8 @@ public final class Topic extends AbstractBehavior<Command> {
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Opened.class, this::onOpened)
         .onMessage(Unsubscribe.class, this::onUnsubscribe)
+        .onMessage(Journaled.class, this::onJournaled)
+        .onMessage(Forgotten.class, this::onForgotten)
         .onMessage(SubscriberGone.class, this::onSubscriberGone)
         .build();
   }
@@ -177,6 +210,24 @@ public final class Topic extends AbstractBehavior<Command> {
           + m.failure().getMessage()));
       return this;
     }
+    if (journal != null && !durable.containsKey(s.subscription())) {
+      getContext().ask(akka.Done.class, journal, timeout, ref -> new TopicSubscriptions.Add(s.subscription(), ref),
+          (done, failure) -> new Journaled(s, failure));
+      return this;
+    }
+    return subscribed(s);
+  }
+
+  private Behavior<Command> onJournaled(Journaled m) {
+    if (m.failure() != null) {
+      m.subscribe().replyTo().tell(new Rejected("topic:" + name, null, "subscription [" + m.subscribe().subscription()
+          + "] could not be journaled: " + m.failure().getMessage()));
+      return this;
+    }
+    return subscribed(m.subscribe());
+  }
+
+  private Behavior<Command> subscribed(Subscribe s) {
     String queue = BrokerProtocol.subscriptionQueue(name, s.subscription());
     if (durable.putIfAbsent(s.subscription(), queue) == null) {
       getContext().getLog().info("[{}] durable subscription [{}] in queue [{}]", name, s.subscription(), queue);
@@ -192,7 +243,21 @@ public final class Topic extends AbstractBehavior<Command> {
       m.replyTo().tell(new Rejected("topic:" + name, null, "no subscription [" + m.subscription() + "]"));
       return this;
     }
+    if (subscriber == null && journal != null) {
+      getContext().ask(akka.Done.class, journal, timeout, ref -> new TopicSubscriptions.Remove(m.subscription(), ref),
+          (done, failure) -> new Forgotten(m, failure));
+      return this;
+    }
     m.replyTo().tell(new Unsubscribed(name, m.subscription()));
+    return this;
+  }
+
+  private Behavior<Command> onForgotten(Forgotten m) {
+    if (m.failure() != null) {
+      getContext().getLog().warn("[{}] the end of subscription [{}] could not be journaled: {}", name, m.unsubscribe().subscription(),
+          m.failure().getMessage());
+    }
+    m.unsubscribe().replyTo().tell(new Unsubscribed(name, m.unsubscribe().subscription()));
     return this;
   }
 

@@ -269,34 +269,56 @@ class BrokerTest {
   }
 
   @Test
-  void aPersistentTopicsDurableSubscriptionKeepsItsMessagesAcrossARestart() {
+  void aPersistentTopicsDurableSubscriptionsDeclaredOrMadeAtRunTimeKeepTheirMessagesAcrossARestart() {
     BrokerSettings broker = BrokerSettings.none().withTopic("prices", QueueSettings.Durability.PERSISTENT, List.of("audit"));
     ActorTestKit first = ActorTestKit.create("topic1", persistentConfig(dir));
     try {
       TestProbe<Reply> p = first.createTestProbe();
       ActorRef<Command> qm = first.spawn(QueueManager.create(QueueSettings.defaults(), broker, "n1"), "queue-manager");
-      for (int i = 1; i <= 5; i++) {
+      qm.tell(new Subscribe("prices", "late", true, null, p.getRef()));
+      assertEquals(new Subscribed("prices", "late", "prices@late"), p.expectMessageClass(Subscribed.class, Duration.ofSeconds(10)));
+      for (int i = 1; i <= 3; i++) {
         qm.tell(new Publish("prices", "m:" + i, "{\"i\":" + i + "}", p.getRef()));
-        assertEquals(List.of("audit"), p.expectMessageClass(Published.class, Duration.ofSeconds(10)).subscriptions());
+        assertEquals(List.of("audit", "late"), p.expectMessageClass(Published.class, Duration.ofSeconds(10)).subscriptions());
       }
     } finally {
       first.shutdownTestKit();
     }
     ActorTestKit second = ActorTestKit.create("topic2", persistentConfig(dir));
     try {
+      TestProbe<Reply> p = second.createTestProbe();
       TestProbe<QueueProtocol.Reply> c = second.createTestProbe();
       ActorRef<Command> qm = second.spawn(QueueManager.create(QueueSettings.defaults(), broker, "n1"), "queue-manager");
-      List<String> got = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        qm.tell(new Get("prices@audit", Duration.ofSeconds(10), c.getRef()));
-        Delivery d = c.expectMessageClass(Delivery.class, Duration.ofSeconds(15));
-        got.add(d.msgId());
-        qm.tell(new Ack("prices@audit", d.msgId(), c.getRef()));
-        c.expectMessageClass(Acked.class, Duration.ofSeconds(10));
+      // Nobody subscribes again: the journal brought "late" back, and the topic goes on filling it.
+      for (int i = 4; i <= 5; i++) {
+        qm.tell(new Publish("prices", "m:" + i, "{\"i\":" + i + "}", p.getRef()));
+        assertEquals(List.of("audit", "late"), p.expectMessageClass(Published.class, Duration.ofSeconds(15)).subscriptions());
       }
-      assertEquals(List.of("m:1", "m:2", "m:3", "m:4", "m:5"), got);
+      for (String queue : List.of("prices@audit", "prices@late")) {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          qm.tell(new Get(queue, Duration.ofSeconds(10), c.getRef()));
+          Delivery d = c.expectMessageClass(Delivery.class, Duration.ofSeconds(15));
+          got.add(d.msgId());
+          qm.tell(new Ack(queue, d.msgId(), c.getRef()));
+          c.expectMessageClass(Acked.class, Duration.ofSeconds(10));
+        }
+        assertEquals(List.of("m:1", "m:2", "m:3", "m:4", "m:5"), got, queue);
+      }
+      qm.tell(new Unsubscribe("prices", "late", p.getRef()));
+      assertEquals(new Unsubscribed("prices", "late"), p.expectMessageClass(Unsubscribed.class, Duration.ofSeconds(10)));
     } finally {
       second.shutdownTestKit();
+    }
+    ActorTestKit third = ActorTestKit.create("topic3", persistentConfig(dir));
+    try {
+      TestProbe<Reply> p = third.createTestProbe();
+      ActorRef<Command> qm = third.spawn(QueueManager.create(QueueSettings.defaults(), broker, "n1"), "queue-manager");
+      qm.tell(new Publish("prices", "m:6", "{}", p.getRef()));
+      assertEquals(List.of("audit"), p.expectMessageClass(Published.class, Duration.ofSeconds(15)).subscriptions(),
+          "an unsubscribed durable subscription stays gone after a restart");
+    } finally {
+      third.shutdownTestKit();
     }
   }
 
