@@ -72,4 +72,22 @@ class BrokerIT {
     assertTrue(line.contains(": 3: match: unknown key [eqals]"), line);
     assertEquals(1, line.lines().count(), run.output());
   }
+
+  @Test
+  void aNodeWhoseGatewayPortIsTakenSaysSoBeforeStarting() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int nodePort;
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        nodePort = s.getLocalPort();
+      }
+      SidisProcess run = SidisProcess.run(60, "node", "--name", "n1", "--port", String.valueOf(nodePort),
+          "--set", "sidis.node.services=[queues]", "--set", "sidis.mom.gateway.enabled=on",
+          "--set", "sidis.mom.gateway.port=" + taken.getLocalPort());
+      assertEquals(2, run.exitCode(), run.output());
+      assertTrue(run.output().strip().startsWith("error: the gateway (sidis.mom.gateway.port): port " + taken.getLocalPort()
+          + " on 127.0.0.1 is already in use"), run.output());
+    }
+  }
 }
