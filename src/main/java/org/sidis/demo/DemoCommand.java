@@ -37,7 +37,9 @@ public final class DemoCommand implements Callable<Integer> {
       new RpcDemo(),
       new ServersDemo(),
       new QueuesDemo(),
-      new LogDemo());
+      new LogDemo(),
+      new BrokerDemo(),
+      new PubsubDemo());
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
 

@@ -174,6 +174,9 @@ public final class Launcher implements AutoCloseable {
     cmd.add("--name");
     cmd.add(name);
     cmd.add("--exit-with-parent");
+    // The node's store (if it needs one) belongs to the run, not to the directory the demo ran in.
+    cmd.add("--set");
+    cmd.add("sidis.node.store-dir=\"" + runDir.resolve("store").toAbsolutePath() + "\"");
     cmd.addAll(args);
     NodeState state = new NodeState(name, incarnation);
     nodes.put(name, state);

@@ -124,7 +124,7 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
 
   @Override
   public QueueCore<ActorRef<Reply>> emptyState() {
-    return new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries());
+    return new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries(), settings.grouping(name));
   }
 
   @Override
@@ -220,7 +220,10 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
     if (e.dying().isEmpty()) return Effect().none();
     e.dying().forEach(receipts::forget);
     List<Event> dead = e.dying().stream().<Event>map(DeadLettered::new).toList();
-    return Effect().persist(dead).thenRun(after -> ctx.getLog().info("[{}] dead-lettered {}", name, e.dying()));
+    return Effect().persist(dead).thenRun(after -> {
+      ctx.getLog().info("[{}] dead-lettered {}", name, e.dying());
+      serve(after); // a dead-lettered message frees its group
+    });
   }
 
   private void serve(QueueCore<ActorRef<Reply>> q) {

@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.function.Function;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +28,13 @@ import java.util.TreeMap;
  * {@link #deadLetter}, the methods a persistent queue replays from its journal. The
  * <em>volatile</em> part — who holds which message until when, who waits in GET — belongs to
  * one incarnation: after a restart every in-flight message is simply ready again.
+ *
+ * <p><b>Message groups</b> (JMS's {@code JMSXGroupID}, ActiveMQ's message groups): a queue made
+ * with a {@code groupOf} function gives each message a group key (null: none). A message whose
+ * group already has a message in flight is not handed out — the consumer holding that group's
+ * message holds the group until it acknowledges (or the visibility timeout gives the message
+ * back). So messages of one key are processed one at a time, in order, while competing consumers
+ * work on different keys in parallel; a message without a key is never held back.
  *
  * <p>Time is an argument ({@code now}, milliseconds), so tests drive it. {@code W} is whatever
  * identifies a waiting GET (an actor reference in the shell).
@@ -62,8 +72,19 @@ public final class QueueCore<W> {
   private final Deque<Stored> deadLetters = new ArrayDeque<>();
   private final Deque<Waiter<W>> waiters = new ArrayDeque<>();
   private long nextSeq = 1;
+  private final Function<String, String> groupOf;
+  /** The group key of each held message that has one. */
+  private final Map<String, String> groups = new HashMap<>();
+  /** Groups with a message in flight (or about to be dead-lettered): their other messages wait. */
+  private final Set<String> busy = new HashSet<>();
 
   public QueueCore(long visibilityMillis, int maxDeliveries) {
+    this(visibilityMillis, maxDeliveries, null);
+  }
+
+  /** A queue whose messages are grouped by {@code groupOf(payload)} (null key: no group); see the class comment. */
+  public QueueCore(long visibilityMillis, int maxDeliveries, Function<String, String> groupOf) {
+    this.groupOf = groupOf;
     if (visibilityMillis <= 0) throw new IllegalArgumentException("visibility timeout must be positive");
     if (maxDeliveries < 1) throw new IllegalArgumentException("max deliveries must be at least 1");
     this.visibilityMillis = visibilityMillis;
@@ -83,6 +104,10 @@ public final class QueueCore<W> {
     Stored m = new Stored(nextSeq++, id, payload);
     ready.put(m.seq(), m);
     readyIds.put(id, m.seq());
+    if (groupOf != null) {
+      String key = groupOf.apply(payload);
+      if (key != null) groups.put(id, key);
+    }
     return true;
   }
 
@@ -93,6 +118,7 @@ public final class QueueCore<W> {
   public boolean ack(String id) {
     if (inFlight.remove(id) == null && removeReady(id) == null) return false;
     deliveries.remove(id);
+    forgetGroup(id);
     return true;
   }
 
@@ -105,6 +131,7 @@ public final class QueueCore<W> {
     }
     if (m == null) return false;
     deliveries.remove(id);
+    forgetGroup(id);
     deadLetters.addLast(m);
     return true;
   }
@@ -113,10 +140,19 @@ public final class QueueCore<W> {
 
   /** POLL: the oldest ready message, now in flight, or empty; never waits. */
   public Optional<Delivery> poll(long now) {
-    Map.Entry<Long, Stored> head = ready.pollFirstEntry();
-    if (head == null) return Optional.empty();
-    Stored m = head.getValue();
+    Stored m = null;
+    for (Stored candidate : ready.values()) {
+      String key = groups.get(candidate.id());
+      if (key == null || !busy.contains(key)) {
+        m = candidate;
+        break;
+      }
+    }
+    if (m == null) return Optional.empty();
+    ready.remove(m.seq());
     readyIds.remove(m.id());
+    String key = groups.get(m.id());
+    if (key != null) busy.add(key);
     int n = deliveries.merge(m.id(), 1, Integer::sum);
     long visibleAt = now + visibilityMillis;
     inFlight.put(m.id(), new InFlight(m, visibleAt));
@@ -140,8 +176,10 @@ public final class QueueCore<W> {
   public List<Handoff<W>> serveWaiters(long now) {
     List<Handoff<W>> served = new ArrayList<>();
     while (!waiters.isEmpty() && !ready.isEmpty()) {
-      Waiter<W> w = waiters.pollFirst();
-      served.add(new Handoff<>(w.waiter(), poll(now).orElseThrow()));
+      // With message groups, ready messages may all belong to groups held by other consumers.
+      Optional<Delivery> d = poll(now);
+      if (d.isEmpty()) break;
+      served.add(new Handoff<>(waiters.pollFirst().waiter(), d.get()));
     }
     return served;
   }
@@ -173,6 +211,8 @@ public final class QueueCore<W> {
       } else {
         ready.put(m.seq(), m);
         readyIds.put(m.id(), m.seq());
+        String key = groups.get(m.id());
+        if (key != null) busy.remove(key);
         redelivered.add(m.id());
       }
     }
@@ -205,6 +245,23 @@ public final class QueueCore<W> {
 
   public List<Stored> deadLetters() {
     return List.copyOf(deadLetters);
+  }
+
+  /** The groups whose message is in flight now (held by a consumer until it acknowledges). */
+  public Set<String> heldGroups() {
+    return Set.copyOf(busy);
+  }
+
+  private void forgetGroup(String id) {
+    String key = groups.remove(id);
+    // Only the group's one in-flight message holds it; acking a ready message of it does not free it.
+    if (key != null && !inFlightOrDyingOf(key)) busy.remove(key);
+  }
+
+  private boolean inFlightOrDyingOf(String key) {
+    for (String id : inFlight.keySet()) if (key.equals(groups.get(id))) return true;
+    for (String id : dying.keySet()) if (key.equals(groups.get(id))) return true;
+    return false;
   }
 
   private Stored removeReady(String id) {

@@ -67,15 +67,25 @@ public final class QueueManager extends AbstractBehavior<Command> {
     return Behaviors.setup(ctx -> create(settings, ctx.getSystem().settings().config().getString("sidis.node.name")));
   }
 
+  /** The queue manager of this node with a broker, topics and (when configured) the network gateway. */
+  public static Behavior<Command> create(QueueSettings settings, BrokerSettings broker) {
+    return Behaviors.setup(ctx -> create(settings, broker, ctx.getSystem().settings().config().getString("sidis.node.name")));
+  }
+
   /** The queue manager of node {@code node} (several in one ActorSystem, in tests). */
   public static Behavior<Command> create(QueueSettings settings, String node) {
+    return create(settings, BrokerSettings.none(), node);
+  }
+
+  /** The queue manager of node {@code node} with a broker and topics. */
+  public static Behavior<Command> create(QueueSettings settings, BrokerSettings broker, String node) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
       ctx.getSystem().receptionist().tell(Receptionist.register(key(node), ctx.getSelf()));
-      if (!settings.queues().containsValue(QueueSettings.Durability.PERSISTENT)
-          && settings.transmission() != QueueSettings.Durability.PERSISTENT) {
-        return new QueueManager(ctx, settings, node, List.of());
-      }
+      boolean persistent = settings.queues().containsValue(QueueSettings.Durability.PERSISTENT)
+          || settings.transmission() == QueueSettings.Durability.PERSISTENT
+          || broker.topics().values().stream().anyMatch(t -> t.durability() == QueueSettings.Durability.PERSISTENT);
+      if (!persistent) return new QueueManager(ctx, settings, broker, node, List.of());
       // Persistent queues need the journal's tables: make them if missing, and hold every
       // command until the store answers. A store that cannot be opened stops the manager with
       // the store's own error, rather than queues that would fail one PUT at a time.
@@ -89,7 +99,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
             }
             ctx.getLog().info("queue store open ({})", storeDescription(ctx.getSystem().settings().config()));
             if (settings.transmission() != QueueSettings.Durability.PERSISTENT) {
-              return stash.unstashAll(new QueueManager(ctx, settings, node, List.of()));
+              return stash.unstashAll(new QueueManager(ctx, settings, broker, node, List.of()));
             }
             ctx.pipeToSelf(transmissionQueues(ctx.getSystem(), node), TransmissionFound::new);
             return Behaviors.same();
@@ -102,7 +112,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
             if (!m.destinations().isEmpty()) {
               ctx.getLog().info("transmission queues found in the store, for {}: their channels start", m.destinations());
             }
-            return stash.unstashAll(new QueueManager(ctx, settings, node, m.destinations()));
+            return stash.unstashAll(new QueueManager(ctx, settings, broker, node, m.destinations()));
           })
           .onAnyMessage(m -> {
             stash.stash(m);
@@ -140,19 +150,35 @@ public final class QueueManager extends AbstractBehavior<Command> {
   private final Map<String, ActorRef<Command>> channels = new HashMap<>();
   /** Ids of forwarded messages already stored here, so a retransmission is not a second message. */
   private final LinkedHashSet<String> forwardedHere = new LinkedHashSet<>();
+  private final BrokerSettings brokerSettings;
+  private final Map<String, ActorRef<Command>> topics = new HashMap<>();
+  private final ActorRef<Command> broker;
 
-  private QueueManager(ActorContext<Command> ctx, QueueSettings settings, String node, List<String> transmitting) {
+  private QueueManager(ActorContext<Command> ctx, QueueSettings settings, BrokerSettings brokerSettings, String node,
+                       List<String> transmitting) {
     super(ctx);
     this.settings = settings;
     this.node = node;
+    this.brokerSettings = brokerSettings;
     settings.queues().forEach(this::open);
     transmitting.forEach(this::channel);
+    brokerSettings.topics().forEach(this::openTopic);
+    this.broker = ctx.spawn(Broker.create(brokerSettings.rules(), ctx.getSelf(), settings.maxMessageBytes(), brokerSettings.timeout()), "broker");
+    if (brokerSettings.gateway().enabled()) {
+      Gateway gateway = Gateway.start(ctx.getSystem(), ctx.getSelf(), brokerSettings.gateway(), settings.maxMessageBytes(), node);
+      ctx.spawn(Behaviors.receive(Object.class).onSignal(akka.actor.typed.PostStop.class, sig -> {
+        gateway.stop();
+        return Behaviors.same();
+      }).build(), "gateway");
+    }
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(QueueCommand.class, this::onQueueCommand)
+        .onMessage(BrokerProtocol.BrokerCommand.class, this::onBrokerCommand)
+        .onMessage(Topic.OpenQueue.class, this::onOpenQueue)
         .onMessage(Forward.class, this::onForward)
         .onMessage(ForwardStored.class, this::onForwardStored)
         .build();
@@ -225,6 +251,11 @@ public final class QueueManager extends AbstractBehavior<Command> {
       return this;
     }
     ActorRef<Command> queue = queues.get(m.queue());
+    if (queue == null && declaredSubscriptionDurability(m.queue()) != null) {
+      // A durable subscription's queue of a declared topic, asked for before its topic reopened
+      // it: open it with the topic's durability, never as a transient queue on demand.
+      queue = open(m.queue(), declaredSubscriptionDurability(m.queue()));
+    }
     if (queue == null) {
       if (!settings.createOnDemand()) {
         replyTo(m).tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : null,
@@ -235,6 +266,74 @@ public final class QueueManager extends AbstractBehavior<Command> {
       getContext().getLog().info("created transient queue [{}] on demand", m.queue());
     }
     queue.tell(m);
+    return this;
+  }
+
+  // ------------------------------------------------------------------ the broker and topics
+
+  private Behavior<Command> onBrokerCommand(BrokerProtocol.BrokerCommand m) {
+    if (m instanceof BrokerProtocol.Send send) {
+      broker.tell(send);
+      return this;
+    }
+    String topic;
+    ActorRef<BrokerProtocol.Reply> replyTo;
+    if (m instanceof BrokerProtocol.Publish p) {
+      topic = p.topic();
+      replyTo = p.replyTo();
+      int bytes = p.payload().getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > settings.maxMessageBytes()) {
+        replyTo.tell(new BrokerProtocol.Rejected("topic:" + topic, p.msgId(), "message of " + bytes
+            + " bytes exceeds sidis.mom.max-message-bytes = " + settings.maxMessageBytes()));
+        return this;
+      }
+    } else if (m instanceof BrokerProtocol.Subscribe s) {
+      topic = s.topic();
+      replyTo = s.replyTo();
+    } else {
+      BrokerProtocol.Unsubscribe u = (BrokerProtocol.Unsubscribe) m;
+      topic = u.topic();
+      replyTo = u.replyTo();
+    }
+    ActorRef<Command> t = topics.get(topic);
+    if (t == null) {
+      if (topic == null || topic.isBlank() || topic.contains("/") || topic.contains("@")) {
+        replyTo.tell(new BrokerProtocol.Rejected("topic:" + topic, null, "topic name [" + topic + "] is blank or contains '/' or '@'"));
+        return this;
+      }
+      if (!settings.createOnDemand()) {
+        replyTo.tell(new BrokerProtocol.Rejected("topic:" + topic, m instanceof BrokerProtocol.Publish p ? p.msgId() : null,
+            "no topic [" + topic + "] on this node (sidis.mom.create-on-demand = off)"));
+        return this;
+      }
+      t = openTopic(topic, new BrokerSettings.TopicDeclaration(QueueSettings.Durability.TRANSIENT, java.util.List.of()));
+      getContext().getLog().info("created transient topic [{}] on demand", topic);
+    }
+    t.tell(m);
+    return this;
+  }
+
+  private ActorRef<Command> openTopic(String name, BrokerSettings.TopicDeclaration declaration) {
+    for (String s : declaration.subscriptions()) {
+      String queue = BrokerProtocol.subscriptionQueue(name, s);
+      if (!queues.containsKey(queue)) open(queue, declaration.durability());
+    }
+    ActorRef<Command> ref = getContext().spawn(Topic.create(name, declaration, getContext().getSelf(), brokerSettings.timeout()),
+        "topic-" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+    topics.put(name, ref);
+    return ref;
+  }
+
+  private QueueSettings.Durability declaredSubscriptionDurability(String queue) {
+    int at = queue.indexOf('@');
+    if (at <= 0) return null;
+    BrokerSettings.TopicDeclaration t = brokerSettings.topics().get(queue.substring(0, at));
+    return t == null ? null : t.durability();
+  }
+
+  private Behavior<Command> onOpenQueue(Topic.OpenQueue m) {
+    if (!queues.containsKey(m.queue())) open(m.queue(), m.durability());
+    m.replyTo().tell(new Topic.QueueOpened(m.queue()));
     return this;
   }
 

@@ -12,9 +12,28 @@ import java.util.Map;
  * @param queues the queues declared at start, by name, with their durability
  * @param createOnDemand whether a PUT to an undeclared queue creates it (transient) or is refused
  * @param transmission the durability of the transmission queues, where messages for other nodes' queues wait
+ * @param groupBy for queues with message groups: the JSON field (dotted path) whose value is a message's group key
  */
 public record QueueSettings(Map<String, Durability> queues, boolean createOnDemand, Duration visibilityTimeout,
-                            int maxDeliveries, int maxMessageBytes, Duration tick, int maxBatch, Durability transmission) {
+                            int maxDeliveries, int maxMessageBytes, Duration tick, int maxBatch, Durability transmission,
+                            Map<String, String> groupBy) {
+
+  /**
+   * How queue {@code name} finds a message's group key: the value of its {@code group-by} field
+   * (a payload that is not JSON, or lacks the field, has no group); null when it has no groups.
+   */
+  public java.util.function.Function<String, String> grouping(String name) {
+    String field = groupBy.get(name);
+    if (field == null) return null;
+    return payload -> {
+      try {
+        com.fasterxml.jackson.databind.JsonNode v = BrokerRules.at(BrokerRules.JSON.readTree(payload), field);
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+      } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+        return null;
+      }
+    };
+  }
 
   /** Transient queues live in memory; persistent ones store every message before acknowledging its PUT. */
   public enum Durability {
@@ -32,6 +51,7 @@ public record QueueSettings(Map<String, Durability> queues, boolean createOnDema
 
   public static QueueSettings fromConfig(Config mom) {
     Map<String, Durability> queues = new LinkedHashMap<>();
+    Map<String, String> groupBy = new LinkedHashMap<>();
     var list = mom.getConfigList("queues");
     for (int i = 0; i < list.size(); i++) {
       Config q = list.get(i);
@@ -44,31 +64,43 @@ public record QueueSettings(Map<String, Durability> queues, boolean createOnDema
             + " are the transmission queues' own");
       }
       queues.put(name, Durability.parse(q.hasPath("durability") ? q.getString("durability") : "transient", where));
+      if (q.hasPath("group-by")) {
+        if (q.getString("group-by").isBlank()) throw new IllegalArgumentException(where + " (name \"" + name + "\") has a blank group-by");
+        groupBy.put(name, q.getString("group-by"));
+      }
     }
     return new QueueSettings(queues, mom.getBoolean("create-on-demand"), mom.getDuration("visibility-timeout"),
         mom.getInt("max-deliveries"), (int) mom.getBytes("max-message-bytes").longValue(), mom.getDuration("tick"), mom.getInt("max-batch"),
-        Durability.parse(mom.getString("transmission"), "sidis.mom.transmission"));
+        Durability.parse(mom.getString("transmission"), "sidis.mom.transmission"), groupBy);
   }
 
   public static QueueSettings defaults() {
-    return new QueueSettings(Map.of(), true, Duration.ofSeconds(30), 5, 256 * 1024, Duration.ofMillis(50), 500, Durability.TRANSIENT);
+    return new QueueSettings(Map.of(), true, Duration.ofSeconds(30), 5, 256 * 1024, Duration.ofMillis(50), 500, Durability.TRANSIENT, Map.of());
   }
 
   public QueueSettings withQueue(String name, Durability durability) {
     Map<String, Durability> q = new LinkedHashMap<>(queues);
     q.put(name, durability);
-    return new QueueSettings(q, createOnDemand, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch, transmission);
+    return new QueueSettings(q, createOnDemand, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch, transmission, groupBy);
+  }
+
+  /** Queue {@code name} with message groups keyed by JSON field {@code field}. */
+  public QueueSettings withGroups(String name, Durability durability, String field) {
+    Map<String, String> g = new LinkedHashMap<>(groupBy);
+    g.put(name, field);
+    QueueSettings s = withQueue(name, durability);
+    return new QueueSettings(s.queues, createOnDemand, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch, transmission, g);
   }
 
   public QueueSettings withVisibility(Duration visibility, int maxDeliveries) {
-    return new QueueSettings(queues, createOnDemand, visibility, maxDeliveries, maxMessageBytes, tick, maxBatch, transmission);
+    return new QueueSettings(queues, createOnDemand, visibility, maxDeliveries, maxMessageBytes, tick, maxBatch, transmission, groupBy);
   }
 
   public QueueSettings withTransmission(Durability durability) {
-    return new QueueSettings(queues, createOnDemand, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch, durability);
+    return new QueueSettings(queues, createOnDemand, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch, durability, groupBy);
   }
 
   public QueueSettings withCreateOnDemand(boolean on) {
-    return new QueueSettings(queues, on, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch, transmission);
+    return new QueueSettings(queues, on, visibilityTimeout, maxDeliveries, maxMessageBytes, tick, maxBatch, transmission, groupBy);
   }
 }

@@ -36,7 +36,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   private TransientQueue(ActorContext<Command> ctx, String name, QueueSettings settings) {
     super(ctx);
     this.name = name;
-    this.core = new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries());
+    this.core = new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries(), settings.grouping(name));
     this.receipts = new Receipts(name);
   }
 
@@ -87,6 +87,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
     if (core.ack(m.msgId())) {
       m.replyTo().tell(new Acked(name, m.msgId()));
       receipts.processed(m.msgId());
+      serve(System.currentTimeMillis()); // an ack frees the message's group for the next of that key
     } else {
       m.replyTo().tell(new Refused(name, m.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
     }

@@ -59,6 +59,19 @@ public final class NodeCommand implements Callable<Integer> {
     try {
       config = Node.config(new Node.Options(name, host, port, seedList, this.config, traceDir, settings));
       Node.checkPortFree(host, port);
+      // Queue settings and broker rules are checked before the node starts, so a malformed
+      // rule is an error naming it (file, line) and an exit code, not a guardian that dies later.
+      if (config.getStringList("sidis.node.services").contains("queues")) {
+        org.sidis.mom.QueueSettings.fromConfig(config.getConfig("sidis.mom"));
+        org.sidis.mom.BrokerSettings broker = org.sidis.mom.BrokerSettings.fromConfig(config.getConfig("sidis.mom"));
+        if (broker.gateway().enabled() && broker.gateway().port() != 0) {
+          try {
+            Node.checkPortFree(broker.gateway().host(), broker.gateway().port());
+          } catch (IllegalStateException e) {
+            throw new IllegalStateException("the gateway (sidis.mom.gateway.port): " + e.getMessage());
+          }
+        }
+      }
     } catch (RuntimeException e) {
       System.err.println("error: " + e.getMessage());
       return 2;

@@ -131,7 +131,12 @@ public final class NodeGuardian {
         }
         case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
-        case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
+        case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom")),
+            org.sidis.mom.BrokerSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
+        case "broker-producer" -> org.sidis.demo.BrokerWorkload.startProducer(ctx.getSystem(), node, config.getConfig("sidis.demo.broker"));
+        case "broker-consumer" -> org.sidis.demo.BrokerWorkload.startConsumers(ctx.getSystem(), node, config.getConfig("sidis.demo.broker"));
+        case "pubsub-publisher" -> org.sidis.demo.PubsubWorkload.startPublisher(ctx, node, config.getConfig("sidis.demo.pubsub"));
+        case "pubsub-subscriber" -> org.sidis.demo.PubsubWorkload.startSubscriber(ctx.getSystem(), node, config.getConfig("sidis.demo.pubsub"));
         case "log" -> ctx.spawn(org.sidis.mom.LogManager.create(org.sidis.mom.LogSettings.fromConfig(config.getConfig("sidis.mom.log"))), "event-log");
         case "log-producer" -> ctx.spawn(org.sidis.demo.LogWorkload.producer(node,
             org.sidis.demo.LogWorkload.Settings.fromConfig(config.getConfig("sidis.demo.log"))), "log-producer");
@@ -145,7 +150,8 @@ public final class NodeGuardian {
             org.sidis.demo.QueuesWorkload.Settings.fromConfig(config.getConfig("sidis.demo.queues"))), "consumers");
         default -> throw new IllegalArgumentException("unknown service [" + service
             + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
-            + " rpc-replica, rpc-client, servers, servers-client, queues, queues-producer, queues-consumer, log, log-producer, log-consumer");
+            + " rpc-replica, rpc-client, servers, servers-client, queues, queues-producer, queues-consumer, log, log-producer,"
+            + " log-consumer, broker-producer, broker-consumer, pubsub-publisher, pubsub-subscriber");
       }
     }
     return groups;

@@ -43,6 +43,8 @@ public final class Inspection {
         verdicts.addAll(QueueTotal.check(trace.events()));
         // Event log: producers and consumers trace append/read/commit; one verdict per topic.
         verdicts.addAll(LogCheck.check(trace.events()));
+        // Topics: publishers trace put (with the subscriptions it went to), subscribers get/ack.
+        verdicts.addAll(TopicTotal.check(trace.events()));
         return new Report(trace.source(), trace, groups, verdicts, problems, List.copyOf(crashed), stores);
     }
 

@@ -196,7 +196,8 @@ public final class TraceReader {
         }
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
         // Gossip's checkers read the line's own fields (key, version, op, digest); other protocols' lines stay lean.
-        JsonNode attributes = "gossip".equals(proto) || "log".equals(proto) ? json : null;
+        // Gossip, event-log and topic lines keep their attributes: their checkers read them.
+        JsonNode attributes = "gossip".equals(proto) || "log".equals(proto) || "topic".equals(proto) ? json : null;
         events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),
                 extraFields((ObjectNode) json), fields.members(), file, lineNo, attributes));
         return true;

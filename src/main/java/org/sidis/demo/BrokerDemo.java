@@ -1,0 +1,190 @@
+package org.sidis.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.sidis.trace.Inspection;
+import org.sidis.trace.Report;
+import org.sidis.trace.Verdict;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * {@code sidis demo broker}: content-based routing and message transformation across three JVMs,
+ * plus a program outside the cluster on the HTTP gateway. n1 runs the queue manager with the
+ * broker's rules (conf/broker.conf) and the gateway; n2 sends messages through the broker
+ * ({@link BrokerWorkload}); n3 consumes every destination and checks formats and per-customer
+ * order; the launcher itself PUTs, sends and GETs over HTTP. Passed when the queue and topic
+ * checkers hold after a final drain, every message arrived in its destination's format and
+ * order, and exactly the messages that are not JSON were refused.
+ */
+final class BrokerDemo extends Demo {
+
+  BrokerDemo() {
+    super("broker", "broker (content routing and transformation to queues and a topic; an outside program on the HTTP gateway)");
+  }
+
+  /** What the launcher did over HTTP, and what went wrong there. */
+  static final class HttpRun {
+    int routed;
+    int refusedAsExpected;
+    int put;
+    int gotAndAcked;
+    final List<String> problems = new ArrayList<>();
+  }
+
+  @Override
+  int run(DemoRun run) {
+    PrintStream out = run.out();
+    Path runDir = run.runDir();
+    Path conf = run.conf();
+    Duration limit = run.limit();
+    int messages = run.options().messages();
+    Map<String, String> settings = run.options().settings();
+    out.printf("demo broker: n1 queue manager + broker + HTTP gateway, n2 sends %d messages through the broker, n3 consumes"
+        + " every destination — run directory %s%n", messages, runDir);
+    boolean completed = false;
+    Launcher.NodeState producer;
+    Launcher.NodeState consumer;
+    HttpRun http = new HttpRun();
+    try (Launcher launcher = new Launcher(runDir, out)) {
+      List<Integer> ports = Launcher.freePorts(3);
+      String seeds = "127.0.0.1:" + ports.get(0);
+      List<String> jvm = run.options().jvm();
+      String[] services = {"queues", "broker-producer", "broker-consumer"};
+      for (int i = 0; i < 3; i++) {
+        List<String> args = new ArrayList<>(List.of(
+            "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
+            "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
+            "--set", "sidis.node.services=[" + services[i] + "]",
+            "--set", "sidis.demo.broker.messages=" + messages));
+        settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
+        launcher.start("n" + (i + 1), jvm, args);
+      }
+      producer = launcher.nodes().get("n2");
+      consumer = launcher.nodes().get("n3");
+      boolean up = launcher.awaitAll(s -> !s.name.equals("n1") ? s.started : !launcher.reports("gateway").isEmpty(),
+          Duration.ofSeconds(90), () -> "producer " + (producer.started ? "started" : "waiting") + " · consumers "
+              + (consumer.started ? "started" : "waiting") + " · gateway " + (launcher.reports("gateway").isEmpty() ? "waiting" : "up"));
+      if (up) {
+        int port = launcher.reports("gateway").get(0).path("port").asInt();
+        out.println("  the launcher, a program outside the cluster, uses the gateway at http://127.0.0.1:" + port + "/");
+        outsideProgram(port, http, out);
+        completed = launcher.awaitAll(s -> producer.done && consumer.delivered >= producer.delivered + http.routed, limit,
+            () -> "sent " + producer.multicast + "/" + messages + " · routed " + producer.delivered + " (+" + http.routed
+                + " over HTTP) · consumed " + consumer.delivered);
+        // A final drain: anything still arriving (a redelivery) lands before the nodes stop.
+        MomClient.sleep(1500);
+      }
+      out.println("  stopping the nodes (SIGTERM)");
+      launcher.stopAll();
+      for (String p : launcher.problems()) out.println("problem: " + p);
+    }
+    Report report = Inspection.of(runDir);
+    StringBuilder summary = new StringBuilder();
+    JsonNode done = producer.last;
+    JsonNode seen = consumer.last;
+    summary.append(String.format("producer: sent %d, routed %d %s, refused %s (every %s-th is not JSON), wrongly refused or routed %s,"
+            + " timed out %s%n", producer.multicast, producer.delivered, done == null ? "" : done.path("by_destination").asText(),
+        done == null ? "?" : done.path("rejected").asText(), settings.getOrDefault("sidis.demo.broker.bad-every", "25"),
+        done == null ? "?" : done.path("wrong_rejections").asText(), done == null ? "?" : done.path("timed_out").asText()));
+    summary.append(String.format("consumers: acknowledged %d %s, malformed %s, out of per-customer order %s%n", consumer.delivered,
+        seen == null ? "" : seen.path("by_queue").asText(), seen == null ? "?" : seen.path("malformed").asText(),
+        seen == null ? "?" : seen.path("order_violations").asText()));
+    summary.append(String.format("gateway (HTTP): sent through the broker %d, refused as expected %d, PUT %d, GET+ACK %d%s%n",
+        http.routed, http.refusedAsExpected, http.put, http.gotAndAcked, http.problems.isEmpty() ? "" : ", problems " + http.problems));
+    summary.append(checkerLines(report));
+    boolean passed = completed && report.passed()
+        && done != null && done.path("wrong_rejections").asLong(-1) == 0 && done.path("timed_out").asLong(-1) == 0
+        && seen != null && seen.path("malformed").asLong(-1) == 0 && seen.path("order_violations").asLong(-1) == 0
+        && http.problems.isEmpty() && report.verdicts().stream().anyMatch(v -> v.group().equals("orders-eu"));
+    return finish(run, report, summary.toString(), passed);
+  }
+
+  /** The queue and topic verdicts with their counts (attempted, acknowledged, dequeued, lost, ...). */
+  static String checkerLines(Report report) {
+    StringBuilder s = new StringBuilder();
+    for (Verdict v : report.verdicts()) {
+      if (!v.proto().equals("queue") && !v.proto().equals("topic")) continue;
+      s.append('[').append(v.proto()).append(' ').append(v.group()).append("] ").append(v.headline()).append('\n');
+      v.details().forEach(d -> s.append("  ").append(d).append('\n'));
+    }
+    return s.toString();
+  }
+
+  static int finish(DemoRun run, Report report, String summary, boolean passed) {
+    run.out().println();
+    run.out().print(report.table());
+    run.out().print(summary);
+    return ChatDemo.judged(run, report, summary, passed);
+  }
+
+  /**
+   * The outside program: sends orders through the broker (every tenth not JSON: 422), PUTs to
+   * queue http-in and GETs and ACKs each message back, and tries an oversized PUT (413) and an ack
+   * of a message it does not hold (409).
+   */
+  static void outsideProgram(int port, HttpRun run, PrintStream out) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = "http://127.0.0.1:" + port;
+    Random rnd = new Random(99);
+    Map<String, Integer> seqs = new HashMap<>();
+    try {
+      for (int i = 1; i <= 100; i++) {
+        String body = BrokerWorkload.message(rnd, i, seqs, 10);
+        HttpResponse<String> r = post(http, base + "/broker", body);
+        if (r.statusCode() == 201) run.routed++;
+        else if (r.statusCode() == 422 && i % 10 == 0) run.refusedAsExpected++;
+        else run.problems.add("POST /broker #" + i + " answered " + r.statusCode() + " " + r.body());
+      }
+      for (int i = 1; i <= 50; i++) {
+        HttpResponse<String> r = post(http, base + "/queues/http-in", "outside message " + i);
+        if (r.statusCode() == 201) run.put++;
+        else run.problems.add("POST /queues/http-in answered " + r.statusCode() + " " + r.body());
+      }
+      while (true) {
+        HttpResponse<String> g = http.send(HttpRequest.newBuilder(URI.create(base + "/queues/http-in?timeout=1s")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (g.statusCode() == 204) break;
+        if (g.statusCode() != 200) {
+          run.problems.add("GET /queues/http-in answered " + g.statusCode() + " " + g.body());
+          break;
+        }
+        String id = g.headers().firstValue("Sidis-Message-Id").orElse("?");
+        HttpResponse<String> a = post(http, base + "/queues/http-in/ack/" + id, "");
+        if (a.statusCode() == 200) run.gotAndAcked++;
+        else run.problems.add("ack of " + id + " answered " + a.statusCode() + " " + a.body());
+      }
+      if (run.gotAndAcked != run.put) run.problems.add("PUT " + run.put + " over HTTP but got back " + run.gotAndAcked);
+      HttpResponse<String> big = post(http, base + "/queues/http-in", "x".repeat(300 * 1024));
+      out.println("  HTTP: an oversized PUT answered " + big.statusCode() + " " + big.body());
+      if (big.statusCode() != 413) run.problems.add("oversized PUT answered " + big.statusCode());
+      HttpResponse<String> stray = post(http, base + "/queues/http-in/ack/nobody:1", "");
+      out.println("  HTTP: an ack of a message not held answered " + stray.statusCode() + " " + stray.body());
+      if (stray.statusCode() != 409) run.problems.add("stray ack answered " + stray.statusCode());
+      HttpResponse<String> notJson = post(http, base + "/broker", "plain text");
+      out.println("  HTTP: a message that is not JSON, sent to the broker, answered " + notJson.statusCode() + " " + notJson.body());
+    } catch (IOException e) {
+      run.problems.add("HTTP: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      run.problems.add("interrupted");
+    }
+  }
+
+  private static HttpResponse<String> post(HttpClient http, String url, String body) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
