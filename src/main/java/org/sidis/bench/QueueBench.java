@@ -23,7 +23,13 @@ import java.util.concurrent.CompletableFuture;
  * manager in one JVM, transient or persistent (H2 file, WRITE_DELAY=0, in a fresh directory).
  * A producer keeps {@code window} PUTs outstanding; {@code consumers} GETs are outstanding, and
  * each delivery is acknowledged before the next GET. The rate is of consumer-acknowledged
- * messages over the measuring window. No external baseline yet (ActiveMQ Artemis is to come).
+ * messages over the measuring window.
+ *
+ * <p>Batched ({@code batch > 0}): the producer keeps {@code window} messages outstanding in
+ * {@link PutBatch}es of {@code batch}; each consumer keeps one {@link Fetch} of up to
+ * {@code prefetch} outstanding, acknowledges what it got with one {@link AckBatch} and fetches
+ * again at once, without waiting for the acks to be stored. Every message's PUT-ack latency is
+ * its batch's. The peers of {@link QueuePeer} are measured on the same terms.
  */
 final class QueueBench {
 
@@ -31,8 +37,8 @@ final class QueueBench {
 
   private QueueBench() {}
 
-  static Result run(boolean persistent, int size, int warmupSeconds, int durationSeconds, int window, int consumers)
-      throws Exception {
+  static Result run(boolean persistent, int size, int warmupSeconds, int durationSeconds, int window, int consumers,
+                    int batch, int prefetch) throws Exception {
     Path store = Files.createTempDirectory("sidis-bench-queue-");
     Config config = ConfigFactory.parseMap(Map.of(
             "akka.actor.provider", "local",
@@ -47,7 +53,9 @@ final class QueueBench {
     CompletableFuture<Result> result = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       ActorRef<Command> qm = ctx.spawn(QueueManager.create(settings), "queue-manager");
-      ctx.spawn(driver(qm, "x".repeat(size), window, consumers, warmupSeconds, durationSeconds, result), "driver");
+      ctx.spawn(batch > 0
+          ? batchedDriver(qm, "x".repeat(size), window, consumers, batch, prefetch, warmupSeconds, durationSeconds, result)
+          : driver(qm, "x".repeat(size), window, consumers, warmupSeconds, durationSeconds, result), "driver");
       return Behaviors.empty();
     }), "bench", config);
     try {
@@ -107,6 +115,67 @@ final class QueueBench {
           })
           .onMessage(Empty.class, m -> {
             qm.tell(new Get("bench", Duration.ofSeconds(1), ctx.getSelf()));
+            return Behaviors.same();
+          })
+          .onMessage(Refused.class, m -> {
+            result.completeExceptionally(new IllegalStateException("refused: " + m));
+            return Behaviors.stopped();
+          })
+          .build();
+    });
+  }
+
+  private static Behavior<Reply> batchedDriver(ActorRef<Command> qm, String payload, int window, int consumers, int batch,
+                                               int prefetch, int warmupSeconds, int durationSeconds,
+                                               CompletableFuture<Result> result) {
+    return Behaviors.setup(ctx -> {
+      Map<String, Long> sentAt = new HashMap<>(); // by the batch's first id
+      Histogram putLatency = new Histogram(60_000_000L, 3);
+      long start = System.nanoTime();
+      long windowOpens = start + warmupSeconds * 1_000_000_000L;
+      long windowCloses = windowOpens + durationSeconds * 1_000_000_000L;
+      long[] next = {1};
+      long[] consumed = {0, -1}; // total, at window start
+      Duration wait = Duration.ofSeconds(1);
+      Runnable put = () -> {
+        java.util.List<Message> messages = new java.util.ArrayList<>(batch);
+        for (int i = 0; i < batch; i++) messages.add(new Message("p:" + next[0]++, payload));
+        sentAt.put(messages.get(0).msgId(), System.nanoTime());
+        qm.tell(new PutBatch("bench", messages, ctx.getSelf()));
+      };
+      for (int i = 0; i < Math.max(1, window / batch); i++) put.run();
+      for (int i = 0; i < consumers; i++) qm.tell(new Fetch("bench", prefetch, wait, ctx.getSelf()));
+      return Behaviors.receive(Reply.class)
+          .onMessage(PutBatchAck.class, m -> {
+            long now = System.nanoTime();
+            Long t = sentAt.remove(m.msgIds().get(0));
+            if (t != null && now >= windowOpens) putLatency.recordValueWithCount(Math.min((now - t) / 1000, 60_000_000L), m.msgIds().size());
+            if (now < windowCloses) put.run();
+            return Behaviors.same();
+          })
+          .onMessage(Deliveries.class, m -> {
+            qm.tell(new AckBatch("bench", m.deliveries().stream().map(Delivery::msgId).toList(), ctx.getSelf()));
+            qm.tell(new Fetch("bench", prefetch, wait, ctx.getSelf()));
+            return Behaviors.same();
+          })
+          .onMessage(BatchAcked.class, m -> {
+            long now = System.nanoTime();
+            if (!m.refused().isEmpty()) {
+              result.completeExceptionally(new IllegalStateException("acks refused: " + m.refused()));
+              return Behaviors.stopped();
+            }
+            if (consumed[1] < 0 && now >= windowOpens) consumed[1] = consumed[0];
+            consumed[0] += m.acked().size();
+            if (now >= windowCloses && !result.isDone()) {
+              double seconds = (now - windowOpens) / 1e9;
+              long n = consumed[0] - Math.max(consumed[1], 0);
+              result.complete(new Result(n / seconds, n, putLatency.getValueAtPercentile(50), putLatency.getValueAtPercentile(99)));
+              return Behaviors.stopped();
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Empty.class, m -> {
+            qm.tell(new Fetch("bench", prefetch, wait, ctx.getSelf()));
             return Behaviors.same();
           })
           .onMessage(Refused.class, m -> {

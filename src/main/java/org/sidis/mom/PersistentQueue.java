@@ -30,19 +30,27 @@ import java.util.List;
  * How durable "in the journal" is depends on the store: H2 with {@code WRITE_DELAY=0} survives a
  * kill of the process but not a power loss (it never fsyncs); PostgreSQL fsyncs on commit.
  */
-public final class PersistentQueue extends EventSourcedBehavior<Command, PersistentQueue.Event, QueueCore<ActorRef<Reply>>> {
+public final class PersistentQueue extends EventSourcedBehavior<Command, PersistentQueue.Event, QueueCore<TransientQueue.Waiting>> {
 
   /** What the journal keeps. */
-  public sealed interface Event extends CborSerializable permits Enqueued, Acknowledged, DeadLettered {}
+  public sealed interface Event extends CborSerializable permits Enqueued, Acknowledged, DeadLettered, EnqueuedBatch, AcknowledgedBatch {}
 
+  /** One message put (written by earlier versions, one per PUT; still replayed). */
   public record Enqueued(String msgId, String payload) implements Event {}
 
+  /** One message acknowledged (written by earlier versions; still replayed). */
   public record Acknowledged(String msgId) implements Event {}
+
+  /** Every message put by one write, in order: one journal row however many PUTs it carries. */
+  public record EnqueuedBatch(List<Enqueued> messages) implements Event {}
+
+  /** Every message acknowledged by one write. */
+  public record AcknowledgedBatch(List<String> msgIds) implements Event {}
 
   public record DeadLettered(String msgId) implements Event {}
 
-  /** PUTs and ACKs that arrived while the previous batch was being written, as one write. */
-  record Write(List<Put> puts, List<Ack> acks, ActorRef<Written> replyTo) implements Command {}
+  /** PUTs and ACKs (single or batched) that arrived while the previous write was under way, in arrival order. */
+  record Write(List<QueueCommand> commands, ActorRef<Written> replyTo) implements Command {}
 
   /** The journal took (or refused) the batch; the writer may send the next one. */
   enum Written implements Command { INSTANCE }
@@ -53,34 +61,39 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
    * The queue as its owner sees it: a writer in front of the journaled actor. One journal write
    * per PUT would let the producer's PUTs crowd out the consumers' ACKs (each write stashes
    * every other command) and cost a database round trip each; so the writer gathers the PUTs
-   * and ACKs that arrive while a write is under way and sends them as the next {@link Write},
-   * persisted as one atomic batch of events (at most {@code sidis.mom.max-batch}). GET, POLL,
-   * NOTIFY and the rest go straight through.
+   * and ACKs (single or batched) that arrive while a write is under way and sends them, in
+   * arrival order, as the next {@link Write}: at most {@code sidis.mom.max-batch} messages,
+   * journaled as at most two events (one {@link EnqueuedBatch}, one {@link AcknowledgedBatch})
+   * in one transaction. GET, FETCH, POLL, NOTIFY and the rest go straight through.
    */
   public static Behavior<Command> create(String name, QueueSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ActorRef<Command> journal = ctx.spawn(journaled(name, settings), "journal");
-      List<Put> puts = new ArrayList<>();
-      List<Ack> acks = new ArrayList<>();
+      java.util.ArrayDeque<QueueCommand> pending = new java.util.ArrayDeque<>();
       boolean[] writing = {false};
       ActorRef<Written> written = ctx.messageAdapter(Written.class, w -> w);
       Runnable flush = () -> {
-        if (writing[0] || (puts.isEmpty() && acks.isEmpty())) return;
-        int n = Math.min(puts.size(), settings.maxBatch());
-        List<Put> p = new ArrayList<>(puts.subList(0, n));
-        puts.subList(0, n).clear();
-        int k = Math.min(acks.size(), Math.max(1, settings.maxBatch() - n));
-        List<Ack> a = new ArrayList<>(acks.subList(0, k));
-        acks.subList(0, k).clear();
-        journal.tell(new Write(p, a, written));
+        if (writing[0] || pending.isEmpty()) return;
+        List<QueueCommand> next = new ArrayList<>();
+        int messages = 0;
+        // A batch is never split (it is stored all or nothing); QueueManager refuses batches
+        // larger than max-batch, so the first command always fits.
+        while (!pending.isEmpty() && (next.isEmpty() || messages + size(pending.peekFirst()) <= settings.maxBatch())) {
+          QueueCommand c = pending.pollFirst();
+          messages += size(c);
+          next.add(c);
+        }
+        journal.tell(new Write(next, written));
         writing[0] = true;
         // A journal that fails a write restarts and never answers: its PUTs stay unacknowledged
         // (producers retry) and the writer moves on.
         timers.startSingleTimer(WriteTimedOut.INSTANCE, Duration.ofSeconds(10));
       };
       return Behaviors.receive(Command.class)
-          .onMessage(Put.class, m -> { puts.add(m); flush.run(); return Behaviors.same(); })
-          .onMessage(Ack.class, m -> { acks.add(m); flush.run(); return Behaviors.same(); })
+          .onMessage(Put.class, m -> { pending.add(m); flush.run(); return Behaviors.same(); })
+          .onMessage(Ack.class, m -> { pending.add(m); flush.run(); return Behaviors.same(); })
+          .onMessage(PutBatch.class, m -> { pending.add(m); flush.run(); return Behaviors.same(); })
+          .onMessage(AckBatch.class, m -> { pending.add(m); flush.run(); return Behaviors.same(); })
           .onMessage(Written.class, m -> {
             timers.cancel(WriteTimedOut.INSTANCE);
             writing[0] = false;
@@ -96,6 +109,12 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
           .onAnyMessage(m -> { journal.tell(m); return Behaviors.same(); })
           .build();
     }));
+  }
+
+  private static int size(QueueCommand c) {
+    if (c instanceof PutBatch b) return b.messages().size();
+    if (c instanceof AckBatch a) return a.msgIds().size();
+    return 1;
   }
 
   private static Behavior<Command> journaled(String name, QueueSettings settings) {
@@ -123,15 +142,17 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
   }
 
   @Override
-  public QueueCore<ActorRef<Reply>> emptyState() {
+  public QueueCore<TransientQueue.Waiting> emptyState() {
     return new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries());
   }
 
   @Override
-  public EventHandler<QueueCore<ActorRef<Reply>>, Event> eventHandler() {
+  public EventHandler<QueueCore<TransientQueue.Waiting>, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Enqueued.class, (q, e) -> { q.enqueue(e.msgId(), e.payload()); return q; })
         .onEvent(Acknowledged.class, (q, e) -> { q.ack(e.msgId()); return q; })
+        .onEvent(EnqueuedBatch.class, (q, e) -> { e.messages().forEach(m -> q.enqueue(m.msgId(), m.payload())); return q; })
+        .onEvent(AcknowledgedBatch.class, (q, e) -> { e.msgIds().forEach(q::ack); return q; })
         .onEvent(DeadLettered.class, (q, e) -> { q.deadLetter(e.msgId()); return q; })
         .build();
   }
@@ -139,12 +160,19 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
   // The volatile part of the core (in-flight deadlines, waiting GETs) changes in the command
   // handlers below without an event: it is deliberately not journaled (see the class comment).
   @Override
-  public CommandHandler<Command, Event, QueueCore<ActorRef<Reply>>> commandHandler() {
+  public CommandHandler<Command, Event, QueueCore<TransientQueue.Waiting>> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Write.class, this::onWrite)
         .onCommand(Get.class, (q, m) -> {
           long now = System.currentTimeMillis();
-          q.get(m.replyTo(), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
+          q.get(new TransientQueue.Waiting(m.replyTo(), false), now + m.timeout().toMillis(), now)
+              .ifPresent(d -> m.replyTo().tell(delivery(d)));
+          return Effect().none();
+        })
+        .onCommand(Fetch.class, (q, m) -> {
+          long now = System.currentTimeMillis();
+          List<QueueCore.Delivery> got = q.fetch(new TransientQueue.Waiting(m.replyTo(), true), m.max(), now + m.timeout().toMillis(), now);
+          if (!got.isEmpty()) m.replyTo().tell(new Deliveries(name, got.stream().map(this::delivery).toList()));
           return Effect().none();
         })
         .onCommand(Poll.class, (q, m) -> {
@@ -164,43 +192,55 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
   }
 
   /**
-   * A batch of PUTs and ACKs, journaled as one write: each PUT is answered {@link PutAck} and
-   * each valid ACK {@link Acked} only once every event of the batch is stored. A PUT of a
-   * message already held is acknowledged without a new event (a retry); an ACK of a message
-   * not held is refused at once.
+   * A batch of PUTs and ACKs, journaled as one write of at most two events: each PUT is
+   * answered {@link PutAck} (each {@link PutBatch} one {@link PutBatchAck}) and each valid ACK
+   * {@link Acked} only once every event of the write is stored. A PUT of a message already held
+   * is acknowledged without a new event (a retry); an ACK of a message not held is refused.
    */
-  private Effect<Event, QueueCore<ActorRef<Reply>>> onWrite(QueueCore<ActorRef<Reply>> q, Write w) {
-    List<Event> events = new ArrayList<>();
+  private Effect<Event, QueueCore<TransientQueue.Waiting>> onWrite(QueueCore<TransientQueue.Waiting> q, Write w) {
+    List<Enqueued> enqueued = new ArrayList<>();
     List<Put> newPuts = new ArrayList<>();
     java.util.Set<String> putIds = new java.util.HashSet<>();
-    for (Put p : w.puts()) {
-      if (!q.holds(p.msgId()) && putIds.add(p.msgId())) {
-        events.add(new Enqueued(p.msgId(), p.payload()));
-        newPuts.add(p);
-      }
-    }
-    List<Ack> validAcks = new ArrayList<>();
-    java.util.Set<String> ackIds = new java.util.HashSet<>();
-    for (Ack a : w.acks()) {
-      if (q.holds(a.msgId()) && ackIds.add(a.msgId())) {
-        events.add(new Acknowledged(a.msgId()));
-        validAcks.add(a);
-      } else {
-        a.replyTo().tell(new Refused(name, a.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+    java.util.Set<String> ackIds = new java.util.LinkedHashSet<>();
+    List<Runnable> answers = new ArrayList<>();
+    for (QueueCommand c : w.commands()) {
+      if (c instanceof Put p) {
+        if (!q.holds(p.msgId()) && putIds.add(p.msgId())) {
+          enqueued.add(new Enqueued(p.msgId(), p.payload()));
+          newPuts.add(p);
+        }
+        answers.add(() -> p.replyTo().tell(new PutAck(name, p.msgId())));
+      } else if (c instanceof PutBatch b) {
+        for (Message m : b.messages()) {
+          if (!q.holds(m.msgId()) && putIds.add(m.msgId())) enqueued.add(new Enqueued(m.msgId(), m.payload()));
+        }
+        answers.add(() -> b.replyTo().tell(new PutBatchAck(name, b.messages().stream().map(Message::msgId).toList())));
+      } else if (c instanceof Ack a) {
+        if (q.holds(a.msgId()) && ackIds.add(a.msgId())) {
+          answers.add(() -> a.replyTo().tell(new Acked(name, a.msgId())));
+        } else {
+          a.replyTo().tell(new Refused(name, a.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+        }
+      } else if (c instanceof AckBatch b) {
+        List<String> acked = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String id : b.msgIds()) {
+          if (q.holds(id) && ackIds.add(id)) acked.add(id);
+          else refused.add(id);
+        }
+        answers.add(() -> b.replyTo().tell(new BatchAcked(name, acked, refused)));
       }
     }
     Runnable confirm = () -> {
-      w.puts().forEach(p -> p.replyTo().tell(new PutAck(name, p.msgId())));
-      validAcks.forEach(a -> {
-        a.replyTo().tell(new Acked(name, a.msgId()));
-        receipts.processed(a.msgId());
-      });
-      newPuts.forEach(p -> {
-        receipts.expect(p);
-        handlers.forEach(h -> h.tell(new Inserted(name, p.msgId())));
-      });
+      answers.forEach(Runnable::run);
+      ackIds.forEach(receipts::processed);
+      newPuts.forEach(receipts::expect);
+      enqueued.forEach(e -> handlers.forEach(h -> h.tell(new Inserted(name, e.msgId()))));
       w.replyTo().tell(Written.INSTANCE);
     };
+    List<Event> events = new ArrayList<>(2);
+    if (!enqueued.isEmpty()) events.add(new EnqueuedBatch(enqueued));
+    if (!ackIds.isEmpty()) events.add(new AcknowledgedBatch(List.copyOf(ackIds)));
     if (events.isEmpty()) {
       confirm.run();
       return Effect().none();
@@ -211,11 +251,11 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
     });
   }
 
-  private Effect<Event, QueueCore<ActorRef<Reply>>> onTick(QueueCore<ActorRef<Reply>> q) {
+  private Effect<Event, QueueCore<TransientQueue.Waiting>> onTick(QueueCore<TransientQueue.Waiting> q) {
     if (!q.hasDeadlines()) return Effect().none();
     long now = System.currentTimeMillis();
-    QueueCore.Expiry<ActorRef<Reply>> e = q.expire(now);
-    e.timedOut().forEach(w -> w.tell(new Empty(name)));
+    QueueCore.Expiry<TransientQueue.Waiting> e = q.expire(now);
+    e.timedOut().forEach(w -> w.replyTo().tell(new Empty(name)));
     serve(q);
     if (e.dying().isEmpty()) return Effect().none();
     e.dying().forEach(receipts::forget);
@@ -223,9 +263,9 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
     return Effect().persist(dead).thenRun(after -> ctx.getLog().info("[{}] dead-lettered {}", name, e.dying()));
   }
 
-  private void serve(QueueCore<ActorRef<Reply>> q) {
-    for (QueueCore.Handoff<ActorRef<Reply>> h : q.serveWaiters(System.currentTimeMillis())) {
-      h.waiter().tell(delivery(h.delivery()));
+  private void serve(QueueCore<TransientQueue.Waiting> q) {
+    for (QueueCore.Handoff<TransientQueue.Waiting> h : q.serveWaiters(System.currentTimeMillis())) {
+      h.waiter().serve(name, h.deliveries().stream().map(this::delivery).toList());
     }
   }
 

@@ -37,8 +37,13 @@ public final class QueueCore<W> {
   /** A message handed to a consumer: the n-th delivery of it, visible again at {@code visibleAt}. */
   public record Delivery(String id, String payload, int deliveries, long visibleAt) {}
 
-  /** A GET that was waiting and is now served. */
-  public record Handoff<W>(W waiter, Delivery delivery) {}
+  /** A GET (or a FETCH of several) that was waiting and is now served, with one message or more. */
+  public record Handoff<W>(W waiter, List<Delivery> deliveries) {
+    /** The one message a single GET waited for. */
+    public Delivery delivery() {
+      return deliveries.get(0);
+    }
+  }
 
   /** What time did: GETs that timed out, messages made ready again, messages to dead-letter. */
   public record Expiry<W>(List<W> timedOut, List<String> redelivered, List<String> dying) {
@@ -49,7 +54,7 @@ public final class QueueCore<W> {
 
   private record InFlight(Stored message, long visibleAt) {}
 
-  private record Waiter<W>(W waiter, long deadline) {}
+  private record Waiter<W>(W waiter, long deadline, int max) {}
 
   private final long visibilityMillis;
   private final int maxDeliveries;
@@ -128,22 +133,43 @@ public final class QueueCore<W> {
    * served) until a PUT serves it through {@link #serveWaiters} or {@code deadline} passes.
    */
   public Optional<Delivery> get(W waiter, long deadline, long now) {
-    if (waiters.isEmpty()) {
-      Optional<Delivery> d = poll(now);
-      if (d.isPresent()) return d;
-    }
-    waiters.addLast(new Waiter<>(waiter, deadline));
-    return Optional.empty();
+    return fetch(waiter, 1, deadline, now).stream().findFirst();
   }
 
-  /** Hands ready messages to waiting GETs, oldest first; call after every insertion. */
+  /**
+   * FETCH: GET for up to {@code max} messages at once — a consumer's prefetch, so a busy queue
+   * answers one request with many messages. What is ready now (at most {@code max}, oldest
+   * first, each in flight on its own) comes back at once; if nothing is, {@code waiter} waits
+   * like a GET and is served with what is ready when a PUT arrives.
+   */
+  public List<Delivery> fetch(W waiter, int max, long deadline, long now) {
+    if (max < 1) throw new IllegalArgumentException("a fetch asks for at least one message, not " + max);
+    if (waiters.isEmpty()) {
+      List<Delivery> got = pollUpTo(max, now);
+      if (!got.isEmpty()) return got;
+    }
+    waiters.addLast(new Waiter<>(waiter, deadline, max));
+    return List.of();
+  }
+
+  /** Hands ready messages to waiting GETs and FETCHes, oldest first; call after every insertion. */
   public List<Handoff<W>> serveWaiters(long now) {
     List<Handoff<W>> served = new ArrayList<>();
     while (!waiters.isEmpty() && !ready.isEmpty()) {
       Waiter<W> w = waiters.pollFirst();
-      served.add(new Handoff<>(w.waiter(), poll(now).orElseThrow()));
+      served.add(new Handoff<>(w.waiter(), pollUpTo(w.max(), now)));
     }
     return served;
+  }
+
+  private List<Delivery> pollUpTo(int max, long now) {
+    List<Delivery> got = new ArrayList<>(Math.min(max, ready.size()));
+    while (got.size() < max) {
+      Optional<Delivery> d = poll(now);
+      if (d.isEmpty()) break;
+      got.add(d.get());
+    }
+    return got;
   }
 
   /**
