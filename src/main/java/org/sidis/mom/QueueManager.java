@@ -276,7 +276,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
       if (a.msgIds().size() > settings.maxBatch()) {
         return "AckBatch of " + a.msgIds().size() + " ids exceeds sidis.mom.max-batch = " + settings.maxBatch();
       }
-      if (a.msgIds().contains(null)) return "AckBatch names a null message id";
+      if (a.msgIds().stream().anyMatch(java.util.Objects::isNull)) return "AckBatch names a null message id";
     }
     return null;
   }
