@@ -3,34 +3,55 @@ package org.sidis.mom;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.StashBuffer;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.SignalHandler;
 import org.sidis.CborSerializable;
 import org.sidis.mom.QueueProtocol.*;
+import org.sidis.mom.TransientQueue.Waiting;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * A persistent queue: {@link QueueCore} as an event-sourced actor (Akka Persistence Typed over
- * the JDBC journal — embedded H2 by default, PostgreSQL by configuration). A PUT is answered
- * {@link PutAck} only after its {@link Enqueued} event is in the journal, and an ACK is answered
- * {@link Acked} only after its {@link Acknowledged} event is, so after a crash and a restart the
- * queue holds every message whose PUT was acknowledged and none whose ACK was.
+ * A persistent queue: {@link QueueCore} in a thin actor shell that journals every change of the
+ * core's durable part (Akka Persistence Typed over the JDBC journal — embedded H2 by default,
+ * PostgreSQL by configuration) before it takes effect. A PUT is answered {@link PutAck} only
+ * after its message is in the journal, and an ACK {@link Acked} only after the ack is, so after
+ * a crash and a restart the queue holds every message whose PUT was acknowledged and none whose
+ * ACK was.
  *
- * <p>What is journaled is the durable part of the core's state (messages, acks, dead letters).
- * Deliveries are not: a restart makes every in-flight message ready again and starts its
- * delivery count afresh — a consumer of the old incarnation may see it once more (at-least-once).
- * How durable "in the journal" is depends on the store: H2 with {@code WRITE_DELAY=0} survives a
- * kill of the process but not a power loss (it never fsyncs); PostgreSQL fsyncs on commit.
+ * <p>The disk never holds up a consumer. Reads (GET, FETCH, POLL) are answered from the core at
+ * once; only PUTs and ACKs wait, and those that arrive while one journal write is under way go
+ * together into the next (at most {@code sidis.mom.max-batch} messages, at most three events,
+ * one transaction). An event-sourced actor that owned the core itself would stash every GET
+ * behind every write, so each consumer got one message per write: that bounded a persistent
+ * queue to consumers × writes per second (issue 6). Here the event-sourced child
+ * ({@link #journal}) only writes, and replays the core once at start.
+ *
+ * <p>Deliveries are not journaled: a restart makes every in-flight message ready again and
+ * starts its delivery count afresh — a consumer of the old incarnation may see it once more
+ * (at-least-once). How durable "in the journal" is depends on the store: H2 with
+ * {@code WRITE_DELAY=0} survives a kill of the process but not a power loss (it never fsyncs);
+ * PostgreSQL fsyncs on commit.
  */
-public final class PersistentQueue extends EventSourcedBehavior<Command, PersistentQueue.Event, QueueCore<TransientQueue.Waiting>> {
+public final class PersistentQueue extends AbstractBehavior<Command> {
 
   /** What the journal keeps. */
   public sealed interface Event extends CborSerializable permits Enqueued, Acknowledged, DeadLettered, EnqueuedBatch, AcknowledgedBatch {}
@@ -41,74 +62,259 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
   /** One message acknowledged (written by earlier versions; still replayed). */
   public record Acknowledged(String msgId) implements Event {}
 
+  public record DeadLettered(String msgId) implements Event {}
+
   /** Every message put by one write, in order: one journal row however many PUTs it carries. */
   public record EnqueuedBatch(List<Enqueued> messages) implements Event {}
 
   /** Every message acknowledged by one write. */
   public record AcknowledgedBatch(List<String> msgIds) implements Event {}
 
-  public record DeadLettered(String msgId) implements Event {}
+  /** The journal's commands: store these events, then say so. */
+  private record Store(long write, List<Event> events, ActorRef<Command> replyTo) {}
 
-  /** PUTs and ACKs (single or batched) that arrived while the previous write was under way, in arrival order. */
-  record Write(List<QueueCommand> commands, ActorRef<Written> replyTo) implements Command {}
+  /** The journal stored write number {@code write}. */
+  private record Stored(long write) implements Command {}
 
-  /** The journal took (or refused) the batch; the writer may send the next one. */
-  enum Written implements Command { INSTANCE }
+  /** The journal replayed the queue (at start, and again after a journal failure restarted it). */
+  private record Recovered(QueueCore<Waiting> core) implements Command {}
 
-  private enum WriteTimedOut implements Command { INSTANCE }
+  private enum WriteOverdue implements Command { INSTANCE }
+
+  /** One journal write on its way: its events, and what to answer once they are stored. */
+  private record Write(long id, List<Event> events, List<Runnable> answers, List<Put> newPuts) {}
+
+  public static Behavior<Command> create(String name, QueueSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1_000_000, stash -> {
+      String node = ctx.getSystem().settings().config().getString("sidis.node.name");
+      PersistenceId id = PersistenceId.of("sidis-queue", node + "/" + name, "|");
+      ActorRef<Store> journal = ctx.spawn(journal(id, settings, ctx.getSelf()), "journal");
+      // Until the journal has replayed the queue, every command waits.
+      return Behaviors.receive(Command.class)
+          .onMessage(Recovered.class, r -> {
+            timers.startTimerWithFixedDelay(TransientQueue.Tick.INSTANCE, settings.tick());
+            return stash.unstashAll(new PersistentQueue(ctx, timers, name, settings, journal, r.core()));
+          })
+          .onAnyMessage(m -> {
+            stash.stash(m);
+            return Behaviors.same();
+          })
+          .build();
+    })));
+  }
+
+  // ------------------------------------------------------------------ the journal
 
   /**
-   * The queue as its owner sees it: a writer in front of the journaled actor. One journal write
-   * per PUT would let the producer's PUTs crowd out the consumers' ACKs (each write stashes
-   * every other command) and cost a database round trip each; so the writer gathers the PUTs
-   * and ACKs (single or batched) that arrive while a write is under way and sends them, in
-   * arrival order, as the next {@link Write}: at most {@code sidis.mom.max-batch} messages,
-   * journaled as at most two events (one {@link EnqueuedBatch}, one {@link AcknowledgedBatch})
-   * in one transaction. GET, FETCH, POLL, NOTIFY and the rest go straight through.
+   * Replays the queue's events into a core, hands that core to the queue once, and from then
+   * on only stores what it is sent (its own copy of the state is dropped, so nothing is kept
+   * twice). A failed write stops it; it comes back after a backoff, replays, and hands the queue
+   * a fresh core — what was stored is there, what was not was never acknowledged.
    */
-  public static Behavior<Command> create(String name, QueueSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ActorRef<Command> journal = ctx.spawn(journaled(name, settings), "journal");
-      java.util.ArrayDeque<QueueCommand> pending = new java.util.ArrayDeque<>();
-      boolean[] writing = {false};
-      ActorRef<Written> written = ctx.messageAdapter(Written.class, w -> w);
-      Runnable flush = () -> {
-        if (writing[0] || pending.isEmpty()) return;
-        List<QueueCommand> next = new ArrayList<>();
-        int messages = 0;
-        // A batch is never split (it is stored all or nothing); QueueManager refuses batches
-        // larger than max-batch, so the first command always fits.
-        while (!pending.isEmpty() && (next.isEmpty() || messages + size(pending.peekFirst()) <= settings.maxBatch())) {
-          QueueCommand c = pending.pollFirst();
-          messages += size(c);
-          next.add(c);
-        }
-        journal.tell(new Write(next, written));
-        writing[0] = true;
-        // A journal that fails a write restarts and never answers: its PUTs stay unacknowledged
-        // (producers retry) and the writer moves on.
-        timers.startSingleTimer(WriteTimedOut.INSTANCE, Duration.ofSeconds(10));
-      };
-      return Behaviors.receive(Command.class)
-          .onMessage(Put.class, m -> { pending.add(m); flush.run(); return Behaviors.same(); })
-          .onMessage(Ack.class, m -> { pending.add(m); flush.run(); return Behaviors.same(); })
-          .onMessage(PutBatch.class, m -> { pending.add(m); flush.run(); return Behaviors.same(); })
-          .onMessage(AckBatch.class, m -> { pending.add(m); flush.run(); return Behaviors.same(); })
-          .onMessage(Written.class, m -> {
-            timers.cancel(WriteTimedOut.INSTANCE);
-            writing[0] = false;
-            flush.run();
-            return Behaviors.same();
+  private static Behavior<Store> journal(PersistenceId id, QueueSettings settings, ActorRef<Command> queue) {
+    return Behaviors.<Store>supervise(new Journal(id, settings, queue))
+        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+  }
+
+  /** The replayed core until the queue takes it; null afterwards. */
+  private static final class Replay {
+    QueueCore<Waiting> core;
+
+    Replay(QueueCore<Waiting> core) {
+      this.core = core;
+    }
+  }
+
+  private static final class Journal extends EventSourcedBehavior<Store, Event, Replay> {
+    private final QueueSettings settings;
+    private final ActorRef<Command> queue;
+
+    Journal(PersistenceId id, QueueSettings settings, ActorRef<Command> queue) {
+      super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+      this.settings = settings;
+      this.queue = queue;
+    }
+
+    @Override
+    public Replay emptyState() {
+      return new Replay(new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries()));
+    }
+
+    @Override
+    public EventHandler<Replay, Event> eventHandler() {
+      return newEventHandlerBuilder().forAnyState()
+          .onAnyEvent((r, e) -> {
+            if (r.core != null) applyEvent(r.core, e);
+            return r;
+          });
+    }
+
+    @Override
+    public CommandHandler<Store, Event, Replay> commandHandler() {
+      return newCommandHandlerBuilder().forAnyState()
+          .onAnyCommand((r, s) -> Effect().persist(s.events()).thenRun(after -> s.replyTo().tell(new Stored(s.write()))));
+    }
+
+    @Override
+    public SignalHandler<Replay> signalHandler() {
+      return newSignalHandlerBuilder()
+          .onSignal(RecoveryCompleted.instance(), r -> {
+            queue.tell(new Recovered(r.core));
+            r.core = null;
           })
-          .onMessage(WriteTimedOut.class, m -> {
-            ctx.getLog().warn("[{}] the journal did not confirm a write within 10 s; moving on", name);
-            writing[0] = false;
-            flush.run();
-            return Behaviors.same();
-          })
-          .onAnyMessage(m -> { journal.tell(m); return Behaviors.same(); })
           .build();
-    }));
+    }
+  }
+
+  /** The one place where a journaled event changes the core: replay and live writes alike. */
+  static void applyEvent(QueueCore<?> core, Event e) {
+    if (e instanceof EnqueuedBatch b) b.messages().forEach(m -> core.enqueue(m.msgId(), m.payload()));
+    else if (e instanceof AcknowledgedBatch b) b.msgIds().forEach(core::ack);
+    else if (e instanceof DeadLettered d) core.deadLetter(d.msgId());
+    else if (e instanceof Enqueued m) core.enqueue(m.msgId(), m.payload());
+    else if (e instanceof Acknowledged a) core.ack(a.msgId());
+  }
+
+  // ------------------------------------------------------------------ the queue
+
+  private final TimerScheduler<Command> timers;
+  private final String name;
+  private final QueueSettings settings;
+  private final ActorRef<Store> journal;
+  private QueueCore<Waiting> core;
+  private final List<ActorRef<Reply>> handlers = new ArrayList<>();
+  /** Not journaled: a sender waiting for a later sync point hears nothing after a restart. */
+  private final Receipts receipts;
+  /** PUTs and ACKs (single or batched) waiting for the next write, in arrival order. */
+  private final ArrayDeque<QueueCommand> pending = new ArrayDeque<>();
+  /** Messages past their last delivery, to be journaled as dead letters in the next write. */
+  private final Set<String> dying = new LinkedHashSet<>();
+  private Write writing;
+  private long writes;
+
+  private PersistentQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, QueueSettings settings,
+                          ActorRef<Store> journal, QueueCore<Waiting> core) {
+    super(ctx);
+    this.timers = timers;
+    this.name = name;
+    this.settings = settings;
+    this.journal = journal;
+    this.core = core;
+    this.receipts = new Receipts(name);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Put.class, this::enqueueWrite)
+        .onMessage(PutBatch.class, this::enqueueWrite)
+        .onMessage(Ack.class, this::enqueueWrite)
+        .onMessage(AckBatch.class, this::enqueueWrite)
+        .onMessage(Get.class, m -> {
+          long now = System.currentTimeMillis();
+          core.get(new Waiting(m.replyTo(), false), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
+          return this;
+        })
+        .onMessage(Fetch.class, m -> {
+          long now = System.currentTimeMillis();
+          List<QueueCore.Delivery> got = core.fetch(new Waiting(m.replyTo(), true), m.max(), now + m.timeout().toMillis(), now);
+          if (!got.isEmpty()) m.replyTo().tell(new Deliveries(name, got.stream().map(this::delivery).toList()));
+          return this;
+        })
+        .onMessage(Poll.class, m -> {
+          Optional<QueueCore.Delivery> d = core.poll(System.currentTimeMillis());
+          m.replyTo().tell(d.<Reply>map(this::delivery).orElse(new Empty(name)));
+          return this;
+        })
+        .onMessage(Notify.class, m -> {
+          handlers.add(m.handler());
+          return this;
+        })
+        .onMessage(ListDeadLetters.class, m -> {
+          m.replyTo().tell(new DeadLetters(name, core.deadLetters().stream().map(QueueCore.Stored::id).toList()));
+          return this;
+        })
+        .onMessage(TransientQueue.Tick.class, m -> onTick())
+        .onMessage(Stored.class, this::onStored)
+        .onMessage(Recovered.class, this::onRecoveredAgain)
+        .onMessage(WriteOverdue.class, m -> {
+          getContext().getLog().warn("[{}] the journal has not confirmed write {} for 10 s; PUTs and ACKs wait", name, writing == null ? "-" : writing.id());
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> enqueueWrite(QueueCommand m) {
+    pending.add(m);
+    flush();
+    return this;
+  }
+
+  /**
+   * Starts the next write if none is under way: the pending PUTs and ACKs in arrival order, up
+   * to {@code max-batch} messages (a batch is never split: it is stored all or nothing, and
+   * QueueManager refuses one larger than max-batch), plus the dead letters due. A PUT of a
+   * message already held is acknowledged without a new event (a retry); an ACK of a message not
+   * held is refused at once.
+   */
+  private void flush() {
+    if (writing != null || (pending.isEmpty() && dying.isEmpty())) return;
+    List<Enqueued> enqueued = new ArrayList<>();
+    List<Put> newPuts = new ArrayList<>();
+    Set<String> putIds = new HashSet<>();
+    Set<String> ackIds = new LinkedHashSet<>();
+    List<Runnable> answers = new ArrayList<>();
+    int messages = 0;
+    while (!pending.isEmpty() && (messages == 0 || messages + size(pending.peekFirst()) <= settings.maxBatch())) {
+      QueueCommand c = pending.pollFirst();
+      messages += size(c);
+      if (c instanceof Put p) {
+        if (!core.holds(p.msgId()) && putIds.add(p.msgId())) {
+          enqueued.add(new Enqueued(p.msgId(), p.payload()));
+          newPuts.add(p);
+        }
+        answers.add(() -> p.replyTo().tell(new PutAck(name, p.msgId())));
+      } else if (c instanceof PutBatch b) {
+        for (Message m : b.messages()) {
+          if (!core.holds(m.msgId()) && putIds.add(m.msgId())) enqueued.add(new Enqueued(m.msgId(), m.payload()));
+        }
+        answers.add(() -> b.replyTo().tell(new PutBatchAck(name, b.messages().stream().map(Message::msgId).toList())));
+      } else if (c instanceof Ack a) {
+        if (core.holds(a.msgId()) && ackIds.add(a.msgId())) {
+          answers.add(() -> {
+            a.replyTo().tell(new Acked(name, a.msgId()));
+            receipts.processed(a.msgId());
+          });
+        } else {
+          a.replyTo().tell(new Refused(name, a.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+        }
+      } else if (c instanceof AckBatch b) {
+        List<String> acked = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String id : b.msgIds()) {
+          if (core.holds(id) && ackIds.add(id)) acked.add(id);
+          else refused.add(id);
+        }
+        answers.add(() -> {
+          b.replyTo().tell(new BatchAcked(name, acked, refused));
+          acked.forEach(receipts::processed);
+        });
+      }
+    }
+    List<Event> events = new ArrayList<>(3);
+    if (!enqueued.isEmpty()) events.add(new EnqueuedBatch(enqueued));
+    if (!ackIds.isEmpty()) events.add(new AcknowledgedBatch(List.copyOf(ackIds)));
+    for (String id : dying) {
+      if (!ackIds.contains(id)) events.add(new DeadLettered(id)); // an ack that raced its timeout wins
+    }
+    dying.clear();
+    writing = new Write(++writes, events, answers, newPuts);
+    if (events.isEmpty()) {
+      onStored(new Stored(writing.id()));
+      return;
+    }
+    journal.tell(new Store(writing.id(), events, getContext().getSelf()));
+    timers.startTimerWithFixedDelay(WriteOverdue.INSTANCE, Duration.ofSeconds(10));
   }
 
   private static int size(QueueCommand c) {
@@ -117,154 +323,56 @@ public final class PersistentQueue extends EventSourcedBehavior<Command, Persist
     return 1;
   }
 
-  private static Behavior<Command> journaled(String name, QueueSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(TransientQueue.Tick.INSTANCE, settings.tick());
-      String node = ctx.getSystem().settings().config().getString("sidis.node.name");
-      return new PersistentQueue(ctx, PersistenceId.of("sidis-queue", node + "/" + name, "|"), name, settings);
-    }));
-  }
-
-  private final ActorContext<Command> ctx;
-  private final String name;
-  private final QueueSettings settings;
-  private final List<ActorRef<Reply>> handlers = new ArrayList<>();
-  /** Not journaled: a sender waiting for a later sync point hears nothing after a restart. */
-  private final Receipts receipts;
-
-  private PersistentQueue(ActorContext<Command> ctx, PersistenceId id, String name, QueueSettings settings) {
-    // A journal that fails a write stops the queue; it comes back and replays after a backoff.
-    super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
-    this.ctx = ctx;
-    this.name = name;
-    this.settings = settings;
-    this.receipts = new Receipts(name);
-  }
-
-  @Override
-  public QueueCore<TransientQueue.Waiting> emptyState() {
-    return new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries());
-  }
-
-  @Override
-  public EventHandler<QueueCore<TransientQueue.Waiting>, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState()
-        .onEvent(Enqueued.class, (q, e) -> { q.enqueue(e.msgId(), e.payload()); return q; })
-        .onEvent(Acknowledged.class, (q, e) -> { q.ack(e.msgId()); return q; })
-        .onEvent(EnqueuedBatch.class, (q, e) -> { e.messages().forEach(m -> q.enqueue(m.msgId(), m.payload())); return q; })
-        .onEvent(AcknowledgedBatch.class, (q, e) -> { e.msgIds().forEach(q::ack); return q; })
-        .onEvent(DeadLettered.class, (q, e) -> { q.deadLetter(e.msgId()); return q; })
-        .build();
-  }
-
-  // The volatile part of the core (in-flight deadlines, waiting GETs) changes in the command
-  // handlers below without an event: it is deliberately not journaled (see the class comment).
-  @Override
-  public CommandHandler<Command, Event, QueueCore<TransientQueue.Waiting>> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Write.class, this::onWrite)
-        .onCommand(Get.class, (q, m) -> {
-          long now = System.currentTimeMillis();
-          q.get(new TransientQueue.Waiting(m.replyTo(), false), now + m.timeout().toMillis(), now)
-              .ifPresent(d -> m.replyTo().tell(delivery(d)));
-          return Effect().none();
-        })
-        .onCommand(Fetch.class, (q, m) -> {
-          long now = System.currentTimeMillis();
-          List<QueueCore.Delivery> got = q.fetch(new TransientQueue.Waiting(m.replyTo(), true), m.max(), now + m.timeout().toMillis(), now);
-          if (!got.isEmpty()) m.replyTo().tell(new Deliveries(name, got.stream().map(this::delivery).toList()));
-          return Effect().none();
-        })
-        .onCommand(Poll.class, (q, m) -> {
-          m.replyTo().tell(q.poll(System.currentTimeMillis()).<Reply>map(this::delivery).orElse(new Empty(name)));
-          return Effect().none();
-        })
-        .onCommand(Notify.class, (q, m) -> {
-          handlers.add(m.handler());
-          return Effect().none();
-        })
-        .onCommand(ListDeadLetters.class, (q, m) -> {
-          m.replyTo().tell(new DeadLetters(name, q.deadLetters().stream().map(QueueCore.Stored::id).toList()));
-          return Effect().none();
-        })
-        .onCommand(TransientQueue.Tick.class, (q, m) -> onTick(q))
-        .build();
+  /** The write is in the journal: it takes effect, its PUTs and ACKs are answered, waiting GETs served. */
+  private Behavior<Command> onStored(Stored s) {
+    if (writing == null || writing.id() != s.write()) return this; // from before a journal restart
+    timers.cancel(WriteOverdue.INSTANCE);
+    Write w = writing;
+    writing = null;
+    for (Event e : w.events()) {
+      applyEvent(core, e);
+      if (e instanceof EnqueuedBatch b) b.messages().forEach(m -> handlers.forEach(h -> h.tell(new Inserted(name, m.msgId()))));
+      if (e instanceof DeadLettered d) getContext().getLog().info("[{}] dead-lettered [{}]", name, d.msgId());
+    }
+    w.answers().forEach(Runnable::run);
+    w.newPuts().forEach(receipts::expect);
+    serve();
+    flush();
+    return this;
   }
 
   /**
-   * A batch of PUTs and ACKs, journaled as one write of at most two events: each PUT is
-   * answered {@link PutAck} (each {@link PutBatch} one {@link PutBatchAck}) and each valid ACK
-   * {@link Acked} only once every event of the write is stored. A PUT of a message already held
-   * is acknowledged without a new event (a retry); an ACK of a message not held is refused.
+   * The journal failed a write and restarted: its replay is now the truth. The write under way
+   * is not answered (its producers retry; a retried PUT that was stored after all is not stored
+   * twice); waiting GETs are told {@link Empty}; what was in flight is ready again.
    */
-  private Effect<Event, QueueCore<TransientQueue.Waiting>> onWrite(QueueCore<TransientQueue.Waiting> q, Write w) {
-    List<Enqueued> enqueued = new ArrayList<>();
-    List<Put> newPuts = new ArrayList<>();
-    java.util.Set<String> putIds = new java.util.HashSet<>();
-    java.util.Set<String> ackIds = new java.util.LinkedHashSet<>();
-    List<Runnable> answers = new ArrayList<>();
-    for (QueueCommand c : w.commands()) {
-      if (c instanceof Put p) {
-        if (!q.holds(p.msgId()) && putIds.add(p.msgId())) {
-          enqueued.add(new Enqueued(p.msgId(), p.payload()));
-          newPuts.add(p);
-        }
-        answers.add(() -> p.replyTo().tell(new PutAck(name, p.msgId())));
-      } else if (c instanceof PutBatch b) {
-        for (Message m : b.messages()) {
-          if (!q.holds(m.msgId()) && putIds.add(m.msgId())) enqueued.add(new Enqueued(m.msgId(), m.payload()));
-        }
-        answers.add(() -> b.replyTo().tell(new PutBatchAck(name, b.messages().stream().map(Message::msgId).toList())));
-      } else if (c instanceof Ack a) {
-        if (q.holds(a.msgId()) && ackIds.add(a.msgId())) {
-          answers.add(() -> a.replyTo().tell(new Acked(name, a.msgId())));
-        } else {
-          a.replyTo().tell(new Refused(name, a.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
-        }
-      } else if (c instanceof AckBatch b) {
-        List<String> acked = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
-        for (String id : b.msgIds()) {
-          if (q.holds(id) && ackIds.add(id)) acked.add(id);
-          else refused.add(id);
-        }
-        answers.add(() -> b.replyTo().tell(new BatchAcked(name, acked, refused)));
-      }
-    }
-    Runnable confirm = () -> {
-      answers.forEach(Runnable::run);
-      ackIds.forEach(receipts::processed);
-      newPuts.forEach(receipts::expect);
-      enqueued.forEach(e -> handlers.forEach(h -> h.tell(new Inserted(name, e.msgId()))));
-      w.replyTo().tell(Written.INSTANCE);
-    };
-    List<Event> events = new ArrayList<>(2);
-    if (!enqueued.isEmpty()) events.add(new EnqueuedBatch(enqueued));
-    if (!ackIds.isEmpty()) events.add(new AcknowledgedBatch(List.copyOf(ackIds)));
-    if (events.isEmpty()) {
-      confirm.run();
-      return Effect().none();
-    }
-    return Effect().persist(events).thenRun(after -> {
-      confirm.run();
-      serve(after);
-    });
+  private Behavior<Command> onRecoveredAgain(Recovered r) {
+    getContext().getLog().warn("[{}] the journal restarted after a failure; the queue continues from its replay", name);
+    core.expire(Long.MAX_VALUE).timedOut().forEach(w -> w.replyTo().tell(new Empty(name)));
+    core = r.core();
+    writing = null;
+    dying.clear();
+    timers.cancel(WriteOverdue.INSTANCE);
+    flush();
+    return this;
   }
 
-  private Effect<Event, QueueCore<TransientQueue.Waiting>> onTick(QueueCore<TransientQueue.Waiting> q) {
-    if (!q.hasDeadlines()) return Effect().none();
+  private Behavior<Command> onTick() {
+    if (!core.hasDeadlines()) return this;
     long now = System.currentTimeMillis();
-    QueueCore.Expiry<TransientQueue.Waiting> e = q.expire(now);
+    QueueCore.Expiry<Waiting> e = core.expire(now);
     e.timedOut().forEach(w -> w.replyTo().tell(new Empty(name)));
-    serve(q);
-    if (e.dying().isEmpty()) return Effect().none();
-    e.dying().forEach(receipts::forget);
-    List<Event> dead = e.dying().stream().<Event>map(DeadLettered::new).toList();
-    return Effect().persist(dead).thenRun(after -> ctx.getLog().info("[{}] dead-lettered {}", name, e.dying()));
+    if (!e.dying().isEmpty()) {
+      e.dying().forEach(receipts::forget);
+      dying.addAll(e.dying());
+      flush();
+    }
+    serve();
+    return this;
   }
 
-  private void serve(QueueCore<TransientQueue.Waiting> q) {
-    for (QueueCore.Handoff<TransientQueue.Waiting> h : q.serveWaiters(System.currentTimeMillis())) {
+  private void serve() {
+    for (QueueCore.Handoff<Waiting> h : core.serveWaiters(System.currentTimeMillis())) {
       h.waiter().serve(name, h.deliveries().stream().map(this::delivery).toList());
     }
   }

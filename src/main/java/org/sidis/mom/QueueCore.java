@@ -93,10 +93,11 @@ public final class QueueCore<W> {
 
   /**
    * Acknowledges a message: it leaves the queue for good. False when the queue does not hold it
-   * (already acknowledged, dead-lettered, or never there) — a second ack of one message.
+   * (already acknowledged, dead-lettered, or never there) — a second ack of one message. An ack
+   * that races its message's last timeout wins over the dead-lettering still to be recorded.
    */
   public boolean ack(String id) {
-    if (inFlight.remove(id) == null && removeReady(id) == null) return false;
+    if (inFlight.remove(id) == null && removeReady(id) == null && dying.remove(id) == null) return false;
     deliveries.remove(id);
     return true;
   }
