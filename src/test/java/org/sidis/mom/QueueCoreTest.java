@@ -139,4 +139,17 @@ class QueueCoreTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.fetch("c1", 0, 500, 0));
     assertTrue(e.getMessage().contains("at least one"), e.getMessage());
   }
+
+  @Test
+  void anAckThatRacesItsLastTimeoutWinsOverTheDeadLetteringStillToBeRecorded() {
+    QueueCore<String> once = new QueueCore<>(1_000, 1);
+    once.enqueue("a", "A");
+    once.poll(0);
+    assertEquals(List.of("a"), once.expire(1_000).dying());
+    assertTrue(once.holds("a"), "dying, not yet dead-lettered");
+    assertTrue(once.ack("a"));
+    assertFalse(once.deadLetter("a"), "nothing left to dead-letter");
+    assertEquals(List.of(), once.deadLetters());
+    assertFalse(once.holds("a"));
+  }
 }
