@@ -84,11 +84,19 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
   /** One journal write on its way: its events, and what to answer once they are stored. */
   private record Write(long id, List<Event> events, List<Runnable> answers, List<Put> newPuts) {}
 
+  /**
+   * A journal that fails a write or a replay stops, and the queue restarts with it (after a
+   * backoff) and replays: what was stored is there, what was not was never acknowledged. The
+   * write under way is not answered (its producers retry; a retried PUT that was stored after
+   * all is not stored twice), waiting GETs hear {@link Empty}, and what was in flight is ready
+   * again.
+   */
   public static Behavior<Command> create(String name, QueueSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1_000_000, stash -> {
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1_000_000, stash -> {
       String node = ctx.getSystem().settings().config().getString("sidis.node.name");
       PersistenceId id = PersistenceId.of("sidis-queue", node + "/" + name, "|");
-      ActorRef<Store> journal = ctx.spawn(journal(id, settings, ctx.getSelf()), "journal");
+      ActorRef<Store> journal = ctx.spawn(new Journal(id, settings, ctx.getSelf()), "journal");
+      ctx.watch(journal);
       // Until the journal has replayed the queue, every command waits.
       return Behaviors.receive(Command.class)
           .onMessage(Recovered.class, r -> {
@@ -99,22 +107,20 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
             stash.stash(m);
             return Behaviors.same();
           })
+          .onSignal(akka.actor.typed.Terminated.class, t -> {
+            throw new IllegalStateException("the journal of queue [" + name + "] failed its replay; restarting the queue");
+          })
           .build();
-    })));
+    })))).onFailure(IllegalStateException.class,
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
   }
 
   // ------------------------------------------------------------------ the journal
 
-  /**
-   * Replays the queue's events into a core, hands that core to the queue once, and from then
-   * on only stores what it is sent (its own copy of the state is dropped, so nothing is kept
-   * twice). A failed write stops it; it comes back after a backoff, replays, and hands the queue
-   * a fresh core — what was stored is there, what was not was never acknowledged.
-   */
-  private static Behavior<Store> journal(PersistenceId id, QueueSettings settings, ActorRef<Command> queue) {
-    return Behaviors.<Store>supervise(new Journal(id, settings, queue))
-        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
-  }
+  // The journal replays the queue's events into a core, hands that core to the queue once, and
+  // from then on only stores what it is sent (its own copy of the state is dropped, so nothing
+  // is kept twice). It is made anew with every incarnation of the queue, so a replay always
+  // starts from a new empty core.
 
   /** The replayed core until the queue takes it; null afterwards. */
   private static final class Replay {
@@ -130,7 +136,7 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
     private final ActorRef<Command> queue;
 
     Journal(PersistenceId id, QueueSettings settings, ActorRef<Command> queue) {
-      super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+      super(id); // a failed write or replay stops it, and the queue restarts (see create)
       this.settings = settings;
       this.queue = queue;
     }
@@ -236,7 +242,11 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
         })
         .onMessage(TransientQueue.Tick.class, m -> onTick())
         .onMessage(Stored.class, this::onStored)
-        .onMessage(Recovered.class, this::onRecoveredAgain)
+        .onSignal(akka.actor.typed.Terminated.class, t -> {
+          core.expire(Long.MAX_VALUE).timedOut().forEach(w -> w.replyTo().tell(new Empty(name)));
+          throw new IllegalStateException("the journal of queue [" + name + "] failed"
+              + (writing == null ? "" : " with write " + writing.id() + " under way") + "; restarting the queue from its journal");
+        })
         .onMessage(WriteOverdue.class, m -> {
           getContext().getLog().warn("[{}] the journal has not confirmed write {} for 10 s; PUTs and ACKs wait", name, writing == null ? "-" : writing.id());
           return this;
@@ -337,22 +347,6 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
     w.answers().forEach(Runnable::run);
     w.newPuts().forEach(receipts::expect);
     serve();
-    flush();
-    return this;
-  }
-
-  /**
-   * The journal failed a write and restarted: its replay is now the truth. The write under way
-   * is not answered (its producers retry; a retried PUT that was stored after all is not stored
-   * twice); waiting GETs are told {@link Empty}; what was in flight is ready again.
-   */
-  private Behavior<Command> onRecoveredAgain(Recovered r) {
-    getContext().getLog().warn("[{}] the journal restarted after a failure; the queue continues from its replay", name);
-    core.expire(Long.MAX_VALUE).timedOut().forEach(w -> w.replyTo().tell(new Empty(name)));
-    core = r.core();
-    writing = null;
-    dying.clear();
-    timers.cancel(WriteOverdue.INSTANCE);
     flush();
     return this;
   }

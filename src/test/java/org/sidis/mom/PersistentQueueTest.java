@@ -218,6 +218,46 @@ class PersistentQueueTest {
     }
   }
 
+  /**
+   * The journal's table vanishes under a running queue (renamed away) and comes back: a PUT is
+   * not acknowledged while nothing can be stored, the queue restarts and replays once the store
+   * is back, and a retried PUT is then stored and acknowledged — every message acknowledged
+   * before or after is there, once.
+   */
+  @Test
+  void aQueueWhoseJournalFailsAcknowledgesNothingUntilTheStoreIsBackThenLosesNothing() throws Exception {
+    Config store = config(dir, "n1");
+    String url = store.getString("akka-persistence-jdbc.shared-databases.sidis.db.url");
+    ActorTestKit kit = ActorTestKit.create("journalfails", store);
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "sa", "")) {
+      ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Reply> app = kit.createTestProbe();
+      qm.tell(new Put("jobs", "p1:1", "m1", app.getRef()));
+      assertEquals(new PutAck("jobs", "p1:1"), app.receiveMessage(Duration.ofSeconds(20)));
+
+      db.createStatement().execute("ALTER TABLE \"event_journal\" RENAME TO \"event_journal_away\"");
+      qm.tell(new Poll("jobs", app.getRef()));
+      assertEquals(new Delivery("jobs", "p1:1", "m1", 1), app.receiveMessage(Duration.ofSeconds(5)));
+      qm.tell(new Put("jobs", "p1:2", "m2", app.getRef()));
+      app.expectNoMessage(Duration.ofSeconds(2));
+
+      db.createStatement().execute("ALTER TABLE \"event_journal_away\" RENAME TO \"event_journal\"");
+      PutAck retried = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (retried == null && System.nanoTime() < deadline) {
+        qm.tell(new Put("jobs", "p1:2", "m2", app.getRef())); // the producer retries
+        Reply r = app.receiveMessage(Duration.ofSeconds(30));
+        if (r instanceof PutAck a) retried = a;
+      }
+      assertEquals(new PutAck("jobs", "p1:2"), retried);
+      List<String> left = drain(kit, qm);
+      assertEquals(List.of("p1:1", "p1:2"), left.stream().sorted().toList(),
+          "p1:1 was in flight when the journal restarted, so it is ready again; p1:2 stored once");
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
   @Test
   void aStoreThatCannotBeOpenedStopsTheQueueManagerWithTheStoresError() {
     Config bad = ConfigFactory.parseMap(Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url",
