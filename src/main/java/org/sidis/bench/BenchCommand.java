@@ -140,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--handler-ms", defaultValue = "10", description = "rpc: how long the slow handler blocks (default: ${DEFAULT-VALUE}).")
   int handlerMs;
 
-  @Option(names = "--config", description = "rpc: a profile over the defaults, e.g. conf/latency.conf (a file, or a name in the jar's conf/).")
+  @Option(names = "--config", description = "rpc: a profile over the defaults, e.g. conf/latency.conf; queue: the store, e.g. conf/postgres.conf (a file, or a name in the jar's conf/).")
   String profile;
 
   @Override
@@ -228,6 +228,20 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("error: --size 1..204800, --window, --consumers, --batch, --prefetch and --duration >= 1, --warmup >= 0 are needed");
       return 2;
     }
+    com.typesafe.config.Config storeProfile = null;
+    String store = "h2";
+    if (profile != null) {
+      Path file = Path.of(profile);
+      storeProfile = java.nio.file.Files.exists(file) ? com.typesafe.config.ConfigFactory.parseFile(file.toFile())
+          : com.typesafe.config.ConfigFactory.parseResources("conf/" + file.getFileName());
+      if (storeProfile.isEmpty()) {
+        System.err.println("error: config profile [" + profile + "] not found (a file, or conf/<name>.conf in the jar)");
+        return 2;
+      }
+      storeProfile = storeProfile.resolve(com.typesafe.config.ConfigResolveOptions.defaults().setAllowUnresolved(true));
+      String urlPath = "akka-persistence-jdbc.shared-databases.sidis.db.url";
+      store = !storeProfile.hasPath(urlPath) ? "h2" : storeProfile.getString(urlPath).startsWith("jdbc:postgresql:") ? "postgresql" : "custom";
+    }
     List<Boolean> kinds = new java.util.ArrayList<>();
     if (transientOnly || !persistentOnly) kinds.add(false);
     if (persistentOnly || !transientOnly) kinds.add(true);
@@ -242,6 +256,7 @@ public final class BenchCommand implements Callable<Integer> {
     params.put("consumers", consumers);
     params.put("batch", batch);
     params.put("prefetch", prefetch);
+    params.put("store", store);
     ArrayNode rows = root.putArray("rows");
     List<QueuePeer.Result> results = new ArrayList<>();
     List<QueuePeer> peers = new ArrayList<>();
@@ -266,10 +281,10 @@ public final class BenchCommand implements Callable<Integer> {
     int baselines = results.size();
     for (boolean persistent : kinds) {
       for (boolean batched : List.of(false, true)) {
-        String system = (persistent ? "sidis-queue-persistent-h2" : "sidis-queue-transient") + (batched ? "-batched" : "");
+        String system = (persistent ? "sidis-queue-persistent-" + store : "sidis-queue-transient") + (batched ? "-batched" : "");
         try {
           QueueBench.Result r = QueueBench.run(persistent, size, warmup, duration, window, consumers,
-              batched ? batch : 0, batched ? prefetch : 0);
+              batched ? batch : 0, batched ? prefetch : 0, storeProfile);
           results.add(new QueuePeer.Result(system, batched ? "PutBatch/Fetch/AckBatch" : "Put/Get/Ack",
               r.rate(), r.consumed(), r.putP50Micros(), r.putP99Micros()));
         } catch (Exception e) {

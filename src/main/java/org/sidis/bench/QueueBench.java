@@ -38,17 +38,24 @@ final class QueueBench {
 
   private QueueBench() {}
 
+  /**
+   * {@code storeProfile}: settings over the defaults that name another store (e.g.
+   * conf/postgres.conf), or null for H2 in a fresh temporary directory. Each run has its own
+   * node name, so a shared database never replays an earlier run's queue.
+   */
   static Result run(boolean persistent, int size, int warmupSeconds, int durationSeconds, int window, int consumers,
-                    int batch, int prefetch) throws Exception {
+                    int batch, int prefetch, Config storeProfile) throws Exception {
     Path store = Files.createTempDirectory("sidis-bench-queue-");
+    Config h2 = ConfigFactory.parseMap(Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url",
+        "jdbc:h2:file:" + store.resolve("bench").toAbsolutePath() + ";WRITE_DELAY=0"));
     Config config = ConfigFactory.parseMap(Map.of(
             "akka.actor.provider", "local",
             "akka.loglevel", "WARNING",
-            "sidis.node.name", "bench",
-            "sidis.trace.enabled", "off",
-            "akka-persistence-jdbc.shared-databases.sidis.db.url",
-            "jdbc:h2:file:" + store.resolve("bench").toAbsolutePath() + ";WRITE_DELAY=0"))
-        .withFallback(ConfigFactory.load());
+            "sidis.node.name", "bench-" + Long.toHexString(System.currentTimeMillis()) + "-" + (persistent ? "p" : "t") + batch,
+            "sidis.trace.enabled", "off"))
+        .withFallback(storeProfile != null ? storeProfile : h2)
+        .withFallback(ConfigFactory.load())
+        .resolve();
     QueueSettings settings = QueueSettings.defaults().withQueue("bench",
         persistent ? QueueSettings.Durability.PERSISTENT : QueueSettings.Durability.TRANSIENT);
     CompletableFuture<Result> result = new CompletableFuture<>();
