@@ -76,7 +76,7 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
   /** The journal stored write number {@code write}. */
   private record Stored(long write) implements Command {}
 
-  /** The journal replayed the queue (at start, and again after a journal failure restarted it). */
+  /** The journal replayed the queue: once per incarnation of the queue. */
   private record Recovered(QueueCore<Waiting> core) implements Command {}
 
   private enum WriteOverdue implements Command { INSTANCE }
