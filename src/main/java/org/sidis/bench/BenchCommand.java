@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
     description = {"Benchmarks: 'multicast' — sidis FIFO/causal multicast beside a raw Akka tell broadcast baseline (JVMs);",
         "'broadcast' — Maelstrom's broadcast workload (25 nodes, 100 ms links, 100 values/s for 20 s, healthy and",
         "partitioned) for sidis gossip beside direct Akka tell broadcast, in one JVM over the network model;",
-        "'rpc' — sync stub round trip beside raw Akka ask, concurrent vs iterative server, parallel vs sequential client."})
+        "'rpc' — sync stub round trip beside raw Akka ask, concurrent vs iterative server, parallel vs sequential client;",
+        "'queue' — PUT->GET rate and PUT-ack latency of transient and persistent queues, beside ActiveMQ Artemis in sidis-bench.jar."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "Benchmark name: multicast | broadcast | rpc | queue | log")
@@ -109,8 +110,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--window", defaultValue = "100", description = "queue: PUTs outstanding; log: appends outstanding (default: ${DEFAULT-VALUE}).")
   int window;
 
-  @Option(names = "--consumers", defaultValue = "8", description = "queue: GETs outstanding (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--consumers", defaultValue = "8", description = "queue: consumers, each with one GET (or Fetch) outstanding (default: ${DEFAULT-VALUE}).")
   int consumers;
+
+  @Option(names = "--batch", defaultValue = "100", description = "queue, batched rows: messages per PutBatch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--prefetch", defaultValue = "100", description = "queue, batched rows: most messages per Fetch (default: ${DEFAULT-VALUE}).")
+  int prefetch;
 
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
@@ -133,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--handler-ms", defaultValue = "10", description = "rpc: how long the slow handler blocks (default: ${DEFAULT-VALUE}).")
   int handlerMs;
 
-  @Option(names = "--config", description = "rpc: a profile over the defaults, e.g. conf/latency.conf (a file, or a name in the jar's conf/).")
+  @Option(names = "--config", description = "rpc: a profile over the defaults, e.g. conf/latency.conf; queue: the store, e.g. conf/postgres.conf (a file, or a name in the jar's conf/).")
   String profile;
 
   @Override
@@ -218,6 +225,24 @@ public final class BenchCommand implements Callable<Integer> {
 
   private Integer queue(PrintStream out) throws IOException {
     duration = durationOption == null ? 10 : durationOption;
+    if (size < 1 || size > 200 * 1024 || window < 1 || consumers < 1 || batch < 1 || prefetch < 1 || warmup < 0 || duration < 1) {
+      System.err.println("error: --size 1..204800, --window, --consumers, --batch, --prefetch and --duration >= 1, --warmup >= 0 are needed");
+      return 2;
+    }
+    com.typesafe.config.Config storeProfile = null;
+    String store = "h2";
+    if (profile != null) {
+      Path file = Path.of(profile);
+      storeProfile = java.nio.file.Files.exists(file) ? com.typesafe.config.ConfigFactory.parseFile(file.toFile())
+          : com.typesafe.config.ConfigFactory.parseResources("conf/" + file.getFileName());
+      if (storeProfile.isEmpty()) {
+        System.err.println("error: config profile [" + profile + "] not found (a file, or conf/<name>.conf in the jar)");
+        return 2;
+      }
+      storeProfile = storeProfile.resolve(com.typesafe.config.ConfigResolveOptions.defaults().setAllowUnresolved(true));
+      String urlPath = "akka-persistence-jdbc.shared-databases.sidis.db.url";
+      store = !storeProfile.hasPath(urlPath) ? "h2" : storeProfile.getString(urlPath).startsWith("jdbc:postgresql:") ? "postgresql" : "custom";
+    }
     List<Boolean> kinds = new java.util.ArrayList<>();
     if (transientOnly || !persistentOnly) kinds.add(false);
     if (persistentOnly || !transientOnly) kinds.add(true);
@@ -230,26 +255,65 @@ public final class BenchCommand implements Callable<Integer> {
     params.put("duration_s", duration);
     params.put("window", window);
     params.put("consumers", consumers);
+    params.put("batch", batch);
+    params.put("prefetch", prefetch);
+    params.put("store", store);
     ArrayNode rows = root.putArray("rows");
-    out.printf("%-24s %14s %14s %14s%n", "system", "PUT->GET msg/s", "PUT-ack p50 us", "PUT-ack p99 us");
-    for (boolean persistent : kinds) {
-      String system = persistent ? "sidis-queue-persistent-h2" : "sidis-queue-transient";
-      QueueBench.Result r;
+    List<QueuePeer.Result> results = new ArrayList<>();
+    List<QueuePeer> peers = new ArrayList<>();
+    try {
+      java.util.ServiceLoader.load(QueuePeer.class).forEach(peers::add);
+    } catch (java.util.ServiceConfigurationError | LinkageError e) {
+      System.err.println("error: a benchmark peer is named in this jar but cannot be loaded (" + e
+          + "); rebuild with `mvn -B -Pbench-peers -DskipTests package`");
+      return 1;
+    }
+    out.printf("bench queue: %d B messages, %d PUTs outstanding, %d consumers, %d s warm-up, %d s measured; one JVM%n",
+        size, window, consumers, warmup, duration);
+    QueuePeer.Params p = new QueuePeer.Params(size, warmup, duration, window, consumers);
+    for (QueuePeer peer : peers) {
       try {
-        r = QueueBench.run(persistent, size, warmup, duration, window, consumers);
+        results.addAll(peer.run(p));
       } catch (Exception e) {
-        System.err.println("error: " + system + " failed: " + e);
+        System.err.println("error: baseline " + peer.name() + " failed: " + e);
         return 1;
       }
-      out.printf("%-24s %14.0f %14.0f %14.0f%n", system, r.rate(), r.putP50Micros(), r.putP99Micros());
-      row(rows, system, false, "put_get_per_s", r.rate());
-      ObjectNode p50 = rows.addObject().put("system", system).put("baseline", false).put("metric", "put_ack_p50")
-          .put("value", r.putP50Micros());
-      p50.put("unit", "us");
-      rows.addObject().put("system", system).put("baseline", false).put("metric", "put_ack_p99")
+    }
+    int baselines = results.size();
+    for (boolean persistent : kinds) {
+      for (boolean batched : List.of(false, true)) {
+        String system = (persistent ? "sidis-queue-persistent-" + store : "sidis-queue-transient") + (batched ? "-batched" : "");
+        try {
+          QueueBench.Result r = QueueBench.run(persistent, size, warmup, duration, window, consumers,
+              batched ? batch : 0, batched ? prefetch : 0, storeProfile);
+          results.add(new QueuePeer.Result(system, batched ? "PutBatch/Fetch/AckBatch" : "Put/Get/Ack",
+              r.rate(), r.consumed(), r.putP50Micros(), r.putP99Micros()));
+        } catch (Exception e) {
+          System.err.println("error: " + system + " failed: " + e);
+          return 1;
+        }
+      }
+    }
+    QueuePeer.Result reference = baselines > 0 ? results.get(0) : null;
+    out.printf("%-40s %14s %14s %14s %12s%n", "system", "PUT->GET msg/s", "PUT-ack p50 us", "PUT-ack p99 us",
+        reference == null ? "" : "x " + "baseline");
+    for (int i = 0; i < results.size(); i++) {
+      QueuePeer.Result r = results.get(i);
+      boolean baseline = i < baselines;
+      out.printf("%-40s %14.0f %14.0f %14.0f %12s%n", r.system() + (baseline ? " (baseline)" : ""), r.rate(), r.putP50Micros(),
+          r.putP99Micros(), reference == null ? "" : String.format("%.2f", r.rate() / reference.rate()));
+      row(rows, r.system(), baseline, "put_get_per_s", r.rate());
+      rows.addObject().put("system", r.system()).put("baseline", baseline).put("metric", "put_ack_p50")
+          .put("value", r.putP50Micros()).put("unit", "us");
+      rows.addObject().put("system", r.system()).put("baseline", baseline).put("metric", "put_ack_p99")
           .put("value", r.putP99Micros()).put("unit", "us");
     }
-    out.println("no baseline in this run yet: ActiveMQ Artemis (issue 6) is not measured by this command");
+    if (reference == null) {
+      out.println("no baseline in this jar: ActiveMQ Artemis is benchmark-only; build target/sidis-bench.jar with"
+          + " `mvn -B -Pbench-peers -DskipTests package` and run `java -jar target/sidis-bench.jar bench queue ...`");
+    } else {
+      out.printf("ratios are PUT->GET msg/s against %s (%s), measured in this run%n", reference.system(), reference.mode());
+    }
     if (json != null) {
       m.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
       out.println("json: " + json);

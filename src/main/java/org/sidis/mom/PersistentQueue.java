@@ -3,232 +3,373 @@ package org.sidis.mom;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.StashBuffer;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.SignalHandler;
 import org.sidis.CborSerializable;
 import org.sidis.mom.QueueProtocol.*;
+import org.sidis.mom.TransientQueue.Waiting;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * A persistent queue: {@link QueueCore} as an event-sourced actor (Akka Persistence Typed over
- * the JDBC journal — embedded H2 by default, PostgreSQL by configuration). A PUT is answered
- * {@link PutAck} only after its {@link Enqueued} event is in the journal, and an ACK is answered
- * {@link Acked} only after its {@link Acknowledged} event is, so after a crash and a restart the
- * queue holds every message whose PUT was acknowledged and none whose ACK was.
+ * A persistent queue: {@link QueueCore} in a thin actor shell that journals every change of the
+ * core's durable part (Akka Persistence Typed over the JDBC journal — embedded H2 by default,
+ * PostgreSQL by configuration) before it takes effect. A PUT is answered {@link PutAck} only
+ * after its message is in the journal, and an ACK {@link Acked} only after the ack is, so after
+ * a crash and a restart the queue holds every message whose PUT was acknowledged and none whose
+ * ACK was.
  *
- * <p>What is journaled is the durable part of the core's state (messages, acks, dead letters).
- * Deliveries are not: a restart makes every in-flight message ready again and starts its
- * delivery count afresh — a consumer of the old incarnation may see it once more (at-least-once).
- * How durable "in the journal" is depends on the store: H2 with {@code WRITE_DELAY=0} survives a
- * kill of the process but not a power loss (it never fsyncs); PostgreSQL fsyncs on commit.
+ * <p>The disk never holds up a consumer. Reads (GET, FETCH, POLL) are answered from the core at
+ * once; only PUTs and ACKs wait, and those that arrive while one journal write is under way go
+ * together into the next (at most {@code sidis.mom.max-batch} messages, at most three events,
+ * one transaction). An event-sourced actor that owned the core itself would stash every GET
+ * behind every write, so each consumer got one message per write: that bounded a persistent
+ * queue to consumers × writes per second (issue 6). Here the event-sourced child
+ * ({@link #journal}) only writes, and replays the core once at start.
+ *
+ * <p>Deliveries are not journaled: a restart makes every in-flight message ready again and
+ * starts its delivery count afresh — a consumer of the old incarnation may see it once more
+ * (at-least-once). How durable "in the journal" is depends on the store: H2 with
+ * {@code WRITE_DELAY=0} survives a kill of the process but not a power loss (it never fsyncs);
+ * PostgreSQL fsyncs on commit.
  */
-public final class PersistentQueue extends EventSourcedBehavior<Command, PersistentQueue.Event, QueueCore<ActorRef<Reply>>> {
+public final class PersistentQueue extends AbstractBehavior<Command> {
 
   /** What the journal keeps. */
-  public sealed interface Event extends CborSerializable permits Enqueued, Acknowledged, DeadLettered {}
+  public sealed interface Event extends CborSerializable permits Enqueued, Acknowledged, DeadLettered, EnqueuedBatch, AcknowledgedBatch {}
 
+  /** One message put (written by earlier versions, one per PUT; still replayed). */
   public record Enqueued(String msgId, String payload) implements Event {}
 
+  /** One message acknowledged (written by earlier versions; still replayed). */
   public record Acknowledged(String msgId) implements Event {}
 
   public record DeadLettered(String msgId) implements Event {}
 
-  /** PUTs and ACKs that arrived while the previous batch was being written, as one write. */
-  record Write(List<Put> puts, List<Ack> acks, ActorRef<Written> replyTo) implements Command {}
+  /** Every message put by one write, in order: one journal row however many PUTs it carries. */
+  public record EnqueuedBatch(List<Enqueued> messages) implements Event {}
 
-  /** The journal took (or refused) the batch; the writer may send the next one. */
-  enum Written implements Command { INSTANCE }
+  /** Every message acknowledged by one write. */
+  public record AcknowledgedBatch(List<String> msgIds) implements Event {}
 
-  private enum WriteTimedOut implements Command { INSTANCE }
+  /** The journal's commands: store these events, then say so. */
+  private record Store(long write, List<Event> events, ActorRef<Command> replyTo) {}
+
+  /** The journal stored write number {@code write}. */
+  private record Stored(long write) implements Command {}
+
+  /** The journal replayed the queue: once per incarnation of the queue. */
+  private record Recovered(QueueCore<Waiting> core) implements Command {}
+
+  private enum WriteOverdue implements Command { INSTANCE }
+
+  /** One journal write on its way: its events, and what to answer once they are stored. */
+  private record Write(long id, List<Event> events, List<Runnable> answers, List<Put> newPuts) {}
 
   /**
-   * The queue as its owner sees it: a writer in front of the journaled actor. One journal write
-   * per PUT would let the producer's PUTs crowd out the consumers' ACKs (each write stashes
-   * every other command) and cost a database round trip each; so the writer gathers the PUTs
-   * and ACKs that arrive while a write is under way and sends them as the next {@link Write},
-   * persisted as one atomic batch of events (at most {@code sidis.mom.max-batch}). GET, POLL,
-   * NOTIFY and the rest go straight through.
+   * A journal that fails a write or a replay stops, and the queue restarts with it (after a
+   * backoff) and replays: what was stored is there, what was not was never acknowledged. The
+   * write under way is not answered (its producers retry; a retried PUT that was stored after
+   * all is not stored twice), waiting GETs hear {@link Empty}, and what was in flight is ready
+   * again.
    */
   public static Behavior<Command> create(String name, QueueSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ActorRef<Command> journal = ctx.spawn(journaled(name, settings), "journal");
-      List<Put> puts = new ArrayList<>();
-      List<Ack> acks = new ArrayList<>();
-      boolean[] writing = {false};
-      ActorRef<Written> written = ctx.messageAdapter(Written.class, w -> w);
-      Runnable flush = () -> {
-        if (writing[0] || (puts.isEmpty() && acks.isEmpty())) return;
-        int n = Math.min(puts.size(), settings.maxBatch());
-        List<Put> p = new ArrayList<>(puts.subList(0, n));
-        puts.subList(0, n).clear();
-        int k = Math.min(acks.size(), Math.max(1, settings.maxBatch() - n));
-        List<Ack> a = new ArrayList<>(acks.subList(0, k));
-        acks.subList(0, k).clear();
-        journal.tell(new Write(p, a, written));
-        writing[0] = true;
-        // A journal that fails a write restarts and never answers: its PUTs stay unacknowledged
-        // (producers retry) and the writer moves on.
-        timers.startSingleTimer(WriteTimedOut.INSTANCE, Duration.ofSeconds(10));
-      };
-      return Behaviors.receive(Command.class)
-          .onMessage(Put.class, m -> { puts.add(m); flush.run(); return Behaviors.same(); })
-          .onMessage(Ack.class, m -> { acks.add(m); flush.run(); return Behaviors.same(); })
-          .onMessage(Written.class, m -> {
-            timers.cancel(WriteTimedOut.INSTANCE);
-            writing[0] = false;
-            flush.run();
-            return Behaviors.same();
-          })
-          .onMessage(WriteTimedOut.class, m -> {
-            ctx.getLog().warn("[{}] the journal did not confirm a write within 10 s; moving on", name);
-            writing[0] = false;
-            flush.run();
-            return Behaviors.same();
-          })
-          .onAnyMessage(m -> { journal.tell(m); return Behaviors.same(); })
-          .build();
-    }));
-  }
-
-  private static Behavior<Command> journaled(String name, QueueSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(TransientQueue.Tick.INSTANCE, settings.tick());
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1_000_000, stash -> {
       String node = ctx.getSystem().settings().config().getString("sidis.node.name");
-      return new PersistentQueue(ctx, PersistenceId.of("sidis-queue", node + "/" + name, "|"), name, settings);
-    }));
+      PersistenceId id = PersistenceId.of("sidis-queue", node + "/" + name, "|");
+      ActorRef<Store> journal = ctx.spawn(new Journal(id, name, settings, ctx.getSelf()), "journal");
+      ctx.watch(journal);
+      // Until the journal has replayed the queue, every command waits.
+      return Behaviors.receive(Command.class)
+          .onMessage(Recovered.class, r -> {
+            timers.startTimerWithFixedDelay(TransientQueue.Tick.INSTANCE, settings.tick());
+            return stash.unstashAll(new PersistentQueue(ctx, timers, name, settings, journal, r.core()));
+          })
+          .onAnyMessage(m -> {
+            stash.stash(m);
+            return Behaviors.same();
+          })
+          .onSignal(akka.actor.typed.Terminated.class, t -> {
+            throw new IllegalStateException("the journal of queue [" + name + "] failed its replay; restarting the queue");
+          })
+          .build();
+    })))).onFailure(IllegalStateException.class,
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
   }
 
-  private final ActorContext<Command> ctx;
+  // ------------------------------------------------------------------ the journal
+
+  // The journal replays the queue's events into a core, hands that core to the queue once, and
+  // from then on only stores what it is sent (its own copy of the state is dropped, so nothing
+  // is kept twice). It is made anew with every incarnation of the queue, so a replay always
+  // starts from a new empty core.
+
+  /** The replayed core until the queue takes it; null afterwards. */
+  private static final class Replay {
+    QueueCore<Waiting> core;
+
+    Replay(QueueCore<Waiting> core) {
+      this.core = core;
+    }
+  }
+
+  private static final class Journal extends EventSourcedBehavior<Store, Event, Replay> {
+    private final String name;
+    private final QueueSettings settings;
+    private final ActorRef<Command> queue;
+
+    Journal(PersistenceId id, String name, QueueSettings settings, ActorRef<Command> queue) {
+      super(id); // a failed write or replay stops it, and the queue restarts (see create)
+      this.name = name;
+      this.settings = settings;
+      this.queue = queue;
+    }
+
+    @Override
+    public Replay emptyState() {
+      return new Replay(new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries(), settings.grouping(name)));
+    }
+
+    @Override
+    public EventHandler<Replay, Event> eventHandler() {
+      return newEventHandlerBuilder().forAnyState()
+          .onAnyEvent((r, e) -> {
+            if (r.core != null) applyEvent(r.core, e);
+            return r;
+          });
+    }
+
+    @Override
+    public CommandHandler<Store, Event, Replay> commandHandler() {
+      return newCommandHandlerBuilder().forAnyState()
+          .onAnyCommand((r, s) -> Effect().persist(s.events()).thenRun(after -> s.replyTo().tell(new Stored(s.write()))));
+    }
+
+    @Override
+    public SignalHandler<Replay> signalHandler() {
+      return newSignalHandlerBuilder()
+          .onSignal(RecoveryCompleted.instance(), r -> {
+            queue.tell(new Recovered(r.core));
+            r.core = null;
+          })
+          .build();
+    }
+  }
+
+  /** The one place where a journaled event changes the core: replay and live writes alike. */
+  static void applyEvent(QueueCore<?> core, Event e) {
+    if (e instanceof EnqueuedBatch b) b.messages().forEach(m -> core.enqueue(m.msgId(), m.payload()));
+    else if (e instanceof AcknowledgedBatch b) b.msgIds().forEach(core::ack);
+    else if (e instanceof DeadLettered d) core.deadLetter(d.msgId());
+    else if (e instanceof Enqueued m) core.enqueue(m.msgId(), m.payload());
+    else if (e instanceof Acknowledged a) core.ack(a.msgId());
+  }
+
+  // ------------------------------------------------------------------ the queue
+
+  private final TimerScheduler<Command> timers;
   private final String name;
   private final QueueSettings settings;
+  private final ActorRef<Store> journal;
+  private QueueCore<Waiting> core;
   private final List<ActorRef<Reply>> handlers = new ArrayList<>();
   /** Not journaled: a sender waiting for a later sync point hears nothing after a restart. */
   private final Receipts receipts;
+  /** PUTs and ACKs (single or batched) waiting for the next write, in arrival order. */
+  private final ArrayDeque<QueueCommand> pending = new ArrayDeque<>();
+  /** Messages past their last delivery, to be journaled as dead letters in the next write. */
+  private final Set<String> dying = new LinkedHashSet<>();
+  private Write writing;
+  private long writes;
 
-  private PersistentQueue(ActorContext<Command> ctx, PersistenceId id, String name, QueueSettings settings) {
-    // A journal that fails a write stops the queue; it comes back and replays after a backoff.
-    super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
-    this.ctx = ctx;
+  private PersistentQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, QueueSettings settings,
+                          ActorRef<Store> journal, QueueCore<Waiting> core) {
+    super(ctx);
+    this.timers = timers;
     this.name = name;
     this.settings = settings;
+    this.journal = journal;
+    this.core = core;
     this.receipts = new Receipts(name);
   }
 
   @Override
-  public QueueCore<ActorRef<Reply>> emptyState() {
-    return new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries(), settings.grouping(name));
-  }
-
-  @Override
-  public EventHandler<QueueCore<ActorRef<Reply>>, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState()
-        .onEvent(Enqueued.class, (q, e) -> { q.enqueue(e.msgId(), e.payload()); return q; })
-        .onEvent(Acknowledged.class, (q, e) -> { q.ack(e.msgId()); return q; })
-        .onEvent(DeadLettered.class, (q, e) -> { q.deadLetter(e.msgId()); return q; })
-        .build();
-  }
-
-  // The volatile part of the core (in-flight deadlines, waiting GETs) changes in the command
-  // handlers below without an event: it is deliberately not journaled (see the class comment).
-  @Override
-  public CommandHandler<Command, Event, QueueCore<ActorRef<Reply>>> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Write.class, this::onWrite)
-        .onCommand(Get.class, (q, m) -> {
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Put.class, this::enqueueWrite)
+        .onMessage(PutBatch.class, this::enqueueWrite)
+        .onMessage(Ack.class, this::enqueueWrite)
+        .onMessage(AckBatch.class, this::enqueueWrite)
+        .onMessage(Get.class, m -> {
           long now = System.currentTimeMillis();
-          q.get(m.replyTo(), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
-          return Effect().none();
+          core.get(new Waiting(m.replyTo(), false), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
+          return this;
         })
-        .onCommand(Poll.class, (q, m) -> {
-          m.replyTo().tell(q.poll(System.currentTimeMillis()).<Reply>map(this::delivery).orElse(new Empty(name)));
-          return Effect().none();
+        .onMessage(Fetch.class, m -> {
+          long now = System.currentTimeMillis();
+          List<QueueCore.Delivery> got = core.fetch(new Waiting(m.replyTo(), true), m.max(), now + m.timeout().toMillis(), now);
+          if (!got.isEmpty()) m.replyTo().tell(new Deliveries(name, got.stream().map(this::delivery).toList()));
+          return this;
         })
-        .onCommand(Notify.class, (q, m) -> {
+        .onMessage(Poll.class, m -> {
+          Optional<QueueCore.Delivery> d = core.poll(System.currentTimeMillis());
+          m.replyTo().tell(d.<Reply>map(this::delivery).orElse(new Empty(name)));
+          return this;
+        })
+        .onMessage(Notify.class, m -> {
           handlers.add(m.handler());
-          return Effect().none();
+          return this;
         })
-        .onCommand(ListDeadLetters.class, (q, m) -> {
-          m.replyTo().tell(new DeadLetters(name, q.deadLetters().stream().map(QueueCore.Stored::id).toList()));
-          return Effect().none();
+        .onMessage(ListDeadLetters.class, m -> {
+          m.replyTo().tell(new DeadLetters(name, core.deadLetters().stream().map(QueueCore.Stored::id).toList()));
+          return this;
         })
-        .onCommand(TransientQueue.Tick.class, (q, m) -> onTick(q))
+        .onMessage(TransientQueue.Tick.class, m -> onTick())
+        .onMessage(Stored.class, this::onStored)
+        .onSignal(akka.actor.typed.Terminated.class, t -> {
+          core.expire(Long.MAX_VALUE).timedOut().forEach(w -> w.replyTo().tell(new Empty(name)));
+          throw new IllegalStateException("the journal of queue [" + name + "] failed"
+              + (writing == null ? "" : " with write " + writing.id() + " under way") + "; restarting the queue from its journal");
+        })
+        .onMessage(WriteOverdue.class, m -> {
+          getContext().getLog().warn("[{}] the journal has not confirmed write {} for 10 s; PUTs and ACKs wait", name, writing == null ? "-" : writing.id());
+          return this;
+        })
         .build();
+  }
+
+  private Behavior<Command> enqueueWrite(QueueCommand m) {
+    pending.add(m);
+    flush();
+    return this;
   }
 
   /**
-   * A batch of PUTs and ACKs, journaled as one write: each PUT is answered {@link PutAck} and
-   * each valid ACK {@link Acked} only once every event of the batch is stored. A PUT of a
-   * message already held is acknowledged without a new event (a retry); an ACK of a message
-   * not held is refused at once.
+   * Starts the next write if none is under way: the pending PUTs and ACKs in arrival order, up
+   * to {@code max-batch} messages (a batch is never split: it is stored all or nothing, and
+   * QueueManager refuses one larger than max-batch), plus the dead letters due. A PUT of a
+   * message already held is acknowledged without a new event (a retry); an ACK of a message not
+   * held is refused at once.
    */
-  private Effect<Event, QueueCore<ActorRef<Reply>>> onWrite(QueueCore<ActorRef<Reply>> q, Write w) {
-    List<Event> events = new ArrayList<>();
+  private void flush() {
+    if (writing != null || (pending.isEmpty() && dying.isEmpty())) return;
+    List<Enqueued> enqueued = new ArrayList<>();
     List<Put> newPuts = new ArrayList<>();
-    java.util.Set<String> putIds = new java.util.HashSet<>();
-    for (Put p : w.puts()) {
-      if (!q.holds(p.msgId()) && putIds.add(p.msgId())) {
-        events.add(new Enqueued(p.msgId(), p.payload()));
-        newPuts.add(p);
+    Set<String> putIds = new HashSet<>();
+    Set<String> ackIds = new LinkedHashSet<>();
+    List<Runnable> answers = new ArrayList<>();
+    int messages = 0;
+    while (!pending.isEmpty() && (messages == 0 || messages + size(pending.peekFirst()) <= settings.maxBatch())) {
+      QueueCommand c = pending.pollFirst();
+      messages += size(c);
+      if (c instanceof Put p) {
+        if (!core.holds(p.msgId()) && putIds.add(p.msgId())) {
+          enqueued.add(new Enqueued(p.msgId(), p.payload()));
+          newPuts.add(p);
+        }
+        answers.add(() -> p.replyTo().tell(new PutAck(name, p.msgId())));
+      } else if (c instanceof PutBatch b) {
+        for (Message m : b.messages()) {
+          if (!core.holds(m.msgId()) && putIds.add(m.msgId())) enqueued.add(new Enqueued(m.msgId(), m.payload()));
+        }
+        answers.add(() -> b.replyTo().tell(new PutBatchAck(name, b.messages().stream().map(Message::msgId).toList())));
+      } else if (c instanceof Ack a) {
+        if (core.holds(a.msgId()) && ackIds.add(a.msgId())) {
+          answers.add(() -> {
+            a.replyTo().tell(new Acked(name, a.msgId()));
+            receipts.processed(a.msgId());
+          });
+        } else {
+          a.replyTo().tell(new Refused(name, a.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+        }
+      } else if (c instanceof AckBatch b) {
+        List<String> acked = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String id : b.msgIds()) {
+          if (core.holds(id) && ackIds.add(id)) acked.add(id);
+          else refused.add(id);
+        }
+        answers.add(() -> {
+          b.replyTo().tell(new BatchAcked(name, acked, refused));
+          acked.forEach(receipts::processed);
+        });
       }
     }
-    List<Ack> validAcks = new ArrayList<>();
-    java.util.Set<String> ackIds = new java.util.HashSet<>();
-    for (Ack a : w.acks()) {
-      if (q.holds(a.msgId()) && ackIds.add(a.msgId())) {
-        events.add(new Acknowledged(a.msgId()));
-        validAcks.add(a);
-      } else {
-        a.replyTo().tell(new Refused(name, a.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
-      }
+    List<Event> events = new ArrayList<>(3);
+    if (!enqueued.isEmpty()) events.add(new EnqueuedBatch(enqueued));
+    if (!ackIds.isEmpty()) events.add(new AcknowledgedBatch(List.copyOf(ackIds)));
+    for (String id : dying) {
+      if (!ackIds.contains(id)) events.add(new DeadLettered(id)); // an ack that raced its timeout wins
     }
-    Runnable confirm = () -> {
-      w.puts().forEach(p -> p.replyTo().tell(new PutAck(name, p.msgId())));
-      validAcks.forEach(a -> {
-        a.replyTo().tell(new Acked(name, a.msgId()));
-        receipts.processed(a.msgId());
-      });
-      newPuts.forEach(p -> {
-        receipts.expect(p);
-        handlers.forEach(h -> h.tell(new Inserted(name, p.msgId())));
-      });
-      w.replyTo().tell(Written.INSTANCE);
-    };
+    dying.clear();
+    writing = new Write(++writes, events, answers, newPuts);
     if (events.isEmpty()) {
-      confirm.run();
-      return Effect().none();
+      onStored(new Stored(writing.id()));
+      return;
     }
-    return Effect().persist(events).thenRun(after -> {
-      confirm.run();
-      serve(after);
-    });
+    journal.tell(new Store(writing.id(), events, getContext().getSelf()));
+    timers.startTimerWithFixedDelay(WriteOverdue.INSTANCE, Duration.ofSeconds(10));
   }
 
-  private Effect<Event, QueueCore<ActorRef<Reply>>> onTick(QueueCore<ActorRef<Reply>> q) {
-    if (!q.hasDeadlines()) return Effect().none();
+  private static int size(QueueCommand c) {
+    if (c instanceof PutBatch b) return b.messages().size();
+    if (c instanceof AckBatch a) return a.msgIds().size();
+    return 1;
+  }
+
+  /** The write is in the journal: it takes effect, its PUTs and ACKs are answered, waiting GETs served. */
+  private Behavior<Command> onStored(Stored s) {
+    if (writing == null || writing.id() != s.write()) return this; // from before a journal restart
+    timers.cancel(WriteOverdue.INSTANCE);
+    Write w = writing;
+    writing = null;
+    for (Event e : w.events()) {
+      applyEvent(core, e);
+      if (e instanceof EnqueuedBatch b) b.messages().forEach(m -> handlers.forEach(h -> h.tell(new Inserted(name, m.msgId()))));
+      if (e instanceof DeadLettered d) getContext().getLog().info("[{}] dead-lettered [{}]", name, d.msgId());
+    }
+    w.answers().forEach(Runnable::run);
+    w.newPuts().forEach(receipts::expect);
+    serve();
+    flush();
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    if (!core.hasDeadlines()) return this;
     long now = System.currentTimeMillis();
-    QueueCore.Expiry<ActorRef<Reply>> e = q.expire(now);
-    e.timedOut().forEach(w -> w.tell(new Empty(name)));
-    serve(q);
-    if (e.dying().isEmpty()) return Effect().none();
-    e.dying().forEach(receipts::forget);
-    List<Event> dead = e.dying().stream().<Event>map(DeadLettered::new).toList();
-    return Effect().persist(dead).thenRun(after -> {
-      ctx.getLog().info("[{}] dead-lettered {}", name, e.dying());
-      serve(after); // a dead-lettered message frees its group
-    });
+    QueueCore.Expiry<Waiting> e = core.expire(now);
+    e.timedOut().forEach(w -> w.replyTo().tell(new Empty(name)));
+    if (!e.dying().isEmpty()) {
+      e.dying().forEach(receipts::forget);
+      dying.addAll(e.dying());
+      flush();
+    }
+    serve();
+    return this;
   }
 
-  private void serve(QueueCore<ActorRef<Reply>> q) {
-    for (QueueCore.Handoff<ActorRef<Reply>> h : q.serveWaiters(System.currentTimeMillis())) {
-      h.waiter().tell(delivery(h.delivery()));
+  private void serve() {
+    for (QueueCore.Handoff<Waiting> h : core.serveWaiters(System.currentTimeMillis())) {
+      h.waiter().serve(name, h.deliveries().stream().map(this::delivery).toList());
     }
   }
 

@@ -47,8 +47,13 @@ public final class QueueCore<W> {
   /** A message handed to a consumer: the n-th delivery of it, visible again at {@code visibleAt}. */
   public record Delivery(String id, String payload, int deliveries, long visibleAt) {}
 
-  /** A GET that was waiting and is now served. */
-  public record Handoff<W>(W waiter, Delivery delivery) {}
+  /** A GET (or a FETCH of several) that was waiting and is now served, with one message or more. */
+  public record Handoff<W>(W waiter, List<Delivery> deliveries) {
+    /** The one message a single GET waited for. */
+    public Delivery delivery() {
+      return deliveries.get(0);
+    }
+  }
 
   /** What time did: GETs that timed out, messages made ready again, messages to dead-letter. */
   public record Expiry<W>(List<W> timedOut, List<String> redelivered, List<String> dying) {
@@ -59,7 +64,7 @@ public final class QueueCore<W> {
 
   private record InFlight(Stored message, long visibleAt) {}
 
-  private record Waiter<W>(W waiter, long deadline) {}
+  private record Waiter<W>(W waiter, long deadline, int max) {}
 
   private final long visibilityMillis;
   private final int maxDeliveries;
@@ -113,10 +118,11 @@ public final class QueueCore<W> {
 
   /**
    * Acknowledges a message: it leaves the queue for good. False when the queue does not hold it
-   * (already acknowledged, dead-lettered, or never there) — a second ack of one message.
+   * (already acknowledged, dead-lettered, or never there) — a second ack of one message. An ack
+   * that races its message's last timeout wins over the dead-lettering still to be recorded.
    */
   public boolean ack(String id) {
-    if (inFlight.remove(id) == null && removeReady(id) == null) return false;
+    if (inFlight.remove(id) == null && removeReady(id) == null && dying.remove(id) == null) return false;
     deliveries.remove(id);
     forgetGroup(id);
     return true;
@@ -164,24 +170,45 @@ public final class QueueCore<W> {
    * served) until a PUT serves it through {@link #serveWaiters} or {@code deadline} passes.
    */
   public Optional<Delivery> get(W waiter, long deadline, long now) {
-    if (waiters.isEmpty()) {
-      Optional<Delivery> d = poll(now);
-      if (d.isPresent()) return d;
-    }
-    waiters.addLast(new Waiter<>(waiter, deadline));
-    return Optional.empty();
+    return fetch(waiter, 1, deadline, now).stream().findFirst();
   }
 
-  /** Hands ready messages to waiting GETs, oldest first; call after every insertion. */
+  /**
+   * FETCH: GET for up to {@code max} messages at once — a consumer's prefetch, so a busy queue
+   * answers one request with many messages. What is ready now (at most {@code max}, oldest
+   * first, each in flight on its own) comes back at once; if nothing is, {@code waiter} waits
+   * like a GET and is served with what is ready when a PUT arrives.
+   */
+  public List<Delivery> fetch(W waiter, int max, long deadline, long now) {
+    if (max < 1) throw new IllegalArgumentException("a fetch asks for at least one message, not " + max);
+    if (waiters.isEmpty()) {
+      List<Delivery> got = pollUpTo(max, now);
+      if (!got.isEmpty()) return got;
+    }
+    waiters.addLast(new Waiter<>(waiter, deadline, max));
+    return List.of();
+  }
+
+  /** Hands ready messages to waiting GETs and FETCHes, oldest first; call after every insertion. */
   public List<Handoff<W>> serveWaiters(long now) {
     List<Handoff<W>> served = new ArrayList<>();
     while (!waiters.isEmpty() && !ready.isEmpty()) {
       // With message groups, ready messages may all belong to groups held by other consumers.
-      Optional<Delivery> d = poll(now);
-      if (d.isEmpty()) break;
-      served.add(new Handoff<>(waiters.pollFirst().waiter(), d.get()));
+      List<Delivery> got = pollUpTo(waiters.peekFirst().max(), now);
+      if (got.isEmpty()) break;
+      served.add(new Handoff<>(waiters.pollFirst().waiter(), got));
     }
     return served;
+  }
+
+  private List<Delivery> pollUpTo(int max, long now) {
+    List<Delivery> got = new ArrayList<>(Math.min(max, ready.size()));
+    while (got.size() < max) {
+      Optional<Delivery> d = poll(now);
+      if (d.isEmpty()) break;
+      got.add(d.get());
+    }
+    return got;
   }
 
   /**

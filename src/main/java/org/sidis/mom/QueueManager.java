@@ -238,7 +238,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
           return this;
         }
         if (!(m instanceof Put)) {
-          replyTo(m).tell(new Refused(m.queue(), null, "only PUT is routed to another node's queue; GET, POLL, NOTIFY and ACK go to its own queue manager"));
+          replyTo(m).tell(new Refused(m.queue(), null, "only PUT is routed to another node's queue; GET, POLL, NOTIFY, ACK and the batch operations go to its own queue manager"));
           return this;
         }
       } else {
@@ -248,6 +248,11 @@ public final class QueueManager extends AbstractBehavior<Command> {
     if (m instanceof Put put && put.payload().getBytes(StandardCharsets.UTF_8).length > settings.maxMessageBytes()) {
       put.replyTo().tell(new Refused(put.queue(), put.msgId(), "message of " + put.payload().getBytes(StandardCharsets.UTF_8).length
           + " bytes exceeds sidis.mom.max-message-bytes = " + settings.maxMessageBytes()));
+      return this;
+    }
+    String bad = badBatch(m);
+    if (bad != null) {
+      replyTo(m).tell(new Refused(m.queue(), null, bad));
       return this;
     }
     ActorRef<Command> queue = queues.get(m.queue());
@@ -337,6 +342,37 @@ public final class QueueManager extends AbstractBehavior<Command> {
     return this;
   }
 
+  /** Why a batch command cannot be carried out, or null when it can (or is no batch). */
+  private String badBatch(QueueCommand m) {
+    if (m instanceof PutBatch b) {
+      if (b.messages() == null || b.messages().isEmpty()) return "empty PutBatch: it must carry at least one message";
+      if (b.messages().size() > settings.maxBatch()) {
+        return "PutBatch of " + b.messages().size() + " messages exceeds sidis.mom.max-batch = " + settings.maxBatch()
+            + " (a batch is stored in one write, all or nothing)";
+      }
+      for (Message msg : b.messages()) {
+        if (msg == null || msg.msgId() == null || msg.payload() == null) return "PutBatch carries a message without an id or payload";
+        int bytes = msg.payload().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > settings.maxMessageBytes()) {
+          return "message [" + msg.msgId() + "] of " + bytes + " bytes exceeds sidis.mom.max-message-bytes = "
+              + settings.maxMessageBytes() + "; no message of the batch was put";
+        }
+      }
+    } else if (m instanceof Fetch f) {
+      if (f.max() < 1 || f.max() > settings.maxBatch()) {
+        return "Fetch of " + f.max() + " messages: ask for 1.." + settings.maxBatch() + " (sidis.mom.max-batch)";
+      }
+      if (f.timeout() == null || f.timeout().isNegative()) return "Fetch needs a timeout of zero or more";
+    } else if (m instanceof AckBatch a) {
+      if (a.msgIds() == null || a.msgIds().isEmpty()) return "empty AckBatch: it must name at least one message";
+      if (a.msgIds().size() > settings.maxBatch()) {
+        return "AckBatch of " + a.msgIds().size() + " ids exceeds sidis.mom.max-batch = " + settings.maxBatch();
+      }
+      if (a.msgIds().stream().anyMatch(java.util.Objects::isNull)) return "AckBatch names a null message id";
+    }
+    return null;
+  }
+
   private ActorRef<Command> open(String name, QueueSettings.Durability durability) {
     Behavior<Command> queue = switch (durability) {
       case TRANSIENT -> TransientQueue.create(name, settings);
@@ -353,6 +389,9 @@ public final class QueueManager extends AbstractBehavior<Command> {
     if (m instanceof Poll p) return new Poll(q, p.replyTo());
     if (m instanceof Notify n) return new Notify(q, n.handler());
     if (m instanceof Ack a) return new Ack(q, a.msgId(), a.replyTo());
+    if (m instanceof PutBatch b) return new PutBatch(q, b.messages(), b.replyTo());
+    if (m instanceof Fetch f) return new Fetch(q, f.max(), f.timeout(), f.replyTo());
+    if (m instanceof AckBatch a) return new AckBatch(q, a.msgIds(), a.replyTo());
     return new ListDeadLetters(q, ((ListDeadLetters) m).replyTo());
   }
 
@@ -362,6 +401,9 @@ public final class QueueManager extends AbstractBehavior<Command> {
     if (m instanceof Poll p) return p.replyTo();
     if (m instanceof Notify n) return n.handler();
     if (m instanceof Ack a) return a.replyTo();
+    if (m instanceof PutBatch b) return b.replyTo();
+    if (m instanceof Fetch f) return f.replyTo();
+    if (m instanceof AckBatch a) return a.replyTo();
     return ((ListDeadLetters) m).replyTo();
   }
 }

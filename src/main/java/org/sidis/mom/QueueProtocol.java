@@ -19,7 +19,7 @@ public final class QueueProtocol {
   public interface Command {}
 
   /** A command addressed to one queue. */
-  public sealed interface QueueCommand extends Command, CborSerializable permits Put, Get, Poll, Notify, Ack, ListDeadLetters {
+  public sealed interface QueueCommand extends Command, CborSerializable permits Put, Get, Poll, Notify, Ack, ListDeadLetters, PutBatch, Fetch, AckBatch {
     String queue();
   }
 
@@ -47,11 +47,37 @@ public final class QueueProtocol {
   /** Acknowledge a delivered message: it leaves the queue; answered {@link Acked} or {@link Refused}. */
   public record Ack(String queue, String msgId, ActorRef<Reply> replyTo) implements QueueCommand {}
 
+  // Batches: the same operations for many messages at once. Per-message actor traffic, not the
+  // disk, was what bounded a persistent queue (issue 6); a batch crosses each mailbox once and a
+  // persistent queue journals it as one event. Each message in a batch follows the single
+  // operation's rules.
+
+  /** One message of a {@link PutBatch}. */
+  public record Message(String msgId, String payload) implements CborSerializable {}
+
+  /**
+   * PUT of several messages, all or nothing: answered one {@link PutBatchAck} once every message
+   * is in the queue (stored, for a persistent queue), or {@link Refused} for the whole batch.
+   * A message already held is acknowledged without being put twice, as for PUT.
+   */
+  public record PutBatch(String queue, List<Message> messages, ActorRef<Reply> replyTo) implements QueueCommand {}
+
+  /**
+   * GET of up to {@code max} messages (a consumer's prefetch): answered {@link Deliveries} with
+   * what is ready, as soon as at least one message is, or {@link Empty} after {@code timeout}.
+   * Each message is in flight on its own and must be acknowledged (ACK or {@link AckBatch}).
+   */
+  public record Fetch(String queue, int max, Duration timeout, ActorRef<Reply> replyTo) implements QueueCommand {}
+
+  /** ACK of several delivered messages: answered one {@link BatchAcked} once the acks are recorded. */
+  public record AckBatch(String queue, List<String> msgIds, ActorRef<Reply> replyTo) implements QueueCommand {}
+
   /** The queue's dead letters, oldest first; answered {@link DeadLetters}. */
   public record ListDeadLetters(String queue, ActorRef<Reply> replyTo) implements QueueCommand {}
 
   /** Everything a queue answers. */
-  public sealed interface Reply extends CborSerializable permits PutAck, Delivery, Empty, Inserted, Acked, Refused, DeadLetters, Receipt {}
+  public sealed interface Reply extends CborSerializable permits PutAck, Delivery, Empty, Inserted, Acked, Refused, DeadLetters, Receipt,
+      PutBatchAck, Deliveries, BatchAcked {}
 
   /** The message is in the queue (stored, for a persistent queue). */
   public record PutAck(String queue, String msgId) implements Reply {}
@@ -81,6 +107,18 @@ public final class QueueProtocol {
    * has processed it ({@code PROCESSING}, here: acknowledged it).
    */
   public enum SyncPoint { SUBMISSION, DELIVERY, PROCESSING }
+
+  /** Every message of the {@link PutBatch} is in the queue (stored, for a persistent queue). */
+  public record PutBatchAck(String queue, List<String> msgIds) implements Reply {}
+
+  /** FETCH's answer: one message or more, oldest first, each its own delivery. */
+  public record Deliveries(String queue, List<Delivery> deliveries) implements Reply {}
+
+  /**
+   * {@link AckBatch}'s answer: the messages whose acks are recorded (stored, for a persistent
+   * queue), and those refused because they were not in flight (a second ack, a dead letter).
+   */
+  public record BatchAcked(String queue, List<String> acked, List<String> refused) implements Reply {}
 
   /** The dead-letter list: ids of messages delivered the maximum number of times without an ack. */
   public record DeadLetters(String queue, List<String> msgIds) implements Reply {}

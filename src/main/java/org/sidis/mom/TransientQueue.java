@@ -21,6 +21,14 @@ public final class TransientQueue extends AbstractBehavior<Command> {
 
   enum Tick implements Command { INSTANCE }
 
+  /** Who waits in the core: the consumer, and whether it asked by FETCH (answered {@link Deliveries}). */
+  record Waiting(ActorRef<Reply> replyTo, boolean batch) {
+    void serve(String queue, List<Delivery> deliveries) {
+      if (batch) replyTo.tell(new Deliveries(queue, deliveries));
+      else replyTo.tell(deliveries.get(0));
+    }
+  }
+
   public static Behavior<Command> create(String name, QueueSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
@@ -29,7 +37,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   }
 
   private final String name;
-  private final QueueCore<ActorRef<Reply>> core;
+  private final QueueCore<Waiting> core;
   private final List<ActorRef<Reply>> handlers = new ArrayList<>();
   private final Receipts receipts;
 
@@ -48,6 +56,9 @@ public final class TransientQueue extends AbstractBehavior<Command> {
         .onMessage(Poll.class, this::onPoll)
         .onMessage(Notify.class, this::onNotify)
         .onMessage(Ack.class, this::onAck)
+        .onMessage(PutBatch.class, this::onPutBatch)
+        .onMessage(Fetch.class, this::onFetch)
+        .onMessage(AckBatch.class, this::onAckBatch)
         .onMessage(ListDeadLetters.class, m -> {
           m.replyTo().tell(new DeadLetters(name, core.deadLetters().stream().map(QueueCore.Stored::id).toList()));
           return this;
@@ -68,7 +79,38 @@ public final class TransientQueue extends AbstractBehavior<Command> {
 
   private Behavior<Command> onGet(Get m) {
     long now = System.currentTimeMillis();
-    core.get(m.replyTo(), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
+    core.get(new Waiting(m.replyTo(), false), now + m.timeout().toMillis(), now).ifPresent(d -> m.replyTo().tell(delivery(d)));
+    return this;
+  }
+
+  private Behavior<Command> onPutBatch(PutBatch m) {
+    for (Message msg : m.messages()) {
+      if (core.enqueue(msg.msgId(), msg.payload())) handlers.forEach(h -> h.tell(new Inserted(name, msg.msgId())));
+    }
+    m.replyTo().tell(new PutBatchAck(name, m.messages().stream().map(Message::msgId).toList()));
+    serve(System.currentTimeMillis());
+    return this;
+  }
+
+  private Behavior<Command> onFetch(Fetch m) {
+    long now = System.currentTimeMillis();
+    List<QueueCore.Delivery> got = core.fetch(new Waiting(m.replyTo(), true), m.max(), now + m.timeout().toMillis(), now);
+    if (!got.isEmpty()) m.replyTo().tell(new Deliveries(name, got.stream().map(this::delivery).toList()));
+    return this;
+  }
+
+  private Behavior<Command> onAckBatch(AckBatch m) {
+    List<String> acked = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (String id : m.msgIds()) {
+      if (core.ack(id)) {
+        acked.add(id);
+        receipts.processed(id);
+      } else {
+        refused.add(id);
+      }
+    }
+    m.replyTo().tell(new BatchAcked(name, acked, refused));
     return this;
   }
 
@@ -97,8 +139,8 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   private Behavior<Command> onTick() {
     long now = System.currentTimeMillis();
     if (!core.hasDeadlines()) return this;
-    QueueCore.Expiry<ActorRef<Reply>> e = core.expire(now);
-    e.timedOut().forEach(w -> w.tell(new Empty(name)));
+    QueueCore.Expiry<Waiting> e = core.expire(now);
+    e.timedOut().forEach(w -> w.replyTo().tell(new Empty(name)));
     for (String id : e.dying()) {
       core.deadLetter(id);
       receipts.forget(id);
@@ -109,7 +151,9 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   }
 
   private void serve(long now) {
-    for (QueueCore.Handoff<ActorRef<Reply>> h : core.serveWaiters(now)) h.waiter().tell(delivery(h.delivery()));
+    for (QueueCore.Handoff<Waiting> h : core.serveWaiters(now)) {
+      h.waiter().serve(name, h.deliveries().stream().map(this::delivery).toList());
+    }
   }
 
   private Delivery delivery(QueueCore.Delivery d) {

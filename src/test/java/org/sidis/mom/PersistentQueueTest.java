@@ -126,6 +126,57 @@ class PersistentQueueTest {
     }
   }
 
+  /**
+   * The batch operations keep the same promise: a {@link PutBatch} is acknowledged only once
+   * its messages are stored, an {@link AckBatch} answered only once its acks are.
+   */
+  @Test
+  void everyBatchAcknowledgedPutAndNoBatchAcknowledgedMessageSurvivesAnAbruptStop() {
+    Set<String> acked = new HashSet<>();
+    Set<String> consumed = new HashSet<>();
+    ActorTestKit first = ActorTestKit.create("batch1", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = first.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Reply> producer = first.createTestProbe();
+      for (int b = 0; b < 4; b++) {
+        List<Message> batch = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) batch.add(new Message("p1:" + (b * 50 + i), "m"));
+        qm.tell(new PutBatch("jobs", batch, producer.getRef()));
+      }
+      for (int b = 0; b < 4; b++) acked.addAll(producer.expectMessageClass(PutBatchAck.class, Duration.ofSeconds(20)).msgIds());
+      TestProbe<Reply> consumer = first.createTestProbe();
+      qm.tell(new Fetch("jobs", 50, Duration.ofSeconds(5), consumer.getRef()));
+      List<String> got = consumer.expectMessageClass(Deliveries.class, Duration.ofSeconds(10)).deliveries().stream()
+          .map(Delivery::msgId).toList();
+      assertEquals(50, got.size(), "one fetch of 50 from a queue of 200: " + got);
+      qm.tell(new AckBatch("jobs", got, consumer.getRef()));
+      BatchAcked done = consumer.expectMessageClass(BatchAcked.class, Duration.ofSeconds(10));
+      assertEquals(got, done.acked(), "refused: " + done.refused());
+      consumed.addAll(done.acked());
+      // Ten more fetched but never acknowledged: they must come back after the restart.
+      qm.tell(new Fetch("jobs", 10, Duration.ofSeconds(5), consumer.getRef()));
+      assertEquals(10, consumer.expectMessageClass(Deliveries.class, Duration.ofSeconds(10)).deliveries().size());
+    } finally {
+      first.system().terminate();
+      first.system().getWhenTerminated().toCompletableFuture().join();
+    }
+    ActorTestKit second = ActorTestKit.create("batch2", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = second.spawn(QueueManager.create(settings()), "queue-manager");
+      List<String> left = drain(second, qm);
+      Set<String> lost = new TreeSet<>(acked);
+      lost.removeAll(consumed);
+      lost.removeAll(left);
+      Set<String> again = new TreeSet<>(left);
+      again.retainAll(consumed);
+      assertTrue(lost.isEmpty(), "batch-acknowledged PUTs lost: " + lost);
+      assertTrue(again.isEmpty(), "batch-acknowledged messages delivered again: " + again);
+      assertEquals(150, left.size(), "left after restart: " + left);
+    } finally {
+      second.shutdownTestKit();
+    }
+  }
+
   @Test
   void aPersistentQueueRedeliversDeadLettersAndRemembersItsDeadLettersAcrossARestart() {
     QueueSettings s = QueueSettings.defaults().withQueue("jobs", QueueSettings.Durability.PERSISTENT)
@@ -167,6 +218,46 @@ class PersistentQueueTest {
     }
   }
 
+  /**
+   * The journal's table vanishes under a running queue (renamed away) and comes back: a PUT is
+   * not acknowledged while nothing can be stored, the queue restarts and replays once the store
+   * is back, and a retried PUT is then stored and acknowledged — every message acknowledged
+   * before or after is there, once.
+   */
+  @Test
+  void aQueueWhoseJournalFailsAcknowledgesNothingUntilTheStoreIsBackThenLosesNothing() throws Exception {
+    Config store = config(dir, "n1");
+    String url = store.getString("akka-persistence-jdbc.shared-databases.sidis.db.url");
+    ActorTestKit kit = ActorTestKit.create("journalfails", store);
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "sa", "")) {
+      ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Reply> app = kit.createTestProbe();
+      qm.tell(new Put("jobs", "p1:1", "m1", app.getRef()));
+      assertEquals(new PutAck("jobs", "p1:1"), app.receiveMessage(Duration.ofSeconds(20)));
+
+      db.createStatement().execute("ALTER TABLE \"event_journal\" RENAME TO \"event_journal_away\"");
+      qm.tell(new Poll("jobs", app.getRef()));
+      assertEquals(new Delivery("jobs", "p1:1", "m1", 1), app.receiveMessage(Duration.ofSeconds(5)));
+      qm.tell(new Put("jobs", "p1:2", "m2", app.getRef()));
+      app.expectNoMessage(Duration.ofSeconds(2));
+
+      db.createStatement().execute("ALTER TABLE \"event_journal_away\" RENAME TO \"event_journal\"");
+      PutAck retried = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (retried == null && System.nanoTime() < deadline) {
+        qm.tell(new Put("jobs", "p1:2", "m2", app.getRef())); // the producer retries
+        Reply r = app.receiveMessage(Duration.ofSeconds(30));
+        if (r instanceof PutAck a) retried = a;
+      }
+      assertEquals(new PutAck("jobs", "p1:2"), retried);
+      List<String> left = drain(kit, qm);
+      assertEquals(List.of("p1:1", "p1:2"), left.stream().sorted().toList(),
+          "p1:1 was in flight when the journal restarted, so it is ready again; p1:2 stored once");
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
   @Test
   void aStoreThatCannotBeOpenedStopsTheQueueManagerWithTheStoresError() {
     Config bad = ConfigFactory.parseMap(Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url",
@@ -188,9 +279,7 @@ class PersistentQueueTest {
    */
   @Test
   void aSigkilledQueueManagerLosesNoAcknowledgedPut() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), KilledProducer.class.getName(), dir.toString())
-        .redirectError(dir.resolve("child.err").toFile());
+    ProcessBuilder pb = child(KilledProducer.class);
     Process child = pb.start();
     List<String> acked = new ArrayList<>();
     try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
@@ -217,6 +306,104 @@ class PersistentQueueTest {
       assertTrue(count.values().stream().allMatch(c -> c == 1), "duplicates: " + count);
     } finally {
       kit.shutdownTestKit();
+    }
+  }
+
+  private ProcessBuilder child(Class<?> main) {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName(), dir.toString())
+        .redirectError(dir.resolve("child.err").toFile());
+  }
+
+  /**
+   * Batching changes what one journal write holds — many PUTs, many ACKs — so the SIGKILL test
+   * again with batches: a child JVM puts {@link PutBatch}es and consumes with {@link Fetch} and
+   * {@link AckBatch} at the same time, printing every id whose PUT was acknowledged, every id
+   * it is about to ack and every id whose ACK was confirmed. After the kill (and reading all it
+   * printed before dying) every acknowledged PUT must be in the queue unless its ACK was sent —
+   * an ACK stored but not yet confirmed may go either way — and no confirmed ACK's message.
+   */
+  @Test
+  void aSigkilledQueueManagerLosesNoBatchAcknowledgedPutAndBringsBackNoBatchAcknowledgedMessage() throws Exception {
+    Process child = child(KilledBatchProducer.class).start();
+    Set<String> acked = new HashSet<>();
+    Set<String> acking = new HashSet<>();
+    Set<String> consumed = new HashSet<>();
+    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+      String line;
+      boolean killed = false;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("acked ")) acked.add(line.substring(6));
+        if (line.startsWith("acking ")) acking.add(line.substring(7));
+        if (line.startsWith("consumed ")) consumed.add(line.substring(9));
+        if (!killed && acked.size() >= 2000 && consumed.size() >= 500) {
+          // SIGKILL through the handle (Process.destroy would also close our end of its stdout),
+          // then read on to the end of what it printed before it died.
+          child.toHandle().destroyForcibly();
+          killed = true;
+        }
+      }
+    } finally {
+      child.destroyForcibly();
+      child.waitFor();
+    }
+    assertTrue(acked.size() >= 2000 && consumed.size() >= 500, "the child acknowledged only " + acked.size()
+        + " PUTs and " + consumed.size() + " ACKs; see " + dir.resolve("child.err"));
+
+    ActorTestKit kit = ActorTestKit.create("afterbatchkill", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
+      List<String> left = drain(kit, qm);
+      Set<String> lost = new TreeSet<>(acked);
+      lost.removeAll(acking);
+      left.forEach(lost::remove);
+      Set<String> again = new TreeSet<>(left);
+      again.retainAll(consumed);
+      assertTrue(lost.isEmpty(), lost.size() + " batch-acknowledged PUTs lost of " + acked.size() + ": " + lost);
+      assertTrue(again.isEmpty(), again.size() + " consumed messages back after the kill: " + again);
+      assertEquals(new HashSet<>(left).size(), left.size(), "a message twice in one drain: " + left);
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  /** The child JVM of the batched SIGKILL test: PutBatches of 20, five outstanding; one consumer fetching 50 at a time. */
+  public static final class KilledBatchProducer {
+    public static void main(String[] args) {
+      ActorTestKit kit = ActorTestKit.create("killedbatch", config(Path.of(args[0]), "n1"));
+      ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Reply> app = kit.createTestProbe();
+      long[] next = {1};
+      Runnable put = () -> {
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++, next[0]++) batch.add(new Message("p1:" + next[0], "m" + next[0]));
+        qm.tell(new PutBatch("jobs", batch, app.getRef()));
+      };
+      for (int i = 0; i < 5; i++) put.run();
+      qm.tell(new Fetch("jobs", 50, Duration.ofSeconds(1), app.getRef()));
+      while (true) {
+        Reply r = app.receiveMessage(Duration.ofSeconds(30));
+        StringBuilder lines = new StringBuilder();
+        if (r instanceof PutBatchAck a) {
+          a.msgIds().forEach(id -> lines.append("acked ").append(id).append('\n'));
+          put.run();
+        } else if (r instanceof Deliveries d) {
+          d.deliveries().forEach(m -> lines.append("acking ").append(m.msgId()).append('\n'));
+          System.out.print(lines); // before the ACK leaves: what may be gone after the kill
+          System.out.flush();
+          lines.setLength(0);
+          qm.tell(new AckBatch("jobs", d.deliveries().stream().map(Delivery::msgId).toList(), app.getRef()));
+          qm.tell(new Fetch("jobs", 50, Duration.ofSeconds(1), app.getRef()));
+        } else if (r instanceof BatchAcked b) {
+          b.acked().forEach(id -> lines.append("consumed ").append(id).append('\n'));
+        } else if (r instanceof Empty) {
+          qm.tell(new Fetch("jobs", 50, Duration.ofSeconds(1), app.getRef()));
+        } else {
+          throw new IllegalStateException("unexpected " + r);
+        }
+        System.out.print(lines);
+        System.out.flush();
+      }
     }
   }
 

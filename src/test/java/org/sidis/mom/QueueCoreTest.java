@@ -99,4 +99,57 @@ class QueueCoreTest {
     assertEquals(0, replayed.inFlightCount());
     assertEquals("a", replayed.poll(0).orElseThrow().id());
   }
+
+  @Test
+  void fetchHandsOutUpToItsMaxOfReadyMessagesOldestFirstEachInFlightOnItsOwn() {
+    for (String id : List.of("a", "b", "c")) q.enqueue(id, id.toUpperCase());
+    List<QueueCore.Delivery> got = q.fetch("c1", 2, 500, 0);
+    assertEquals(List.of("a", "b"), got.stream().map(QueueCore.Delivery::id).toList());
+    assertEquals(2, q.inFlightCount());
+    assertEquals(1, q.readyCount());
+    assertTrue(q.ack("b"), "each fetched message is acknowledged on its own");
+    assertEquals(List.of("a"), q.expire(1_000).redelivered(), "the unacknowledged one comes back alone");
+    assertEquals(List.of("a", "c"), q.fetch("c1", 10, 1_500, 1_000).stream().map(QueueCore.Delivery::id).toList(),
+        "a keeps its place before c");
+  }
+
+  @Test
+  void aWaitingFetchIsServedInItsTurnWithWhatIsReadyUpToItsMax() {
+    assertEquals(Optional.empty(), q.get("single", 500, 0));
+    assertEquals(List.of(), q.fetch("batch", 3, 500, 0));
+    for (String id : List.of("a", "b", "c", "d", "e")) q.enqueue(id, id);
+    List<QueueCore.Handoff<String>> served = q.serveWaiters(10);
+    assertEquals(List.of("single", "batch"), served.stream().map(QueueCore.Handoff::waiter).toList());
+    assertEquals(List.of("a"), served.get(0).deliveries().stream().map(QueueCore.Delivery::id).toList());
+    assertEquals(List.of("b", "c", "d"), served.get(1).deliveries().stream().map(QueueCore.Delivery::id).toList());
+    assertEquals(1, q.readyCount());
+  }
+
+  @Test
+  void aFetchWaitsBehindEarlierWaitersAndTimesOutLikeAGet() {
+    q.get("first", 500, 0);
+    q.enqueue("a", "A");
+    assertEquals(List.of(), q.fetch("second", 5, 300, 0), "a ready message belongs to the GET that waited first");
+    assertEquals(List.of("first"), q.serveWaiters(1).stream().map(QueueCore.Handoff::waiter).toList());
+    assertEquals(List.of("second"), q.expire(300).timedOut());
+  }
+
+  @Test
+  void aFetchOfFewerThanOneMessageIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.fetch("c1", 0, 500, 0));
+    assertTrue(e.getMessage().contains("at least one"), e.getMessage());
+  }
+
+  @Test
+  void anAckThatRacesItsLastTimeoutWinsOverTheDeadLetteringStillToBeRecorded() {
+    QueueCore<String> once = new QueueCore<>(1_000, 1);
+    once.enqueue("a", "A");
+    once.poll(0);
+    assertEquals(List.of("a"), once.expire(1_000).dying());
+    assertTrue(once.holds("a"), "dying, not yet dead-lettered");
+    assertTrue(once.ack("a"));
+    assertFalse(once.deadLetter("a"), "nothing left to dead-letter");
+    assertEquals(List.of(), once.deadLetters());
+    assertFalse(once.holds("a"));
+  }
 }

@@ -190,4 +190,84 @@ class QueueManagerTest {
     Refused r = producer.expectMessageClass(Refused.class);
     assertTrue(r.reason().contains("max-message-bytes"), r.reason());
   }
+
+  private static List<Message> batch(int from, int to) {
+    List<Message> messages = new java.util.ArrayList<>();
+    for (int i = from; i <= to; i++) messages.add(new Message("p1:" + i, "m" + i));
+    return messages;
+  }
+
+  private static List<String> ids(Deliveries d) {
+    return d.deliveries().stream().map(Delivery::msgId).toList();
+  }
+
+  @Test
+  void aPutBatchIsAcknowledgedOnceAndAFetchTakesItsMessagesInOrder() {
+    ActorRef<Command> qm = manager();
+    TestProbe<Reply> handler = kit.createTestProbe("handler");
+    qm.tell(new Notify("jobs", handler.getRef()));
+    qm.tell(new PutBatch("jobs", batch(1, 5), producer.getRef()));
+    assertEquals(new PutBatchAck("jobs", List.of("p1:1", "p1:2", "p1:3", "p1:4", "p1:5")), producer.receiveMessage());
+    for (int i = 1; i <= 5; i++) assertEquals(new Inserted("jobs", "p1:" + i), handler.receiveMessage());
+    qm.tell(new Fetch("jobs", 3, Duration.ofSeconds(1), consumer.getRef()));
+    Deliveries first = consumer.expectMessageClass(Deliveries.class);
+    assertEquals(List.of("p1:1", "p1:2", "p1:3"), ids(first));
+    assertEquals(new Delivery("jobs", "p1:1", "m1", 1), first.deliveries().get(0));
+    qm.tell(new Get("jobs", Duration.ofSeconds(1), consumer.getRef()));
+    assertEquals("p1:4", consumer.expectMessageClass(Delivery.class).msgId(), "a single GET still gets one message");
+    qm.tell(new PutBatch("jobs", batch(5, 6), producer.getRef()));
+    assertEquals(new PutBatchAck("jobs", List.of("p1:5", "p1:6")), producer.receiveMessage());
+    qm.tell(new Fetch("jobs", 10, Duration.ofSeconds(1), consumer.getRef()));
+    assertEquals(List.of("p1:5", "p1:6"), ids(consumer.expectMessageClass(Deliveries.class)),
+        "a retried message of a batch is not put twice");
+  }
+
+  @Test
+  void aWaitingFetchIsAnsweredWhenABatchArrivesAndEmptyWhenItsTimeoutPasses() {
+    ActorRef<Command> qm = manager();
+    qm.tell(new Fetch("jobs", 100, Duration.ofSeconds(5), consumer.getRef()));
+    consumer.expectNoMessage(Duration.ofMillis(200));
+    qm.tell(new PutBatch("jobs", batch(1, 3), producer.getRef()));
+    assertEquals(List.of("p1:1", "p1:2", "p1:3"), ids(consumer.expectMessageClass(Deliveries.class)));
+    qm.tell(new Fetch("jobs", 100, Duration.ofMillis(200), consumer.getRef()));
+    assertEquals(new Empty("jobs"), consumer.receiveMessage(Duration.ofSeconds(2)));
+  }
+
+  @Test
+  void anAckBatchRecordsEveryAckAndNamesTheOnesNotInFlight() {
+    ActorRef<Command> qm = manager();
+    qm.tell(new PutBatch("jobs", batch(1, 3), producer.getRef()));
+    producer.expectMessageClass(PutBatchAck.class);
+    qm.tell(new Fetch("jobs", 2, Duration.ofSeconds(1), consumer.getRef()));
+    assertEquals(List.of("p1:1", "p1:2"), ids(consumer.expectMessageClass(Deliveries.class)));
+    qm.tell(new AckBatch("jobs", List.of("p1:1", "p1:2"), consumer.getRef()));
+    assertEquals(new BatchAcked("jobs", List.of("p1:1", "p1:2"), List.of()), consumer.receiveMessage());
+    qm.tell(new AckBatch("jobs", List.of("p1:2", "p1:9"), consumer.getRef()));
+    assertEquals(new BatchAcked("jobs", List.of(), List.of("p1:2", "p1:9")), consumer.receiveMessage(),
+        "a second ack and an unknown id are refused by name");
+    qm.tell(new Get("jobs", Duration.ofSeconds(2), consumer.getRef()));
+    assertEquals("p1:3", consumer.expectMessageClass(Delivery.class, Duration.ofSeconds(3)).msgId(),
+        "acknowledged messages are not redelivered after the visibility timeout");
+  }
+
+  @Test
+  void badBatchesAreRefusedWithTheirReasonAndPutNothing() {
+    ActorRef<Command> qm = manager();
+    java.util.function.Function<QueueCommand, String> refusal = c -> {
+      qm.tell(c);
+      return producer.expectMessageClass(Refused.class).reason();
+    };
+    assertTrue(refusal.apply(new PutBatch("jobs", List.of(), producer.getRef())).contains("empty PutBatch"));
+    List<Message> oneTooBig = new java.util.ArrayList<>(batch(1, 2));
+    oneTooBig.add(new Message("p1:big", "x".repeat(256 * 1024 + 1)));
+    String tooBig = refusal.apply(new PutBatch("jobs", oneTooBig, producer.getRef()));
+    assertTrue(tooBig.contains("[p1:big]") && tooBig.contains("max-message-bytes"), tooBig);
+    String tooMany = refusal.apply(new PutBatch("jobs", batch(1, 501), producer.getRef()));
+    assertTrue(tooMany.contains("501") && tooMany.contains("max-batch"), tooMany);
+    assertTrue(refusal.apply(new Fetch("jobs", 0, Duration.ofSeconds(1), producer.getRef())).contains("ask for 1..500"));
+    assertTrue(refusal.apply(new AckBatch("jobs", List.of(), producer.getRef())).contains("empty AckBatch"));
+    assertTrue(refusal.apply(new PutBatch("n2/jobs", batch(1, 2), producer.getRef())).contains("only PUT is routed"));
+    qm.tell(new Poll("jobs", consumer.getRef()));
+    assertEquals(new Empty("jobs"), consumer.receiveMessage(), "a refused batch put nothing");
+  }
 }

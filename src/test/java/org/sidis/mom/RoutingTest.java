@@ -123,7 +123,15 @@ class RoutingTest {
         new DeadLetters("jobs", java.util.List.of("p1:1")),
         new PersistentQueue.Enqueued("p1:1", "x"),
         new PersistentQueue.Acknowledged("p1:1"),
-        new PersistentQueue.DeadLettered("p1:1"));
+        new PersistentQueue.DeadLettered("p1:1"),
+        new PutBatch("jobs", java.util.List.of(new Message("p1:1", "x"), new Message("p1:2", "y")), app.getRef()),
+        new Fetch("jobs", 100, Duration.ofMillis(1500), app.getRef()),
+        new AckBatch("jobs", java.util.List.of("p1:1", "p1:2"), app.getRef()),
+        new PutBatchAck("jobs", java.util.List.of("p1:1", "p1:2")),
+        new Deliveries("jobs", java.util.List.of(new Delivery("jobs", "p1:1", "x", 1))),
+        new BatchAcked("jobs", java.util.List.of("p1:1"), java.util.List.of("p1:2")),
+        new PersistentQueue.EnqueuedBatch(java.util.List.of(new PersistentQueue.Enqueued("p1:1", "x"))),
+        new PersistentQueue.AcknowledgedBatch(java.util.List.of("p1:1", "p1:2")));
     for (Object msg : wire) {
       var serializer = serialization.findSerializerFor(msg);
       assertEquals(33, serializer.identifier(), "jackson-cbor for " + msg.getClass().getSimpleName());
