@@ -29,8 +29,10 @@ import java.util.Map;
  * the ids it stored, so a retransmission is not a second message (effectively-once while the
  * destination's manager lives — see README "Routing between queue managers").
  *
- * <p>A message is stored in the transmission queue as {@code <destination queue>\n<payload>},
- * under its own id.
+ * <p>A message is stored in the transmission queue as {@code <destination queue>\n<durability>\n<payload>}
+ * under its own id, where durability is the sender's choice ({@code transient}, {@code persistent},
+ * or empty for the destination queue's own); the transmission queue keeps it with that
+ * durability too.
  */
 final class Channel extends AbstractBehavior<Command> {
 
@@ -122,7 +124,10 @@ final class Channel extends AbstractBehavior<Command> {
       self.tell(new Stored(put, r));
       return Behaviors.stopped();
     }));
-    transmission.tell(new Put(queueName, put.msgId(), queue + "\n" + put.payload(), reply));
+    String mode = put.durability() == null ? "" : put.durability().name();
+    // The sender's choice holds on this hop too: a transient message is not journaled here, and a
+    // persistent one is refused when transmission queues are transient (sidis.mom.transmission).
+    transmission.tell(new Put(queueName, put.msgId(), queue + "\n" + mode + "\n" + put.payload(), reply, null, put.durability()));
     return this;
   }
 
@@ -146,9 +151,12 @@ final class Channel extends AbstractBehavior<Command> {
     }
     getting = false;
     if (m.reply() instanceof Delivery d && !unconfirmed.containsKey(d.msgId())) {
-      int newline = d.payload().indexOf('\n');
-      Unconfirmed u = new Unconfirmed(new QueueManager.Forward(d.payload().substring(0, newline), d.msgId(),
-          d.payload().substring(newline + 1), node, getContext().getSelf()));
+      int first = d.payload().indexOf('\n');
+      int second = d.payload().indexOf('\n', first + 1);
+      String mode = d.payload().substring(first + 1, second);
+      Unconfirmed u = new Unconfirmed(new QueueManager.Forward(d.payload().substring(0, first), d.msgId(),
+          d.payload().substring(second + 1), node, getContext().getSelf(),
+          mode.isEmpty() ? null : QueueSettings.Durability.valueOf(mode)));
       unconfirmed.put(d.msgId(), u);
       send(u, System.nanoTime());
     }

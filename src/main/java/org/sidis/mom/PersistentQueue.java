@@ -257,8 +257,24 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> enqueueWrite(QueueCommand m) {
+    if (m instanceof Put p && p.durability() == QueueSettings.Durability.TRANSIENT) return putTransient(p);
     pending.add(m);
     flush();
+    return this;
+  }
+
+  /**
+   * A message its sender chose to send transient: held by the core like any other, but never
+   * journaled, so it is acknowledged at once and gone after a crash or restart. Its ack or dead
+   * letter is journaled like any other, which a replay ignores (the core never held it then).
+   */
+  private Behavior<Command> putTransient(Put p) {
+    if (core.enqueue(p.msgId(), p.payload())) {
+      receipts.expect(p);
+      handlers.forEach(h -> h.tell(new Inserted(name, p.msgId())));
+    }
+    p.replyTo().tell(new PutAck(name, p.msgId()));
+    serve();
     return this;
   }
 

@@ -51,8 +51,12 @@ public final class QueueManager extends AbstractBehavior<Command> {
   // ------------------------------------------------------------------ routing between managers
 
   /** A message for a queue of this node, forwarded by the {@link Channel} of {@code fromNode}. */
-  public record Forward(String queue, String msgId, String payload, String fromNode, ActorRef<Command> replyTo)
-      implements Command, CborSerializable {}
+  public record Forward(String queue, String msgId, String payload, String fromNode, ActorRef<Command> replyTo,
+                        QueueSettings.Durability durability) implements Command, CborSerializable {
+    public Forward(String queue, String msgId, String payload, String fromNode, ActorRef<Command> replyTo) {
+      this(queue, msgId, payload, fromNode, replyTo, null);
+    }
+  }
 
   /** The destination stored a forwarded message (or had it already): the sender may drop its copy. */
   public record Forwarded(String node, String msgId) implements Command, CborSerializable {}
@@ -203,7 +207,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
       self.tell(new ForwardStored(f, r));
       return akka.actor.typed.javadsl.Behaviors.stopped();
     }));
-    return onQueueCommand(new Put(f.queue(), f.msgId(), f.payload(), stored));
+    return onQueueCommand(new Put(f.queue(), f.msgId(), f.payload(), stored, null, f.durability()));
   }
 
   private Behavior<Command> onForwardStored(ForwardStored m) {
@@ -384,7 +388,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
   }
 
   private static QueueCommand renamed(QueueCommand m, String q) {
-    if (m instanceof Put p) return new Put(q, p.msgId(), p.payload(), p.replyTo(), p.receipts());
+    if (m instanceof Put p) return p.to(q);
     if (m instanceof Get g) return new Get(q, g.timeout(), g.replyTo());
     if (m instanceof Poll p) return new Poll(q, p.replyTo());
     if (m instanceof Notify n) return new Notify(q, n.handler());

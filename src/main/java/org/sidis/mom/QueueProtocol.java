@@ -27,11 +27,24 @@ public final class QueueProtocol {
    * PUT: append {@code payload} under {@code msgId}; answered {@link PutAck} once stored. When
    * {@code receipts} is set it also hears {@link Receipt}s: when the message is first handed to
    * a consumer and when a consumer acknowledged it (the notes' later synchronization points).
+   * {@code durability} is the sender's choice for this message (null: the queue's own): a
+   * transient message in a persistent queue is kept in memory only, acknowledged at once and
+   * lost if the queue's node crashes (JMS's NON_PERSISTENT); a persistent message for a
+   * transient queue is refused, as that queue cannot keep the promise.
    */
-  public record Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo, ActorRef<Reply> receipts)
-      implements QueueCommand {
+  public record Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo, ActorRef<Reply> receipts,
+                    QueueSettings.Durability durability) implements QueueCommand {
     public Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo) {
-      this(queue, msgId, payload, replyTo, null);
+      this(queue, msgId, payload, replyTo, null, null);
+    }
+
+    public Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo, ActorRef<Reply> receipts) {
+      this(queue, msgId, payload, replyTo, receipts, null);
+    }
+
+    /** This PUT under another queue name (routing strips the node). */
+    public Put to(String otherQueue) {
+      return new Put(otherQueue, msgId, payload, replyTo, receipts, durability);
     }
   }
 

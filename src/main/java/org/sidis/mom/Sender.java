@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link SyncPoint#SUBMISSION}), when a consumer first received it ({@link SyncPoint#DELIVERY})
  * or when a consumer acknowledged it ({@link SyncPoint#PROCESSING}); it fails with the queue's
  * reason when the PUT is refused or the message is dead-lettered, and with a
- * {@link TimeoutException} when the point is not reached in time. Whether the message is
- * transient or persistent is the queue's durability ({@code sidis.mom.queues}).
+ * {@link TimeoutException} when the point is not reached in time. The sender also chooses
+ * whether the message is transient or persistent (or leaves it to the queue's declared
+ * durability, {@code sidis.mom.queues}): see {@link Put}.
  */
 public final class Sender {
 
@@ -31,10 +32,20 @@ public final class Sender {
 
   private Sender() {}
 
+  /** Sends with the queue's own durability. */
   public static CompletionStage<Done> send(ActorSystem<?> system, ActorRef<Command> queueManager, String queue, String msgId,
                                            String payload, SyncPoint at, Duration timeout) {
+    return send(system, queueManager, queue, msgId, payload, null, at, timeout);
+  }
+
+  /**
+   * Sends {@code payload} as a {@code durability} message (null: the queue's own) and completes
+   * at {@code at}. A persistent send to a transient queue fails with the queue's reason.
+   */
+  public static CompletionStage<Done> send(ActorSystem<?> system, ActorRef<Command> queueManager, String queue, String msgId,
+                                           String payload, QueueSettings.Durability durability, SyncPoint at, Duration timeout) {
     CompletableFuture<Done> done = new CompletableFuture<>();
-    system.systemActorOf(sender(queueManager, new Put(queue, msgId, payload, null, null), at, timeout, done),
+    system.systemActorOf(sender(queueManager, new Put(queue, msgId, payload, null, null, durability), at, timeout, done),
         "sender-" + SENDS.incrementAndGet(), Props.empty());
     return done;
   }
@@ -43,7 +54,7 @@ public final class Sender {
                                         CompletableFuture<Done> done) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ActorRef<Reply> self = ctx.getSelf();
-      qm.tell(new Put(put.queue(), put.msgId(), put.payload(), self, at == SyncPoint.SUBMISSION ? null : self));
+      qm.tell(new Put(put.queue(), put.msgId(), put.payload(), self, at == SyncPoint.SUBMISSION ? null : self, put.durability()));
       timers.startSingleTimer(new Refused(put.queue(), put.msgId(), TIMEOUT), timeout);
       return Behaviors.receive(Reply.class)
           .onMessage(PutAck.class, m -> finishIf(at == SyncPoint.SUBMISSION, done))

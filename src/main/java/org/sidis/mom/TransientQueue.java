@@ -68,6 +68,11 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onPut(Put m) {
+    if (m.durability() == QueueSettings.Durability.PERSISTENT) {
+      m.replyTo().tell(new Refused(name, m.msgId(), "queue [" + name + "] is transient (in memory only): a persistent send"
+          + " needs a persistent queue (sidis.mom.queues: { name = " + name + ", durability = persistent })"));
+      return this;
+    }
     if (core.enqueue(m.msgId(), m.payload())) {
       receipts.expect(m);
       handlers.forEach(h -> h.tell(new Inserted(name, m.msgId())));

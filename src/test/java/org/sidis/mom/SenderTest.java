@@ -103,4 +103,38 @@ class SenderTest {
     ExecutionException t = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
     assertInstanceOf(TimeoutException.class, t.getCause());
   }
+
+  @Test
+  void aPersistentSendToATransientQueueIsRefusedSayingWhy() {
+    CompletableFuture<Done> f = Sender.send(kit.system(), qm, "t", "s1:6", "x", QueueSettings.Durability.PERSISTENT,
+        SyncPoint.SUBMISSION, Duration.ofSeconds(10)).toCompletableFuture();
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("is transient"), e.getCause().getMessage());
+    qm.tell(new Poll("t", consumer.getRef()));
+    assertEquals(new Empty("t"), consumer.receiveMessage(), "nothing was put");
+  }
+
+  @Test
+  void aTransientSendToAPersistentQueueIsGoneAfterARestartWhileAPersistentOneStays() throws Exception {
+    Sender.send(kit.system(), qm, "p", "s1:kept", "x", QueueSettings.Durability.PERSISTENT, SyncPoint.SUBMISSION,
+        Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Sender.send(kit.system(), qm, "p", "s1:memory", "x", QueueSettings.Durability.TRANSIENT, SyncPoint.SUBMISSION,
+        Duration.ofSeconds(10)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Sender.send(kit.system(), qm, "p", "s1:default", "x", SyncPoint.SUBMISSION, Duration.ofSeconds(10))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    kit.shutdownTestKit();
+
+    kit = ActorTestKit.create("sender", PersistentQueueTest.config(dir, "n1"));
+    qm = kit.spawn(QueueManager.create(QueueSettings.defaults().withQueue("p", QueueSettings.Durability.PERSISTENT)), "queue-manager");
+    consumer = kit.createTestProbe();
+    java.util.List<String> left = new java.util.ArrayList<>();
+    while (true) {
+      qm.tell(new Poll("p", consumer.getRef()));
+      Reply r = consumer.receiveMessage(Duration.ofSeconds(10));
+      if (r instanceof Empty) break;
+      left.add(((Delivery) r).msgId());
+    }
+    assertEquals(java.util.List.of("s1:kept", "s1:default"), left,
+        "the persistent send and the queue's own (persistent) survive; the transient one was never journaled");
+  }
 }
