@@ -129,12 +129,28 @@ public final class NodeGuardian {
           ctx.spawn(org.sidis.rpc.Skeleton.create("concurrent", org.sidis.demo.ServersWorkload.SlowService.class, slow, server, rpc),
               "concurrent");
         }
+        case "servers-workers" -> {
+          // The concurrent server's workers for a "servers" node run with workers-at = remote.
+          Config demo = config.getConfig("sidis.demo.servers");
+          ctx.spawn(org.sidis.rpc.Skeleton.workers("concurrent", org.sidis.demo.ServersWorkload.SlowService.class,
+              org.sidis.demo.ServersWorkload.slow(demo.getDuration("handler").toMillis()),
+              org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")).withWorkers(demo.getInt("workers")),
+              org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "workers-concurrent");
+        }
+        case "rpc-workers" -> {
+          // Workers for the RPC demo's replicas when they run with workers-at = remote.
+          Config rpc = config.getConfig("sidis.demo.rpc");
+          ctx.spawn(org.sidis.rpc.Skeleton.workers(rpc.getString("service"), org.sidis.demo.RpcDemoService.class,
+              org.sidis.demo.RpcDemoService.replica(node),
+              org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")),
+              org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "workers-" + rpc.getString("service"));
+        }
         case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
         case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
         default -> throw new IllegalArgumentException("unknown service [" + service
             + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
-            + " rpc-replica, rpc-client, servers, servers-client, queues");
+            + " rpc-replica, rpc-workers, rpc-client, servers, servers-workers, servers-client, queues");
       }
     }
     return groups;

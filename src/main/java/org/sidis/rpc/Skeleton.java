@@ -27,9 +27,19 @@ public final class Skeleton {
                                                             RpcSettings rpc) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(key(service), ctx.getSelf()));
-      ctx.getLog().info("service [{}] ({}) registered with {} workers", service, api.getSimpleName(), server.workers());
-      return Dispatcher.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
+      ctx.getLog().info("service [{}] ({}) registered, workers {}", service, api.getSimpleName(),
+          server.workersAt() == ServerSettings.WorkersAt.LOCAL ? server.workers() + " local" : "at remote nodes");
+      return Dispatcher.create(service, server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
     });
+  }
+
+  /**
+   * The workers of skeleton {@code service} for a node other than the skeleton's
+   * ({@code sidis.server.workers-at = remote} there): {@code server.workers()} workers that
+   * unmarshal and invoke {@code impl} in this JVM, found by the skeleton through the Receptionist.
+   */
+  public static <T> Behavior<Void> workers(String service, Class<T> api, T impl, ServerSettings server, RpcSettings rpc) {
+    return org.sidis.server.WorkerPool.create(service, server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
   }
 
   /**

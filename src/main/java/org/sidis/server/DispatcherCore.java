@@ -126,8 +126,10 @@ public final class DispatcherCore<A> {
       redispatched++;
       queue.addFirst(lost);
     } else if (lost != null) {
-      finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the worker running this request stopped; the request is"
-          + " not idempotent, so it was not run again (at-most-once)"), 0);
+      // A worker whose node became unreachable may still finish it: the client may also get its reply.
+      finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the worker running this request stopped or became"
+          + " unreachable, so it may or may not have run; the request is not idempotent, so it was not run again"
+          + " (at-most-once)"), 0);
     }
     pump();
   }

@@ -12,7 +12,7 @@ public class CalculatorService implements Calculator {
   final long delayMillis;
   final List<String> recorded = new CopyOnWriteArrayList<>();
 
-  CalculatorService(String name) {
+  public CalculatorService(String name) {
     this(name, 0);
   }
 
