@@ -307,15 +307,19 @@ public final class DemoCommand implements Callable<Integer> {
         + " — run directory %s%n", runDir);
     boolean completed;
     Launcher.NodeState client;
+    // workers-at = remote: the concurrent server's workers run in a third JVM, n3.
+    boolean remoteWorkers = "remote".equals(settings.get("sidis.server.workers-at"));
+    if (remoteWorkers) out.println("  the concurrent server's workers run in n3's JVM (sidis.server.workers-at = remote)");
     try (Launcher launcher = new Launcher(runDir, out)) {
-      List<Integer> ports = Launcher.freePorts(2);
+      int n = remoteWorkers ? 3 : 2;
+      List<Integer> ports = Launcher.freePorts(n);
       String seeds = "127.0.0.1:" + ports.get(0);
       List<String> jvm = jvmOptions != null ? jvmOptions : List.of("-Xmx384m", "-XX:+UseSerialGC");
-      for (int i = 0; i < 2; i++) {
+      for (int i = 0; i < n; i++) {
         List<String> args = new ArrayList<>(List.of(
             "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
             "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
-            "--set", "sidis.node.services=[" + (i == 0 ? "servers" : "servers-client") + "]"));
+            "--set", "sidis.node.services=[" + List.of("servers", "servers-client", "servers-workers").get(i) + "]"));
         settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
         launcher.start("n" + (i + 1), jvm, args);
       }

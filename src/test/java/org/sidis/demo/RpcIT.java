@@ -37,6 +37,22 @@ class RpcIT {
   }
 
   @Test
+  void theConcurrentServersWorkersRunInAThirdJvmWhenConfiguredRemote() throws Exception {
+    SidisProcess run = SidisProcess.run(240, "demo", "servers", "--set", "sidis.server.workers-at=remote",
+        "--runs-dir", "target/it-runs");
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.output().contains("workers run in n3's JVM"), run.output());
+    Matcher gain = Pattern.compile("concurrent / iterative throughput: ([0-9.]+)x").matcher(run.output());
+    assertTrue(gain.find(), run.output());
+    assertTrue(Double.parseDouble(gain.group(1)) > 2, "16 workers in n3 on a 10 ms handler: " + run.output());
+    Matcher dir = Pattern.compile("logs in (\\S+)").matcher(run.output());
+    assertTrue(dir.find(), run.output());
+    // The dispatcher on n1 really used n3's workers (its log says how many it reached).
+    String n1 = java.nio.file.Files.readString(java.nio.file.Path.of(dir.group(1), "logs", "n1.log"));
+    assertTrue(n1.contains("server [concurrent]: 16 remote workers reachable"), n1);
+  }
+
+  @Test
   void theRpcDemoRunsExactlyThreeNodes() throws Exception {
     SidisProcess run = SidisProcess.run(60, "demo", "rpc", "--nodes", "4");
     assertEquals(2, run.exitCode(), run.output());
