@@ -101,6 +101,11 @@ public final class NodeGuardian {
               + "] in sidis.multicast.groups and service [multicast] before it");
           ctx.spawn(BenchDriver.create(node, bench, member), "bench");
         }
+        case "bench-rpc-server" -> {
+          Config rpcBench = config.getConfig("sidis.bench.rpc");
+          ctx.spawn(org.sidis.bench.RpcBench.server(rpcBench.getIntList("workers"),
+              (int) rpcBench.getDuration("handler").toMillis()), "bench-rpc-server");
+        }
         case "bench-raw" -> ctx.spawn(RawBroadcast.create(node, config.getConfig("sidis.bench")), "bench-raw");
         case "gossip" -> {
           GossipSettings settings = GossipSettings.fromConfig(config.getConfig("sidis.gossip"));
@@ -149,7 +154,7 @@ public final class NodeGuardian {
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
         case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
         default -> throw new IllegalArgumentException("unknown service [" + service
-            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
+            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, bench-rpc-server, gossip, gossip-workload,"
             + " rpc-replica, rpc-workers, rpc-client, servers, servers-workers, servers-client, queues");
       }
     }
