@@ -291,10 +291,15 @@ public final class DemoCommand implements Callable<Integer> {
         + ", p50 " + client.last.path("p50_us").asText() + " µs, slowest " + client.last.path("max_ms").asText() + " ms")
         + (victim[0] != null ? "; " + victim[0] + " was killed with SIGKILL mid-run" : "; no replica was killed (the run ended first)");
     out.println(summary);
+    // The rpc checkers judge the traces: every call returned once, at-most-once held, no orphan replies.
+    Report report = Inspection.of(runDir);
+    out.println();
+    out.print(report.table());
+    passed = passed && report.passed();
     String verdict = passed ? "PASSED" : "FAILED";
-    out.println("verdict: " + verdict + " — logs in " + runDir);
+    out.println("verdict: " + verdict + " — logs and traces in " + runDir);
     try {
-      Files.writeString(runDir.resolve("verdict.txt"), summary + "\nverdict: " + verdict + "\n");
+      Files.writeString(runDir.resolve("verdict.txt"), summary + "\n" + report.table() + "verdict: " + verdict + "\n");
     } catch (IOException e) {
       System.err.println("warning: cannot write " + runDir.resolve("verdict.txt") + ": " + e.getMessage());
     }

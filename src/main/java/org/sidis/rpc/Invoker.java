@@ -22,11 +22,13 @@ final class Invoker<T> implements Handler {
   private final T impl;
   private final int maxBytes;
   private final Map<String, Method> methods = new TreeMap<>();
+  private final RpcTrace trace;
 
-  Invoker(Class<T> api, T impl, int maxBytes) {
+  Invoker(Class<T> api, T impl, int maxBytes, RpcTrace trace) {
     this.api = api;
     this.impl = impl;
     this.maxBytes = maxBytes;
+    this.trace = trace;
     for (Method m : api.getMethods()) methods.putIfAbsent(Marshalling.signature(m), m);
   }
 
@@ -34,6 +36,7 @@ final class Invoker<T> implements Handler {
   public String handle(String payload) throws Exception {
     int size = payload.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxBytes) {
+      // Too large to read: the call id inside stays unknown, so this answer is not traced.
       return Marshalling.error("too-large", "request", size + " bytes, more than sidis.rpc.max-payload-bytes (" + maxBytes + ")");
     }
     JsonNode call;
@@ -42,16 +45,17 @@ final class Invoker<T> implements Handler {
     } catch (Exception e) {
       return Marshalling.error("bad-arguments", "request", "not a call: " + Marshalling.firstLine(e));
     }
+    String callId = call.hasNonNull("c") ? call.get("c").asText() : null;
     String sig = call.path("m").asText();
     Method m = methods.get(sig);
     if (m == null) {
-      return Marshalling.error("unknown-method", sig, "service " + api.getSimpleName() + " has no such method; it has "
+      return rejected(callId, "unknown-method", sig, "service " + api.getSimpleName() + " has no such method; it has "
           + methods.keySet());
     }
     JsonNode a = call.path("a");
     Class<?>[] types = m.getParameterTypes();
     if (a.size() != types.length) {
-      return Marshalling.error("bad-arguments", sig, a.size() + " arguments for " + types.length + " parameters");
+      return rejected(callId, "bad-arguments", sig, a.size() + " arguments for " + types.length + " parameters");
     }
     Object[] args = new Object[types.length];
     for (int i = 0; i < types.length; i++) {
@@ -60,10 +64,11 @@ final class Invoker<T> implements Handler {
             Marshalling.MAPPER.getTypeFactory().constructType(m.getGenericParameterTypes()[i]));
         if (types[i].isPrimitive() && args[i] == null) throw new IllegalArgumentException("null for a primitive");
       } catch (Exception e) {
-        return Marshalling.error("bad-arguments", sig, "argument " + (i + 1) + " is not a " + types[i].getTypeName() + ": "
+        return rejected(callId, "bad-arguments", sig, "argument " + (i + 1) + " is not a " + types[i].getTypeName() + ": "
             + Marshalling.firstLine(e));
       }
     }
+    trace.execute(callId, api.getSimpleName() + "." + m.getName());
     Object value;
     try {
       value = m.invoke(impl, args);
@@ -71,15 +76,23 @@ final class Invoker<T> implements Handler {
       if (value instanceof Polled<?> polled) value = polled.await();
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
-      return Marshalling.error("application", cause.getClass().getName(), cause.getMessage());
+      return rejected(callId, "application", cause.getClass().getName(), cause.getMessage());
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = e.getCause();
-      return Marshalling.error("application", cause.getClass().getName(), cause.getMessage());
+      return rejected(callId, "application", cause.getClass().getName(), cause.getMessage());
     }
+    String result;
     try {
-      return Marshalling.result(value);
+      result = Marshalling.result(value);
     } catch (RuntimeException e) {
-      return Marshalling.error("application", "result", "cannot marshal the result of " + sig + ": " + Marshalling.firstLine(e));
+      return rejected(callId, "application", "result", "cannot marshal the result of " + sig + ": " + Marshalling.firstLine(e));
     }
+    trace.reply(callId, null);
+    return result;
+  }
+
+  private String rejected(String callId, String kind, String type, String message) {
+    trace.reply(callId, kind);
+    return Marshalling.error(kind, type, message);
   }
 }

@@ -36,9 +36,11 @@ public final class Marshalling {
     return m.getName() + Arrays.stream(m.getParameterTypes()).map(Class::getTypeName).collect(Collectors.joining(",", "(", ")"));
   }
 
-  static String marshalCall(Method m, Object[] args, int maxBytes) {
+  /** A call: {@code {"m": signature, "c": call id, "a": [args]}}; the id is null when nobody traces. */
+  static String marshalCall(Method m, String signature, String callId, Object[] args, int maxBytes) {
     ObjectNode call = MAPPER.createObjectNode();
-    call.put("m", signature(m));
+    call.put("m", signature);
+    if (callId != null) call.put("c", callId);
     ArrayNode a = call.putArray("a");
     Class<?>[] types = m.getParameterTypes();
     for (int i = 0; args != null && i < args.length; i++) {
@@ -51,7 +53,8 @@ public final class Marshalling {
       }
     }
     String payload = call.toString();
-    int size = payload.getBytes(StandardCharsets.UTF_8).length;
+    // A char is at most 3 UTF-8 bytes: only a payload that might be too large is encoded to count.
+    int size = payload.length() * 3L <= maxBytes ? payload.length() : payload.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxBytes) {
       throw new RpcException.MarshallingException("request of " + m.getDeclaringClass().getSimpleName() + "." + m.getName()
           + " is " + size + " bytes marshalled, more than sidis.rpc.max-payload-bytes (" + maxBytes + ")", null);

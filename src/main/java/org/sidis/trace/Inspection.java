@@ -41,6 +41,8 @@ public final class Inspection {
         }
         // Queues: producers and consumers trace put/get/ack; one total-queue verdict per queue.
         verdicts.addAll(QueueTotal.check(trace.events()));
+        // RPC: stubs trace call/return, skeletons execute/reply; three verdicts per service.
+        verdicts.addAll(RpcCalls.check(trace.events(), crashed));
         return new Report(trace.source(), trace, groups, verdicts, problems, List.copyOf(crashed), stores);
     }
 

@@ -195,8 +195,8 @@ public final class TraceReader {
             return false;
         }
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
-        // Gossip's checkers read the line's own fields (key, version, op, digest); other protocols' lines stay lean.
-        JsonNode attributes = "gossip".equals(proto) ? json : null;
+        // Gossip and rpc checkers read the line's own fields (key, version, op, digest; idempotent, outcome); other protocols' lines stay lean.
+        JsonNode attributes = "gossip".equals(proto) || "rpc".equals(proto) ? json : null;
         events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),
                 extraFields((ObjectNode) json), fields.members(), file, lineNo, attributes));
         return true;

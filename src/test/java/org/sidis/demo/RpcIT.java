@@ -23,6 +23,11 @@ class RpcIT {
     assertTrue(killed.find(), run.output());
     assertTrue(run.output().contains("calls 2000, succeeded 2000, failed 0"), run.output());
     assertTrue(run.output().contains(killed.group(1) + " was killed with SIGKILL mid-run"), run.output());
+    // The rpc checkers judged the traces: 2000 calls and the stub's lookup calls before the replicas registered.
+    assertTrue(Pattern.compile("rpc returned once: held at 1/1 nodes — 20\\d\\d calls, 0 violations").matcher(run.output()).find(),
+        run.output());
+    assertTrue(run.output().contains("rpc at most once: held"), run.output());
+    assertTrue(run.output().contains("rpc no reply without a call: held"), run.output());
     assertTrue(run.output().contains("verdict: PASSED"), run.output());
   }
 
