@@ -301,9 +301,14 @@ public final class BenchCommand implements Callable<Integer> {
     for (RpcBench.Row r : rows) {
       out.printf("%-36s %-34s %12.1f %s%n", r.system() + (r.baseline() ? " (baseline)" : ""), r.metric(), r.value(), r.unit());
     }
-    double askP50 = rows.stream().filter(r -> r.baseline() && r.metric().equals("round_trip_p50_us")).findFirst().orElseThrow().value();
-    double stubP50 = rows.stream().filter(r -> !r.baseline() && r.metric().equals("round_trip_p50_us")).findFirst().orElseThrow().value();
-    out.printf("stub / ask at p50: %.2fx (aim <= 1.2x)%n", stubP50 / askP50);
+    for (String stub : List.of("sidis-rpc-sync-stub-nonblocking", "sidis-rpc-sync-stub-worker")) {
+      for (String q : List.of("p50", "p99")) {
+        String metric = "round_trip_" + q + "_us";
+        double ask = rows.stream().filter(r -> r.baseline() && r.metric().equals(metric)).findFirst().orElseThrow().value();
+        double s = rows.stream().filter(r -> r.system().equals(stub) && r.metric().equals(metric)).findFirst().orElseThrow().value();
+        out.printf("%s / ask at %s: %.2fx%s%n", stub, q, s / ask, q.equals("p50") ? " (aim <= 1.2x)" : "");
+      }
+    }
     for (RpcBench.Row r : rows) {
       if (r.metric().equals("gain_over_iterative")) {
         int n = Integer.parseInt(r.system().replaceAll("\\D", ""));

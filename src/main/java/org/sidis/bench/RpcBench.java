@@ -54,7 +54,12 @@ public final class RpcBench {
 
   /** The service measured: the same echo as the baseline actor. */
   public interface Echo {
+    /** Runs on a worker of the skeleton's pool: the path any method that may block takes. */
     String echo(String s);
+
+    /** Answered by the skeleton itself, like the raw echo actor answers: like for like with ask. */
+    @org.sidis.rpc.NonBlocking
+    String echoInPlace(String s);
 
     CompletionStage<String> echoLater(String s);
   }
@@ -62,6 +67,11 @@ public final class RpcBench {
   public static final class EchoService implements Echo {
     @Override
     public String echo(String s) {
+      return s;
+    }
+
+    @Override
+    public String echoInPlace(String s) {
       return s;
     }
 
@@ -150,6 +160,11 @@ public final class RpcBench {
     }
 
     @Override
+    public String echoInPlace(String s) {
+      return s;
+    }
+
+    @Override
     public CompletionStage<String> echoLater(String s) {
       return CompletableFuture.completedFuture(echo(s));
     }
@@ -217,21 +232,26 @@ public final class RpcBench {
     Runnable ask = () -> AskPattern.<Ping, Pong>ask(remoteEcho, r -> new Ping(payload, r), askTimeout, client.scheduler())
         .toCompletableFuture().join();
     Runnable call = () -> stub.echo(payload);
-    // Alternate the two, warm-up then measure, so drift on the machine hits both alike.
+    Runnable inPlace = () -> stub.echoInPlace(payload);
+    // Alternate the three, warm-up then measure, so drift on the machine hits all alike.
     Histogram raw = new Histogram(3);
     Histogram rpc = new Histogram(3);
+    Histogram direct = new Histogram(3);
     for (int round = 0; round < 2; round++) {
       measure(ask, p.warmupCalls() / 2, null);
       measure(call, p.warmupCalls() / 2, null);
+      measure(inPlace, p.warmupCalls() / 2, null);
     }
     for (int round = 0; round < 4; round++) {
       measure(ask, p.calls() / 4, raw);
       measure(call, p.calls() / 4, rpc);
+      measure(inPlace, p.calls() / 4, direct);
     }
     for (double q : new double[] {50, 99, 99.9}) {
       String metric = "round_trip_p" + (q == 99.9 ? "99.9" : String.valueOf((int) q)) + "_us";
       rows.add(new Row("akka-ask", true, metric, raw.getValueAtPercentile(q) / 1000.0, "us"));
-      rows.add(new Row("sidis-rpc-sync-stub", false, metric, rpc.getValueAtPercentile(q) / 1000.0, "us"));
+      rows.add(new Row("sidis-rpc-sync-stub-nonblocking", false, metric, direct.getValueAtPercentile(q) / 1000.0, "us"));
+      rows.add(new Row("sidis-rpc-sync-stub-worker", false, metric, rpc.getValueAtPercentile(q) / 1000.0, "us"));
     }
 
     // 2. Concurrent vs iterative on a slow blocking handler (requests and answers cross the wire).

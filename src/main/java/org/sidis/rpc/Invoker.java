@@ -23,6 +23,8 @@ final class Invoker<T> implements Handler {
   private final int maxBytes;
   private final Map<String, Method> methods = new TreeMap<>();
   private final RpcTrace trace;
+  /** Signatures of the {@link NonBlocking} methods. */
+  private final java.util.Set<String> nonBlocking = new java.util.HashSet<>();
 
   Invoker(Class<T> api, T impl, int maxBytes, RpcTrace trace) {
     this.api = api;
@@ -30,7 +32,18 @@ final class Invoker<T> implements Handler {
     this.maxBytes = maxBytes;
     this.trace = trace;
     for (Method m : api.getMethods()) methods.putIfAbsent(Marshalling.signature(m), m);
+    methods.forEach((sig, m) -> { if (m.isAnnotationPresent(NonBlocking.class)) nonBlocking.add(sig); });
   }
+
+  /** A call of a {@link NonBlocking} method: read off the head of the payload, {@code {"m":"<signature>"…}, without parsing it. */
+  @Override
+  public boolean answersInPlace(String payload) {
+    if (nonBlocking.isEmpty() || !payload.startsWith(CALL_HEAD)) return false;
+    int end = payload.indexOf('"', CALL_HEAD.length());
+    return end > 0 && nonBlocking.contains(payload.substring(CALL_HEAD.length(), end));
+  }
+
+  private static final String CALL_HEAD = "{\"m\":\"";
 
   @Override
   public String handle(String payload) throws Exception {

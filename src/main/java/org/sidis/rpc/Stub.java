@@ -162,7 +162,11 @@ final class Stub implements InvocationHandler {
         });
     return result.orTimeout(deadlineMillis + 50, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
       Throwable t = RpcException.unwrap(e);
-      if (t instanceof TimeoutException || e instanceof TimeoutException) {
+      if ((t instanceof TimeoutException || e instanceof TimeoutException) && endpoints.now().isEmpty()) {
+        // The deadline fired before the registry's own wait did (a loaded machine): the cause is the same.
+        t = new RpcException.ServiceUnavailableException("no replica of service [" + endpoints.name() + "] is registered"
+            + " in the Receptionist (waited " + deadlineMillis + " ms)");
+      } else if (t instanceof TimeoutException || e instanceof TimeoutException) {
         t = new RpcException.DeadlineExceededException(call + ": no answer within the deadline of " + deadlineMillis + " ms");
       }
       return CompletableFuture.failedFuture(t);

@@ -64,10 +64,13 @@ public final class Dispatcher extends AbstractBehavior<ServerProtocol.Command> {
   /** Workers the core counts as present (spawned and not stopped; remote: listed as reachable). */
   private final Set<Integer> present = new HashSet<>();
   private final String name;
+  /** The handler, for requests it answers in place; null with remote workers (it lives in their JVMs). */
+  private final Handler inPlace;
 
   private Dispatcher(ActorContext<ServerProtocol.Command> ctx, String name, ServerSettings settings, Handler handler) {
     super(ctx);
     this.name = name;
+    this.inPlace = settings.workersAt() == ServerSettings.WorkersAt.LOCAL ? handler : null;
     this.core = new DispatcherCore<>(settings.maxAttempts(), settings.maxQueue(), settings.replyCacheSize(),
         new DispatcherCore.Effects<>() {
           @Override
@@ -106,8 +109,12 @@ public final class Dispatcher extends AbstractBehavior<ServerProtocol.Command> {
   public Receive<ServerProtocol.Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(ServerProtocol.Request.class, r -> {
-          DispatcherCore.Admission a = core.onRequest(r.id(), r.payload(), r.ack(), r.idempotent(), r.replyTo());
-          if (a != DispatcherCore.Admission.QUEUED) getContext().getLog().debug("request [{}]: {}", r.id(), a);
+          DispatcherCore.Admission a = inPlace != null && inPlace.answersInPlace(r.payload())
+              ? core.onRequestInPlace(r.id(), r.payload(), r.ack(), r.idempotent(), r.replyTo(), this::runInPlace)
+              : core.onRequest(r.id(), r.payload(), r.ack(), r.idempotent(), r.replyTo());
+          if (a != DispatcherCore.Admission.QUEUED && a != DispatcherCore.Admission.RAN_IN_PLACE) {
+            getContext().getLog().debug("request [{}]: {}", r.id(), a);
+          }
           else if (present.isEmpty()) getContext().getLog().warn("server [{}]: request [{}] waits, no worker is reachable", name, r.id());
           return this;
         })
@@ -137,6 +144,15 @@ public final class Dispatcher extends AbstractBehavior<ServerProtocol.Command> {
           return this;
         })
         .build();
+  }
+
+  private ServerProtocol.Response runInPlace(String id, String payload) {
+    try {
+      return new ServerProtocol.Reply(id, inPlace.handle(payload));
+    } catch (Exception e) {
+      getContext().getLog().warn("server [{}]: in-place request [{}] failed: {}", name, id, e.toString());
+      return new ServerProtocol.Failed(id, "the handler failed on a request it answers in place: " + e);
+    }
   }
 
   /** Remote workers join when listed reachable and leave when no longer listed (unreachable, left, stopped). */

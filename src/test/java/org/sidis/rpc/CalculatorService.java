@@ -101,4 +101,14 @@ public class CalculatorService implements Calculator {
     pause(delayMillis);
     return name;
   }
+
+  @Override
+  public String threadInPlace() {
+    return Thread.currentThread().getName();
+  }
+
+  @Override
+  public String threadOnWorker() {
+    return Thread.currentThread().getName();
+  }
 }
