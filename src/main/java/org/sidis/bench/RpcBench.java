@@ -62,6 +62,10 @@ public final class RpcBench {
     String echoInPlace(String s);
 
     CompletionStage<String> echoLater(String s);
+
+    /** Deferred and answered in place: the pipelined throughput part. */
+    @org.sidis.rpc.NonBlocking
+    CompletionStage<String> echoInPlaceLater(String s);
   }
 
   public static final class EchoService implements Echo {
@@ -77,6 +81,11 @@ public final class RpcBench {
 
     @Override
     public CompletionStage<String> echoLater(String s) {
+      return CompletableFuture.completedFuture(s);
+    }
+
+    @Override
+    public CompletionStage<String> echoInPlaceLater(String s) {
       return CompletableFuture.completedFuture(s);
     }
   }
@@ -168,6 +177,11 @@ public final class RpcBench {
     public CompletionStage<String> echoLater(String s) {
       return CompletableFuture.completedFuture(echo(s));
     }
+
+    @Override
+    public CompletionStage<String> echoInPlaceLater(String s) {
+      return CompletableFuture.completedFuture(s);
+    }
   }
 
   /** Client and server as two ActorSystems of this JVM. */
@@ -254,6 +268,16 @@ public final class RpcBench {
       rows.add(new Row("sidis-rpc-sync-stub-worker", false, metric, rpc.getValueAtPercentile(q) / 1000.0, "us"));
     }
 
+    // 1b. Pipelined throughput: 64 calls in flight, 3 s each, ask beside deferred in-place stub calls.
+    java.util.function.Supplier<CompletionStage<?>> askAsync = () ->
+        AskPattern.<Ping, Pong>ask(remoteEcho, r -> new Ping(payload, r), askTimeout, client.scheduler());
+    java.util.function.Supplier<CompletionStage<?>> callAsync = () -> stub.echoInPlaceLater(payload);
+    pipelined(askAsync, 64, Duration.ofSeconds(1));
+    pipelined(callAsync, 64, Duration.ofSeconds(1));
+    rows.add(new Row("akka-ask", true, "pipelined_64_calls_per_s", pipelined(askAsync, 64, Duration.ofSeconds(3)), "calls/s"));
+    rows.add(new Row("sidis-rpc-deferred-stub-nonblocking", false, "pipelined_64_calls_per_s",
+        pipelined(callAsync, 64, Duration.ofSeconds(3)), "calls/s"));
+
     // 2. Concurrent vs iterative on a slow blocking handler (requests and answers cross the wire).
     int slow = p.slowMillis();
     ActorRef<ServerProtocol.Command> iterative = find(client, server("iterative"));
@@ -290,6 +314,23 @@ public final class RpcBench {
     rows.add(new Row("parallel-client", false, "time_for_4_calls_of_" + slow + "ms", parMs, "ms"));
     rows.add(new Row("parallel-client", false, "speedup_over_sequential", seqMs / parMs, "x"));
     return rows;
+  }
+
+  /** Calls per second with {@code window} calls in flight for {@code d}. */
+  private static double pipelined(java.util.function.Supplier<CompletionStage<?>> op, int window, Duration d) throws InterruptedException {
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(window);
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    long t0 = System.nanoTime();
+    long end = t0 + d.toNanos();
+    while (System.nanoTime() < end) {
+      inFlight.acquire();
+      op.get().whenComplete((r, e) -> {
+        done.incrementAndGet();
+        inFlight.release();
+      });
+    }
+    inFlight.acquire(window);
+    return done.get() / ((System.nanoTime() - t0) / 1e9);
   }
 
   private static void measure(Runnable op, int n, Histogram h) {

@@ -22,6 +22,8 @@ final class Invoker<T> implements Handler {
   private final T impl;
   private final int maxBytes;
   private final Map<String, Method> methods = new TreeMap<>();
+  /** Each method's parameter types as Jackson sees them, worked out once. */
+  private final Map<Method, com.fasterxml.jackson.databind.JavaType[]> parameterTypes = new java.util.HashMap<>();
   private final RpcTrace trace;
   /** Signatures of the {@link NonBlocking} methods. */
   private final java.util.Set<String> nonBlocking = new java.util.HashSet<>();
@@ -33,6 +35,10 @@ final class Invoker<T> implements Handler {
     this.trace = trace;
     for (Method m : api.getMethods()) methods.putIfAbsent(Marshalling.signature(m), m);
     methods.forEach((sig, m) -> { if (m.isAnnotationPresent(NonBlocking.class)) nonBlocking.add(sig); });
+    for (Method m : methods.values()) {
+      parameterTypes.put(m, java.util.Arrays.stream(m.getGenericParameterTypes())
+          .map(t -> Marshalling.MAPPER.getTypeFactory().constructType(t)).toArray(com.fasterxml.jackson.databind.JavaType[]::new));
+    }
   }
 
   /** A call of a {@link NonBlocking} method: read off the head of the payload, {@code {"m":"<signature>"…}, without parsing it. */
@@ -47,7 +53,8 @@ final class Invoker<T> implements Handler {
 
   @Override
   public String handle(String payload) throws Exception {
-    int size = payload.getBytes(StandardCharsets.UTF_8).length;
+    // A char is at most 3 UTF-8 bytes: only a payload that might be too large is encoded to count.
+    int size = payload.length() * 3L <= maxBytes ? payload.length() : payload.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxBytes) {
       // Too large to read: the call id inside stays unknown, so this answer is not traced.
       return Marshalling.error("too-large", "request", size + " bytes, more than sidis.rpc.max-payload-bytes (" + maxBytes + ")");
@@ -73,8 +80,7 @@ final class Invoker<T> implements Handler {
     Object[] args = new Object[types.length];
     for (int i = 0; i < types.length; i++) {
       try {
-        args[i] = Marshalling.MAPPER.treeToValue(a.get(i),
-            Marshalling.MAPPER.getTypeFactory().constructType(m.getGenericParameterTypes()[i]));
+        args[i] = Marshalling.MAPPER.treeToValue(a.get(i), parameterTypes.get(m)[i]);
         if (types[i].isPrimitive() && args[i] == null) throw new IllegalArgumentException("null for a primitive");
       } catch (Exception e) {
         return rejected(callId, "bad-arguments", sig, "argument " + (i + 1) + " is not a " + types[i].getTypeName() + ": "

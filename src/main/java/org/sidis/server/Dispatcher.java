@@ -25,7 +25,9 @@ import java.util.Set;
  * {@link WorkerPool} workers that other nodes registered under the server's name — the same
  * {@link Worker} code. It feeds the core the requests and the workers' reports, carries out its
  * assignments and replies, and tells the core a worker is gone when it stops or, for a remote
- * one, when the Receptionist stops listing it (its node became unreachable or left).
+ * one, when the Receptionist stops listing it (its node became unreachable or left). A request
+ * its local handler {@linkplain Handler#answersInPlace answers in place} it runs itself and
+ * answers at once, skipping the hand-off to a worker thread.
  */
 public final class Dispatcher extends AbstractBehavior<ServerProtocol.Command> {
 
