@@ -58,6 +58,35 @@ class RpcIT {
   }
 
   @Test
+  void benchRpcMeasuresTheStubBesideAskAcrossTwoJvmsAndWritesTheContractsJson() throws Exception {
+    java.nio.file.Path json = java.nio.file.Path.of("target", "it-bench-rpc.json");
+    java.nio.file.Files.deleteIfExists(json);
+    SidisProcess run = SidisProcess.run(300, "bench", "rpc", "--calls", "400", "--workers", "2", "--runs-dir", "target/it-runs",
+        "--json", json.toString());
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.output().contains("in two JVMs"), run.output());
+    com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertEquals("rpc", root.path("bench").asText());
+    assertEquals(2, root.path("params").path("jvms").asInt(), root.toString());
+    java.util.Map<String, Double> p50 = new java.util.HashMap<>();
+    for (com.fasterxml.jackson.databind.JsonNode r : root.path("rows")) {
+      if (r.path("metric").asText().equals("round_trip_p50_us")) p50.put(r.path("system").asText(), r.path("value").asDouble());
+      assertTrue(r.path("value").asDouble() > 0, "a measured row: " + r);
+    }
+    assertEquals(java.util.Set.of("akka-ask", "sidis-rpc-sync-stub-nonblocking", "sidis-rpc-sync-stub-worker"), p50.keySet(),
+        root.toString());
+    assertTrue(root.toString().contains("\"system\":\"akka-ask\",\"baseline\":true"), root.toString());
+    assertTrue(root.toString().contains("concurrent-server-2-workers"), root.toString());
+  }
+
+  @Test
+  void benchRpcRefusesAThirdJvm() throws Exception {
+    SidisProcess run = SidisProcess.run(60, "bench", "rpc", "--jvms", "3");
+    assertEquals(2, run.exitCode(), run.output());
+    assertEquals("error: --jvms is 1 or 2, got 3", run.output().strip());
+  }
+
+  @Test
   void theRpcDemoRunsExactlyThreeNodes() throws Exception {
     SidisProcess run = SidisProcess.run(60, "demo", "rpc", "--nodes", "4");
     assertEquals(2, run.exitCode(), run.output());
