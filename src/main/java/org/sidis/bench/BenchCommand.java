@@ -361,16 +361,17 @@ public final class BenchCommand implements Callable<Integer> {
       }
       args.addAll(List.of("--config", copy.toString()));
     }
-    int port = org.sidis.demo.Launcher.freePorts(1).get(0);
-    args.addAll(List.of("--port", String.valueOf(port), "--seeds", "127.0.0.1:" + port,
-        "--set", "sidis.node.services=[bench-rpc-server]", "--set", "sidis.trace.enabled=off",
+    args.addAll(List.of("--port", "0", "--set", "sidis.node.services=[bench-rpc-server]", "--set", "sidis.trace.enabled=off",
         "--set", "sidis.bench.rpc.workers=" + workers, "--set", "sidis.bench.rpc.handler=" + handlerMs + "ms"));
     settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
     try (org.sidis.demo.Launcher launcher = new org.sidis.demo.Launcher(runDir, out)) {
-      launcher.start("server", jvmOptions != null ? jvmOptions : List.of("-Xmx512m"), args);
-      out.println("  server JVM started (logs in " + runDir.resolve("logs") + "); the client joins it");
       try {
-        return RpcBench.runAgainst("127.0.0.1:" + port, params);
+        return RpcBench.runWithServer(params, seed -> {
+          List<String> all = new ArrayList<>(args);
+          all.addAll(List.of("--seeds", seed));
+          launcher.start("server", jvmOptions != null ? jvmOptions : List.of("-Xmx512m"), all);
+          out.println("  server JVM started (logs in " + runDir.resolve("logs") + "); it joins the client at " + seed);
+        });
       } finally {
         launcher.stopAll();
       }

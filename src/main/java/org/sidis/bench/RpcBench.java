@@ -202,16 +202,22 @@ public final class RpcBench {
     }
   }
 
-  /** The client's ActorSystem in this JVM, joining a server node in another JVM at {@code seed}. */
-  public static List<Row> runAgainst(String seed, Params p) throws Exception {
+  /**
+   * The client's ActorSystem in this JVM is the cluster's seed; {@code startServer} gets its
+   * {@code host:port} and starts the server JVM, which joins it (binding port 0 itself, so no
+   * port is chosen here that someone else could take first).
+   */
+  public static List<Row> runWithServer(Params p, java.util.function.Consumer<String> startServer) throws Exception {
     // ERROR: the server JVM stopping after the run is not worth the client's warnings.
-    Config c = ConfigFactory.parseMap(Map.of("akka.cluster.seed-nodes", List.of("akka://sidis@" + seed), "akka.loglevel", "ERROR"))
-        .withFallback(node("client", p.overrides()));
+    Config c = ConfigFactory.parseMap(Map.of("akka.loglevel", "ERROR")).withFallback(node("client", p.overrides()));
     ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "sidis", c);
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (Cluster.get(client).selfMember().status() != MemberStatus.up()) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException("the client did not join the server at " + seed + " within 60 s");
+      Cluster.get(client).manager().tell(Join.create(client.address()));
+      startServer.accept(client.address().getHost().get() + ":" + client.address().getPort().get());
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (StreamSupport.stream(Cluster.get(client).state().getMembers().spliterator(), false)
+          .filter(m -> m.status() == MemberStatus.up()).count() < 2) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("the server JVM did not join the client within 90 s");
         Thread.sleep(100);
       }
       return measure(client, p);
