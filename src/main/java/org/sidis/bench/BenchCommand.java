@@ -140,6 +140,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--handler-ms", defaultValue = "10", description = "rpc: how long the slow handler blocks (default: ${DEFAULT-VALUE}).")
   int handlerMs;
 
+  @Option(names = "--jvms", defaultValue = "2", description = "rpc: 2 (the server in a child JVM, the client in this one) or 1"
+      + " (two ActorSystems in this JVM) (default: ${DEFAULT-VALUE}).")
+  int jvms;
+
   @Option(names = "--config", description = "rpc: a profile over the defaults, e.g. conf/latency.conf; queue: the store, e.g. conf/postgres.conf (a file, or a name in the jar's conf/).")
   String profile;
 
@@ -348,18 +352,28 @@ public final class BenchCommand implements Callable<Integer> {
       }
       overrides = overrides.withFallback(prof);
     }
-    out.printf("bench rpc: client and server ActorSystems in one JVM over Artery TCP on loopback%s; %d B strings, %d calls"
+    if (jvms != 1 && jvms != 2) {
+      System.err.println("error: --jvms is 1 or 2, got " + jvms);
+      return 2;
+    }
+    out.printf("bench rpc: client and server ActorSystems %s over Artery TCP on loopback%s; %d B strings, %d calls"
         + " measured per system (alternating); concurrent vs iterative server on a %d ms blocking handler, workers %s%n",
-        profile == null ? "" : " (profile " + profile + ")", size, calls, handlerMs, workers);
-    List<RpcBench.Row> rows = RpcBench.run(new RpcBench.Params(size, calls / 2, calls, workers, handlerMs, overrides), out);
-    out.println();
+        jvms == 2 ? "in two JVMs" : "in one JVM", profile == null ? "" : " (profile " + profile + ")", size, calls,
+        handlerMs, workers);
+    RpcBench.Params p = new RpcBench.Params(size, calls / 2, calls, workers, handlerMs, overrides);
+    List<RpcBench.Row> rows = jvms == 1 ? RpcBench.run(p, out) : rpcAcrossJvms(p, out);    out.println();
     out.printf("%-36s %-34s %12s %s%n", "system", "metric", "value", "unit");
     for (RpcBench.Row r : rows) {
       out.printf("%-36s %-34s %12.1f %s%n", r.system() + (r.baseline() ? " (baseline)" : ""), r.metric(), r.value(), r.unit());
     }
-    double askP50 = rows.stream().filter(r -> r.baseline() && r.metric().equals("round_trip_p50_us")).findFirst().orElseThrow().value();
-    double stubP50 = rows.stream().filter(r -> !r.baseline() && r.metric().equals("round_trip_p50_us")).findFirst().orElseThrow().value();
-    out.printf("stub / ask at p50: %.2fx (aim <= 1.2x)%n", stubP50 / askP50);
+    for (String stub : List.of("sidis-rpc-sync-stub-nonblocking", "sidis-rpc-sync-stub-worker")) {
+      for (String q : List.of("p50", "p99")) {
+        String metric = "round_trip_" + q + "_us";
+        double ask = rows.stream().filter(r -> r.baseline() && r.metric().equals(metric)).findFirst().orElseThrow().value();
+        double s = rows.stream().filter(r -> r.system().equals(stub) && r.metric().equals(metric)).findFirst().orElseThrow().value();
+        out.printf("%s / ask at %s: %.2fx%s%n", stub, q, s / ask, q.equals("p50") ? " (aim <= 1.2x)" : "");
+      }
+    }
     for (RpcBench.Row r : rows) {
       if (r.metric().equals("gain_over_iterative")) {
         int n = Integer.parseInt(r.system().replaceAll("\\D", ""));
@@ -376,7 +390,7 @@ public final class BenchCommand implements Callable<Integer> {
       params.put("handler_ms", handlerMs);
       params.put("workers", workers.toString());
       params.put("profile", profile == null ? "default" : profile);
-      params.put("jvms", 1);
+      params.put("jvms", jvms);
       ArrayNode arr = root.putArray("rows");
       for (RpcBench.Row r : rows) {
         ObjectNode o = arr.addObject();
@@ -390,6 +404,43 @@ public final class BenchCommand implements Callable<Integer> {
       out.println("json: " + json);
     }
     return 0;
+  }
+
+  /**
+   * The server in a child JVM (node service bench-rpc-server) started with the same profile and
+   * --set overrides as the client system in this JVM.
+   */
+  private List<RpcBench.Row> rpcAcrossJvms(RpcBench.Params params, PrintStream out) throws Exception {
+    Path runDir = org.sidis.demo.Launcher.newRunDir(runsDir, "bench-rpc");
+    List<String> args = new ArrayList<>();
+    if (profile != null) {
+      Path file = Path.of(profile);
+      Path copy = runDir.resolve("conf").resolve(file.getFileName().toString());
+      java.nio.file.Files.createDirectories(copy.getParent());
+      if (java.nio.file.Files.exists(file)) {
+        java.nio.file.Files.copy(file, copy);
+      } else {
+        try (java.io.InputStream in = BenchCommand.class.getResourceAsStream("/conf/" + file.getFileName())) {
+          java.nio.file.Files.copy(in, copy);
+        }
+      }
+      args.addAll(List.of("--config", copy.toString()));
+    }
+    args.addAll(List.of("--port", "0", "--set", "sidis.node.services=[bench-rpc-server]", "--set", "sidis.trace.enabled=off",
+        "--set", "sidis.bench.rpc.workers=" + workers, "--set", "sidis.bench.rpc.handler=" + handlerMs + "ms"));
+    settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
+    try (org.sidis.demo.Launcher launcher = new org.sidis.demo.Launcher(runDir, out)) {
+      try {
+        return RpcBench.runWithServer(params, seed -> {
+          List<String> all = new ArrayList<>(args);
+          all.addAll(List.of("--seeds", seed));
+          launcher.start("server", jvmOptions != null ? jvmOptions : List.of("-Xmx512m"), all);
+          out.println("  server JVM started (logs in " + runDir.resolve("logs") + "); it joins the client at " + seed);
+        });
+      } finally {
+        launcher.stopAll();
+      }
+    }
   }
 
   private Integer broadcast(PrintStream out) throws IOException {

@@ -7,6 +7,8 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
@@ -33,14 +35,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.StreamSupport;
 
 /**
- * {@code sidis bench rpc}, in one JVM: two ActorSystems (client and server) joined in a cluster
- * over Artery TCP on loopback, so every call crosses a real socket and real serialization but
- * shares one JVM's heap and 2 cores with the other side. Parts:
+ * {@code sidis bench rpc}: a client ActorSystem and a server ActorSystem joined in a cluster over
+ * Artery TCP on loopback — by default in two JVMs (the server is a child JVM running the node
+ * service {@code bench-rpc-server}, started with the same configuration), or with
+ * {@code --jvms 1} as two systems of one JVM. The client finds everything through the
+ * Receptionist. Parts:
  * <ol>
  *   <li>synchronous round trip of a {@code size}-byte string, p50/p99/p99.9: a blocking stub
- *   call beside a raw Akka {@code ask} to an echo actor, same systems, same run;</li>
+ *   call beside a raw Akka {@code ask} to an echo actor, same systems, same run, alternating;</li>
  *   <li>throughput of a concurrent server with N workers beside the iterative server, on a
- *   handler that blocks 10 ms (in the server system);</li>
+ *   handler that blocks 10 ms (in the server system, requests from the client);</li>
  *   <li>a client calling 4 servers (10 ms each) one by one vs in parallel (deferred calls).</li>
  * </ol>
  */
@@ -50,9 +54,18 @@ public final class RpcBench {
 
   /** The service measured: the same echo as the baseline actor. */
   public interface Echo {
+    /** Runs on a worker of the skeleton's pool: the path any method that may block takes. */
     String echo(String s);
 
+    /** Answered by the skeleton itself, like the raw echo actor answers: like for like with ask. */
+    @org.sidis.rpc.NonBlocking
+    String echoInPlace(String s);
+
     CompletionStage<String> echoLater(String s);
+
+    /** Deferred and answered in place: the pipelined throughput part. */
+    @org.sidis.rpc.NonBlocking
+    CompletionStage<String> echoInPlaceLater(String s);
   }
 
   public static final class EchoService implements Echo {
@@ -62,7 +75,17 @@ public final class RpcBench {
     }
 
     @Override
+    public String echoInPlace(String s) {
+      return s;
+    }
+
+    @Override
     public CompletionStage<String> echoLater(String s) {
+      return CompletableFuture.completedFuture(s);
+    }
+
+    @Override
+    public CompletionStage<String> echoInPlaceLater(String s) {
       return CompletableFuture.completedFuture(s);
     }
   }
@@ -87,114 +110,233 @@ public final class RpcBench {
         .withFallback(ConfigFactory.load()).resolve();
   }
 
+  /** The echo actor's key in the Receptionist: the raw baseline the client asks. */
+  static final ServiceKey<Ping> ECHO = ServiceKey.create(Ping.class, "sidis-bench-echo");
+
+  /** A raw server (no RPC layer) of the throughput part: "iterative" or "concurrent-N". */
+  static ServiceKey<ServerProtocol.Command> server(String name) {
+    return ServiceKey.create(ServerProtocol.Command.class, "sidis-bench-" + name);
+  }
+
+  /**
+   * Everything the client measures against, spawned in the server's ActorSystem (the bench's
+   * own, or the child JVM's node service {@code bench-rpc-server}) and registered in the
+   * Receptionist: the echo actor, the echo skeleton, the iterative server and a concurrent server
+   * per worker count on a {@code slowMillis} blocking handler, and four slow skeletons.
+   */
+  public static Behavior<Void> server(List<Integer> workers, int slowMillis) {
+    return Behaviors.setup(ctx -> {
+      Config config = ctx.getSystem().settings().config();
+      ServerSettings ss = ServerSettings.fromConfig(config.getConfig("sidis.server"));
+      RpcSettings rs = RpcSettings.fromConfig(config.getConfig("sidis.rpc"));
+      var receptionist = ctx.getSystem().receptionist();
+      ActorRef<Ping> echo = ctx.spawn(Behaviors.receive(Ping.class)
+          .onMessage(Ping.class, m -> { m.replyTo().tell(new Pong(m.payload())); return Behaviors.same(); }).build(), "echo-raw");
+      receptionist.tell(Receptionist.register(ECHO, echo));
+      ctx.spawn(Skeleton.create("echo", Echo.class, new EchoService(), ss, rs), "echo-rpc");
+      Handler sleepy = x -> {
+        Thread.sleep(slowMillis);
+        return x;
+      };
+      ActorRef<ServerProtocol.Command> iterative = ctx.spawn(IterativeServer.create(ss, sleepy), "iterative",
+          DispatcherSelector.fromConfig(ss.blockingDispatcher()));
+      receptionist.tell(Receptionist.register(server("iterative"), iterative));
+      for (int n : workers) {
+        ActorRef<ServerProtocol.Command> conc = ctx.spawn(Dispatcher.create(ss.withWorkers(n), sleepy), "concurrent-" + n);
+        receptionist.tell(Receptionist.register(server("concurrent-" + n), conc));
+      }
+      for (int i = 0; i < 4; i++) ctx.spawn(Skeleton.create("slow-" + i, Echo.class, new SlowEcho(slowMillis), ss, rs), "slow-" + i);
+      return Behaviors.empty();
+    });
+  }
+
+  /** The slow servers of the parallel-client part. */
+  static final class SlowEcho implements Echo {
+    private final int millis;
+
+    SlowEcho(int millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public String echo(String s) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return s;
+    }
+
+    @Override
+    public String echoInPlace(String s) {
+      return s;
+    }
+
+    @Override
+    public CompletionStage<String> echoLater(String s) {
+      return CompletableFuture.completedFuture(echo(s));
+    }
+
+    @Override
+    public CompletionStage<String> echoInPlaceLater(String s) {
+      return CompletableFuture.completedFuture(s);
+    }
+  }
+
+  /** Client and server as two ActorSystems of this JVM. */
   public static List<Row> run(Params p, PrintStream out) throws Exception {
-    List<Row> rows = new ArrayList<>();
     ActorSystem<Void> server = ActorSystem.create(Behaviors.empty(), "sidis", node("server", p.overrides()));
     ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "sidis", node("client", p.overrides()));
     try {
       Cluster.get(server).manager().tell(Join.create(server.address()));
       Cluster.get(client).manager().tell(Join.create(server.address()));
       awaitUp(List.of(server, client));
-      ServerSettings ss = ServerSettings.fromConfig(server.settings().config().getConfig("sidis.server"));
-      RpcSettings rs = RpcSettings.fromConfig(client.settings().config().getConfig("sidis.rpc"));
-
-      // 1. Round trip.
-      String payload = "x".repeat(p.size());
-      ActorRef<Ping> echoActor = spawn(server, Behaviors.receive(Ping.class)
-          .onMessage(Ping.class, m -> { m.replyTo().tell(new Pong(m.payload())); return Behaviors.same(); }).build(), "echo-raw");
-      spawn(server, Skeleton.create("echo", Echo.class, new EchoService(), ss, rs), "echo-rpc");
-      Echo stub = RpcClient.create(client).stub(Echo.class, "echo");
-      stub.echo("first"); // waits for the registry
-      ActorRef<Ping> remoteEcho = resolve(client, echoActor, server.address());
-      Duration askTimeout = Duration.ofSeconds(5);
-      Runnable ask = () -> AskPattern.<Ping, Pong>ask(remoteEcho, r -> new Ping(payload, r), askTimeout, client.scheduler())
-          .toCompletableFuture().join();
-      Runnable call = () -> stub.echo(payload);
-      // Alternate the two, warm-up then measure, so drift on the machine hits both alike.
-      Histogram raw = new Histogram(3);
-      Histogram rpc = new Histogram(3);
-      for (int round = 0; round < 2; round++) {
-        measure(ask, p.warmupCalls() / 2, null);
-        measure(call, p.warmupCalls() / 2, null);
-      }
-      for (int round = 0; round < 4; round++) {
-        measure(ask, p.calls() / 4, raw);
-        measure(call, p.calls() / 4, rpc);
-      }
-      for (double q : new double[] {50, 99, 99.9}) {
-        String metric = "round_trip_p" + (q == 99.9 ? "99.9" : String.valueOf((int) q)) + "_us";
-        rows.add(new Row("akka-ask", true, metric, raw.getValueAtPercentile(q) / 1000.0, "us"));
-        rows.add(new Row("sidis-rpc-sync-stub", false, metric, rpc.getValueAtPercentile(q) / 1000.0, "us"));
-      }
-
-      // 2. Concurrent vs iterative on a slow blocking handler.
-      int slow = p.slowMillis();
-      Handler sleepy = x -> {
-        Thread.sleep(slow);
-        return x;
-      };
-      DispatcherSelector blocking = DispatcherSelector.fromConfig(ss.blockingDispatcher());
-      ActorRef<ServerProtocol.Command> iterative = spawn(server, IterativeServer.create(ss, sleepy), "iterative", blocking);
-      double iterRate = throughput(server, iterative, 100, "iter");
-      rows.add(new Row("iterative-server", true, "throughput_" + slow + "ms_handler", iterRate, "req/s"));
-      for (int n : p.workers()) {
-        ActorRef<ServerProtocol.Command> conc = spawn(server, Dispatcher.create(ss.withWorkers(n), sleepy), "concurrent-" + n);
-        throughput(server, conc, n * 2, "warm" + n);
-        double rate = throughput(server, conc, Math.max(100, n * 20), "c" + n);
-        rows.add(new Row("concurrent-server-" + n + "-workers", false, "throughput_" + slow + "ms_handler", rate, "req/s"));
-        rows.add(new Row("concurrent-server-" + n + "-workers", false, "gain_over_iterative", rate / iterRate, "x"));
-      }
-
-      // 3. Sequential vs parallel client, 4 servers of slowMillis each.
-      RpcClient rc = RpcClient.create(client);
-      List<Echo> servers = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        spawn(server, Skeleton.create("slow-" + i, Echo.class, new Echo() {
-          @Override
-          public String echo(String s) {
-            try {
-              Thread.sleep(slow);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return s;
-          }
-
-          @Override
-          public CompletionStage<String> echoLater(String s) {
-            return CompletableFuture.completedFuture(echo(s));
-          }
-        }, ss, rs), "slow-" + i);
-        Echo e = rc.stub(Echo.class, "slow-" + i);
-        e.echo("first");
-        servers.add(e);
-      }
-      int rounds = 50;
-      long t0 = System.nanoTime();
-      for (int r = 0; r < rounds; r++) for (Echo e : servers) e.echo("q");
-      double seqMs = (System.nanoTime() - t0) / 1e6 / rounds;
-      t0 = System.nanoTime();
-      for (int r = 0; r < rounds; r++) {
-        List<CompletableFuture<String>> all = servers.stream().map(e -> e.echoLater("q").toCompletableFuture()).toList();
-        all.forEach(CompletableFuture::join);
-      }
-      double parMs = (System.nanoTime() - t0) / 1e6 / rounds;
-      rows.add(new Row("sequential-client", true, "time_for_4_calls_of_" + slow + "ms", seqMs, "ms"));
-      rows.add(new Row("parallel-client", false, "time_for_4_calls_of_" + slow + "ms", parMs, "ms"));
+      server.systemActorOf(server(p.workers(), p.slowMillis()), "bench-server", Props.empty());
+      return measure(client, p);
     } finally {
       client.terminate();
       server.terminate();
       client.getWhenTerminated().toCompletableFuture().join();
       server.getWhenTerminated().toCompletableFuture().join();
     }
+  }
+
+  /**
+   * The client's ActorSystem in this JVM is the cluster's seed; {@code startServer} gets its
+   * {@code host:port} and starts the server JVM, which joins it (binding port 0 itself, so no
+   * port is chosen here that someone else could take first).
+   */
+  public static List<Row> runWithServer(Params p, java.util.function.Consumer<String> startServer) throws Exception {
+    // ERROR: the server JVM stopping after the run is not worth the client's warnings.
+    Config c = ConfigFactory.parseMap(Map.of("akka.loglevel", "ERROR")).withFallback(node("client", p.overrides()));
+    ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "sidis", c);
+    try {
+      Cluster.get(client).manager().tell(Join.create(client.address()));
+      startServer.accept(client.address().getHost().get() + ":" + client.address().getPort().get());
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (StreamSupport.stream(Cluster.get(client).state().getMembers().spliterator(), false)
+          .filter(m -> m.status() == MemberStatus.up()).count() < 2) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("the server JVM did not join the client within 90 s");
+        Thread.sleep(100);
+      }
+      return measure(client, p);
+    } finally {
+      client.terminate();
+      client.getWhenTerminated().toCompletableFuture().join();
+    }
+  }
+
+  /** The one registered instance of {@code key}, as the client system sees it (60 s at most). */
+  private static <T> ActorRef<T> find(ActorSystem<?> client, ServiceKey<T> key) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Receptionist.Listing l = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(client.receptionist(),
+          r -> Receptionist.find(key, r), Duration.ofSeconds(5), client.scheduler()).toCompletableFuture().get();
+      var found = l.getServiceInstances(key);
+      if (!found.isEmpty()) return found.iterator().next();
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("no [" + key.id() + "] registered on the server within 60 s");
+  }
+
+  private static List<Row> measure(ActorSystem<?> client, Params p) throws Exception {
+    List<Row> rows = new ArrayList<>();
+
+    // 1. Round trip.
+    String payload = "x".repeat(p.size());
+    Echo stub = RpcClient.create(client).stub(Echo.class, "echo");
+    stub.echo("first"); // waits for the registry
+    ActorRef<Ping> remoteEcho = find(client, ECHO);
+    Duration askTimeout = Duration.ofSeconds(5);
+    Runnable ask = () -> AskPattern.<Ping, Pong>ask(remoteEcho, r -> new Ping(payload, r), askTimeout, client.scheduler())
+        .toCompletableFuture().join();
+    Runnable call = () -> stub.echo(payload);
+    Runnable inPlace = () -> stub.echoInPlace(payload);
+    // Alternate the three, warm-up then measure, so drift on the machine hits all alike.
+    Histogram raw = new Histogram(3);
+    Histogram rpc = new Histogram(3);
+    Histogram direct = new Histogram(3);
+    for (int round = 0; round < 2; round++) {
+      measure(ask, p.warmupCalls() / 2, null);
+      measure(call, p.warmupCalls() / 2, null);
+      measure(inPlace, p.warmupCalls() / 2, null);
+    }
+    for (int round = 0; round < 4; round++) {
+      measure(ask, p.calls() / 4, raw);
+      measure(call, p.calls() / 4, rpc);
+      measure(inPlace, p.calls() / 4, direct);
+    }
+    for (double q : new double[] {50, 99, 99.9}) {
+      String metric = "round_trip_p" + (q == 99.9 ? "99.9" : String.valueOf((int) q)) + "_us";
+      rows.add(new Row("akka-ask", true, metric, raw.getValueAtPercentile(q) / 1000.0, "us"));
+      rows.add(new Row("sidis-rpc-sync-stub-nonblocking", false, metric, direct.getValueAtPercentile(q) / 1000.0, "us"));
+      rows.add(new Row("sidis-rpc-sync-stub-worker", false, metric, rpc.getValueAtPercentile(q) / 1000.0, "us"));
+    }
+
+    // 1b. Pipelined throughput: 64 calls in flight, 3 s each, ask beside deferred in-place stub calls.
+    java.util.function.Supplier<CompletionStage<?>> askAsync = () ->
+        AskPattern.<Ping, Pong>ask(remoteEcho, r -> new Ping(payload, r), askTimeout, client.scheduler());
+    java.util.function.Supplier<CompletionStage<?>> callAsync = () -> stub.echoInPlaceLater(payload);
+    pipelined(askAsync, 64, Duration.ofSeconds(1));
+    pipelined(callAsync, 64, Duration.ofSeconds(1));
+    rows.add(new Row("akka-ask", true, "pipelined_64_calls_per_s", pipelined(askAsync, 64, Duration.ofSeconds(3)), "calls/s"));
+    rows.add(new Row("sidis-rpc-deferred-stub-nonblocking", false, "pipelined_64_calls_per_s",
+        pipelined(callAsync, 64, Duration.ofSeconds(3)), "calls/s"));
+
+    // 2. Concurrent vs iterative on a slow blocking handler (requests and answers cross the wire).
+    int slow = p.slowMillis();
+    ActorRef<ServerProtocol.Command> iterative = find(client, server("iterative"));
+    throughput(client, iterative, 10, "warm-iter");
+    double iterRate = throughput(client, iterative, 100, "iter");
+    rows.add(new Row("iterative-server", true, "throughput_" + slow + "ms_handler", iterRate, "req/s"));
+    for (int n : p.workers()) {
+      ActorRef<ServerProtocol.Command> conc = find(client, server("concurrent-" + n));
+      throughput(client, conc, n * 2, "warm" + n);
+      double rate = throughput(client, conc, Math.max(100, n * 20), "c" + n);
+      rows.add(new Row("concurrent-server-" + n + "-workers", false, "throughput_" + slow + "ms_handler", rate, "req/s"));
+      rows.add(new Row("concurrent-server-" + n + "-workers", false, "gain_over_iterative", rate / iterRate, "x"));
+    }
+
+    // 3. Sequential vs parallel client, 4 servers of slowMillis each.
+    RpcClient rc = RpcClient.create(client);
+    List<Echo> servers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Echo e = rc.stub(Echo.class, "slow-" + i);
+      e.echo("first");
+      servers.add(e);
+    }
+    int rounds = 50;
+    long t0 = System.nanoTime();
+    for (int r = 0; r < rounds; r++) for (Echo e : servers) e.echo("q");
+    double seqMs = (System.nanoTime() - t0) / 1e6 / rounds;
+    t0 = System.nanoTime();
+    for (int r = 0; r < rounds; r++) {
+      List<CompletableFuture<String>> all = servers.stream().map(e -> e.echoLater("q").toCompletableFuture()).toList();
+      all.forEach(CompletableFuture::join);
+    }
+    double parMs = (System.nanoTime() - t0) / 1e6 / rounds;
+    rows.add(new Row("sequential-client", true, "time_for_4_calls_of_" + slow + "ms", seqMs, "ms"));
+    rows.add(new Row("parallel-client", false, "time_for_4_calls_of_" + slow + "ms", parMs, "ms"));
+    rows.add(new Row("parallel-client", false, "speedup_over_sequential", seqMs / parMs, "x"));
     return rows;
   }
 
-  /** The client system's own ref to the server's actor, as a remote caller would hold it. */
-  private static ActorRef<Ping> resolve(ActorSystem<?> client, ActorRef<Ping> ref, akka.actor.Address at) {
-    String path = ref.path().toSerializationFormatWithAddress(at);
-    return akka.actor.typed.javadsl.Adapter.toTyped(
-        akka.actor.typed.javadsl.Adapter.toClassic(client).provider().resolveActorRef(path));
+  /** Calls per second with {@code window} calls in flight for {@code d}. */
+  private static double pipelined(java.util.function.Supplier<CompletionStage<?>> op, int window, Duration d) throws InterruptedException {
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(window);
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    long t0 = System.nanoTime();
+    long end = t0 + d.toNanos();
+    while (System.nanoTime() < end) {
+      inFlight.acquire();
+      op.get().whenComplete((r, e) -> {
+        done.incrementAndGet();
+        inFlight.release();
+      });
+    }
+    inFlight.acquire(window);
+    return done.get() / ((System.nanoTime() - t0) / 1e9);
   }
 
   private static void measure(Runnable op, int n, Histogram h) {
@@ -206,11 +348,7 @@ public final class RpcBench {
   }
 
   private static <T> ActorRef<T> spawn(ActorSystem<?> system, Behavior<T> behavior, String name) {
-    return spawn(system, behavior, name, Props.empty());
-  }
-
-  private static <T> ActorRef<T> spawn(ActorSystem<?> system, Behavior<T> behavior, String name, Props props) {
-    return system.systemActorOf(behavior, "bench-" + name, props);
+    return system.systemActorOf(behavior, "bench-" + name, Props.empty());
   }
 
   /** Requests per second for {@code n} requests sent at once. */

@@ -1,6 +1,8 @@
 package org.sidis.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.sidis.trace.Inspection;
+import org.sidis.trace.Report;
 
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +73,11 @@ final class RpcDemo extends Demo {
         + ", p50 " + client.last.path("p50_us").asText() + " µs, slowest " + client.last.path("max_ms").asText() + " ms")
         + (victim[0] != null ? "; " + victim[0] + " was killed with SIGKILL mid-run" : "; no replica was killed (the run ended first)");
     run.out().println(summary);
-    return run.verdict(summary, passed, "logs in");
+    // The rpc checkers judge the traces: every call returned once, at-most-once held, no orphan replies.
+    Report report = Inspection.of(run.runDir());
+    run.out().println();
+    run.out().print(report.table());
+    return run.verdict(summary + "\n" + report.table(), passed && report.passed(), "logs and traces in");
   }
 
   /** The replica the client's stub is using: the one that answered most so far ({@code {n1=12, n2=0}}). */

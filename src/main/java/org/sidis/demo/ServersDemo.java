@@ -27,8 +27,12 @@ final class ServersDemo extends Demo {
         + " — run directory %s%n", run.runDir());
     boolean completed;
     Launcher.NodeState client;
+    // workers-at = remote: the concurrent server's workers run in a third JVM, n3.
+    boolean remoteWorkers = "remote".equals(run.options().settings().get("sidis.server.workers-at"));
+    if (remoteWorkers) run.out().println("  the concurrent server's workers run in n3's JVM (sidis.server.workers-at = remote)");
     try (Launcher launcher = new Launcher(run.runDir(), run.out())) {
-      run.startNodes(launcher, 2, i -> List.of("--set", "sidis.node.services=[" + (i == 0 ? "servers" : "servers-client") + "]"));
+      run.startNodes(launcher, remoteWorkers ? 3 : 2,
+          i -> List.of("--set", "sidis.node.services=[" + List.of("servers", "servers-client", "servers-workers").get(i) + "]"));
       client = launcher.nodes().get("n2");
       completed = launcher.awaitAll(s -> !s.name.equals("n2") || s.done, run.limit(),
           () -> "requests answered " + client.multicast + (client.started ? "" : " · waiting for the nodes"));

@@ -101,6 +101,11 @@ public final class NodeGuardian {
               + "] in sidis.multicast.groups and service [multicast] before it");
           ctx.spawn(BenchDriver.create(node, bench, member), "bench");
         }
+        case "bench-rpc-server" -> {
+          Config rpcBench = config.getConfig("sidis.bench.rpc");
+          ctx.spawn(org.sidis.bench.RpcBench.server(rpcBench.getIntList("workers"),
+              (int) rpcBench.getDuration("handler").toMillis()), "bench-rpc-server");
+        }
         case "bench-raw" -> ctx.spawn(RawBroadcast.create(node, config.getConfig("sidis.bench")), "bench-raw");
         case "gossip" -> {
           GossipSettings settings = GossipSettings.fromConfig(config.getConfig("sidis.gossip"));
@@ -129,6 +134,22 @@ public final class NodeGuardian {
           ctx.spawn(org.sidis.rpc.Skeleton.create("concurrent", org.sidis.demo.ServersWorkload.SlowService.class, slow, server, rpc),
               "concurrent");
         }
+        case "servers-workers" -> {
+          // The concurrent server's workers for a "servers" node run with workers-at = remote.
+          Config demo = config.getConfig("sidis.demo.servers");
+          ctx.spawn(org.sidis.rpc.Skeleton.workers("concurrent", org.sidis.demo.ServersWorkload.SlowService.class,
+              org.sidis.demo.ServersWorkload.slow(demo.getDuration("handler").toMillis()),
+              org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")).withWorkers(demo.getInt("workers")),
+              org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "workers-concurrent");
+        }
+        case "rpc-workers" -> {
+          // Workers for the RPC demo's replicas when they run with workers-at = remote.
+          Config rpc = config.getConfig("sidis.demo.rpc");
+          ctx.spawn(org.sidis.rpc.Skeleton.workers(rpc.getString("service"), org.sidis.demo.RpcDemoService.class,
+              org.sidis.demo.RpcDemoService.replica(node),
+              org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")),
+              org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "workers-" + rpc.getString("service"));
+        }
         case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
         case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
         case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom")),
@@ -149,9 +170,10 @@ public final class NodeGuardian {
         case "queues-consumer" -> ctx.spawn(org.sidis.demo.QueuesWorkload.consumers(node,
             org.sidis.demo.QueuesWorkload.Settings.fromConfig(config.getConfig("sidis.demo.queues"))), "consumers");
         default -> throw new IllegalArgumentException("unknown service [" + service
-            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, gossip, gossip-workload,"
-            + " rpc-replica, rpc-client, servers, servers-client, queues, queues-producer, queues-consumer, log, log-producer,"
-            + " log-consumer, broker-producer, broker-consumer, pubsub-publisher, pubsub-subscriber");
+            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, bench-rpc-server, gossip,"
+            + " gossip-workload, rpc-replica, rpc-workers, rpc-client, servers, servers-workers, servers-client, queues,"
+            + " queues-producer, queues-consumer, log, log-producer, log-consumer, broker-producer, broker-consumer,"
+            + " pubsub-publisher, pubsub-subscriber");
       }
     }
     return groups;

@@ -36,22 +36,34 @@ public final class Marshalling {
     return m.getName() + Arrays.stream(m.getParameterTypes()).map(Class::getTypeName).collect(Collectors.joining(",", "(", ")"));
   }
 
-  static String marshalCall(Method m, Object[] args, int maxBytes) {
-    ObjectNode call = MAPPER.createObjectNode();
-    call.put("m", signature(m));
-    ArrayNode a = call.putArray("a");
+  /** A call: {@code {"m": signature, "c": call id, "a": [args]}}; the id is null when nobody traces. */
+  static String marshalCall(Method m, String signature, String callId, Object[] args, int maxBytes) {
+    // Written straight to text (no tree in between): this runs on every call.
+    java.io.StringWriter out = new java.io.StringWriter(128);
     Class<?>[] types = m.getParameterTypes();
-    for (int i = 0; args != null && i < args.length; i++) {
-      try {
-        a.add(MAPPER.valueToTree(args[i]));
-      } catch (RuntimeException e) {
-        throw new RpcException.MarshallingException("cannot marshal parameter " + (i + 1) + " (" + types[i].getTypeName()
-            + (args[i] == null ? "" : ", value of " + args[i].getClass().getName()) + ") of "
-            + m.getDeclaringClass().getSimpleName() + "." + m.getName() + ": " + firstLine(e), e);
+    try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("m", signature);
+      if (callId != null) g.writeStringField("c", callId);
+      g.writeArrayFieldStart("a");
+      for (int i = 0; args != null && i < args.length; i++) {
+        try {
+          MAPPER.writeValue(g, args[i]);
+        } catch (java.io.IOException | RuntimeException e) {
+          throw new RpcException.MarshallingException("cannot marshal parameter " + (i + 1) + " (" + types[i].getTypeName()
+              + (args[i] == null ? "" : ", value of " + args[i].getClass().getName()) + ") of "
+              + m.getDeclaringClass().getSimpleName() + "." + m.getName() + ": " + firstLine(e), e);
+        }
       }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new RpcException.MarshallingException("cannot marshal the call of " + m.getDeclaringClass().getSimpleName()
+          + "." + m.getName() + ": " + firstLine(e), e);
     }
-    String payload = call.toString();
-    int size = payload.getBytes(StandardCharsets.UTF_8).length;
+    String payload = out.toString();
+    // A char is at most 3 UTF-8 bytes: only a payload that might be too large is encoded to count.
+    int size = payload.length() * 3L <= maxBytes ? payload.length() : payload.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxBytes) {
       throw new RpcException.MarshallingException("request of " + m.getDeclaringClass().getSimpleName() + "." + m.getName()
           + " is " + size + " bytes marshalled, more than sidis.rpc.max-payload-bytes (" + maxBytes + ")", null);
@@ -69,15 +81,21 @@ public final class Marshalling {
   }
 
   static Object unmarshalResult(String answer, Method m, JavaType type) {
-    try {
-      JsonNode node = MAPPER.readTree(answer);
-      JsonNode e = node.get("e");
-      if (e != null) {
+    try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(answer)) {
+      // {"r": value} is read straight into the expected type; {"e": …} becomes the remote exception.
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT
+          || p.nextToken() != com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        throw new IllegalArgumentException("not an answer: " + answer);
+      }
+      String field = p.currentName();
+      p.nextToken();
+      if (field.equals("e")) {
+        JsonNode e = MAPPER.readTree(p);
         throw new RpcException.RemoteException(e.path("kind").asText(), e.path("type").asText(),
             e.hasNonNull("message") ? e.get("message").asText() : null);
       }
       if (type.getRawClass() == void.class || type.getRawClass() == Void.class) return null;
-      return MAPPER.treeToValue(node.get("r"), type);
+      return MAPPER.readValue(p, type);
     } catch (RpcException ex) {
       throw ex;
     } catch (Exception ex) {
@@ -87,9 +105,16 @@ public final class Marshalling {
   }
 
   static String result(Object value) {
-    ObjectNode n = MAPPER.createObjectNode();
-    n.set("r", MAPPER.valueToTree(value));
-    return n.toString();
+    java.io.StringWriter out = new java.io.StringWriter(128);
+    try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeFieldName("r");
+      MAPPER.writeValue(g, value);
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(firstLine(e), e);
+    }
+    return out.toString();
   }
 
   static String error(String kind, String type, String message) {

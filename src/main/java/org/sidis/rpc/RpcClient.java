@@ -32,6 +32,7 @@ public final class RpcClient {
   private final ActorRef<ServerProtocol.Response> requester;
   private final String prefix = UUID.randomUUID().toString().substring(0, 8) + ":";
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong stubs = new AtomicLong();
 
   public static RpcClient create(ActorSystem<?> system) {
     return new RpcClient(system, RpcSettings.fromConfig(system.settings().config().getConfig("sidis.rpc")));
@@ -71,8 +72,10 @@ public final class RpcClient {
   public <T> T stub(Class<T> api, Endpoints endpoints, RpcSettings settings) {
     if (!api.isInterface()) throw new IllegalArgumentException(api + " is not an interface");
     for (var m : api.getMethods()) CallMode.of(m); // a wrongly declared method fails here, not on first call
+    RpcTrace trace = new RpcTrace(system, requester.path().toStringWithoutAddress() + "/stub-" + stubs.incrementAndGet(),
+        endpoints.name());
     return api.cast(Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api},
-        new Stub(api, endpoints, settings, this)));
+        new Stub(api, endpoints, settings, this, trace)));
   }
 
   String newId() {

@@ -27,9 +27,19 @@ public final class Skeleton {
                                                             RpcSettings rpc) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(key(service), ctx.getSelf()));
-      ctx.getLog().info("service [{}] ({}) registered with {} workers", service, api.getSimpleName(), server.workers());
-      return Dispatcher.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
+      ctx.getLog().info("service [{}] ({}) registered, workers {}", service, api.getSimpleName(),
+          server.workersAt() == ServerSettings.WorkersAt.LOCAL ? server.workers() + " local" : "at remote nodes");
+      return Dispatcher.create(service, server, invoker(ctx, service, api, impl, rpc));
     });
+  }
+
+  /**
+   * The workers of skeleton {@code service} for a node other than the skeleton's
+   * ({@code sidis.server.workers-at = remote} there): {@code server.workers()} workers that
+   * unmarshal and invoke {@code impl} in this JVM, found by the skeleton through the Receptionist.
+   */
+  public static <T> Behavior<Void> workers(String service, Class<T> api, T impl, ServerSettings server, RpcSettings rpc) {
+    return Behaviors.setup(ctx -> org.sidis.server.WorkerPool.create(service, server, invoker(ctx, service, api, impl, rpc)));
   }
 
   /**
@@ -40,12 +50,19 @@ public final class Skeleton {
                                                                RpcSettings rpc) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(key(service), ctx.getSelf()));
-      return org.sidis.server.IterativeServer.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
+      return org.sidis.server.IterativeServer.create(server, invoker(ctx, service, api, impl, rpc));
     });
   }
 
   /** A skeleton that registers nowhere (tests hand its ref to the stub). */
   public static <T> Behavior<ServerProtocol.Command> unregistered(Class<T> api, T impl, ServerSettings server, RpcSettings rpc) {
-    return Dispatcher.create(server, new Invoker<>(api, impl, rpc.maxPayloadBytes()));
+    return Behaviors.setup(ctx -> Dispatcher.create(server, invoker(ctx, api.getSimpleName(), api, impl, rpc)));
+  }
+
+  /** The skeleton's work, tracing as this actor (its workers run it, each call under a lock). */
+  private static <T> Invoker<T> invoker(akka.actor.typed.javadsl.ActorContext<?> ctx, String service, Class<T> api, T impl,
+                                        RpcSettings rpc) {
+    RpcTrace trace = new RpcTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), service);
+    return new Invoker<>(api, impl, rpc.maxPayloadBytes(), trace);
   }
 }

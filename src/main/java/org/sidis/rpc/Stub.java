@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,20 +35,36 @@ import java.util.concurrent.TimeoutException;
  */
 final class Stub implements InvocationHandler {
 
+  /** What a method's declaration says, worked out once: calls pay no reflection beyond the Proxy's. */
+  private record MethodInfo(CallMode mode, String signature, String name, long deadlineMillis, boolean idempotent,
+                            JavaType resultType) {}
+
   private final Class<?> api;
   private final Endpoints endpoints;
   private final RpcSettings settings;
   private final RpcClient client;
-  private final Map<Method, CallMode> modes = new ConcurrentHashMap<>();
-  private final Map<Method, JavaType> resultTypes = new ConcurrentHashMap<>();
+  private final RpcTrace trace;
+  private final Map<Method, MethodInfo> methods = new ConcurrentHashMap<>();
   /** The cached endpoint: the replica that answered last. */
   private volatile ActorRef<ServerProtocol.Command> preferred;
 
-  Stub(Class<?> api, Endpoints endpoints, RpcSettings settings, RpcClient client) {
+  Stub(Class<?> api, Endpoints endpoints, RpcSettings settings, RpcClient client, RpcTrace trace) {
     this.api = api;
     this.endpoints = endpoints;
     this.settings = settings;
     this.client = client;
+    this.trace = trace;
+  }
+
+  private MethodInfo info(Method m) {
+    MethodInfo info = methods.get(m);
+    if (info != null) return info;
+    Deadline d = m.getAnnotation(Deadline.class);
+    info = new MethodInfo(CallMode.of(m), Marshalling.signature(m), api.getSimpleName() + "." + m.getName(),
+        d != null ? d.millis() : settings.deadline().toMillis(), m.isAnnotationPresent(Idempotent.class),
+        Marshalling.resultType(m));
+    methods.put(m, info);
+    return info;
   }
 
   @Override
@@ -59,13 +76,31 @@ final class Stub implements InvocationHandler {
         default -> "stub of " + api.getSimpleName() + " for service [" + endpoints.name() + "]";
       };
     }
-    CallMode mode = modes.computeIfAbsent(m, CallMode::of);
-    String payload = Marshalling.marshalCall(m, args, settings.maxPayloadBytes());
-    Deadline d = m.getAnnotation(Deadline.class);
-    long deadlineMillis = d != null ? d.millis() : settings.deadline().toMillis();
+    MethodInfo info = info(m);
+    String callId = trace.enabled() ? trace.newCallId() : null;
+    if (callId != null) trace.call(callId, info.name(), info.mode(), info.idempotent(), settings.replication());
+    try {
+      Object result = invoke(m, info, callId, args);
+      if (callId != null && result instanceof CompletionStage<?> stage) {
+        stage.whenComplete((r, e) -> trace.returned(callId, e));
+      } else if (callId != null && result instanceof Polled<?> polled) {
+        polled.future().whenComplete((r, e) -> trace.returned(callId, e));
+      } else if (callId != null) {
+        trace.returned(callId, null);
+      }
+      return result;
+    } catch (RuntimeException e) {
+      if (callId != null) trace.returned(callId, e);
+      throw e;
+    }
+  }
+
+  private Object invoke(Method m, MethodInfo info, String callId, Object[] args) {
+    CallMode mode = info.mode();
+    String payload = Marshalling.marshalCall(m, info.signature(), callId, args, settings.maxPayloadBytes());
+    long deadlineMillis = info.deadlineMillis();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
-    String call = api.getSimpleName() + "." + m.getName();
-    JavaType type = resultTypes.computeIfAbsent(m, Marshalling::resultType);
+    String call = info.name();
 
     if (mode == CallMode.ONE_WAY) {
       List<ActorRef<ServerProtocol.Command>> replicas = join(endpoints.await(Duration.ofMillis(deadlineMillis)));
@@ -73,7 +108,7 @@ final class Stub implements InvocationHandler {
       return null;
     }
     CompletableFuture<Void> acked = mode == CallMode.ASYNC ? new CompletableFuture<>() : null;
-    CompletableFuture<String> answer = call(call, payload, m.isAnnotationPresent(Idempotent.class), acked, deadline, deadlineMillis);
+    CompletableFuture<String> answer = call(call, payload, info.idempotent(), acked, deadline, deadlineMillis);
     switch (mode) {
       case ASYNC -> {
         answer.whenComplete((r, e) -> {
@@ -85,17 +120,20 @@ final class Stub implements InvocationHandler {
           throw new RpcException.DeadlineExceededException(call + ": no acknowledgement of receipt within " + deadlineMillis + " ms");
         } catch (java.util.concurrent.ExecutionException e) {
           throw RpcException.unwrap(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RpcException(call + ": interrupted while waiting for the acknowledgement of receipt");
         }
         return null;
       }
       case DEFERRED -> {
-        return answer.thenApply(s -> Marshalling.unmarshalResult(s, m, type));
+        return answer.thenApply(s -> Marshalling.unmarshalResult(s, m, info.resultType()));
       }
       case POLLING -> {
-        return new Polled<>(answer.thenApply(s -> Marshalling.unmarshalResult(s, m, type)));
+        return new Polled<>(answer.thenApply(s -> Marshalling.unmarshalResult(s, m, info.resultType())));
       }
       default -> {
-        return Marshalling.unmarshalResult(join(answer), m, type);
+        return Marshalling.unmarshalResult(join(answer), m, info.resultType());
       }
     }
   }
@@ -124,7 +162,11 @@ final class Stub implements InvocationHandler {
         });
     return result.orTimeout(deadlineMillis + 50, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
       Throwable t = RpcException.unwrap(e);
-      if (t instanceof TimeoutException || e instanceof TimeoutException) {
+      if ((t instanceof TimeoutException || e instanceof TimeoutException) && endpoints.now().isEmpty()) {
+        // The deadline fired before the registry's own wait did (a loaded machine): the cause is the same.
+        t = new RpcException.ServiceUnavailableException("no replica of service [" + endpoints.name() + "] is registered"
+            + " in the Receptionist (waited " + deadlineMillis + " ms)");
+      } else if (t instanceof TimeoutException || e instanceof TimeoutException) {
         t = new RpcException.DeadlineExceededException(call + ": no answer within the deadline of " + deadlineMillis + " ms");
       }
       return CompletableFuture.failedFuture(t);

@@ -36,7 +36,7 @@ public final class DispatcherCore<A> {
   }
 
   /** Why a request was or was not taken; the shell logs and traces it. */
-  public enum Admission { QUEUED, JOINED_RUNNING, ANSWERED_FROM_CACHE, REFUSED_OVERLOADED }
+  public enum Admission { QUEUED, RAN_IN_PLACE, JOINED_RUNNING, ANSWERED_FROM_CACHE, REFUSED_OVERLOADED }
 
   private record Job(String id, String payload, boolean idempotent) {}
 
@@ -83,6 +83,21 @@ public final class DispatcherCore<A> {
     return Admission.QUEUED;
   }
 
+  /**
+   * A request the shell can answer at once without a worker ({@link Handler#answersInPlace}):
+   * the same id rules as {@link #onRequest} — a cached id is answered from the cache, a running
+   * one gains a waiter — else {@code run} computes the response here and it is cached.
+   */
+  public Admission onRequestInPlace(String id, String payload, boolean ack, boolean idempotent, A replyTo,
+                                    java.util.function.BiFunction<String, String, ServerProtocol.Response> run) {
+    if (done.get(id) != null || waiters.containsKey(id)) return onRequest(id, payload, ack, idempotent, replyTo);
+    if (ack) effects.send(replyTo, new ServerProtocol.Received(id));
+    ServerProtocol.Response response = run.apply(id, payload);
+    done.put(id, response);
+    effects.send(replyTo, response);
+    return Admission.RAN_IN_PLACE;
+  }
+
   /** {@code worker} (re)started; if it held a request, it crashed running it. Returns that request's id, or null. */
   public String onReady(int worker) {
     Job lost = running.remove(worker);
@@ -126,8 +141,10 @@ public final class DispatcherCore<A> {
       redispatched++;
       queue.addFirst(lost);
     } else if (lost != null) {
-      finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the worker running this request stopped; the request is"
-          + " not idempotent, so it was not run again (at-most-once)"), 0);
+      // A worker whose node became unreachable may still finish it: the client may also get its reply.
+      finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the worker running this request stopped or became"
+          + " unreachable, so it may or may not have run; the request is not idempotent, so it was not run again"
+          + " (at-most-once)"), 0);
     }
     pump();
   }

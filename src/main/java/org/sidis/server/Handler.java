@@ -9,4 +9,13 @@ package org.sidis.server;
 @FunctionalInterface
 public interface Handler {
   String handle(String payload) throws Exception;
+
+  /**
+   * True for a request this handler answers at once without blocking: a concurrent server with
+   * local workers runs it in the dispatcher itself and answers directly, saving the hand-off to
+   * a worker thread. Must be cheap (it is asked for every request) and must not throw.
+   */
+  default boolean answersInPlace(String payload) {
+    return false;
+  }
 }

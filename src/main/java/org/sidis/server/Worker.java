@@ -4,20 +4,29 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import org.sidis.CborSerializable;
 
 /**
  * One worker of a concurrent server: runs one request at a time through the handler, on the
- * server's blocking dispatcher, answers the client itself and reports the result to its
- * dispatcher (which caches it and answers any retransmissions). It tells the
- * dispatcher it is ready when it starts — and again after supervision restarted it, which is
- * how the dispatcher learns that the request it held crashed.
+ * server's blocking dispatcher, answers the client itself and reports the result to the
+ * dispatcher that sent the work (which caches it and answers any retransmissions).
+ *
+ * <p>The same worker serves a dispatcher in its own JVM or in another one (the notes'
+ * threads-or-processes choice, {@code sidis.server.workers-at}): a local worker is spawned by its
+ * dispatcher and tells it it is ready when it starts; a remote worker registers in the
+ * Receptionist under its pool's key and the dispatcher finds it there. Either way, after
+ * supervision restarted a worker that crashed mid-request, it tells the dispatcher that sent
+ * that request it is ready again — which is how the dispatcher learns that the request crashed.
  */
 public final class Worker {
 
   private Worker() {}
 
-  /** Run request {@code id} and answer {@code replyTo}. */
-  public record Work(String id, String payload, ActorRef<ServerProtocol.Response> replyTo) {}
+  /** Run request {@code id}, answer {@code replyTo}, report to {@code reportTo} (the dispatcher). */
+  public record Work(String id, String payload, ActorRef<ServerProtocol.Response> replyTo,
+                     ActorRef<ServerProtocol.Command> reportTo) implements CborSerializable {}
 
   /** A handler threw: the worker crashes and is restarted. */
   public static final class Crashed extends RuntimeException {
@@ -26,11 +35,34 @@ public final class Worker {
     }
   }
 
-  public static Behavior<Work> create(int index, Handler handler, ActorRef<ServerProtocol.Command> dispatcher) {
+  /** The Receptionist key remote workers of server {@code pool} register under. */
+  public static ServiceKey<Work> poolKey(String pool) {
+    return ServiceKey.create(Work.class, "sidis-workers-" + pool);
+  }
+
+  /** A worker spawned by {@code dispatcher} in its own JVM. */
+  public static Behavior<Work> create(Handler handler, ActorRef<ServerProtocol.Command> dispatcher) {
+    return Behaviors.setup(ctx -> supervised(handler, new ActorRef[] {dispatcher}));
+  }
+
+  /** A worker of server {@code pool} that any dispatcher of that name may use, from any node. */
+  public static Behavior<Work> remote(String pool, Handler handler) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(poolKey(pool), ctx.getSelf()));
+      // Unknown until the first work arrives; kept outside the restarted behavior.
+      return supervised(handler, new ActorRef[1]);
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Behavior<Work> supervised(Handler handler, ActorRef<?>[] dispatcher) {
     Behavior<Work> worker = Behaviors.setup(ctx -> {
-      dispatcher.tell(new Dispatcher.WorkerReady(index));
+      if (dispatcher[0] != null) {
+        ((ActorRef<ServerProtocol.Command>) dispatcher[0]).tell(new Dispatcher.WorkerReady(ctx.getSelf()));
+      }
       return Behaviors.receive(Work.class)
           .onMessage(Work.class, w -> {
+            dispatcher[0] = w.reportTo();
             String result;
             try {
               result = handler.handle(w.payload());
@@ -38,7 +70,7 @@ public final class Worker {
               throw new Crashed(w.id(), e);
             }
             w.replyTo().tell(new ServerProtocol.Reply(w.id(), result));
-            dispatcher.tell(new Dispatcher.WorkerDone(index, w.id(), result));
+            w.reportTo().tell(new Dispatcher.WorkerDone(ctx.getSelf(), w.id(), result));
             return Behaviors.same();
           })
           .build();

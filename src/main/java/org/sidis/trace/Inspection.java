@@ -45,6 +45,8 @@ public final class Inspection {
         verdicts.addAll(LogCheck.check(trace.events()));
         // Topics: publishers trace put (with the subscriptions it went to), subscribers get/ack.
         verdicts.addAll(TopicTotal.check(trace.events()));
+        // RPC: stubs trace call/return, skeletons execute/reply; three verdicts per service.
+        verdicts.addAll(RpcCalls.check(trace.events(), crashed));
         return new Report(trace.source(), trace, groups, verdicts, problems, List.copyOf(crashed), stores);
     }
 

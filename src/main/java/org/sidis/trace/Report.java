@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -68,7 +71,7 @@ public record Report(
         out.append("inspected ").append(source).append(": ").append(trace.linesRead()).append(" trace lines in ")
                 .append(trace.filesRead()).append(" files\n");
         boolean prefixed = groups.size() + stores.size() > 1;
-        if (!trace.isEmpty() && groups.isEmpty() && stores.isEmpty()) {
+        if (!trace.isEmpty() && groups.isEmpty() && stores.isEmpty() && verdicts.isEmpty()) {
             out.append("no multicast group in the trace: nothing to check\n");
         }
         for (GroupTrace group : groups) {
@@ -104,6 +107,25 @@ public record Report(
                 }
             }
         }
+        // RPC services have no group or store section: one section each.
+        Set<String> shown = new java.util.HashSet<>();
+        groups.forEach(g -> shown.add(g.name()));
+        stores.forEach(s -> shown.add(s.name()));
+        Map<String, List<Verdict>> others = new java.util.TreeMap<>();
+        for (Verdict v : verdicts) {
+            if (v.proto().equals("rpc") && !shown.contains(v.group())) others.computeIfAbsent(v.proto() + " " + v.group(), k -> new ArrayList<>()).add(v);
+        }
+        others.forEach((name, vs) -> {
+            out.append('\n').append(name).append('\n');
+            vs.forEach(v -> out.append(v.headline()).append('\n'));
+            for (Verdict v : vs) {
+                if (!v.details().isEmpty()) {
+                    out.append(v.property()).append(v.violations() > 0 ? " violations" : " notes").append(" in ")
+                            .append(v.group()).append(":\n");
+                    v.details().forEach(line -> out.append("  ").append(line).append('\n'));
+                }
+            }
+        });
         if (!trace.isEmpty()) {
             out.append('\n').append("crashed nodes (no stop event): ")
                     .append(crashedNodes.isEmpty() ? "none" : String.join(", ", crashedNodes)).append('\n');

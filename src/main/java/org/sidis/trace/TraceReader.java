@@ -195,9 +195,12 @@ public final class TraceReader {
             return false;
         }
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
-        // Gossip's checkers read the line's own fields (key, version, op, digest); other protocols' lines stay lean.
-        // Gossip, event-log and topic lines keep their attributes: their checkers read them.
-        JsonNode attributes = "gossip".equals(proto) || "log".equals(proto) || "topic".equals(proto) ? json : null;
+        // Gossip, event-log, topic and rpc lines keep their attributes: their checkers read them
+        // (key, version, op, digest; partition, offset; to, subscription; idempotent, outcome).
+        JsonNode attributes = switch (proto == null ? "" : proto) {
+          case "gossip", "log", "topic", "rpc" -> json;
+          default -> null;
+        };
         events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),
                 extraFields((ObjectNode) json), fields.members(), file, lineNo, attributes));
         return true;

@@ -23,6 +23,11 @@ class RpcIT {
     assertTrue(killed.find(), run.output());
     assertTrue(run.output().contains("calls 2000, succeeded 2000, failed 0"), run.output());
     assertTrue(run.output().contains(killed.group(1) + " was killed with SIGKILL mid-run"), run.output());
+    // The rpc checkers judged the traces: 2000 calls and the stub's lookup calls before the replicas registered.
+    assertTrue(Pattern.compile("rpc returned once: held at 1/1 nodes — 20\\d\\d calls, 0 violations").matcher(run.output()).find(),
+        run.output());
+    assertTrue(run.output().contains("rpc at most once: held"), run.output());
+    assertTrue(run.output().contains("rpc no reply without a call: held"), run.output());
     assertTrue(run.output().contains("verdict: PASSED"), run.output());
   }
 
@@ -34,6 +39,51 @@ class RpcIT {
     assertTrue(gain.find(), run.output());
     // 16 workers could give 16x; a loaded 2-core machine running both JVMs gave 3.4x to 11.6x here.
     assertTrue(Double.parseDouble(gain.group(1)) > 2, "16 workers on a 10 ms handler: " + run.output());
+  }
+
+  @Test
+  void theConcurrentServersWorkersRunInAThirdJvmWhenConfiguredRemote() throws Exception {
+    SidisProcess run = SidisProcess.run(240, "demo", "servers", "--set", "sidis.server.workers-at=remote",
+        "--runs-dir", "target/it-runs");
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.output().contains("workers run in n3's JVM"), run.output());
+    Matcher gain = Pattern.compile("concurrent / iterative throughput: ([0-9.]+)x").matcher(run.output());
+    assertTrue(gain.find(), run.output());
+    assertTrue(Double.parseDouble(gain.group(1)) > 2, "16 workers in n3 on a 10 ms handler: " + run.output());
+    Matcher dir = Pattern.compile("logs in (\\S+)").matcher(run.output());
+    assertTrue(dir.find(), run.output());
+    // The dispatcher on n1 really used n3's workers (its log says how many it reached).
+    String n1 = java.nio.file.Files.readString(java.nio.file.Path.of(dir.group(1), "logs", "n1.log"));
+    assertTrue(n1.contains("server [concurrent]: 16 remote workers reachable"), n1);
+  }
+
+  @Test
+  void benchRpcMeasuresTheStubBesideAskAcrossTwoJvmsAndWritesTheContractsJson() throws Exception {
+    java.nio.file.Path json = java.nio.file.Path.of("target", "it-bench-rpc.json");
+    java.nio.file.Files.deleteIfExists(json);
+    SidisProcess run = SidisProcess.run(300, "bench", "rpc", "--calls", "400", "--workers", "2", "--runs-dir", "target/it-runs",
+        "--json", json.toString());
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.output().contains("in two JVMs"), run.output());
+    com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertEquals("rpc", root.path("bench").asText());
+    assertEquals(2, root.path("params").path("jvms").asInt(), root.toString());
+    java.util.Map<String, Double> p50 = new java.util.HashMap<>();
+    for (com.fasterxml.jackson.databind.JsonNode r : root.path("rows")) {
+      if (r.path("metric").asText().equals("round_trip_p50_us")) p50.put(r.path("system").asText(), r.path("value").asDouble());
+      assertTrue(r.path("value").asDouble() > 0, "a measured row: " + r);
+    }
+    assertEquals(java.util.Set.of("akka-ask", "sidis-rpc-sync-stub-nonblocking", "sidis-rpc-sync-stub-worker"), p50.keySet(),
+        root.toString());
+    assertTrue(root.toString().contains("\"system\":\"akka-ask\",\"baseline\":true"), root.toString());
+    assertTrue(root.toString().contains("concurrent-server-2-workers"), root.toString());
+  }
+
+  @Test
+  void benchRpcRefusesAThirdJvm() throws Exception {
+    SidisProcess run = SidisProcess.run(60, "bench", "rpc", "--jvms", "3");
+    assertEquals(2, run.exitCode(), run.output());
+    assertEquals("error: --jvms is 1 or 2, got 3", run.output().strip());
   }
 
   @Test

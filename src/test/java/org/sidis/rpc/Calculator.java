@@ -39,4 +39,11 @@ public interface Calculator {
 
   @Idempotent
   String whoAmI();
+
+  /** The thread the call ran on. */
+  @NonBlocking
+  String threadInPlace();
+
+  /** The same, on a worker. */
+  String threadOnWorker();
 }

@@ -12,7 +12,7 @@ public class CalculatorService implements Calculator {
   final long delayMillis;
   final List<String> recorded = new CopyOnWriteArrayList<>();
 
-  CalculatorService(String name) {
+  public CalculatorService(String name) {
     this(name, 0);
   }
 
@@ -100,5 +100,15 @@ public class CalculatorService implements Calculator {
   public String whoAmI() {
     pause(delayMillis);
     return name;
+  }
+
+  @Override
+  public String threadInPlace() {
+    return Thread.currentThread().getName();
+  }
+
+  @Override
+  public String threadOnWorker() {
+    return Thread.currentThread().getName();
   }
 }

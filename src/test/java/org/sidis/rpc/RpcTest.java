@@ -206,4 +206,12 @@ class RpcTest {
     while (!impl.recorded.contains(entry) && System.nanoTime() < deadline) Thread.onSpinWait();
     assertTrue(impl.recorded.contains(entry), "the server ran it: " + impl.recorded);
   }
+
+  @Test
+  void aNonBlockingMethodIsAnsweredByTheSkeletonItselfAndAnyOtherOnTheWorkerPool() {
+    String inPlace = calc.threadInPlace();
+    String worker = calc.threadOnWorker();
+    assertFalse(inPlace.contains("blocking-pool"), "a @NonBlocking call ran on " + inPlace);
+    assertTrue(worker.contains("sidis.server.blocking-pool"), "an unmarked call ran on " + worker);
+  }
 }

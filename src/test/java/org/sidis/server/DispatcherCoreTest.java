@@ -102,4 +102,34 @@ class DispatcherCoreTest {
     assertTrue(log.get(log.size() - 1).contains("server overloaded"), "log: " + log);
     assertEquals("send c1 Received[id=a]", log.get(0), "the ack of an accepted request comes at once");
   }
+
+  @Test
+  void aRequestAnsweredInPlaceRunsOnceAndARetransmissionGetsTheCachedAnswer() {
+    DispatcherCore<String> core = core(3, 100);
+    core.onReady(0);
+    List<String> ran = new ArrayList<>();
+    assertEquals(DispatcherCore.Admission.RAN_IN_PLACE, core.onRequestInPlace("a", "p", true, false, "c1", (id, p) -> {
+      ran.add(id);
+      return new ServerProtocol.Reply(id, "A");
+    }));
+    assertEquals(DispatcherCore.Admission.ANSWERED_FROM_CACHE, core.onRequestInPlace("a", "p", false, false, "c1", (id, p) -> {
+      ran.add(id);
+      return new ServerProtocol.Reply(id, "again");
+    }));
+    assertEquals(List.of("a"), ran, "run once");
+    assertEquals(List.of("send c1 Received[id=a]", "send c1 Reply[id=a, result=A]", "send c1 Reply[id=a, result=A]"), log,
+        "no worker was assigned; log: " + log);
+  }
+
+  @Test
+  void anInPlaceRequestWhoseIdIsRunningOnAWorkerWaitsForThatRun() {
+    DispatcherCore<String> core = core(3, 100);
+    core.onReady(0);
+    core.onRequest("a", "p", false, false, "c1");
+    assertEquals(DispatcherCore.Admission.JOINED_RUNNING, core.onRequestInPlace("a", "p", false, false, "c2", (id, p) -> {
+      throw new AssertionError("ran a second time");
+    }));
+    core.onDone(0, "a", "A");
+    assertEquals(List.of("assign w0 a for c1", "send c2 Reply[id=a, result=A]"), log, "log: " + log);
+  }
 }
