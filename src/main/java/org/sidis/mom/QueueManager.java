@@ -98,8 +98,8 @@ public final class QueueManager extends AbstractBehavior<Command> {
           .onMessage(StoreOpened.class, m -> {
             if (m.failure() != null) {
               ctx.getLog().error("the queue store cannot be opened ({}): {}", storeDescription(ctx.getSystem().settings().config()),
-                  m.failure().toString());
-              throw new IllegalStateException("the queue store cannot be opened: " + m.failure(), m.failure());
+                  rootCause(m.failure()));
+              throw new IllegalStateException("the queue store cannot be opened: " + rootCause(m.failure()), m.failure());
             }
             ctx.getLog().info("queue store open ({})", storeDescription(ctx.getSystem().settings().config()));
             if (settings.transmission() != QueueSettings.Durability.PERSISTENT) {
@@ -110,8 +110,8 @@ public final class QueueManager extends AbstractBehavior<Command> {
           })
           .onMessage(TransmissionFound.class, m -> {
             if (m.failure() != null) {
-              ctx.getLog().error("the transmission queues in the queue store cannot be read: {}", m.failure().toString());
-              throw new IllegalStateException("the transmission queues cannot be read: " + m.failure(), m.failure());
+              ctx.getLog().error("the transmission queues in the queue store cannot be read: {}", rootCause(m.failure()));
+              throw new IllegalStateException("the transmission queues cannot be read: " + rootCause(m.failure()), m.failure());
             }
             if (!m.destinations().isEmpty()) {
               ctx.getLog().info("transmission queues found in the store, for {}: their channels start", m.destinations());
@@ -138,6 +138,16 @@ public final class QueueManager extends AbstractBehavior<Command> {
         .filter(id -> id.startsWith(prefix))
         .map(id -> id.substring(prefix.length()))
         .runWith(Sink.seq(), system);
+  }
+
+  /**
+   * The innermost cause, which names what is wrong with the store ("Store header is corrupt:
+   * …/n1.mv.db"), where the outer ones only say that no connection came.
+   */
+  static String rootCause(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root == t ? t.toString() : root.getClass().getSimpleName() + ": " + root.getMessage() + " (" + t.getClass().getSimpleName() + ")";
   }
 
   private static String storeDescription(com.typesafe.config.Config config) {

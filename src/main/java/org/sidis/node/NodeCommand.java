@@ -87,7 +87,9 @@ public final class NodeCommand implements Callable<Integer> {
     }
     if (exitWithParent) watchParent(system);
     system.getWhenTerminated().toCompletableFuture().join();
-    return 0;
+    boolean failed = akka.actor.CoordinatedShutdown.get(system).getShutdownReason()
+        .filter(NodeGuardian.ServiceFailed.INSTANCE::equals).isPresent();
+    return failed ? 1 : 0;
   }
 
   /** Our launcher holds our stdin: when it dies, even by SIGKILL, the pipe closes and we leave. */

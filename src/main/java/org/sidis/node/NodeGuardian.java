@@ -40,6 +40,9 @@ public final class NodeGuardian {
 
   private NodeGuardian() {}
 
+  /** Why a node shut itself down: one of its services failed (the node exits with code 1). */
+  public enum ServiceFailed implements akka.actor.CoordinatedShutdown.Reason { INSTANCE }
+
   public static Behavior<Command> create() {
     return Behaviors.setup(ctx -> {
       Config config = ctx.getSystem().settings().config();
@@ -51,6 +54,9 @@ public final class NodeGuardian {
       cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
           ClusterEvent.ReachabilityEvent.class));
       Map<String, ActorRef<GroupMember.Command>> groups = startServices(ctx, config, node);
+      // A service that fails (a store that cannot be opened or is corrupt, a bug) takes the node
+      // down with one error line, rather than leaving a node that is Up and answers nothing.
+      ctx.getChildren().forEach(ctx::watch);
       ctx.getLog().info("node [{}] started at [{}] with services {} and groups {}", node,
           ctx.getSystem().address(), config.getStringList("sidis.node.services"), groups.keySet());
       return Behaviors.receive(Command.class)
@@ -67,6 +73,15 @@ public final class NodeGuardian {
             ctx.getLog().warn("reachability: {}", m.event());
             return Behaviors.same();
           })
+          .onSignal(akka.actor.typed.ChildFailed.class, failed -> {
+            String what = "service actor [" + failed.getRef().path().name() + "] of node [" + node + "] failed: " + failed.getCause();
+            ctx.getLog().error("{}; the node stops", what);
+            System.err.println("error: " + what + "; the node stops");
+            akka.actor.CoordinatedShutdown.get(ctx.getSystem()).runAll(ServiceFailed.INSTANCE);
+            return Behaviors.same();
+          })
+          // A service that finished its work and stopped is no failure.
+          .onSignal(akka.actor.typed.Terminated.class, stopped -> Behaviors.same())
           .build();
     });
   }

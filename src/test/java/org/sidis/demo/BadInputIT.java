@@ -54,4 +54,18 @@ class BadInputIT {
     assertTrue(run.output().contains("n1.jsonl:3"), run.output());
     assertTrue(run.output().contains("integrity: held at 1/1 nodes — 1 messages, 0 violations"), run.output());
   }
+
+  @Test
+  void aNodeWhoseQueueStoreIsCorruptExitsWithTheStoresError() throws Exception {
+    Path store = Files.createTempDirectory("sidis-corrupt");
+    byte[] garbage = new byte[64 * 1024];
+    new java.util.Random(7).nextBytes(garbage);
+    Files.write(store.resolve("n1.mv.db"), garbage);
+    SidisProcess run = SidisProcess.run(120, "node", "--name", "n1", "--port", "0",
+        "--set", "sidis.node.services=[queues]", "--set", "sidis.node.store-dir=\"" + store + "\"",
+        "--set", "sidis.trace.enabled=off");
+    assertEquals(1, run.exitCode(), run.output());
+    assertTrue(run.output().contains("error: service actor [queue-manager] of node [n1] failed"), run.output());
+    assertTrue(run.output().contains("the queue store cannot be opened: MVStoreException: Store header is corrupt"), run.output());
+  }
 }

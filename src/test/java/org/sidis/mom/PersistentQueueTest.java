@@ -272,6 +272,33 @@ class PersistentQueueTest {
     }
   }
 
+  @Test
+  void aCorruptStoreStopsTheQueueManagerInsteadOfStartingEmpty() throws Exception {
+    ActorTestKit first = ActorTestKit.create("corrupt", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = first.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Reply> producer = first.createTestProbe();
+      qm.tell(new Put("jobs", "p:1", "kept", producer.getRef()));
+      producer.expectMessageClass(PutAck.class, Duration.ofSeconds(30));
+    } finally {
+      first.shutdownTestKit();
+    }
+    // Overwrite the database file with noise of the same length: its header and pages are gone.
+    Path file = dir.resolve("n1.mv.db");
+    byte[] noise = new byte[(int) java.nio.file.Files.size(file)];
+    new java.util.Random(7).nextBytes(noise);
+    java.nio.file.Files.write(file, noise);
+
+    ActorTestKit second = ActorTestKit.create("corrupt", config(dir, "n1"));
+    try {
+      ActorRef<Command> qm = second.spawn(QueueManager.create(settings()), "queue-manager");
+      TestProbe<Object> watcher = second.createTestProbe();
+      watcher.expectTerminated(qm, Duration.ofSeconds(60));
+    } finally {
+      second.shutdownTestKit();
+    }
+  }
+
   /**
    * A child JVM runs a queue manager and a producer and prints each id whose PUT was
    * acknowledged; the test SIGKILLs it mid-stream, opens the same H2 file here and drains the
