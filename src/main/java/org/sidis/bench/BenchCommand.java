@@ -361,7 +361,16 @@ public final class BenchCommand implements Callable<Integer> {
         jvms == 2 ? "in two JVMs" : "in one JVM", profile == null ? "" : " (profile " + profile + ")", size, calls,
         handlerMs, workers);
     RpcBench.Params p = new RpcBench.Params(size, calls / 2, calls, workers, handlerMs, overrides);
-    List<RpcBench.Row> rows = jvms == 1 ? RpcBench.run(p, out) : rpcAcrossJvms(p, out);    out.println();
+    List<RpcBench.Row> rows = new ArrayList<>(jvms == 1 ? RpcBench.run(p, out) : rpcAcrossJvms(p, out));
+    List<RpcPeer> peers = RpcPeer.available();
+    for (RpcPeer peer : peers) {
+      out.println("  " + peer.name() + ": server in a child JVM, " + calls + " calls");
+      RpcPeer.Result r = peer.run(new RpcPeer.Params(size, calls / 2, calls));
+      rows.add(new RpcBench.Row(r.system(), true, "round_trip_p50_us", r.p50Micros(), "us"));
+      rows.add(new RpcBench.Row(r.system(), true, "round_trip_p99_us", r.p99Micros(), "us"));
+      rows.add(new RpcBench.Row(r.system(), true, "round_trip_p99.9_us", r.p999Micros(), "us"));
+    }
+    out.println();
     out.printf("%-36s %-34s %12s %s%n", "system", "metric", "value", "unit");
     for (RpcBench.Row r : rows) {
       out.printf("%-36s %-34s %12.1f %s%n", r.system() + (r.baseline() ? " (baseline)" : ""), r.metric(), r.value(), r.unit());
@@ -369,10 +378,18 @@ public final class BenchCommand implements Callable<Integer> {
     for (String stub : List.of("sidis-rpc-sync-stub-nonblocking", "sidis-rpc-sync-stub-worker")) {
       for (String q : List.of("p50", "p99")) {
         String metric = "round_trip_" + q + "_us";
-        double ask = rows.stream().filter(r -> r.baseline() && r.metric().equals(metric)).findFirst().orElseThrow().value();
+        double ask = rows.stream().filter(r -> r.system().equals("akka-ask") && r.metric().equals(metric)).findFirst().orElseThrow().value();
         double s = rows.stream().filter(r -> r.system().equals(stub) && r.metric().equals(metric)).findFirst().orElseThrow().value();
         out.printf("%s / ask at %s: %.2fx%s%n", stub, q, s / ask, q.equals("p50") ? " (aim <= 1.2x)" : "");
+        for (RpcPeer peer : peers) {
+          double other = rows.stream().filter(r -> r.system().equals(peer.name()) && r.metric().equals(metric)).findFirst().orElseThrow().value();
+          out.printf("%s / %s at %s: %.2fx (goal <= 1x)%n", stub, peer.name(), q, s / other);
+        }
       }
+    }
+    if (peers.isEmpty()) {
+      out.println("no gRPC-Java baseline in this jar: build target/sidis-bench.jar with `mvn -B -Pbench-peers -DskipTests package`"
+          + " and run the bench from it");
     }
     for (RpcBench.Row r : rows) {
       if (r.metric().equals("gain_over_iterative")) {
