@@ -27,20 +27,13 @@ import static org.junit.jupiter.api.Assertions.*;
 class BrokerClusterTest {
 
   private static Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.enabled", "off",
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off"))
-        .withFallback(ConfigFactory.parseString("""
+    return ConfigFactory.parseString("""
             sidis.mom.topics = [ { name = prices, subscriptions = [audit] } ]
             sidis.mom.broker.rules = [
               { name = prices, match = { field = kind, equals = price }, to = "topic:prices", transform.set { currency = EUR } }
               { name = orders, match = { field = kind, equals = order }, to = "queue:orders", transform.rename { id = orderId } }
-            ]"""))
-        .withFallback(ConfigFactory.load());
+            ]""")
+        .withFallback(org.sidis.node.TestClusters.nodeConfig(name));
   }
 
   @Test
