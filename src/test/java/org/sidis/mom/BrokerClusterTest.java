@@ -109,7 +109,6 @@ class BrokerClusterTest {
     ActorTestKit kit = ActorTestKit.create("wire", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local",
         "sidis.trace.enabled", "off")).withFallback(ConfigFactory.load()));
     try {
-      akka.serialization.Serialization serialization = akka.serialization.SerializationExtension.get(kit.system());
       TestProbe<Reply> app = kit.createTestProbe();
       TestProbe<QueueProtocol.Reply> sub = kit.createTestProbe();
       List<Object> wire = List.of(
@@ -125,13 +124,7 @@ class BrokerClusterTest {
           new Subscribed("t", "s", null),
           new Unsubscribed("t", "s"),
           new Rejected(null, "p:1", "why"));
-      for (Object msg : wire) {
-        var serializer = serialization.findSerializerFor(msg);
-        assertEquals(33, serializer.identifier(), "jackson-cbor for " + msg.getClass().getSimpleName());
-        byte[] bytes = serialization.serialize(msg).get();
-        assertEquals(msg, serialization.deserialize(bytes, serializer.identifier(),
-            akka.serialization.Serializers.manifestFor(serializer, msg)).get());
-      }
+      org.sidis.node.WireRoundTrip.assertEachCrossesJacksonCbor(kit.system(), wire);
     } finally {
       kit.shutdownTestKit();
     }

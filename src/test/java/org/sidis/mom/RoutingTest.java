@@ -110,7 +110,6 @@ class RoutingTest {
 
   @Test
   void everyWireMessageOfTheQueueRoomCrossesAkkasSerializer() {
-    akka.serialization.Serialization serialization = akka.serialization.SerializationExtension.get(kit.system());
     TestProbe<Command> peer = kit.createTestProbe();
     java.util.List<Object> wire = java.util.List.of(
         new QueueManager.Forward("jobs", "p1:1", "x", "n1", peer.getRef()),
@@ -132,13 +131,7 @@ class RoutingTest {
         new BatchAcked("jobs", java.util.List.of("p1:1"), java.util.List.of("p1:2")),
         new PersistentQueue.EnqueuedBatch(java.util.List.of(new PersistentQueue.Enqueued("p1:1", "x"))),
         new PersistentQueue.AcknowledgedBatch(java.util.List.of("p1:1", "p1:2")));
-    for (Object msg : wire) {
-      var serializer = serialization.findSerializerFor(msg);
-      assertEquals(33, serializer.identifier(), "jackson-cbor for " + msg.getClass().getSimpleName());
-      byte[] bytes = serialization.serialize(msg).get();
-      assertEquals(msg, serialization.deserialize(bytes, serializer.identifier(),
-          akka.serialization.Serializers.manifestFor(serializer, msg)).get());
-    }
+    org.sidis.node.WireRoundTrip.assertEachCrossesJacksonCbor(kit.system(), wire);
   }
 
   @Test
