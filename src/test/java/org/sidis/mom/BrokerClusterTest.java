@@ -14,7 +14,6 @@ import org.sidis.mom.QueueProtocol.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -106,8 +105,7 @@ class BrokerClusterTest {
 
   @Test
   void everyWireMessageOfTheBrokerCrossesAkkasSerializer() {
-    ActorTestKit kit = ActorTestKit.create("wire", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local",
-        "sidis.trace.enabled", "off")).withFallback(ConfigFactory.load()));
+    ActorTestKit kit = org.sidis.node.TestKits.local("wire");
     try {
       TestProbe<Reply> app = kit.createTestProbe();
       TestProbe<QueueProtocol.Reply> sub = kit.createTestProbe();
