@@ -5,7 +5,6 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.net.NetworkModel;
@@ -37,14 +36,7 @@ class GossipClusterTest {
   Path dir;
 
   private Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.dir", dir.resolve("trace").toString(),
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off"))
-        .withFallback(ConfigFactory.load());
+    return org.sidis.node.TestClusters.tracedNodeConfig(name, dir.resolve("trace"), Map.of());
   }
 
   @Test

@@ -14,7 +14,6 @@ import org.sidis.mom.QueueProtocol.Delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -27,20 +26,13 @@ import static org.junit.jupiter.api.Assertions.*;
 class BrokerClusterTest {
 
   private static Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.enabled", "off",
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off"))
-        .withFallback(ConfigFactory.parseString("""
+    return ConfigFactory.parseString("""
             sidis.mom.topics = [ { name = prices, subscriptions = [audit] } ]
             sidis.mom.broker.rules = [
               { name = prices, match = { field = kind, equals = price }, to = "topic:prices", transform.set { currency = EUR } }
               { name = orders, match = { field = kind, equals = order }, to = "queue:orders", transform.rename { id = orderId } }
-            ]"""))
-        .withFallback(ConfigFactory.load());
+            ]""")
+        .withFallback(org.sidis.node.TestClusters.nodeConfig(name));
   }
 
   @Test
@@ -113,10 +105,8 @@ class BrokerClusterTest {
 
   @Test
   void everyWireMessageOfTheBrokerCrossesAkkasSerializer() {
-    ActorTestKit kit = ActorTestKit.create("wire", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local",
-        "sidis.trace.enabled", "off")).withFallback(ConfigFactory.load()));
+    ActorTestKit kit = org.sidis.node.TestKits.local("wire");
     try {
-      akka.serialization.Serialization serialization = akka.serialization.SerializationExtension.get(kit.system());
       TestProbe<Reply> app = kit.createTestProbe();
       TestProbe<QueueProtocol.Reply> sub = kit.createTestProbe();
       List<Object> wire = List.of(
@@ -132,13 +122,7 @@ class BrokerClusterTest {
           new Subscribed("t", "s", null),
           new Unsubscribed("t", "s"),
           new Rejected(null, "p:1", "why"));
-      for (Object msg : wire) {
-        var serializer = serialization.findSerializerFor(msg);
-        assertEquals(33, serializer.identifier(), "jackson-cbor for " + msg.getClass().getSimpleName());
-        byte[] bytes = serialization.serialize(msg).get();
-        assertEquals(msg, serialization.deserialize(bytes, serializer.identifier(),
-            akka.serialization.Serializers.manifestFor(serializer, msg)).get());
-      }
+      org.sidis.node.WireRoundTrip.assertEachCrossesJacksonCbor(kit.system(), wire);
     } finally {
       kit.shutdownTestKit();
     }

@@ -3,7 +3,6 @@ package org.sidis.mom;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -43,11 +41,7 @@ class BrokerTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("broker", ConfigFactory.parseMap(Map.of(
-        "akka.actor.provider", "local",
-        "sidis.node.name", "n1",
-        "sidis.trace.dir", dir.toString()))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.localN1("broker", dir);
     app = kit.createTestProbe("app");
     consumer = kit.createTestProbe("consumer");
   }
@@ -258,20 +252,10 @@ class BrokerTest {
 
   // ------------------------------------------------------------------ durability across a restart
 
-  static Config persistentConfig(Path store) {
-    return ConfigFactory.parseMap(Map.of(
-            "akka.actor.provider", "local",
-            "sidis.node.name", "n1",
-            "sidis.trace.enabled", "off",
-            "akka-persistence-jdbc.shared-databases.sidis.db.url",
-            "jdbc:h2:file:" + store.resolve("n1").toAbsolutePath() + ";WRITE_DELAY=0"))
-        .withFallback(ConfigFactory.load());
-  }
-
   @Test
   void aPersistentTopicsDurableSubscriptionsDeclaredOrMadeAtRunTimeKeepTheirMessagesAcrossARestart() {
     BrokerSettings broker = BrokerSettings.none().withTopic("prices", QueueSettings.Durability.PERSISTENT, List.of("audit"));
-    ActorTestKit first = ActorTestKit.create("topic1", persistentConfig(dir));
+    ActorTestKit first = ActorTestKit.create("topic1", PersistentQueueTest.config(dir, "n1"));
     try {
       TestProbe<Reply> p = first.createTestProbe();
       ActorRef<Command> qm = first.spawn(QueueManager.create(QueueSettings.defaults(), broker, "n1"), "queue-manager");
@@ -284,7 +268,7 @@ class BrokerTest {
     } finally {
       first.shutdownTestKit();
     }
-    ActorTestKit second = ActorTestKit.create("topic2", persistentConfig(dir));
+    ActorTestKit second = ActorTestKit.create("topic2", PersistentQueueTest.config(dir, "n1"));
     try {
       TestProbe<Reply> p = second.createTestProbe();
       TestProbe<QueueProtocol.Reply> c = second.createTestProbe();
@@ -310,7 +294,7 @@ class BrokerTest {
     } finally {
       second.shutdownTestKit();
     }
-    ActorTestKit third = ActorTestKit.create("topic3", persistentConfig(dir));
+    ActorTestKit third = ActorTestKit.create("topic3", PersistentQueueTest.config(dir, "n1"));
     try {
       TestProbe<Reply> p = third.createTestProbe();
       ActorRef<Command> qm = third.spawn(QueueManager.create(QueueSettings.defaults(), broker, "n1"), "queue-manager");

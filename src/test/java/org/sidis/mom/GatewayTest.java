@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -31,11 +30,7 @@ class GatewayTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private void start(QueueSettings queues) {
-    kit = ActorTestKit.create("gateway", ConfigFactory.parseMap(Map.of(
-        "akka.actor.provider", "local",
-        "sidis.node.name", "n1",
-        "sidis.trace.dir", dir.toString()))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.localN1("gateway", dir);
     BrokerRules rules = BrokerRules.fromConfig(ConfigFactory.parseString("""
         b.rules = [
           { name = eu, match = { field = region, equals = eu }, to = "queue:orders-eu", transform.rename { id = orderId } }

@@ -5,7 +5,6 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.mom.LogProtocol.*;
@@ -42,16 +41,8 @@ class LogClusterTest {
   Path dir;
 
   private Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.dir", dir.resolve("trace").toString(),
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off",
-            "akka-persistence-jdbc.shared-databases.sidis.db.url",
-            "jdbc:h2:file:" + dir.resolve("store").resolve(name).toAbsolutePath() + ";WRITE_DELAY=0"))
-        .withFallback(ConfigFactory.load());
+    return org.sidis.node.TestClusters.tracedNodeConfig(name, dir.resolve("trace"),
+        org.sidis.node.TestClusters.h2Store(dir.resolve("store").resolve(name)));
   }
 
   @Test

@@ -5,7 +5,6 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.mom.QueueProtocol.*;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -29,16 +27,7 @@ class QueueClusterTest {
   Path dir;
 
   private Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.enabled", "off",
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off",
-            "akka-persistence-jdbc.shared-databases.sidis.db.url",
-            "jdbc:h2:file:" + dir.resolve(name).toAbsolutePath() + ";WRITE_DELAY=0"))
-        .withFallback(ConfigFactory.load());
+    return org.sidis.node.TestClusters.nodeConfig(name, org.sidis.node.TestClusters.h2Store(dir.resolve(name)));
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.sidis.mom;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +12,6 @@ import org.sidis.mom.QueueProtocol.*;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -29,11 +27,7 @@ class QueueManagerTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("mom", ConfigFactory.parseMap(Map.of(
-        "akka.actor.provider", "local",
-        "sidis.node.name", "n1",
-        "sidis.trace.dir", dir.toString()))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.localN1("mom", dir);
     producer = kit.createTestProbe("producer");
     consumer = kit.createTestProbe("consumer");
   }

@@ -4,18 +4,15 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.mom.QueueProtocol.*;
-import org.sidis.node.NodeNames;
 import org.sidis.node.TestClusters;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -33,16 +30,7 @@ class RoutingClusterTest {
   Path store;
 
   private Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.enabled", "off",
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off",
-            "akka-persistence-jdbc.shared-databases.sidis.db.url",
-            "jdbc:h2:file:" + store.resolve(name).toAbsolutePath() + ";WRITE_DELAY=0"))
-        .withFallback(ConfigFactory.load());
+    return TestClusters.nodeConfig(name, TestClusters.h2Store(store.resolve(name)));
   }
 
   private static ActorRef<Command> manager(ActorTestKit kit, String node) {

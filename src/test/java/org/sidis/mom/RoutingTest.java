@@ -3,7 +3,6 @@ package org.sidis.mom;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import org.sidis.mom.QueueProtocol.*;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -32,11 +30,7 @@ class RoutingTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("routing", ConfigFactory.parseMap(Map.of(
-        "akka.actor.provider", "local",
-        "sidis.node.name", "n1",
-        "sidis.trace.dir", dir.toString()))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.localN1("routing", dir);
     app = kit.createTestProbe();
   }
 
@@ -110,7 +104,6 @@ class RoutingTest {
 
   @Test
   void everyWireMessageOfTheQueueRoomCrossesAkkasSerializer() {
-    akka.serialization.Serialization serialization = akka.serialization.SerializationExtension.get(kit.system());
     TestProbe<Command> peer = kit.createTestProbe();
     java.util.List<Object> wire = java.util.List.of(
         new QueueManager.Forward("jobs", "p1:1", "x", "n1", peer.getRef()),
@@ -132,13 +125,7 @@ class RoutingTest {
         new BatchAcked("jobs", java.util.List.of("p1:1"), java.util.List.of("p1:2")),
         new PersistentQueue.EnqueuedBatch(java.util.List.of(new PersistentQueue.Enqueued("p1:1", "x"))),
         new PersistentQueue.AcknowledgedBatch(java.util.List.of("p1:1", "p1:2")));
-    for (Object msg : wire) {
-      var serializer = serialization.findSerializerFor(msg);
-      assertEquals(33, serializer.identifier(), "jackson-cbor for " + msg.getClass().getSimpleName());
-      byte[] bytes = serialization.serialize(msg).get();
-      assertEquals(msg, serialization.deserialize(bytes, serializer.identifier(),
-          akka.serialization.Serializers.manifestFor(serializer, msg)).get());
-    }
+    org.sidis.node.WireRoundTrip.assertEachCrossesJacksonCbor(kit.system(), wire);
   }
 
   @Test

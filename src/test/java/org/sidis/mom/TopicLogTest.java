@@ -215,7 +215,6 @@ class TopicLogTest {
   @Test
   void everyWireMessageAndJournalEventOfTheLogCrossesAkkasSerializer() {
     ActorTestKit kit = kit();
-    akka.serialization.Serialization serialization = akka.serialization.SerializationExtension.get(kit.system());
     TestProbe<Reply> p = kit.createTestProbe();
     List<Object> wire = List.of(
         new Append("orders", "k", "p:1", "v", p.getRef()),
@@ -234,12 +233,6 @@ class TopicLogTest {
         new LogConsumer.Delivered("orders", 1, new Entry(7, "k", "p:1", "v")),
         new TopicLog.RecordAppended(1, null, "p:1", "v"),
         new TopicLog.OffsetCommitted("g", 1, 8));
-    for (Object msg : wire) {
-      var serializer = serialization.findSerializerFor(msg);
-      assertEquals(33, serializer.identifier(), "jackson-cbor for " + msg.getClass().getSimpleName());
-      byte[] bytes = serialization.serialize(msg).get();
-      assertEquals(msg, serialization.deserialize(bytes, serializer.identifier(),
-          akka.serialization.Serializers.manifestFor(serializer, msg)).get());
-    }
+    org.sidis.node.WireRoundTrip.assertEachCrossesJacksonCbor(kit.system(), wire);
   }
 }

@@ -37,16 +37,8 @@ class GroupClusterTest {
   Path dir;
 
   private Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.dir", dir.resolve("trace").toString(),
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off",
-            "sidis.demo.chat.messages", 600,
-            "sidis.demo.chat.nodes", 3))
-        .withFallback(ConfigFactory.load());
+    return org.sidis.node.TestClusters.tracedNodeConfig(name, dir.resolve("trace"),
+        Map.of("sidis.demo.chat.messages", 600, "sidis.demo.chat.nodes", 3));
   }
 
   @Test

@@ -6,7 +6,6 @@ import akka.actor.typed.ActorRef;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializers;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,11 +41,7 @@ class GroupMemberTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("member", ConfigFactory.parseMap(Map.of(
-        "akka.actor.provider", "local",
-        "sidis.node.name", "n1",
-        "sidis.trace.dir", dir.toString()))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.localN1("member", dir);
     n2 = kit.createTestProbe("n2");
     n3 = kit.createTestProbe("n3");
     app = kit.createTestProbe("app");

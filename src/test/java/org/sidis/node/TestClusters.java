@@ -4,15 +4,60 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 
 /** Several ActorSystems of one JVM made into one Akka Cluster, for the in-JVM cluster tests. */
 public final class TestClusters {
 
   private TestClusters() {}
+
+  /**
+   * The config of node {@code name} as one of several ActorSystems in this JVM: Artery on port 0,
+   * the node's cluster role, one JMX MBean per system, no JVM exit on shutdown, and no trace.
+   */
+  public static Config nodeConfig(String name) {
+    return nodeConfig(name, Map.of());
+  }
+
+  /** {@link #nodeConfig(String)} with {@code extra} settings on top (they win over the node's). */
+  public static Config nodeConfig(String name, Map<String, ?> extra) {
+    Map<String, Object> settings = inJvm(name);
+    settings.put("sidis.trace.enabled", "off");
+    settings.putAll(extra);
+    return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
+  }
+
+  /** {@link #nodeConfig(String, Map)}, but the node traces into {@code traceDir} (trace enabled as by default). */
+  public static Config tracedNodeConfig(String name, Path traceDir, Map<String, ?> extra) {
+    Map<String, Object> settings = inJvm(name);
+    settings.put("sidis.trace.dir", traceDir.toString());
+    settings.putAll(extra);
+    return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
+  }
+
+  /** The setting that keeps a node's journal in the H2 database file {@code file} (written at once). */
+  public static Map<String, Object> h2Store(Path file) {
+    return Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url",
+        "jdbc:h2:file:" + file.toAbsolutePath() + ";WRITE_DELAY=0");
+  }
+
+  private static Map<String, Object> inJvm(String name) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("sidis.node.name", name);
+    settings.put("akka.remote.artery.canonical.port", 0);
+    settings.put("akka.cluster.roles", List.of(NodeNames.role(name)));
+    settings.put("akka.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    settings.put("akka.coordinated-shutdown.exit-jvm", "off");
+    return settings;
+  }
 
   /** Every system joins the first; returns once each sees all of them Up (30 s at most). */
   public static void joinAndAwaitUp(List<ActorTestKit> kits) {

@@ -2,7 +2,6 @@ package org.sidis.rpc;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.sidis.multicast.GroupMember;
 import org.sidis.server.ServerSettings;
@@ -26,15 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RpcClusterTest {
 
   private static Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.enabled", "off",
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(org.sidis.node.NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off",
-            "sidis.rpc.attempt-timeout", "300ms"))
-        .withFallback(ConfigFactory.load());
+    return org.sidis.node.TestClusters.nodeConfig(name, Map.of("sidis.rpc.attempt-timeout", "300ms"));
   }
 
   @Test

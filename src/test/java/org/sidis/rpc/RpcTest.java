@@ -3,7 +3,6 @@ package org.sidis.rpc;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -43,8 +41,7 @@ class RpcTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("rpc", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local", "sidis.trace.enabled", "off"))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.local("rpc");
     server = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
     rpc = RpcSettings.fromConfig(kit.system().settings().config().getConfig("sidis.rpc"));
     impl = new CalculatorService("only");

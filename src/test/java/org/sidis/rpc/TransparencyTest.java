@@ -3,7 +3,6 @@ package org.sidis.rpc;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Behaviors;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,9 +29,7 @@ class TransparencyTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("rpc", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local", "sidis.trace.enabled", "off",
-            "sidis.rpc.attempt-timeout", "200ms", "sidis.rpc.backoff-initial", "20ms"))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.local("rpc", Map.of("sidis.rpc.attempt-timeout", "200ms", "sidis.rpc.backoff-initial", "20ms"));
     server = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
     rpc = RpcSettings.fromConfig(kit.system().settings().config().getConfig("sidis.rpc"));
     client = RpcClient.create(kit.system());

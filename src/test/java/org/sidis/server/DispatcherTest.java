@@ -4,14 +4,12 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.DispatcherSelector;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -29,8 +27,7 @@ class DispatcherTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("server", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local", "sidis.trace.enabled", "off"))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.local("server");
     settings = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
   }
 

@@ -4,7 +4,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,7 @@ class RemoteWorkerListingTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("server", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local", "sidis.trace.enabled", "off",
-        "sidis.server.workers-at", "remote")).withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.local("server", Map.of("sidis.server.workers-at", "remote"));
     settings = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
   }
 

@@ -6,7 +6,6 @@ import akka.actor.typed.ActorRef;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
-import org.sidis.node.NodeNames;
 import org.sidis.node.TestClusters;
 import org.sidis.rpc.Calculator;
 import org.sidis.rpc.CalculatorService;
@@ -37,15 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RemoteWorkersTest {
 
   private static Config node(String name) {
-    return ConfigFactory.parseMap(Map.of(
-            "sidis.node.name", name,
-            "sidis.trace.enabled", "off",
-            "akka.remote.artery.canonical.port", 0,
-            "akka.cluster.roles", List.of(NodeNames.role(name)),
-            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            "akka.coordinated-shutdown.exit-jvm", "off",
-            "sidis.server.workers-at", "remote"))
-        .withFallback(ConfigFactory.load());
+    return TestClusters.nodeConfig(name, Map.of("sidis.server.workers-at", "remote"));
   }
 
   private static ServerSettings settings(ActorTestKit kit) {

@@ -5,13 +5,11 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,8 +23,7 @@ class SuperserverTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("superserver", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local", "sidis.trace.enabled", "off"))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.local("superserver");
     settings = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
   }
 

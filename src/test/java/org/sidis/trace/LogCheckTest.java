@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LogCheckTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final List<TraceEvent> events = new ArrayList<>();
-  private long lseq;
+  private final HandTrace trace = new HandTrace();
 
   /** {@code node} traced {@code event} of {@code msg} at partition {@code p}, offset {@code o}. */
   private LogCheckTest at(String node, String event, String msg, int p, long o) {
@@ -24,15 +19,12 @@ class LogCheckTest {
     line.put("partition", p);
     line.put("offset", o);
     if (event.equals("commit")) line.put("consumer_group", "g");
-    events.add(new TraceEvent(0, node, "/user/app", "log", "orders", event, msg == null ? null : MessageId.of(msg), ++lseq, null,
-        null, null, null, Path.of(node + ".jsonl"), (int) lseq, line));
+    trace.add(node, "/user/app", "log", "orders", event, msg, line);
     return this;
   }
 
   private Verdict verdict() {
-    List<Verdict> vs = LogCheck.check(events);
-    assertEquals(1, vs.size());
-    return vs.get(0);
+    return trace.verdict(LogCheck::check);
   }
 
   @Test

@@ -2,31 +2,21 @@ package org.sidis.trace;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The total-queue checker on hand-made producer and consumer traces. */
 class QueueTotalTest {
 
-    private final List<TraceEvent> events = new ArrayList<>();
-    private long lseq;
+    private final HandTrace trace = new HandTrace();
 
     private QueueTotalTest at(String node, String event, String... ids) {
-        for (String id : ids) {
-            events.add(new TraceEvent(0, node, "app", "queue", "jobs", event, MessageId.of(id), ++lseq, null,
-                    Path.of(node + ".jsonl"), (int) lseq));
-        }
+        for (String id : ids) trace.add(node, "app", "queue", "jobs", event, id, null);
         return this;
     }
 
     private Verdict verdict() {
-        List<Verdict> vs = QueueTotal.check(events);
-        assertEquals(1, vs.size());
-        return vs.get(0);
+        return trace.verdict(QueueTotal::check);
     }
 
     @Test

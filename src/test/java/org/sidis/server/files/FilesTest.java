@@ -2,7 +2,6 @@ package org.sidis.server.files;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +33,7 @@ class FilesTest {
 
   @BeforeEach
   void start() {
-    kit = ActorTestKit.create("files", ConfigFactory.parseMap(Map.of("akka.actor.provider", "local", "sidis.trace.enabled", "off"))
-        .withFallback(ConfigFactory.load()));
+    kit = org.sidis.node.TestKits.local("files");
     server = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
     rpcSettings = RpcSettings.fromConfig(kit.system().settings().config().getConfig("sidis.rpc"));
     rpc = RpcClient.create(kit.system());
