@@ -65,6 +65,9 @@ public record Report(
                 .orElseThrow(() -> new IllegalArgumentException("no verdict on " + property + " in group " + group));
     }
 
+    /** Protocols whose verdicts get a section of their own, under "<proto> <service, queue, topic>". */
+    private static final Set<String> SECTIONED = Set.of("rpc", "queue", "topic", "log");
+
     /** The human table: per group its headline lines, then offence details, crashed nodes, trace problems, result. */
     public String table() {
         StringBuilder out = new StringBuilder();
@@ -107,13 +110,15 @@ public record Report(
                 }
             }
         }
-        // RPC services have no group or store section: one section each.
+        // RPC services, queues, topics and event logs have no group or store section: one section each.
         Set<String> shown = new java.util.HashSet<>();
         groups.forEach(g -> shown.add(g.name()));
         stores.forEach(s -> shown.add(s.name()));
         Map<String, List<Verdict>> others = new java.util.TreeMap<>();
         for (Verdict v : verdicts) {
-            if (v.proto().equals("rpc") && !shown.contains(v.group())) others.computeIfAbsent(v.proto() + " " + v.group(), k -> new ArrayList<>()).add(v);
+            if (SECTIONED.contains(v.proto()) && !shown.contains(v.group())) {
+                others.computeIfAbsent(v.proto() + " " + v.group(), k -> new ArrayList<>()).add(v);
+            }
         }
         others.forEach((name, vs) -> {
             out.append('\n').append(name).append('\n');
