@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,6 +53,8 @@ final class Channel extends AbstractBehavior<Command> {
   private record Taken(Reply reply) implements Command {}
 
   private record Stored(Put put, Reply reply) implements Command {}
+
+  private record StoredBatch(PutBatch batch, Reply reply) implements Command {}
 
   private record Destination(Receptionist.Listing listing) implements Command {}
 
@@ -107,6 +110,8 @@ final class Channel extends AbstractBehavior<Command> {
     return newReceiveBuilder()
         .onMessage(Put.class, this::onPut)
         .onMessage(Stored.class, this::onStored)
+        .onMessage(PutBatch.class, this::onPutBatch)
+        .onMessage(StoredBatch.class, this::onStoredBatch)
         .onMessage(Taken.class, this::onTaken)
         .onMessage(QueueManager.Forwarded.class, this::onForwarded)
         .onMessage(Destination.class, this::onDestination)
@@ -138,6 +143,31 @@ final class Channel extends AbstractBehavior<Command> {
     } else if (m.reply() instanceof Refused r) {
       m.put().replyTo().tell(new Refused(m.put().queue(), m.put().msgId(), "the transmission queue for [" + destination
           + "] did not store it: " + r.reason()));
+    }
+    return this;
+  }
+
+  // A PutBatch for "<destination>/<queue>": stored whole in the transmission queue (one write,
+  // all or nothing), acknowledged whole, then forwarded message by message like single PUTs.
+  private Behavior<Command> onPutBatch(PutBatch batch) {
+    String queue = batch.queue().substring(batch.queue().indexOf('/') + 1);
+    ActorRef<Command> self = getContext().getSelf();
+    ActorRef<Reply> reply = getContext().spawnAnonymous(Behaviors.<Reply>receiveMessage(r -> {
+      self.tell(new StoredBatch(batch, r));
+      return Behaviors.stopped();
+    }));
+    List<Message> enveloped = batch.messages().stream()
+        .map(m -> new Message(m.msgId(), queue + "\n\n" + m.payload())).toList();
+    transmission.tell(new PutBatch(queueName, enveloped, reply));
+    return this;
+  }
+
+  private Behavior<Command> onStoredBatch(StoredBatch m) {
+    if (m.reply() instanceof PutBatchAck ack) {
+      m.batch().replyTo().tell(new PutBatchAck(m.batch().queue(), ack.msgIds()));
+    } else if (m.reply() instanceof Refused r) {
+      m.batch().replyTo().tell(new Refused(m.batch().queue(), null, "the transmission queue for [" + destination
+          + "] did not store the batch: " + r.reason()));
     }
     return this;
   }

@@ -251,8 +251,15 @@ public final class QueueManager extends AbstractBehavior<Command> {
           channel(destination).tell(put);
           return this;
         }
+        if (m instanceof PutBatch batch) {
+          String bad = badBatch(batch);
+          if (bad != null) replyTo(m).tell(new Refused(m.queue(), null, bad));
+          else channel(destination).tell(batch);
+          return this;
+        }
         if (!(m instanceof Put)) {
-          replyTo(m).tell(new Refused(m.queue(), null, "only PUT is routed to another node's queue; GET, POLL, NOTIFY, ACK and the batch operations go to its own queue manager"));
+          replyTo(m).tell(new Refused(m.queue(), null, "only PUT and PutBatch are routed to another node's queue; GET, POLL,"
+              + " NOTIFY, ACK, FETCH and AckBatch go to its own queue manager"));
           return this;
         }
       } else {

@@ -260,7 +260,9 @@ class QueueManagerTest {
     assertTrue(tooMany.contains("501") && tooMany.contains("max-batch"), tooMany);
     assertTrue(refusal.apply(new Fetch("jobs", 0, Duration.ofSeconds(1), producer.getRef())).contains("ask for 1..500"));
     assertTrue(refusal.apply(new AckBatch("jobs", List.of(), producer.getRef())).contains("empty AckBatch"));
-    assertTrue(refusal.apply(new PutBatch("n2/jobs", batch(1, 2), producer.getRef())).contains("only PUT is routed"));
+    assertTrue(refusal.apply(new Fetch("n2/jobs", 1, Duration.ofSeconds(1), producer.getRef())).contains("only PUT and PutBatch are routed"));
+    assertTrue(refusal.apply(new PutBatch("n2/jobs", List.of(), producer.getRef())).contains("empty PutBatch"),
+        "a routed batch is checked like a local one");
     qm.tell(new Poll("jobs", consumer.getRef()));
     assertEquals(new Empty("jobs"), consumer.receiveMessage(), "a refused batch put nothing");
   }

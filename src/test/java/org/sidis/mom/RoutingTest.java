@@ -129,11 +129,29 @@ class RoutingTest {
   }
 
   @Test
-  void onlyPutIsRoutedToAnotherNode() {
+  void aPutBatchForAnotherNodesQueueIsAcknowledgedWholeAndArrivesMessageByMessage() {
+    ActorRef<Command> n1 = manager("n1", "qm-n1");
+    java.util.List<Message> batch = java.util.List.of(new Message("b1:1", "one"), new Message("b1:2", "two"), new Message("b1:3", "three"));
+    n1.tell(new PutBatch("n2/jobs", batch, app.getRef()));
+    assertEquals(new PutBatchAck("n2/jobs", java.util.List.of("b1:1", "b1:2", "b1:3")), app.receiveMessage(),
+        "the batch is in n1's transmission queue");
+    ActorRef<Command> n2 = manager("n2", "qm-n2");
+    java.util.Map<String, String> arrived = new java.util.TreeMap<>();
+    for (int i = 0; i < 3; i++) {
+      Delivery d = awaitDelivery(n2, "jobs");
+      arrived.put(d.msgId(), d.payload());
+      n2.tell(new Ack("jobs", d.msgId(), app.getRef()));
+      app.expectMessageClass(Acked.class);
+    }
+    assertEquals(java.util.Map.of("b1:1", "one", "b1:2", "two", "b1:3", "three"), arrived, "each message, unchanged");
+  }
+
+  @Test
+  void onlyPutAndPutBatchAreRoutedToAnotherNode() {
     ActorRef<Command> n1 = manager("n1", "qm-n1");
     n1.tell(new Poll("n2/jobs", app.getRef()));
     Refused r = app.expectMessageClass(Refused.class);
-    assertTrue(r.reason().contains("only PUT is routed"), r.reason());
+    assertTrue(r.reason().contains("only PUT and PutBatch are routed"), r.reason());
     n1.tell(new Put("n1/jobs", "p1:1", "own", app.getRef()));
     assertEquals(new PutAck("jobs", "p1:1"), app.receiveMessage(), "answered by the queue that stored it");
     n1.tell(new Poll("jobs", app.getRef()));
