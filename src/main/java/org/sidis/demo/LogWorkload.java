@@ -57,6 +57,28 @@ public final class LogWorkload {
     }
   }
 
+  /**
+   * What the producer and the consumer group share: the event log they follow, the adapter of
+   * its replies, and the tick of their progress lines.
+   */
+  private abstract static class Client {
+    final ActorContext<Command> ctx;
+    final String node;
+    final Settings settings;
+    final ActorRef<LogProtocol.Reply> replies;
+    final FollowedService<LogProtocol.Command> log;
+    final RoleProgress progress = new RoleProgress();
+
+    Client(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
+      this.ctx = ctx;
+      this.node = node;
+      this.settings = settings;
+      this.replies = ctx.messageAdapter(LogProtocol.Reply.class, FromLog::new);
+      this.log = FollowedService.subscribe(ctx, LogManager.key(settings.logNode()), LogListing::new);
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+    }
+  }
+
   // ------------------------------------------------------------------------------------ producer
 
   /**
@@ -69,27 +91,16 @@ public final class LogWorkload {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Producer(ctx, timers, node, settings).behavior()));
   }
 
-  private static final class Producer {
-    private final ActorContext<Command> ctx;
-    private final String node;
-    private final Settings settings;
+  private static final class Producer extends Client {
     private final LogTrace trace;
-    private final ActorRef<LogProtocol.Reply> replies;
-    private final FollowedService<LogProtocol.Command> log;
     private final Unacknowledged<Integer> pending = new Unacknowledged<>();
-    private final RoleProgress progress = new RoleProgress();
     private int next = 1;
     private long acked;
     private long refused;
 
     Producer(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
-      this.ctx = ctx;
-      this.node = node;
-      this.settings = settings;
+      super(ctx, timers, node, settings);
       this.trace = new LogTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.topic());
-      this.replies = ctx.messageAdapter(LogProtocol.Reply.class, FromLog::new);
-      this.log = FollowedService.subscribe(ctx, LogManager.key(settings.logNode()), LogListing::new);
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
     }
 
     Behavior<Command> behavior() {
@@ -159,17 +170,11 @@ public final class LogWorkload {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Group(ctx, timers, node, settings, expected).behavior()));
   }
 
-  private static final class Group {
-    private final ActorContext<Command> ctx;
-    private final String node;
-    private final Settings settings;
+  private static final class Group extends Client {
     private final int expected;
     private final ActorRef<LogConsumer.Delivered> handler;
-    private final ActorRef<LogProtocol.Reply> replies;
     private final Set<String> seen = new HashSet<>();
     private final List<ActorRef<LogConsumer.Command>> members = new ArrayList<>();
-    private final FollowedService<LogProtocol.Command> log;
-    private final RoleProgress progress = new RoleProgress();
     private int incarnation;
     private long received;
     /** The auditor's replay: partition → next offset, and what it has read. */
@@ -178,14 +183,9 @@ public final class LogWorkload {
     private long audited;
 
     Group(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings, int expected) {
-      this.ctx = ctx;
-      this.node = node;
-      this.settings = settings;
+      super(ctx, timers, node, settings);
       this.expected = expected;
       this.handler = ctx.messageAdapter(LogConsumer.Delivered.class, Got::new);
-      this.replies = ctx.messageAdapter(LogProtocol.Reply.class, FromLog::new);
-      this.log = FollowedService.subscribe(ctx, LogManager.key(settings.logNode()), LogListing::new);
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
     }
 
     Behavior<Command> behavior() {

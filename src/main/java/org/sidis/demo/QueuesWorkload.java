@@ -52,6 +52,44 @@ public final class QueuesWorkload {
     }
   }
 
+  /**
+   * What the producer and the consumers share: the queue manager they follow, the queue's trace
+   * they write, the adapter of its replies, and the tick of their progress lines.
+   */
+  private abstract static class Role {
+    final ActorContext<Command> ctx;
+    final String node;
+    final Settings settings;
+    final QueueTrace trace;
+    final ActorRef<QueueProtocol.Reply> replies;
+    final FollowedService<QueueProtocol.Command> manager;
+    final RoleProgress progress = new RoleProgress();
+
+    Role(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
+      this.ctx = ctx;
+      this.node = node;
+      this.settings = settings;
+      this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.queue());
+      this.replies = ctx.messageAdapter(QueueProtocol.Reply.class, FromQueue::new);
+      this.manager = FollowedService.subscribe(ctx, QueueManager.key(settings.manager()), ManagerListing::new);
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+    }
+
+    final Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(ManagerListing.class, this::onListing)
+          .onMessage(FromQueue.class, this::onReply)
+          .onMessage(Tick.class, t -> onTick())
+          .build();
+    }
+
+    abstract Behavior<Command> onListing(ManagerListing m);
+
+    abstract Behavior<Command> onReply(FromQueue m);
+
+    abstract Behavior<Command> onTick();
+  }
+
   // ------------------------------------------------------------------------------------ producer
 
   /**
@@ -66,38 +104,18 @@ public final class QueuesWorkload {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Producer(ctx, timers, node, settings).behavior()));
   }
 
-  private static final class Producer {
-    private final ActorContext<Command> ctx;
-    private final String node;
-    private final Settings settings;
-    private final QueueTrace trace;
-    private final ActorRef<QueueProtocol.Reply> replies;
-    private final FollowedService<QueueProtocol.Command> manager;
+  private static final class Producer extends Role {
     private final Unacknowledged<String> pending = new Unacknowledged<>();
-    private final RoleProgress progress = new RoleProgress();
     private int next = 1;
     private long acked;
     private long refused;
 
     Producer(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
-      this.ctx = ctx;
-      this.node = node;
-      this.settings = settings;
-      this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.queue());
-      this.replies = ctx.messageAdapter(QueueProtocol.Reply.class, FromQueue::new);
-      this.manager = FollowedService.subscribe(ctx, QueueManager.key(settings.manager()), ManagerListing::new);
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+      super(ctx, timers, node, settings);
     }
 
-    Behavior<Command> behavior() {
-      return Behaviors.receive(Command.class)
-          .onMessage(ManagerListing.class, this::onListing)
-          .onMessage(FromQueue.class, this::onReply)
-          .onMessage(Tick.class, t -> onTick())
-          .build();
-    }
-
-    private Behavior<Command> onListing(ManagerListing m) {
+    @Override
+    Behavior<Command> onListing(ManagerListing m) {
       switch (manager.onListing(m.listing())) {
         case NOTHING -> { return Behaviors.same(); }
         case GONE -> {
@@ -127,7 +145,8 @@ public final class QueuesWorkload {
       manager.ref().tell(new QueueProtocol.Put(settings.queue(), id, "job " + id, replies));
     }
 
-    private Behavior<Command> onReply(FromQueue m) {
+    @Override
+    Behavior<Command> onReply(FromQueue m) {
       if (m.reply() instanceof QueueProtocol.PutAck a) {
         if (pending.answered(a.msgId())) {
           trace.put(a.msgId());
@@ -142,7 +161,8 @@ public final class QueuesWorkload {
       return Behaviors.same();
     }
 
-    private Behavior<Command> onTick() {
+    @Override
+    Behavior<Command> onTick() {
       if (manager.ref() != null) pending.resendOlderThan(settings.retryAfter(), this::send);
       progress.report(acked + refused == settings.messages(), Map.of("node", node, "multicast", acked,
           "attempted", next - 1, "retries", pending.retries(), "refused", refused, "role", "producer"));
@@ -168,18 +188,11 @@ public final class QueuesWorkload {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Consumers(ctx, timers, node, settings).behavior()));
   }
 
-  private static final class Consumers {
-    private final ActorContext<Command> ctx;
-    private final String node;
-    private final Settings settings;
-    private final QueueTrace trace;
-    private final ActorRef<QueueProtocol.Reply> replies;
+  private static final class Consumers extends Role {
     /** Acks sent and not answered: id → whether it was re-sent to a new incarnation. */
     private final Map<String, Boolean> pendingAcks = new LinkedHashMap<>();
     private final Set<String> processed = new HashSet<>();
     private final Set<String> reAcks = new HashSet<>();
-    private final FollowedService<QueueProtocol.Command> manager;
-    private final RoleProgress progress = new RoleProgress();
     private int waiting;
     private long received;
     private long duplicates;
@@ -187,24 +200,11 @@ public final class QueuesWorkload {
     private long lastDelivery = System.currentTimeMillis();
 
     Consumers(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
-      this.ctx = ctx;
-      this.node = node;
-      this.settings = settings;
-      this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.queue());
-      this.replies = ctx.messageAdapter(QueueProtocol.Reply.class, FromQueue::new);
-      this.manager = FollowedService.subscribe(ctx, QueueManager.key(settings.manager()), ManagerListing::new);
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+      super(ctx, timers, node, settings);
     }
 
-    Behavior<Command> behavior() {
-      return Behaviors.receive(Command.class)
-          .onMessage(ManagerListing.class, this::onListing)
-          .onMessage(FromQueue.class, this::onReply)
-          .onMessage(Tick.class, t -> onTick())
-          .build();
-    }
-
-    private Behavior<Command> onListing(ManagerListing m) {
+    @Override
+    Behavior<Command> onListing(ManagerListing m) {
       switch (manager.onListing(m.listing())) {
         case NOTHING, GONE -> { return Behaviors.same(); }
         case FIRST -> Progress.print("started", Map.of("node", node));
@@ -232,7 +232,8 @@ public final class QueuesWorkload {
       manager.ref().tell(new QueueProtocol.Ack(settings.queue(), id, replies));
     }
 
-    private Behavior<Command> onReply(FromQueue m) {
+    @Override
+    Behavior<Command> onReply(FromQueue m) {
       QueueProtocol.Reply reply = m.reply();
       if (reply instanceof QueueProtocol.Delivery d) {
         waiting--;
@@ -276,7 +277,8 @@ public final class QueuesWorkload {
       processed.add(id);
     }
 
-    private Behavior<Command> onTick() {
+    @Override
+    Behavior<Command> onTick() {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("node", node);
       report.put("delivered", (long) processed.size());
