@@ -38,7 +38,7 @@ final class CrashRestart {
     return null;
   }
 
-  /** {@code service} is n1's service in {@code sidis.node.services}, the launcher and run it belongs to the demo. */
+  /** The crash of {@code run}, whose nodes {@code launcher} starts; n1 runs {@code service} (of {@code sidis.node.services}). */
   CrashRestart(DemoRun run, Launcher launcher, String service) {
     this.run = run;
     this.launcher = launcher;
