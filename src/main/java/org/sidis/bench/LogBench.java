@@ -22,7 +22,6 @@ import org.sidis.mom.TopicLog;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -92,14 +91,13 @@ public final class LogBench {
   }
 
   private static Result measure(boolean raw, int maxBatch, int size, int warmup, int duration, int window) throws Exception {
-    Path store = Files.createTempDirectory("sidis-bench-log-");
+    ScratchStore store = ScratchStore.create("log");
     Config config = ConfigFactory.parseMap(Map.of(
             "akka.actor.provider", "local",
             "akka.loglevel", "WARNING",
             "sidis.node.name", "bench",
             "sidis.trace.enabled", "off",
-            "akka-persistence-jdbc.shared-databases.sidis.db.url",
-            "jdbc:h2:file:" + store.resolve("bench").toAbsolutePath() + ";WRITE_DELAY=0"))
+            "akka-persistence-jdbc.shared-databases.sidis.db.url", store.h2Url()))
         .withFallback(ConfigFactory.load());
     CompletableFuture<Result> result = new CompletableFuture<>();
     LogSettings settings = LogSettings.defaults().withTopic("bench", 4).withMaxBatch(maxBatch);
@@ -111,15 +109,7 @@ public final class LogBench {
       ctx.spawn(driver(target, !raw, "x".repeat(size), window, warmup, duration, result), "driver");
       return Behaviors.empty();
     }), "bench", config);
-    try {
-      return result.get();
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
-      try (var files = Files.walk(store)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    return store.await(system, result);
   }
 
   private enum Phase { WARMUP, MEASURE, REPLAY }

@@ -11,8 +11,6 @@ import org.sidis.mom.QueueManager;
 import org.sidis.mom.QueueProtocol.*;
 import org.sidis.mom.QueueSettings;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,9 +43,8 @@ final class QueueBench {
    */
   static Result run(boolean persistent, int size, int warmupSeconds, int durationSeconds, int window, int consumers,
                     int batch, int prefetch, Config storeProfile) throws Exception {
-    Path store = Files.createTempDirectory("sidis-bench-queue-");
-    Config h2 = ConfigFactory.parseMap(Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url",
-        "jdbc:h2:file:" + store.resolve("bench").toAbsolutePath() + ";WRITE_DELAY=0"));
+    ScratchStore store = ScratchStore.create("queue");
+    Config h2 = ConfigFactory.parseMap(Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url", store.h2Url()));
     Config config = ConfigFactory.parseMap(Map.of(
             "akka.actor.provider", "local",
             "akka.loglevel", "WARNING",
@@ -66,27 +63,15 @@ final class QueueBench {
           : driver(qm, "x".repeat(size), window, consumers, warmupSeconds, durationSeconds, result), "driver");
       return Behaviors.empty();
     }), "bench", config);
-    try {
-      return result.get();
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
-      try (var files = Files.walk(store)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    return store.await(system, result);
   }
 
   private static Behavior<Reply> driver(ActorRef<Command> qm, String payload, int window, int consumers, int warmupSeconds,
                                         int durationSeconds, CompletableFuture<Result> result) {
     return Behaviors.setup(ctx -> {
       Map<String, Long> sentAt = new HashMap<>();
-      Histogram putLatency = new Histogram(60_000_000L, 3);
-      long start = System.nanoTime();
-      long windowOpens = start + warmupSeconds * 1_000_000_000L;
-      long windowCloses = windowOpens + durationSeconds * 1_000_000_000L;
+      Window measured = new Window(warmupSeconds, durationSeconds);
       long[] next = {1};
-      long[] consumed = {0, -1}; // total, at window start
       Runnable put = () -> {
         String id = "p:" + next[0]++;
         sentAt.put(id, System.nanoTime());
@@ -98,8 +83,8 @@ final class QueueBench {
           .onMessage(PutAck.class, m -> {
             long now = System.nanoTime();
             Long t = sentAt.remove(m.msgId());
-            if (t != null && now >= windowOpens) putLatency.recordValue(Math.min((now - t) / 1000, 60_000_000L));
-            if (now < windowCloses) put.run();
+            if (t != null) measured.putAcked(t, now, 1);
+            if (!measured.closed(now)) put.run();
             return Behaviors.same();
           })
           .onMessage(Delivery.class, m -> {
@@ -111,14 +96,10 @@ final class QueueBench {
           })
           .onMessage(Acked.class, m -> {
             long now = System.nanoTime();
-            consumed[0]++;
-            if (consumed[1] < 0 && now >= windowOpens) consumed[1] = consumed[0];
-            if (now >= windowCloses) {
-              if (!result.isDone()) {
-                double seconds = (now - windowOpens) / 1e9;
-                long n = consumed[0] - Math.max(consumed[1], 0);
-                result.complete(new Result(n / seconds, n, putLatency.getValueAtPercentile(50), putLatency.getValueAtPercentile(99)));
-              }
+            measured.consumed(1);
+            measured.markOpen(now);
+            if (measured.closed(now)) {
+              if (!result.isDone()) result.complete(measured.result(now));
               return Behaviors.stopped();
             }
             return Behaviors.same();
@@ -127,10 +108,7 @@ final class QueueBench {
             qm.tell(new Get("bench", Duration.ofSeconds(1), ctx.getSelf()));
             return Behaviors.same();
           })
-          .onMessage(Refused.class, m -> {
-            result.completeExceptionally(new IllegalStateException("refused: " + m));
-            return Behaviors.stopped();
-          })
+          .onMessage(Refused.class, m -> refused(m, result))
           .build();
     });
   }
@@ -140,12 +118,8 @@ final class QueueBench {
                                                CompletableFuture<Result> result) {
     return Behaviors.setup(ctx -> {
       Map<String, Long> sentAt = new HashMap<>(); // by the batch's first id
-      Histogram putLatency = new Histogram(60_000_000L, 3);
-      long start = System.nanoTime();
-      long windowOpens = start + warmupSeconds * 1_000_000_000L;
-      long windowCloses = windowOpens + durationSeconds * 1_000_000_000L;
+      Window measured = new Window(warmupSeconds, durationSeconds);
       long[] next = {1};
-      long[] consumed = {0, -1}; // total, at window start
       Duration wait = Duration.ofSeconds(1);
       Runnable put = () -> {
         java.util.List<Message> messages = new java.util.ArrayList<>(batch);
@@ -159,8 +133,8 @@ final class QueueBench {
           .onMessage(PutBatchAck.class, m -> {
             long now = System.nanoTime();
             Long t = sentAt.remove(m.msgIds().get(0));
-            if (t != null && now >= windowOpens) putLatency.recordValueWithCount(Math.min((now - t) / 1000, 60_000_000L), m.msgIds().size());
-            if (now < windowCloses) put.run();
+            if (t != null) measured.putAcked(t, now, m.msgIds().size());
+            if (!measured.closed(now)) put.run();
             return Behaviors.same();
           })
           .onMessage(Deliveries.class, m -> {
@@ -174,12 +148,10 @@ final class QueueBench {
               result.completeExceptionally(new IllegalStateException("acks refused: " + m.refused()));
               return Behaviors.stopped();
             }
-            if (consumed[1] < 0 && now >= windowOpens) consumed[1] = consumed[0];
-            consumed[0] += m.acked().size();
-            if (now >= windowCloses && !result.isDone()) {
-              double seconds = (now - windowOpens) / 1e9;
-              long n = consumed[0] - Math.max(consumed[1], 0);
-              result.complete(new Result(n / seconds, n, putLatency.getValueAtPercentile(50), putLatency.getValueAtPercentile(99)));
+            measured.markOpen(now);
+            measured.consumed(m.acked().size());
+            if (measured.closed(now) && !result.isDone()) {
+              result.complete(measured.result(now));
               return Behaviors.stopped();
             }
             return Behaviors.same();
@@ -188,11 +160,55 @@ final class QueueBench {
             qm.tell(new Fetch("bench", prefetch, wait, ctx.getSelf()));
             return Behaviors.same();
           })
-          .onMessage(Refused.class, m -> {
-            result.completeExceptionally(new IllegalStateException("refused: " + m));
-            return Behaviors.stopped();
-          })
+          .onMessage(Refused.class, m -> refused(m, result))
           .build();
     });
+  }
+
+  private static Behavior<Reply> refused(Refused m, CompletableFuture<Result> result) {
+    result.completeExceptionally(new IllegalStateException("refused: " + m));
+    return Behaviors.stopped();
+  }
+
+  /**
+   * The measuring window: it opens {@code warmup} seconds after the driver starts and closes
+   * {@code duration} seconds later. PUT-ack latencies (µs, capped at 60 s) are recorded once it
+   * is open; the rate counts the messages consumed from when it opened until it closed.
+   */
+  private static final class Window {
+    private final long opens;
+    private final long closes;
+    private final Histogram putLatency = new Histogram(60_000_000L, 3);
+    private long consumed;
+    private long consumedAtOpen = -1;
+
+    Window(int warmupSeconds, int durationSeconds) {
+      opens = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+      closes = opens + durationSeconds * 1_000_000_000L;
+    }
+
+    boolean closed(long now) {
+      return now >= closes;
+    }
+
+    /** A PUT of {@code messages} sent at {@code sentAt} was acknowledged at {@code now}. */
+    void putAcked(long sentAt, long now, int messages) {
+      if (now >= opens) putLatency.recordValueWithCount(Math.min((now - sentAt) / 1000, 60_000_000L), messages);
+    }
+
+    void consumed(int messages) {
+      consumed += messages;
+    }
+
+    /** Notes the count consumed so far as the window's start, the first time it is seen open. */
+    void markOpen(long now) {
+      if (consumedAtOpen < 0 && now >= opens) consumedAtOpen = consumed;
+    }
+
+    Result result(long now) {
+      double seconds = (now - opens) / 1e9;
+      long n = consumed - Math.max(consumedAtOpen, 0);
+      return new Result(n / seconds, n, putLatency.getValueAtPercentile(50), putLatency.getValueAtPercentile(99));
+    }
   }
 }

@@ -68,7 +68,7 @@ public final class RpcBench {
     CompletionStage<String> echoInPlaceLater(String s);
   }
 
-  public static final class EchoService implements Echo {
+  public static class EchoService implements Echo {
     @Override
     public String echo(String s) {
       return s;
@@ -81,7 +81,7 @@ public final class RpcBench {
 
     @Override
     public CompletionStage<String> echoLater(String s) {
-      return CompletableFuture.completedFuture(s);
+      return CompletableFuture.completedFuture(echo(s));
     }
 
     @Override
@@ -150,8 +150,8 @@ public final class RpcBench {
     });
   }
 
-  /** The slow servers of the parallel-client part. */
-  static final class SlowEcho implements Echo {
+  /** The slow servers of the parallel-client part: echo and echoLater sleep, the in-place methods answer at once. */
+  static final class SlowEcho extends EchoService {
     private final int millis;
 
     SlowEcho(int millis) {
@@ -166,21 +166,6 @@ public final class RpcBench {
         Thread.currentThread().interrupt();
       }
       return s;
-    }
-
-    @Override
-    public String echoInPlace(String s) {
-      return s;
-    }
-
-    @Override
-    public CompletionStage<String> echoLater(String s) {
-      return CompletableFuture.completedFuture(echo(s));
-    }
-
-    @Override
-    public CompletionStage<String> echoInPlaceLater(String s) {
-      return CompletableFuture.completedFuture(s);
     }
   }
 

@@ -48,7 +48,6 @@ final class BrokerDemo extends Demo {
   int run(DemoRun run) {
     PrintStream out = run.out();
     Path runDir = run.runDir();
-    Path conf = run.conf();
     Duration limit = run.limit();
     int messages = run.options().messages();
     Map<String, String> settings = run.options().settings();
@@ -59,19 +58,9 @@ final class BrokerDemo extends Demo {
     Launcher.NodeState consumer;
     HttpRun http = new HttpRun();
     try (Launcher launcher = new Launcher(runDir, out)) {
-      List<Integer> ports = Launcher.freePorts(3);
-      String seeds = "127.0.0.1:" + ports.get(0);
-      List<String> jvm = run.options().jvm();
       String[] services = {"queues", "broker-producer", "broker-consumer"};
-      for (int i = 0; i < 3; i++) {
-        List<String> args = new ArrayList<>(List.of(
-            "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
-            "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
-            "--set", "sidis.node.services=[" + services[i] + "]",
-            "--set", "sidis.demo.broker.messages=" + messages));
-        settings.forEach((k, v) -> { args.add("--set"); args.add(k + "=" + v); });
-        launcher.start("n" + (i + 1), jvm, args);
-      }
+      run.startNodes(launcher, 3, i -> List.of("--set", "sidis.node.services=[" + services[i] + "]",
+          "--set", "sidis.demo.broker.messages=" + messages));
       producer = launcher.nodes().get("n2");
       consumer = launcher.nodes().get("n3");
       boolean up = launcher.awaitAll(s -> !s.name.equals("n1") ? s.started : !launcher.reports("gateway").isEmpty(),

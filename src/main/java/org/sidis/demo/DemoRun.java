@@ -1,5 +1,7 @@
 package org.sidis.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,17 +26,30 @@ record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, DemoOpti
   void startNodes(Launcher launcher, int count, IntFunction<List<String>> extra) {
     List<Integer> ports = Launcher.freePorts(count);
     String seeds = "127.0.0.1:" + ports.get(0);
-    for (int i = 0; i < count; i++) {
-      List<String> args = new ArrayList<>(List.of(
-          "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
-          "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString()));
-      args.addAll(extra.apply(i));
-      options.settings().forEach((k, v) -> {
-        args.add("--set");
-        args.add(k + "=" + v);
-      });
-      launcher.start("n" + (i + 1), options.jvm(), args);
-    }
+    for (int i = 0; i < count; i++) launcher.start("n" + (i + 1), options.jvm(), nodeArgs(ports.get(i), seeds, extra.apply(i)));
+  }
+
+  /**
+   * The arguments of a node on {@code port} that joins {@code seeds}: the run's settings file
+   * and trace directory, then {@code extra}, then the command line's {@code --set}s so that
+   * they win.
+   */
+  List<String> nodeArgs(int port, String seeds, List<String> extra) {
+    List<String> args = new ArrayList<>(List.of(
+        "--port", String.valueOf(port), "--seeds", seeds,
+        "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString()));
+    args.addAll(extra);
+    options.settings().forEach((k, v) -> {
+      args.add("--set");
+      args.add(k + "=" + v);
+    });
+    return args;
+  }
+
+  /** Field {@code name} of the last report of node {@code s}, or {@code ?}. */
+  static String field(Launcher.NodeState s, String name) {
+    JsonNode last = s == null ? null : s.last;
+    return last == null || !last.has(name) ? "?" : last.path(name).asText();
   }
 
   /** Prints the verdict line and writes {@code body} and the verdict to {@code verdict.txt}. */

@@ -57,6 +57,28 @@ public final class LogWorkload {
     }
   }
 
+  /**
+   * What the producer and the consumer group share: the event log they follow, the adapter of
+   * its replies, and the tick of their progress lines.
+   */
+  private abstract static class Client {
+    final ActorContext<Command> ctx;
+    final String node;
+    final Settings settings;
+    final ActorRef<LogProtocol.Reply> replies;
+    final FollowedService<LogProtocol.Command> log;
+    final RoleProgress progress = new RoleProgress();
+
+    Client(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
+      this.ctx = ctx;
+      this.node = node;
+      this.settings = settings;
+      this.replies = ctx.messageAdapter(LogProtocol.Reply.class, FromLog::new);
+      this.log = FollowedService.subscribe(ctx, LogManager.key(settings.logNode()), LogListing::new);
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+    }
+  }
+
   // ------------------------------------------------------------------------------------ producer
 
   /**
@@ -69,29 +91,16 @@ public final class LogWorkload {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Producer(ctx, timers, node, settings).behavior()));
   }
 
-  private static final class Producer {
-    private final ActorContext<Command> ctx;
-    private final String node;
-    private final Settings settings;
+  private static final class Producer extends Client {
     private final LogTrace trace;
-    private final ActorRef<LogProtocol.Reply> replies;
-    private final LinkedHashMap<Integer, Long> pending = new LinkedHashMap<>();
-    private ActorRef<LogProtocol.Command> log;
+    private final Unacknowledged<Integer> pending = new Unacknowledged<>();
     private int next = 1;
     private long acked;
-    private long retries;
     private long refused;
-    private boolean done;
 
     Producer(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
-      this.ctx = ctx;
-      this.node = node;
-      this.settings = settings;
+      super(ctx, timers, node, settings);
       this.trace = new LogTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.topic());
-      this.replies = ctx.messageAdapter(LogProtocol.Reply.class, FromLog::new);
-      ctx.getSystem().receptionist().tell(Receptionist.subscribe(LogManager.key(settings.logNode()),
-          ctx.messageAdapter(Receptionist.Listing.class, LogListing::new)));
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
     }
 
     Behavior<Command> behavior() {
@@ -103,18 +112,12 @@ public final class LogWorkload {
     }
 
     private Behavior<Command> onListing(LogListing m) {
-      ActorRef<LogProtocol.Command> now = only(m.listing(), settings.logNode());
-      if (now == null || now.equals(log)) return Behaviors.same();
-      boolean comeBack = log != null;
-      log = now;
-      if (!comeBack) Progress.print("started", Map.of("node", node));
-      if (comeBack) {
-        ctx.getLog().info("event log of [{}] is a new incarnation: resending {} unacknowledged appends", settings.logNode(), pending.size());
-        long t = System.currentTimeMillis();
-        for (Map.Entry<Integer, Long> e : pending.entrySet()) {
-          send(e.getKey());
-          e.setValue(t);
-          retries++;
+      switch (log.onListing(m.listing())) {
+        case NOTHING, GONE -> { return Behaviors.same(); }
+        case FIRST -> Progress.print("started", Map.of("node", node));
+        case NEW_INCARNATION -> {
+          ctx.getLog().info("event log of [{}] is a new incarnation: resending {} unacknowledged appends", settings.logNode(), pending.size());
+          pending.resendAll(this::send);
         }
       }
       fill();
@@ -122,49 +125,35 @@ public final class LogWorkload {
     }
 
     private void fill() {
-      while (log != null && pending.size() < settings.window() && next <= settings.records()) {
-        pending.put(next, System.currentTimeMillis());
+      while (log.ref() != null && pending.size() < settings.window() && next <= settings.records()) {
+        pending.sent(next);
         send(next++);
       }
     }
 
     private void send(int i) {
-      log.tell(new LogProtocol.Append(settings.topic(), "key-" + (i % settings.keys()), node + ":" + i, "record " + i, replies));
+      log.ref().tell(new LogProtocol.Append(settings.topic(), "key-" + (i % settings.keys()), node + ":" + i, "record " + i, replies));
     }
 
     private Behavior<Command> onReply(FromLog m) {
       if (m.reply() instanceof LogProtocol.AppendAck a) {
         int i = Integer.parseInt(a.msgId().substring(a.msgId().indexOf(':') + 1));
-        if (pending.remove(i) != null) {
+        if (pending.answered(i)) {
           trace.append(a.msgId(), a.partition(), a.offset());
           acked++;
         }
       } else if (m.reply() instanceof LogProtocol.Refused r) {
         ctx.getLog().error("append [{}] refused: {}", r.msgId(), r.reason());
-        if (r.msgId() != null && pending.remove(Integer.parseInt(r.msgId().substring(r.msgId().indexOf(':') + 1))) != null) refused++;
+        if (r.msgId() != null && pending.answered(Integer.parseInt(r.msgId().substring(r.msgId().indexOf(':') + 1)))) refused++;
       }
       fill();
       return Behaviors.same();
     }
 
     private Behavior<Command> onTick() {
-      long t = System.currentTimeMillis();
-      if (log != null) {
-        for (Map.Entry<Integer, Long> e : pending.entrySet()) {
-          if (t - e.getValue() >= settings.retryAfter().toMillis()) {
-            send(e.getKey());
-            e.setValue(t);
-            retries++;
-          }
-        }
-      }
-      Map<String, Object> report = Map.of("node", node, "multicast", acked, "retries", retries, "refused", refused, "role", "producer");
-      if (!done && acked + refused == settings.records()) {
-        done = true;
-        Progress.print("done", report);
-      } else if (!done) {
-        Progress.print("progress", report);
-      }
+      if (log.ref() != null) pending.resendOlderThan(settings.retryAfter(), this::send);
+      progress.report(acked + refused == settings.records(), Map.of("node", node, "multicast", acked,
+          "retries", pending.retries(), "refused", refused, "role", "producer"));
       return Behaviors.same();
     }
   }
@@ -181,34 +170,22 @@ public final class LogWorkload {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Group(ctx, timers, node, settings, expected).behavior()));
   }
 
-  private static final class Group {
-    private final ActorContext<Command> ctx;
-    private final String node;
-    private final Settings settings;
+  private static final class Group extends Client {
     private final int expected;
     private final ActorRef<LogConsumer.Delivered> handler;
-    private final ActorRef<LogProtocol.Reply> replies;
     private final Set<String> seen = new HashSet<>();
     private final List<ActorRef<LogConsumer.Command>> members = new ArrayList<>();
-    private ActorRef<LogProtocol.Command> log;
     private int incarnation;
     private long received;
     /** The auditor's replay: partition → next offset, and what it has read. */
     private final Map<Integer, Long> audit = new LinkedHashMap<>();
     private LogTrace auditTrace;
     private long audited;
-    private boolean done;
 
     Group(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings, int expected) {
-      this.ctx = ctx;
-      this.node = node;
-      this.settings = settings;
+      super(ctx, timers, node, settings);
       this.expected = expected;
       this.handler = ctx.messageAdapter(LogConsumer.Delivered.class, Got::new);
-      this.replies = ctx.messageAdapter(LogProtocol.Reply.class, FromLog::new);
-      ctx.getSystem().receptionist().tell(Receptionist.subscribe(LogManager.key(settings.logNode()),
-          ctx.messageAdapter(Receptionist.Listing.class, LogListing::new)));
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
     }
 
     Behavior<Command> behavior() {
@@ -226,15 +203,14 @@ public final class LogWorkload {
     }
 
     private Behavior<Command> onListing(LogListing m) {
-      ActorRef<LogProtocol.Command> now = only(m.listing(), settings.logNode());
-      if (now == null || now.equals(log)) return Behaviors.same();
-      if (log == null) Progress.print("started", Map.of("node", node));
-      log = now;
+      FollowedService.Change change = log.onListing(m.listing());
+      if (change == FollowedService.Change.NOTHING || change == FollowedService.Change.GONE) return Behaviors.same();
+      if (change == FollowedService.Change.FIRST) Progress.print("started", Map.of("node", node));
       incarnation++;
       members.forEach(ctx::stop); // they talk to the dead incarnation; their successors resume from committed offsets
       members.clear();
       for (int i = 1; i <= settings.members(); i++) {
-        members.add(ctx.spawn(LogConsumer.create(log, settings.topic(), settings.group(), node + "-member-" + i, handler,
+        members.add(ctx.spawn(LogConsumer.create(log.ref(), settings.topic(), settings.group(), node + "-member-" + i, handler,
             settings.poll(), 100), "member-" + i + "-" + incarnation));
       }
       if (auditTrace != null) audit.forEach((p, next) -> { if (next >= 0) auditRead(p); });
@@ -250,7 +226,7 @@ public final class LogWorkload {
     }
 
     private void auditRead(int partition) {
-      log.tell(new LogProtocol.Read(settings.topic(), partition, audit.get(partition), 200, replies));
+      log.ref().tell(new LogProtocol.Read(settings.topic(), partition, audit.get(partition), 200, replies));
     }
 
     private Behavior<Command> onAuditRead(LogProtocol.Reply reply) {
@@ -280,18 +256,8 @@ public final class LogWorkload {
       report.put("received", received);
       report.put("replayed", audited);
       report.put("role", "consumer");
-      if (!done && audited()) {
-        done = true;
-        Progress.print("done", report);
-      } else if (!done) {
-        Progress.print("progress", report);
-      }
+      progress.report(audited(), report);
       return Behaviors.same();
     }
-  }
-
-  private static ActorRef<LogProtocol.Command> only(Receptionist.Listing listing, String node) {
-    List<ActorRef<LogProtocol.Command>> refs = new ArrayList<>(listing.getServiceInstances(LogManager.key(node)));
-    return refs.isEmpty() ? null : refs.get(0);
   }
 }

@@ -6,9 +6,7 @@ import org.sidis.trace.Report;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code sidis demo pubsub}: one topic, a durable subscriber that goes offline and comes back.
@@ -28,10 +26,8 @@ final class PubsubDemo extends Demo {
   int run(DemoRun run) {
     PrintStream out = run.out();
     Path runDir = run.runDir();
-    Path conf = run.conf();
     Duration limit = run.limit();
     int messages = run.options().messages();
-    Map<String, String> settings = run.options().settings();
     out.printf("demo pubsub: n1 holds topic prices, n2 publishes %d messages (subscriptions audit: durable, screen: non-durable),"
         + " n3 consumes billing (durable) and is killed at 30%%, n4 takes over billing at 60%% — run directory %s%n", messages, runDir);
     boolean completed = false;
@@ -42,15 +38,8 @@ final class PubsubDemo extends Demo {
       List<Integer> ports = Launcher.freePorts(4);
       String seeds = "127.0.0.1:" + ports.get(0);
       String[] services = {"queues", "pubsub-publisher", "pubsub-subscriber", "pubsub-subscriber"};
-      java.util.function.IntFunction<List<String>> args = i -> {
-        List<String> a = new ArrayList<>(List.of(
-            "--port", String.valueOf(ports.get(i)), "--seeds", seeds,
-            "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString(),
-            "--set", "sidis.node.services=[" + services[i] + "]",
-            "--set", "sidis.demo.pubsub.messages=" + messages));
-        settings.forEach((k, v) -> { a.add("--set"); a.add(k + "=" + v); });
-        return a;
-      };
+      java.util.function.IntFunction<List<String>> args = i -> run.nodeArgs(ports.get(i), seeds,
+          List.of("--set", "sidis.node.services=[" + services[i] + "]", "--set", "sidis.demo.pubsub.messages=" + messages));
       for (int i = 0; i < 3; i++) launcher.start("n" + (i + 1), jvm, args.apply(i));
       publisher = launcher.nodes().get("n2");
       boolean up = launcher.awaitAll(s -> s.name.equals("n1") || s.started, Duration.ofSeconds(90),

@@ -13,10 +13,8 @@ import org.sidis.mom.QueueTrace;
 import org.sidis.node.Progress;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,6 +52,44 @@ public final class QueuesWorkload {
     }
   }
 
+  /**
+   * What the producer and the consumers share: the queue manager they follow, the queue's trace
+   * they write, the adapter of its replies, and the tick of their progress lines.
+   */
+  private abstract static class Role {
+    final ActorContext<Command> ctx;
+    final String node;
+    final Settings settings;
+    final QueueTrace trace;
+    final ActorRef<QueueProtocol.Reply> replies;
+    final FollowedService<QueueProtocol.Command> manager;
+    final RoleProgress progress = new RoleProgress();
+
+    Role(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
+      this.ctx = ctx;
+      this.node = node;
+      this.settings = settings;
+      this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.queue());
+      this.replies = ctx.messageAdapter(QueueProtocol.Reply.class, FromQueue::new);
+      this.manager = FollowedService.subscribe(ctx, QueueManager.key(settings.manager()), ManagerListing::new);
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+    }
+
+    final Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(ManagerListing.class, this::onListing)
+          .onMessage(FromQueue.class, this::onReply)
+          .onMessage(Tick.class, t -> onTick())
+          .build();
+    }
+
+    abstract Behavior<Command> onListing(ManagerListing m);
+
+    abstract Behavior<Command> onReply(FromQueue m);
+
+    abstract Behavior<Command> onTick();
+  }
+
   // ------------------------------------------------------------------------------------ producer
 
   /**
@@ -68,61 +104,28 @@ public final class QueuesWorkload {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Producer(ctx, timers, node, settings).behavior()));
   }
 
-  private static final class Producer {
-    private final ActorContext<Command> ctx;
-    private final String node;
-    private final Settings settings;
-    private final QueueTrace trace;
-    private final ActorRef<QueueProtocol.Reply> replies;
-    /** Unacknowledged PUTs: id → when last sent (ms). */
-    private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
-    private ActorRef<QueueProtocol.Command> manager;
+  private static final class Producer extends Role {
+    private final Unacknowledged<String> pending = new Unacknowledged<>();
     private int next = 1;
     private long acked;
-    private long retries;
     private long refused;
-    private boolean started;
-    private boolean done;
 
     Producer(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
-      this.ctx = ctx;
-      this.node = node;
-      this.settings = settings;
-      this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.queue());
-      this.replies = ctx.messageAdapter(QueueProtocol.Reply.class, FromQueue::new);
-      ctx.getSystem().receptionist().tell(Receptionist.subscribe(QueueManager.key(settings.manager()),
-          ctx.messageAdapter(Receptionist.Listing.class, ManagerListing::new)));
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+      super(ctx, timers, node, settings);
     }
 
-    Behavior<Command> behavior() {
-      return Behaviors.receive(Command.class)
-          .onMessage(ManagerListing.class, this::onListing)
-          .onMessage(FromQueue.class, this::onReply)
-          .onMessage(Tick.class, t -> onTick())
-          .build();
-    }
-
-    private Behavior<Command> onListing(ManagerListing m) {
-      ActorRef<QueueProtocol.Command> now = only(m.listing(), settings.manager());
-      if (now == null || now.equals(manager)) {
-        if (now == null && manager != null) ctx.getLog().info("queue manager of [{}] is gone; {} PUTs wait", settings.manager(), pending.size());
-        manager = now == null ? manager : now;
-        return Behaviors.same();
-      }
-      boolean comeBack = manager != null;
-      manager = now;
-      if (!started) {
-        started = true;
-        Progress.print("started", Map.of("node", node));
-      }
-      if (comeBack) {
-        ctx.getLog().info("queue manager of [{}] is a new incarnation: resending {} unacknowledged PUTs", settings.manager(), pending.size());
-        long t = System.currentTimeMillis();
-        for (Map.Entry<String, Long> e : pending.entrySet()) {
-          send(e.getKey());
-          e.setValue(t);
-          retries++;
+    @Override
+    Behavior<Command> onListing(ManagerListing m) {
+      switch (manager.onListing(m.listing())) {
+        case NOTHING -> { return Behaviors.same(); }
+        case GONE -> {
+          ctx.getLog().info("queue manager of [{}] is gone; {} PUTs wait", settings.manager(), pending.size());
+          return Behaviors.same();
+        }
+        case FIRST -> Progress.print("started", Map.of("node", node));
+        case NEW_INCARNATION -> {
+          ctx.getLog().info("queue manager of [{}] is a new incarnation: resending {} unacknowledged PUTs", settings.manager(), pending.size());
+          pending.resendAll(this::send);
         }
       }
       fill();
@@ -130,52 +133,39 @@ public final class QueuesWorkload {
     }
 
     private void fill() {
-      while (manager != null && pending.size() < settings.window() && next <= settings.messages()) {
+      while (manager.ref() != null && pending.size() < settings.window() && next <= settings.messages()) {
         String id = node + ":" + next++;
         trace.attempt(id);
-        pending.put(id, System.currentTimeMillis());
+        pending.sent(id);
         send(id);
       }
     }
 
     private void send(String id) {
-      manager.tell(new QueueProtocol.Put(settings.queue(), id, "job " + id, replies));
+      manager.ref().tell(new QueueProtocol.Put(settings.queue(), id, "job " + id, replies));
     }
 
-    private Behavior<Command> onReply(FromQueue m) {
+    @Override
+    Behavior<Command> onReply(FromQueue m) {
       if (m.reply() instanceof QueueProtocol.PutAck a) {
-        if (pending.remove(a.msgId()) != null) {
+        if (pending.answered(a.msgId())) {
           trace.put(a.msgId());
           acked++;
         }
       } else if (m.reply() instanceof QueueProtocol.Refused r) {
         // A refusal is the queue's final word (an oversized payload, a missing queue): say so, do not retry.
-        if (pending.remove(r.msgId()) != null) refused++;
+        if (pending.answered(r.msgId())) refused++;
         ctx.getLog().error("PUT [{}] refused: {}", r.msgId(), r.reason());
       }
       fill();
       return Behaviors.same();
     }
 
-    private Behavior<Command> onTick() {
-      long t = System.currentTimeMillis();
-      if (manager != null) {
-        for (Map.Entry<String, Long> e : pending.entrySet()) {
-          if (t - e.getValue() >= settings.retryAfter().toMillis()) {
-            send(e.getKey());
-            e.setValue(t);
-            retries++;
-          }
-        }
-      }
-      Map<String, Object> report = Map.of("node", node, "multicast", acked, "attempted", next - 1, "retries", retries,
-          "refused", refused, "role", "producer");
-      if (!done && acked + refused == settings.messages()) {
-        done = true;
-        Progress.print("done", report);
-      } else if (!done) {
-        Progress.print("progress", report);
-      }
+    @Override
+    Behavior<Command> onTick() {
+      if (manager.ref() != null) pending.resendOlderThan(settings.retryAfter(), this::send);
+      progress.report(acked + refused == settings.messages(), Map.of("node", node, "multicast", acked,
+          "attempted", next - 1, "retries", pending.retries(), "refused", refused, "role", "producer"));
       return Behaviors.same();
     }
   }
@@ -198,62 +188,36 @@ public final class QueuesWorkload {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Consumers(ctx, timers, node, settings).behavior()));
   }
 
-  private static final class Consumers {
-    private final ActorContext<Command> ctx;
-    private final String node;
-    private final Settings settings;
-    private final QueueTrace trace;
-    private final ActorRef<QueueProtocol.Reply> replies;
+  private static final class Consumers extends Role {
     /** Acks sent and not answered: id → whether it was re-sent to a new incarnation. */
     private final Map<String, Boolean> pendingAcks = new LinkedHashMap<>();
     private final Set<String> processed = new HashSet<>();
     private final Set<String> reAcks = new HashSet<>();
-    private ActorRef<QueueProtocol.Command> manager;
     private int waiting;
     private long received;
     private long duplicates;
     private long refusedAcks;
     private long lastDelivery = System.currentTimeMillis();
-    private boolean started;
-    private boolean done;
 
     Consumers(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Settings settings) {
-      this.ctx = ctx;
-      this.node = node;
-      this.settings = settings;
-      this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), settings.queue());
-      this.replies = ctx.messageAdapter(QueueProtocol.Reply.class, FromQueue::new);
-      ctx.getSystem().receptionist().tell(Receptionist.subscribe(QueueManager.key(settings.manager()),
-          ctx.messageAdapter(Receptionist.Listing.class, ManagerListing::new)));
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progressInterval());
+      super(ctx, timers, node, settings);
     }
 
-    Behavior<Command> behavior() {
-      return Behaviors.receive(Command.class)
-          .onMessage(ManagerListing.class, this::onListing)
-          .onMessage(FromQueue.class, this::onReply)
-          .onMessage(Tick.class, t -> onTick())
-          .build();
-    }
-
-    private Behavior<Command> onListing(ManagerListing m) {
-      ActorRef<QueueProtocol.Command> now = only(m.listing(), settings.manager());
-      if (now == null || now.equals(manager)) return Behaviors.same();
-      boolean comeBack = manager != null;
-      manager = now;
-      if (!started) {
-        started = true;
-        Progress.print("started", Map.of("node", node));
-      }
-      if (comeBack) {
-        ctx.getLog().info("queue manager of [{}] is a new incarnation: resending {} unanswered acks, then {} GETs",
-            settings.manager(), pendingAcks.size(), settings.consumers());
-        for (Map.Entry<String, Boolean> e : pendingAcks.entrySet()) {
-          e.setValue(true);
-          manager.tell(new QueueProtocol.Ack(settings.queue(), e.getKey(), replies));
+    @Override
+    Behavior<Command> onListing(ManagerListing m) {
+      switch (manager.onListing(m.listing())) {
+        case NOTHING, GONE -> { return Behaviors.same(); }
+        case FIRST -> Progress.print("started", Map.of("node", node));
+        case NEW_INCARNATION -> {
+          ctx.getLog().info("queue manager of [{}] is a new incarnation: resending {} unanswered acks, then {} GETs",
+              settings.manager(), pendingAcks.size(), settings.consumers());
+          for (Map.Entry<String, Boolean> e : pendingAcks.entrySet()) {
+            e.setValue(true);
+            ack(e.getKey());
+          }
+          for (String id : reAcks) ack(id);
+          waiting = 0; // the old incarnation's GETs died with it
         }
-        for (String id : reAcks) manager.tell(new QueueProtocol.Ack(settings.queue(), id, replies));
-        waiting = 0; // the old incarnation's GETs died with it
       }
       while (waiting < settings.consumers()) get();
       return Behaviors.same();
@@ -261,10 +225,15 @@ public final class QueuesWorkload {
 
     private void get() {
       waiting++;
-      manager.tell(new QueueProtocol.Get(settings.queue(), settings.getTimeout(), replies));
+      manager.ref().tell(new QueueProtocol.Get(settings.queue(), settings.getTimeout(), replies));
     }
 
-    private Behavior<Command> onReply(FromQueue m) {
+    private void ack(String id) {
+      manager.ref().tell(new QueueProtocol.Ack(settings.queue(), id, replies));
+    }
+
+    @Override
+    Behavior<Command> onReply(FromQueue m) {
       QueueProtocol.Reply reply = m.reply();
       if (reply instanceof QueueProtocol.Delivery d) {
         waiting--;
@@ -274,12 +243,12 @@ public final class QueuesWorkload {
         if (processed.contains(d.msgId())) {
           duplicates++;
           reAcks.add(d.msgId());
-          manager.tell(new QueueProtocol.Ack(settings.queue(), d.msgId(), replies));
+          ack(d.msgId());
         } else if (pendingAcks.containsKey(d.msgId())) {
           duplicates++; // redelivered by a new incarnation; the ack already re-sent removes it
         } else {
           pendingAcks.put(d.msgId(), false);
-          manager.tell(new QueueProtocol.Ack(settings.queue(), d.msgId(), replies));
+          ack(d.msgId());
         }
         get();
       } else if (reply instanceof QueueProtocol.Empty) {
@@ -308,7 +277,8 @@ public final class QueuesWorkload {
       processed.add(id);
     }
 
-    private Behavior<Command> onTick() {
+    @Override
+    Behavior<Command> onTick() {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("node", node);
       report.put("delivered", (long) processed.size());
@@ -317,18 +287,8 @@ public final class QueuesWorkload {
       report.put("refused_acks", refusedAcks);
       report.put("idle_ms", System.currentTimeMillis() - lastDelivery);
       report.put("role", "consumer");
-      if (!done && processed.size() >= settings.expected()) {
-        done = true;
-        Progress.print("done", report);
-      } else if (!done) {
-        Progress.print("progress", report);
-      }
+      progress.report(processed.size() >= settings.expected(), report);
       return Behaviors.same();
     }
-  }
-
-  private static ActorRef<QueueProtocol.Command> only(Receptionist.Listing listing, String manager) {
-    List<ActorRef<QueueProtocol.Command>> refs = new ArrayList<>(listing.getServiceInstances(QueueManager.key(manager)));
-    return refs.isEmpty() ? null : refs.get(0);
   }
 }
