@@ -339,9 +339,7 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("error: --size 1..65536, --calls >= 100, --handler-ms >= 1 and --workers 1..256 are needed");
       return 2;
     }
-    com.typesafe.config.Config overrides = com.typesafe.config.ConfigFactory.empty();
-    for (Map.Entry<String, String> e : settings.entrySet())
-      overrides = com.typesafe.config.ConfigFactory.parseString(e.getKey() + " = " + e.getValue()).withFallback(overrides);
+    com.typesafe.config.Config overrides = org.sidis.node.Node.settings(settings);
     if (profile != null) {
       Path file = Path.of(profile);
       com.typesafe.config.Config prof = java.nio.file.Files.exists(file) ? com.typesafe.config.ConfigFactory.parseFile(file.toFile())
@@ -476,10 +474,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     org.sidis.gossip.GossipSettings gossip;
     try {
-      com.typesafe.config.Config overrides = com.typesafe.config.ConfigFactory.empty();
-      for (Map.Entry<String, String> e : settings.entrySet())
-        overrides = overrides.withFallback(com.typesafe.config.ConfigFactory.parseString(e.getKey() + " = " + e.getValue()));
-      gossip = org.sidis.gossip.GossipSettings.fromConfig(overrides.withFallback(com.typesafe.config.ConfigFactory.load())
+      gossip = org.sidis.gossip.GossipSettings.fromConfig(org.sidis.node.Node.settings(settings).withFallback(com.typesafe.config.ConfigFactory.load())
           .resolve().getConfig("sidis.gossip"));
       org.sidis.gossip.Mode m = org.sidis.gossip.Mode.parse(mode);
       org.sidis.gossip.GossipSettings.Flood f = gossip.flood();

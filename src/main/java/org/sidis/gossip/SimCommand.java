@@ -153,10 +153,7 @@ public final class SimCommand implements Callable<Integer> {
   }
 
   private Config config() {
-    Config overrides = ConfigFactory.empty();
-    for (Map.Entry<String, String> e : settings.entrySet())
-      overrides = overrides.withFallback(ConfigFactory.parseString(e.getKey() + " = " + e.getValue()));
-    return overrides.withFallback(ConfigFactory.load()).resolve();
+    return org.sidis.node.Node.settings(settings).withFallback(ConfigFactory.load()).resolve();
   }
 
   private static boolean parseOnOff(String s) {

@@ -40,10 +40,7 @@ public final class Node {
     flags.put("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
     flags.put("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(org.sidis.node.NodeNames.role(o.name()))));
     if (o.traceDir() != null) flags.put("sidis.trace.dir", o.traceDir().toString());
-    Config settings = ConfigFactory.empty();
-    for (Map.Entry<String, String> e : o.settings().entrySet()) {
-      settings = settings.withFallback(ConfigFactory.parseString(e.getKey() + " = " + e.getValue()));
-    }
+    Config settings = settings(o.settings());
     Config file = ConfigFactory.empty();
     if (o.configFile() != null) {
       if (!Files.isRegularFile(o.configFile()))
@@ -57,6 +54,19 @@ public final class Node {
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
+  }
+
+  /**
+   * The command line's {@code --set key=value}s as one Config, each value in HOCON syntax (so
+   * {@code [a, b]}, {@code 5s} and quoted strings work). Every command that takes {@code --set}
+   * reads them through here.
+   */
+  public static Config settings(Map<String, String> sets) {
+    Config settings = ConfigFactory.empty();
+    for (Map.Entry<String, String> e : sets.entrySet()) {
+      settings = settings.withFallback(ConfigFactory.parseString(e.getKey() + " = " + e.getValue()));
+    }
+    return settings;
   }
 
   /** Fails with a clear message when the port is taken, before Akka would fail with a long one. */
