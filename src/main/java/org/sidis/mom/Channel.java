@@ -12,6 +12,7 @@ import org.sidis.mom.QueueProtocol.*;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,6 @@ final class Channel extends AbstractBehavior<Command> {
 
   private record Taken(Reply reply) implements Command {}
 
-  private record Stored(Put put, Reply reply) implements Command {}
 
   private record StoredBatch(PutBatch batch, Reply reply) implements Command {}
 
@@ -84,7 +84,7 @@ final class Channel extends AbstractBehavior<Command> {
   private final ActorRef<Reply> taken;
   private final Map<String, Unconfirmed> unconfirmed = new LinkedHashMap<>();
   /** The producers of PUTs not yet stored in the transmission queue, by message id. */
-  private final Map<String, Put> storing = new HashMap<>();
+  private final Map<String, ArrayDeque<Put>> storing = new HashMap<>();
   private ActorRef<Command> manager;
   private boolean getting;
 
@@ -100,6 +100,8 @@ final class Channel extends AbstractBehavior<Command> {
     Behavior<Command> queue = settings.transmission() == QueueSettings.Durability.PERSISTENT
         ? PersistentQueue.create(queueName, own) : TransientQueue.create(queueName, own);
     this.transmission = ctx.spawn(queue, "queue-" + URLEncoder.encode(queueName, StandardCharsets.UTF_8));
+    // One adapter for every answer of the transmission queue (an actor has one adapter per
+    // message class): to the PUTs made for producers, and to the channel's own GETs and ACKs.
     this.taken = ctx.messageAdapter(Reply.class, Taken::new);
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(QueueManager.key(destination),
         ctx.messageAdapter(Receptionist.Listing.class, Destination::new)));
@@ -109,7 +111,6 @@ final class Channel extends AbstractBehavior<Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Put.class, this::onPut)
-        .onMessage(Stored.class, this::onStored)
         .onMessage(PutBatch.class, this::onPutBatch)
         .onMessage(StoredBatch.class, this::onStoredBatch)
         .onMessage(Taken.class, this::onTaken)
@@ -123,25 +124,24 @@ final class Channel extends AbstractBehavior<Command> {
   // acknowledged to the producer under the name it used.
   private Behavior<Command> onPut(Put put) {
     String queue = put.queue().substring(put.queue().indexOf('/') + 1);
-    ActorRef<Command> self = getContext().getSelf();
-    storing.put(put.msgId(), put);
-    ActorRef<Reply> reply = getContext().spawnAnonymous(Behaviors.<Reply>receiveMessage(r -> {
-      self.tell(new Stored(put, r));
-      return Behaviors.stopped();
-    }));
+    // The queue answers one id's PUTs in the order they came (a producer's retry may overlap its first try).
+    storing.computeIfAbsent(put.msgId(), id -> new ArrayDeque<>()).add(put);
     String mode = put.durability() == null ? "" : put.durability().name();
     // The sender's choice holds on this hop too: a transient message is not journaled here, and a
     // persistent one is refused when transmission queues are transient (sidis.mom.transmission).
-    transmission.tell(new Put(queueName, put.msgId(), queue + "\n" + mode + "\n" + put.payload(), reply, null, put.durability()));
+    transmission.tell(new Put(queueName, put.msgId(), queue + "\n" + mode + "\n" + put.payload(), taken, null, put.durability()));
     return this;
   }
 
-  private Behavior<Command> onStored(Stored m) {
-    storing.remove(m.put().msgId());
-    if (m.reply() instanceof PutAck) {
-      m.put().replyTo().tell(new PutAck(m.put().queue(), m.put().msgId()));
-    } else if (m.reply() instanceof Refused r) {
-      m.put().replyTo().tell(new Refused(m.put().queue(), m.put().msgId(), "the transmission queue for [" + destination
+  /** The answer to a producer's PUT, stored (or refused) in the transmission queue. */
+  private Behavior<Command> onStored(Reply reply, String id) {
+    ArrayDeque<Put> waiting = storing.get(id);
+    Put put = waiting.poll();
+    if (waiting.isEmpty()) storing.remove(id);
+    if (reply instanceof PutAck) {
+      put.replyTo().tell(new PutAck(put.queue(), put.msgId()));
+    } else if (reply instanceof Refused r) {
+      put.replyTo().tell(new Refused(put.queue(), put.msgId(), "the transmission queue for [" + destination
           + "] did not store it: " + r.reason()));
     }
     return this;
@@ -173,6 +173,10 @@ final class Channel extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onTaken(Taken m) {
+    // A PutAck, or a Refused for an id a producer's PUT waits on, answers that PUT; everything
+    // else answers the channel's own GETs and ACKs.
+    if (m.reply() instanceof PutAck a && storing.containsKey(a.msgId())) return onStored(a, a.msgId());
+    if (m.reply() instanceof Refused r && r.msgId() != null && storing.containsKey(r.msgId())) return onStored(r, r.msgId());
     if (m.reply() instanceof Acked) return this;
     if (m.reply() instanceof Refused r) {
       // A second ack of one message: it was confirmed twice (a retransmission raced its confirmation).

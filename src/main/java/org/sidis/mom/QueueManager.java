@@ -61,7 +61,8 @@ public final class QueueManager extends AbstractBehavior<Command> {
   /** The destination stored a forwarded message (or had it already): the sender may drop its copy. */
   public record Forwarded(String node, String msgId) implements Command, CborSerializable {}
 
-  private record ForwardStored(Forward forward, Reply reply) implements Command {}
+  /** The local queue's answer to the PUT of a forwarded message. */
+  private record ForwardStored(Reply reply) implements Command {}
 
   /** The transmission queues this node's journal holds, found at start (or why they could not be read). */
   private record TransmissionFound(List<String> destinations, Throwable failure) implements Command {}
@@ -162,6 +163,9 @@ public final class QueueManager extends AbstractBehavior<Command> {
   private final Map<String, ActorRef<Command>> queues = new HashMap<>();
   /** The channel to each node this one has routed messages to, by node. */
   private final Map<String, ActorRef<Command>> channels = new HashMap<>();
+  /** Forwarded messages handed to a local queue and not yet answered, by id. */
+  private final Map<String, Forward> storingForwards = new HashMap<>();
+  private final ActorRef<Reply> forwardStored;
   /** Ids of forwarded messages already stored here, so a retransmission is not a second message. */
   private final LinkedHashSet<String> forwardedHere = new LinkedHashSet<>();
   private final BrokerSettings brokerSettings;
@@ -174,6 +178,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
     this.settings = settings;
     this.node = node;
     this.brokerSettings = brokerSettings;
+    this.forwardStored = ctx.messageAdapter(Reply.class, ForwardStored::new);
     settings.queues().forEach(this::open);
     transmitting.forEach(this::channel);
     brokerSettings.topics().forEach(this::openTopic);
@@ -212,25 +217,26 @@ public final class QueueManager extends AbstractBehavior<Command> {
       f.replyTo().tell(new Forwarded(node, f.msgId()));
       return this;
     }
-    ActorRef<Command> self = getContext().getSelf();
-    ActorRef<Reply> stored = getContext().spawnAnonymous(akka.actor.typed.javadsl.Behaviors.<Reply>receiveMessage(r -> {
-      self.tell(new ForwardStored(f, r));
-      return akka.actor.typed.javadsl.Behaviors.stopped();
-    }));
-    return onQueueCommand(new Put(f.queue(), f.msgId(), f.payload(), stored, null, f.durability()));
+    // A retransmission that comes while the first copy is being stored replaces it: one answer
+    // confirms both, as they come from the same channel.
+    storingForwards.put(f.msgId(), f);
+    return onQueueCommand(new Put(f.queue(), f.msgId(), f.payload(), forwardStored, null, f.durability()));
   }
 
   private Behavior<Command> onForwardStored(ForwardStored m) {
+    String id = m.reply() instanceof PutAck a ? a.msgId() : m.reply() instanceof Refused r ? r.msgId() : null;
+    Forward f = id == null ? null : storingForwards.remove(id);
+    if (f == null) return this;
     if (m.reply() instanceof PutAck) {
-      forwardedHere.add(m.forward().msgId());
+      forwardedHere.add(f.msgId());
       if (forwardedHere.size() > REMEMBERED_FORWARDS) {
         var it = forwardedHere.iterator();
         it.next();
         it.remove();
       }
-      m.forward().replyTo().tell(new Forwarded(node, m.forward().msgId()));
+      f.replyTo().tell(new Forwarded(node, f.msgId()));
     } else {
-      getContext().getLog().warn("forwarded message [{}] from [{}] not stored: {}", m.forward().msgId(), m.forward().fromNode(), m.reply());
+      getContext().getLog().warn("forwarded message [{}] from [{}] not stored: {}", f.msgId(), f.fromNode(), m.reply());
     }
     return this;
   }
