@@ -35,6 +35,17 @@ public sealed interface GossipMessage extends GossipNode.Command, CborSerializab
     return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }
 
+  /** A message whose load is a list of entries: its count is theirs. */
+  sealed interface Carrying extends GossipMessage permits Rumor, Flood, Recheck {
+    List<Entry> entries();
+
+    @Override
+    @JsonIgnore
+    default int count() {
+      return entries() == null ? 0 : entries().size();
+    }
+  }
+
   /** Opens an anti-entropy exchange: the initiator's digest. */
   record Syn(String group, String from, Digest digest) implements GossipMessage {
     @Override
@@ -74,12 +85,7 @@ public sealed interface GossipMessage extends GossipNode.Command, CborSerializab
   }
 
   /** Hot rumors pushed to a random peer. */
-  record Rumor(String group, String from, List<Entry> entries) implements GossipMessage {
-    @Override
-    public int count() {
-      return entries == null ? 0 : entries.size();
-    }
-
+  record Rumor(String group, String from, List<Entry> entries) implements Carrying {
     @Override
     public int updates() {
       return count();
@@ -95,12 +101,7 @@ public sealed interface GossipMessage extends GossipNode.Command, CborSerializab
   }
 
   /** Updates forwarded to a neighbour that had not been sent them. */
-  record Flood(String group, String from, List<Entry> entries) implements GossipMessage {
-    @Override
-    public int count() {
-      return entries == null ? 0 : entries.size();
-    }
-
+  record Flood(String group, String from, List<Entry> entries) implements Carrying {
     @Override
     public int updates() {
       return count();
@@ -108,10 +109,5 @@ public sealed interface GossipMessage extends GossipNode.Command, CborSerializab
   }
 
   /** Items offered to the keepers of their keys: does a dormant certificate kill any of them? */
-  record Recheck(String group, String from, List<Entry> entries) implements GossipMessage {
-    @Override
-    public int count() {
-      return entries == null ? 0 : entries.size();
-    }
-  }
+  record Recheck(String group, String from, List<Entry> entries) implements Carrying {}
 }
