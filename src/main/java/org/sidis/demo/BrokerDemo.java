@@ -74,7 +74,7 @@ final class BrokerDemo extends Demo {
             () -> "sent " + producer.multicast + "/" + messages + " · routed " + producer.delivered + " (+" + http.routed
                 + " over HTTP) · consumed " + consumer.delivered);
         // A final drain: anything still arriving (a redelivery) lands before the nodes stop.
-        MomClient.sleep(1500);
+        Threads.sleep(1500);
       }
       out.println("  stopping the nodes (SIGTERM)");
       launcher.stopAll();

@@ -80,7 +80,7 @@ public final class BrokerWorkload {
   // ------------------------------------------------------------------ producer
 
   public static void startProducer(ActorSystem<?> system, String node, Config demo) {
-    MomClient.daemon("broker-producer", () -> {
+    Threads.daemon("broker-producer", () -> {
       MomClient client = MomClient.find(system, demo.getString("manager"));
       Progress.print("started", Map.of("node", node));
       int messages = demo.getInt("messages");
@@ -134,7 +134,7 @@ public final class BrokerWorkload {
   // ------------------------------------------------------------------ consumers
 
   public static void startConsumers(ActorSystem<?> system, String node, Config demo) {
-    MomClient.daemon("broker-consumers", () -> {
+    Threads.daemon("broker-consumers", () -> {
       MomClient client = MomClient.find(system, demo.getString("manager"));
       AtomicLong acked = new AtomicLong();
       AtomicLong malformed = new AtomicLong();
@@ -183,7 +183,7 @@ public final class BrokerWorkload {
       });
       Progress.print("started", Map.of("node", node));
       while (true) {
-        MomClient.sleep(demo.getDuration("progress-interval").toMillis());
+        Threads.sleep(demo.getDuration("progress-interval").toMillis());
         Progress.print("progress", Map.of("node", node, "delivered", acked.get(), "malformed", malformed.get(),
             "order_violations", orderViolations.get(), "by_queue", new TreeMap<>(byQueue).toString()));
       }

@@ -69,7 +69,7 @@ final class ChatDemo extends Demo {
           }, killer);
       if (completed && killSequencer) {
         // The survivors are done with each other's messages; let what they hold of the victim's settle.
-        DemoRun.sleep(Duration.ofSeconds(3));
+        Threads.sleep(Duration.ofSeconds(3).toMillis());
       }
       stop(run, launcher, nodes);
     }

@@ -64,12 +64,4 @@ record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, DemoOpti
     }
     return passed ? 0 : 1;
   }
-
-  static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

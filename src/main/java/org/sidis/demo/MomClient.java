@@ -39,7 +39,7 @@ final class MomClient {
       } catch (Exception e) {
         // the Receptionist did not answer yet: try again
       }
-      sleep(200);
+      Threads.sleep(200);
     }
     throw new IllegalStateException("the queue manager of [" + node + "] did not register within 60 s");
   }
@@ -57,21 +57,6 @@ final class MomClient {
     }
   }
 
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static Thread daemon(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
   /** What a consumer does with each message it takes: before its ack ({@code got}) and after ({@code acked}). */
   interface Handler {
     void got(QueueProtocol.Delivery d);
@@ -84,14 +69,14 @@ final class MomClient {
    * to {@code handler}, ACK it; again, until the JVM ends. Returns the thread.
    */
   Thread consume(String queue, Duration wait, Handler handler) {
-    return daemon("consumer-" + queue, () -> {
+    return Threads.daemon("consumer-" + queue, () -> {
       while (true) {
         try {
           QueueProtocol.Reply r = ask(ref -> new QueueProtocol.Get(queue, wait, ref), wait.plusSeconds(10));
           if (!(r instanceof QueueProtocol.Delivery d)) {
             if (r instanceof QueueProtocol.Refused f) {
               System.err.println("GET from [" + queue + "] refused: " + f.reason());
-              sleep(1000);
+              Threads.sleep(1000);
             }
             continue;
           }

@@ -39,7 +39,7 @@ public final class PubsubWorkload {
           screenGot.incrementAndGet();
           return Behaviors.same();
         }).build(), "screen");
-    MomClient.daemon("pubsub-publisher", () -> {
+    Threads.daemon("pubsub-publisher", () -> {
       MomClient client = MomClient.find(system, demo.getString("manager"));
       try {
         BrokerProtocol.Reply s = client.ask(ref -> new BrokerProtocol.Subscribe(topic, "screen", false, screen, ref), Duration.ofSeconds(10));
@@ -89,10 +89,10 @@ public final class PubsubWorkload {
           Progress.print("progress", Map.of("node", node, "multicast", i, "delivered", published, "audit", auditAcked.get(),
               "screen", screenGot.get()));
         }
-        if (pause > 0) MomClient.sleep(pause);
+        if (pause > 0) Threads.sleep(pause);
       }
       // Done once audit, the durable subscription this node consumes, has been quiet for a while.
-      while (System.nanoTime() - lastAuditNanos.get() < Duration.ofSeconds(2).toNanos()) MomClient.sleep(200);
+      while (System.nanoTime() - lastAuditNanos.get() < Duration.ofSeconds(2).toNanos()) Threads.sleep(200);
       Progress.print("done", Map.of("node", node, "multicast", messages, "delivered", published, "rejected", rejected,
           "audit", auditAcked.get(), "screen", screenGot.get()));
     });
@@ -100,7 +100,7 @@ public final class PubsubWorkload {
 
   /** A consumer of durable subscription {@code subscription}; reports how long since it last got a message. */
   public static void startSubscriber(ActorSystem<?> system, String node, Config demo) {
-    MomClient.daemon("pubsub-subscriber", () -> {
+    Threads.daemon("pubsub-subscriber", () -> {
       MomClient client = MomClient.find(system, demo.getString("manager"));
       String topic = demo.getString("topic");
       String subscription = demo.getString("subscription");
@@ -129,7 +129,7 @@ public final class PubsubWorkload {
       });
       Progress.print("started", Map.of("node", node));
       while (true) {
-        MomClient.sleep(demo.getDuration("progress-interval").toMillis());
+        Threads.sleep(demo.getDuration("progress-interval").toMillis());
         Progress.print("progress", Map.of("node", node, "delivered", acked.get(),
             "idle_ms", (System.nanoTime() - last.get()) / 1_000_000));
       }

@@ -25,14 +25,14 @@ public final class RpcWorkload {
     int calls = demo.getInt("calls");
     long pause = demo.getDuration("interval").toMillis();
     long progressEvery = demo.getDuration("progress-interval").toNanos();
-    Thread t = new Thread(() -> {
+    Threads.daemon("rpc-workload", () -> {
       RpcDemoService stub = RpcClient.create(system).stub(RpcDemoService.class, demo.getString("service"));
       while (true) {
         try {
           stub.whoAmI();
           break;
         } catch (RpcException e) {
-          sleep(200); // the replicas are not registered yet
+          Threads.sleep(200); // the replicas are not registered yet
         }
       }
       Progress.print("started", Map.of("node", node));
@@ -68,21 +68,12 @@ public final class RpcWorkload {
           Progress.print("progress", Map.of("node", node, "multicast", i, "delivered", ok, "failed", failed,
               "answered_by", answeredBy.toString()));
         }
-        if (pause > 0) sleep(pause);
+        if (pause > 0) Threads.sleep(pause);
       }
       Progress.print("done", Map.of("node", node, "multicast", calls, "delivered", ok, "failed", failed,
           "answered_by", answeredBy.toString(), "p50_us", latency.getValueAtPercentile(50) / 1000,
           "max_ms", latency.getMaxValue() / 1_000_000));
-    }, "rpc-workload");
-    t.setDaemon(true);
-    t.start();
+    });
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

@@ -41,7 +41,7 @@ public final class ServersWorkload {
 
   public static void start(ActorSystem<?> system, String node, Config demo) {
     int requests = demo.getInt("requests");
-    Thread t = new Thread(() -> {
+    Threads.daemon("servers-workload", () -> {
       RpcClient client = RpcClient.create(system);
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("node", node);
@@ -54,7 +54,7 @@ public final class ServersWorkload {
             break;
           } catch (RuntimeException e) {
             if (!(RpcException.unwrap(e) instanceof RpcException)) throw e;
-            sleep(200);
+            Threads.sleep(200);
           }
         }
         Histogram latency = new Histogram(3);
@@ -85,16 +85,7 @@ public final class ServersWorkload {
       }
       report.put("multicast", 2L * requests);
       Progress.print("done", report);
-    }, "servers-workload");
-    t.setDaemon(true);
-    t.start();
+    });
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }
