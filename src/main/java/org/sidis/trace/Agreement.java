@@ -16,20 +16,13 @@ import java.util.TreeSet;
  * are bound by neither rule: a node that dies may miss anything, and what only it delivered binds no
  * one. Each missing (node, message) pair is one violation.
  */
-public final class Agreement implements Property {
+public final class Agreement extends Property {
 
-    private static final Set<String> PROMISED_BY = Set.of("fifo", "causal", "total");
     /** How many delivering nodes a detail line names before it abbreviates. */
     private static final int NODES_NAMED = 5;
 
-    @Override
-    public String name() {
-        return "agreement";
-    }
-
-    @Override
-    public boolean promisedBy(String proto) {
-        return PROMISED_BY.contains(proto);
+    public Agreement() {
+        super("agreement", Set.of("fifo", "causal", "total"));
     }
 
     @Override

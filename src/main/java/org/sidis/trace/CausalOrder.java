@@ -32,18 +32,10 @@ import java.util.TreeSet;
  * cycle — the first waiting delivery is taken with unknown causes and a note says so; the walk
  * always ends.
  */
-public final class CausalOrder implements Property {
+public final class CausalOrder extends Property {
 
-    private static final Set<String> PROMISED_BY = Set.of("causal");
-
-    @Override
-    public String name() {
-        return "causal order";
-    }
-
-    @Override
-    public boolean promisedBy(String proto) {
-        return PROMISED_BY.contains(proto);
+    public CausalOrder() {
+        super("causal order", Set.of("causal"));
     }
 
     @Override

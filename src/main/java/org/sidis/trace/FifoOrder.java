@@ -17,18 +17,10 @@ import java.util.Set;
  * already delivered (the order went backwards). Counting "deliveries that overtake" rather than
  * "pairs out of step" means one swapped pair is one violation, not a cascade.
  */
-public final class FifoOrder implements Property {
+public final class FifoOrder extends Property {
 
-    private static final Set<String> PROMISED_BY = Set.of("fifo", "causal", "total");
-
-    @Override
-    public String name() {
-        return "fifo order";
-    }
-
-    @Override
-    public boolean promisedBy(String proto) {
-        return PROMISED_BY.contains(proto);
+    public FifoOrder() {
+        super("fifo order", Set.of("fifo", "causal", "total"));
     }
 
     @Override

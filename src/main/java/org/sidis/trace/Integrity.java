@@ -11,18 +11,10 @@ import java.util.Set;
  * (Hadzilacos and Toueg's "integrity"); it binds crashed nodes too, up to their crash, because what a
  * node delivered before it died was handed to its application all the same.
  */
-public final class Integrity implements Property {
+public final class Integrity extends Property {
 
-    private static final Set<String> PROMISED_BY = Set.of("fifo", "causal", "total");
-
-    @Override
-    public String name() {
-        return "integrity";
-    }
-
-    @Override
-    public boolean promisedBy(String proto) {
-        return PROMISED_BY.contains(proto);
+    public Integrity() {
+        super("integrity", Set.of("fifo", "causal", "total"));
     }
 
     @Override

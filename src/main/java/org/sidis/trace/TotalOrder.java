@@ -17,18 +17,10 @@ import java.util.Set;
  * still caught. Groups whose trace has no gseq at all and that do not promise total order are
  * not applicable.
  */
-public final class TotalOrder implements Property {
+public final class TotalOrder extends Property {
 
-    private static final Set<String> PROMISED_BY = Set.of("total");
-
-    @Override
-    public String name() {
-        return "total order";
-    }
-
-    @Override
-    public boolean promisedBy(String proto) {
-        return PROMISED_BY.contains(proto);
+    public TotalOrder() {
+        super("total order", Set.of("total"));
     }
 
     @Override
