@@ -167,6 +167,46 @@ class GroupClusterTest {
     assertTrue(report.table().contains("n2") && total.nodesChecked() == 4, report.table());
   }
 
+  @Test
+  void fiveNodesOverATreeOverlayDeliverEveryMessageInFifoOrderAndInnerNodesRelay() throws Exception {
+    List<ActorTestKit> kits = new ArrayList<>();
+    Map<String, TestProbe<GroupEvent>> apps = new HashMap<>();
+    Map<String, ActorRef<GroupMember.Command>> members = new HashMap<>();
+    List<String> names = List.of("n1", "n2", "n3", "n4", "n5");
+    try {
+      for (String name : names) {
+        kits.add(ActorTestKit.create("sidis", ConfigFactory.parseString(
+            "sidis.multicast.topology = tree\nsidis.multicast.fanout = 2").withFallback(node(name))));
+      }
+      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
+      for (int i = 0; i < kits.size(); i++) {
+        ActorTestKit kit = kits.get(i);
+        MulticastSettings settings = MulticastSettings.fromConfig(kit.system().settings().config().getConfig("sidis.multicast"),
+            "chat", Order.FIFO);
+        assertEquals(Overlay.Topology.TREE, settings.topology());
+        ActorRef<GroupMember.Command> member = kit.spawn(GroupMember.create(settings, new NetworkModel(0, 10, 0.01, new Random(i))),
+            "multicast-chat");
+        TestProbe<GroupEvent> app = kit.createTestProbe("app-" + names.get(i));
+        member.tell(new GroupMember.Subscribe(app.getRef()));
+        apps.put(names.get(i), app);
+        members.put(names.get(i), member);
+      }
+      for (String n : names) awaitMembers(apps.get(n), names);
+      for (int k = 0; k < 40; k++) for (String n : names) members.get(n).tell(new GroupMember.Multicast(n + " says " + k));
+      for (String n : names) assertEquals(200, countDeliveries(apps.get(n), 200), n + " delivered");
+    } finally {
+      for (ActorTestKit kit : kits) kit.shutdownTestKit();
+    }
+    Report report = Inspection.of(dir.resolve("trace"));
+    assertTrue(report.passed(), report.table());
+    Verdict fifo = report.verdict("chat", "fifo order");
+    assertEquals(Verdict.Outcome.HELD, fifo.outcome(), report.table());
+    assertEquals(200, fifo.messages(), report.table());
+    org.sidis.demo.OverlayReport overlay = org.sidis.demo.OverlayReport.of(dir.resolve("trace"));
+    // With 5 members and fanout 2 an origin reaches two children, which relay to the rest.
+    assertTrue(overlay.maxHops() >= 2, "no message was relayed by an inner node: " + overlay.describe("tree"));
+  }
+
   private static void awaitMembers(TestProbe<GroupEvent> app, List<String> expected) {
     long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
     while (System.nanoTime() < deadline) {
