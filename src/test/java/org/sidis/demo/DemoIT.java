@@ -49,6 +49,17 @@ class DemoIT {
   }
 
   @Test
+  void theOverlayDemoRelaysOverATreeOfFiveJvmsAndFifoOrderHolds() throws Exception {
+    SidisProcess run = SidisProcess.run(240, "demo", "overlay", "--nodes", "5", "--messages", "800", "--topology", "tree",
+        "--runs-dir", "target/it-runs");
+    assertEquals(0, run.exitCode(), run.output());
+    assertTrue(run.output().contains("fifo order: held at 5/5 nodes — 800 messages, 0 violations"), run.output());
+    Matcher hops = Pattern.compile("overlay tree: 800 messages, .* hops per delivery mean [\\d.]+ max (\\d+)").matcher(run.output());
+    assertTrue(hops.find(), run.output());
+    assertTrue(Integer.parseInt(hops.group(1)) >= 2, "inner tree nodes relayed:\n" + run.output());
+  }
+
+  @Test
   void theTotalOrderDemoKillsTheSequencerAndTotalOrderStillHolds() throws Exception {
     SidisProcess run = SidisProcess.run(300, "demo", "total", "--nodes", "4", "--messages", "1600",
         "--runs-dir", "target/it-runs");
