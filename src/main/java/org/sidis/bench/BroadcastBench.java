@@ -38,26 +38,26 @@ import java.util.concurrent.CompletableFuture;
  * schedule is exact. Per value it measures the time from the write until the last node had it
  * (each node's own clock in the same JVM), and counts every message between nodes.
  */
-final class BroadcastBench {
+public final class BroadcastBench {
 
   /** What one run is asked to do. */
-  record Params(int nodes, long latencyMillis, int rate, int seconds, int partitionEvery, int partitionFor, int waitSeconds,
+  public record Params(int nodes, long latencyMillis, int rate, int seconds, int partitionEvery, int partitionFor, int waitSeconds,
                 long seed) {
-    int values() {
+    public int values() {
       return rate * seconds;
     }
   }
 
   /** What one run of one system measured. */
-  record Figures(String system, boolean baseline, String scenario, int values, long messages, double medianMs, double maxMs,
+  public record Figures(String system, boolean baseline, String scenario, int values, long messages, double medianMs, double maxMs,
                  int lost) {
-    double messagesPerValue() {
+    public double messagesPerValue() {
       return values == 0 ? 0 : messages / (double) values;
     }
   }
 
   /** The systems a run can measure. */
-  interface System {
+  public interface System {
     String name();
 
     boolean baseline();
@@ -69,14 +69,14 @@ final class BroadcastBench {
     void introduce(List<Node> nodes);
   }
 
-  interface Node {
+  public interface Node {
     void write(String key, String value);
 
     long sent(ActorSystem<?> sys);
   }
 
   /** sidis: gossip replicas ({@link GossipNode}) in the given settings, on timers. */
-  static System gossip(String name, GossipSettings settings) {
+  public static System gossip(String name, GossipSettings settings) {
     return new System() {
       @Override
       public String name() {
@@ -121,7 +121,7 @@ final class BroadcastBench {
   }
 
   /** The baseline: {@link DirectBroadcast}. */
-  static System direct() {
+  public static System direct() {
     return new System() {
       @Override
       public String name() {
@@ -202,7 +202,7 @@ final class BroadcastBench {
 
   // ------------------------------------------------------------------ one run
 
-  static Figures run(System system, boolean partitioned, Params p, PrintStream out) {
+  public static Figures run(System system, boolean partitioned, Params p, PrintStream out) {
     String scenario = partitioned ? "partitioned" : "healthy";
     // The network model delays by scheduling; Akka's default 10 ms scheduler tick would stretch
     // every 100 ms link to 100–110 ms, so the emulated network gets a 1 ms tick.
@@ -242,7 +242,7 @@ final class BroadcastBench {
             Collections.shuffle(shuffled, random);
             List<String> half = shuffled.subList(0, p.nodes() / 2);
             partitions.isolate(half);
-            out.printf("  [%s] t=%.1fs: cut off %s%n", system.name(), now / 1e9, String.join(",", half.stream().sorted(org.sidis.trace.GroupTrace.NODE_ORDER).toList()));
+            out.printf("  [%s] t=%.1fs: cut off %s%n", system.name(), now / 1e9, String.join(",", half.stream().sorted(org.sidis.check.GroupTrace.NODE_ORDER).toList()));
             nextCut += p.partitionEvery() * 1_000_000_000L;
             healAt = now + p.partitionFor() * 1_000_000_000L;
           }

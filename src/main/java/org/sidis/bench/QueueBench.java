@@ -30,9 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * again at once, without waiting for the acks to be stored. Every message's PUT-ack latency is
  * its batch's. The peers of {@link QueuePeer} are measured on the same terms.
  */
-final class QueueBench {
+public final class QueueBench {
 
-  record Result(double rate, long consumed, double putP50Micros, double putP99Micros) {}
+  public record Result(double rate, long consumed, double putP50Micros, double putP99Micros) {}
 
   private QueueBench() {}
 
@@ -41,7 +41,7 @@ final class QueueBench {
    * conf/postgres.conf), or null for H2 in a fresh temporary directory. Each run has its own
    * node name, so a shared database never replays an earlier run's queue.
    */
-  static Result run(boolean persistent, int size, int warmupSeconds, int durationSeconds, int window, int consumers,
+  public static Result run(boolean persistent, int size, int warmupSeconds, int durationSeconds, int window, int consumers,
                     int batch, int prefetch, Config storeProfile) throws Exception {
     ScratchStore store = ScratchStore.create("queue");
     Config h2 = ConfigFactory.parseMap(Map.of("akka-persistence-jdbc.shared-databases.sidis.db.url", store.h2Url()));

@@ -10,7 +10,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import com.typesafe.config.Config;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 import java.time.Duration;
 import java.util.HashMap;

@@ -15,7 +15,7 @@ import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.HdrHistogram.Histogram;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 import org.sidis.rpc.RpcClient;
 import org.sidis.rpc.Skeleton;
 import org.sidis.server.Dispatcher;

@@ -1,9 +1,9 @@
 package org.sidis.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
-import org.sidis.trace.Verdict;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
+import org.sidis.check.Verdict;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,9 +29,9 @@ import java.util.Random;
  * checkers hold after a final drain, every message arrived in its destination's format and
  * order, and exactly the messages that are not JSON were refused.
  */
-final class BrokerDemo extends Demo {
+public final class BrokerDemo extends Demo {
 
-  BrokerDemo() {
+  public BrokerDemo() {
     super("broker", "broker (content routing and transformation to queues and a topic; an outside program on the HTTP gateway)");
   }
 
@@ -45,7 +45,7 @@ final class BrokerDemo extends Demo {
   }
 
   @Override
-  int run(DemoRun run) {
+  public int run(DemoRun run) {
     PrintStream out = run.out();
     Path runDir = run.runDir();
     Duration limit = run.limit();

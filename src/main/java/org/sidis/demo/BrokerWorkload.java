@@ -9,7 +9,7 @@ import org.sidis.mom.BrokerProtocol;
 import org.sidis.mom.QueueProtocol;
 import org.sidis.mom.QueueTrace;
 import org.sidis.mom.TopicTrace;
-import org.sidis.node.Progress;
+import org.sidis.wire.Progress;
 
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package org.sidis.demo;
 
 import org.sidis.multicast.Overlay;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
-import org.sidis.trace.ReportPage;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
+import org.sidis.check.ReportPage;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,17 +18,17 @@ import java.util.List;
  * (n1, the lowest name) with SIGKILL once {@link #KILL_AT} of the messages are multicast, and
  * reports how long the survivors took to carry on.
  */
-final class ChatDemo extends Demo {
+public final class ChatDemo extends Demo {
 
   /** The total-order demo kills its sequencer once this share of the messages is multicast. */
   private static final double KILL_AT = 0.3;
 
-  ChatDemo(String name, String description) {
+  public ChatDemo(String name, String description) {
     super(name, description);
   }
 
   @Override
-  String refuse(DemoOptions options) {
+  public String refuse(DemoOptions options) {
     if (options.topology() == null) return null;
     try {
       Overlay.Topology.parse(options.topology());
@@ -39,7 +39,7 @@ final class ChatDemo extends Demo {
   }
 
   @Override
-  int run(DemoRun run) {
+  public int run(DemoRun run) {
     DemoOptions o = run.options();
     int nodes = o.nodes();
     int messages = o.messages();

@@ -10,7 +10,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.typesafe.config.Config;
 import org.sidis.multicast.GroupEvent;
 import org.sidis.multicast.GroupMember;
-import org.sidis.node.Progress;
+import org.sidis.wire.Progress;
 
 import java.time.Duration;
 import java.util.ArrayList;

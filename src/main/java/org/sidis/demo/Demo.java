@@ -5,7 +5,7 @@ package org.sidis.demo;
  * nodes through a {@link Launcher}, and prints and returns its verdict (0 passed, 1 failed).
  * Each demo is its own class so that a demo reads from start to verdict in one place.
  */
-abstract class Demo {
+public abstract class Demo {
 
   private final String name;
   private final String description;
@@ -19,19 +19,19 @@ abstract class Demo {
     this.description = description;
   }
 
-  final String name() {
+  public final String name() {
     return name;
   }
 
-  final String description() {
+  public final String description() {
     return description;
   }
 
   /** Why these options do not fit this demo, or null when they do. Checked before anything starts. */
-  String refuse(DemoOptions options) {
+  public String refuse(DemoOptions options) {
     return null;
   }
 
   /** Runs the demo in {@code run}'s directory; returns the exit code. */
-  abstract int run(DemoRun run);
+  public abstract int run(DemoRun run);
 }

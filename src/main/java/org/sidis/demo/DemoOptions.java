@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The options of {@code sidis demo}, as the command line gave them, checked for their form. */
-record DemoOptions(int nodes, int messages, long seed, String mode, String topology,
+public record DemoOptions(int nodes, int messages, long seed, String mode, String topology,
                    Map<String, String> settings, List<String> jvmOptions) {
 
   static final List<String> DEFAULT_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC");

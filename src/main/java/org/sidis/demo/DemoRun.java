@@ -16,7 +16,7 @@ import java.util.function.IntFunction;
  * it may take, and its options. The helpers here are what every demo does the same way: start
  * nodes that join one cluster on loopback, and write the verdict next to the traces.
  */
-record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, DemoOptions options) {
+public record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, DemoOptions options) {
 
   /**
    * Starts nodes {@code n1 … n<count>} on free ports, seeded by n1, with the run's settings file

@@ -1,7 +1,7 @@
 package org.sidis.demo;
 
-import org.sidis.trace.TraceEvent;
-import org.sidis.trace.TraceReader;
+import org.sidis.check.TraceEvent;
+import org.sidis.check.TraceReader;
 
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package org.sidis.demo;
 
 import org.sidis.gossip.Mode;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,14 +15,14 @@ import java.util.Set;
  * share of {@code --messages} keys, and the updates spread by {@code --mode} until every replica
  * holds the same store. The checkers then judge convergence and that no deleted key came back.
  */
-final class GossipDemo extends Demo {
+public final class GossipDemo extends Demo {
 
-  GossipDemo() {
+  public GossipDemo() {
     super("gossip", "gossip (a replicated key-value store: writes and deletes spread by --mode until every replica converges)");
   }
 
   @Override
-  String refuse(DemoOptions options) {
+  public String refuse(DemoOptions options) {
     if (options.mode() == null) return null;
     try {
       Mode.parse(options.mode());
@@ -33,7 +33,7 @@ final class GossipDemo extends Demo {
   }
 
   @Override
-  int run(DemoRun run) {
+  public int run(DemoRun run) {
     DemoOptions o = run.options();
     run.out().printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",
         o.mode() == null ? "" : " (" + o.mode() + ")", o.nodes(), o.messages(), o.seed(), run.runDir());

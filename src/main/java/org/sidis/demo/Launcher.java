@@ -2,7 +2,7 @@ package org.sidis.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.sidis.node.Progress;
+import org.sidis.wire.Progress;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -169,7 +169,7 @@ public final class Launcher implements AutoCloseable {
     cmd.add("-Dsidis.log.console-level=ERROR");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("org.sidis.Sidis");
+    cmd.add("org.sidis.cli.Sidis");
     cmd.add("node");
     cmd.add("--name");
     cmd.add(name);

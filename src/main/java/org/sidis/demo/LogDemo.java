@@ -1,9 +1,9 @@
 package org.sidis.demo;
 
-import org.sidis.trace.Inspection;
-import org.sidis.trace.LogCheck;
-import org.sidis.trace.Report;
-import org.sidis.trace.Verdict;
+import org.sidis.check.Inspection;
+import org.sidis.check.LogCheck;
+import org.sidis.check.Report;
+import org.sidis.check.Verdict;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -20,19 +20,19 @@ import java.util.List;
  * from offset 0. The event-log checker then compares appends and reads: no record lost, one
  * record per offset for every reader, no gaps.
  */
-final class LogDemo extends Demo {
+public final class LogDemo extends Demo {
 
-  LogDemo() {
+  public LogDemo() {
     super("log", "log (an event log: a producer, a consumer group and a replay; the log's JVM is killed with SIGKILL and restarted mid-run)");
   }
 
   @Override
-  String refuse(DemoOptions options) {
+  public String refuse(DemoOptions options) {
     return CrashRestart.refuse("log", "event log", options);
   }
 
   @Override
-  int run(DemoRun run) {
+  public int run(DemoRun run) {
     PrintStream out = run.out();
     Path runDir = run.runDir();
     int records = run.options().messages();

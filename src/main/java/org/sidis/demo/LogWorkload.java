@@ -11,7 +11,7 @@ import org.sidis.mom.LogConsumer;
 import org.sidis.mom.LogManager;
 import org.sidis.mom.LogProtocol;
 import org.sidis.mom.LogTrace;
-import org.sidis.node.Progress;
+import org.sidis.wire.Progress;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package org.sidis.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import org.sidis.trace.TraceEvent;
-import org.sidis.trace.TraceReader;
+import org.sidis.check.TraceEvent;
+import org.sidis.check.TraceReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

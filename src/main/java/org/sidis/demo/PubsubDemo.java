@@ -1,7 +1,7 @@
 package org.sidis.demo;
 
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,14 +16,14 @@ import java.util.List;
  * consumer, starts at 60 % and drains what the subscription kept while nobody consumed it.
  * Passed when the topic checker holds: every copy the topic owed a subscription was taken.
  */
-final class PubsubDemo extends Demo {
+public final class PubsubDemo extends Demo {
 
-  PubsubDemo() {
+  public PubsubDemo() {
     super("pubsub", "pubsub (a topic with durable and non-durable subscriptions; a durable subscriber is killed and replaced mid-run)");
   }
 
   @Override
-  int run(DemoRun run) {
+  public int run(DemoRun run) {
     PrintStream out = run.out();
     Path runDir = run.runDir();
     Duration limit = run.limit();

@@ -8,7 +8,7 @@ import com.typesafe.config.Config;
 import org.sidis.mom.BrokerProtocol;
 import org.sidis.mom.QueueProtocol;
 import org.sidis.mom.TopicTrace;
-import org.sidis.node.Progress;
+import org.sidis.wire.Progress;
 
 import java.time.Duration;
 import java.util.Map;

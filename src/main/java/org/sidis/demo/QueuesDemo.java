@@ -1,10 +1,10 @@
 package org.sidis.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.QueueTotal;
-import org.sidis.trace.Report;
-import org.sidis.trace.Verdict;
+import org.sidis.check.Inspection;
+import org.sidis.check.QueueTotal;
+import org.sidis.check.Report;
+import org.sidis.check.Verdict;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -20,22 +20,22 @@ import java.util.List;
  * drained the queue, the total-queue checker reads the producer's and consumers' traces:
  * lost and unexpected must be 0; duplicates are counted and explained.
  */
-final class QueuesDemo extends Demo {
+public final class QueuesDemo extends Demo {
 
   /** Consumers that received nothing for this long, after the producer is done, have drained the queue. */
   static final Duration DRAINED = Duration.ofSeconds(5);
 
-  QueuesDemo() {
+  public QueuesDemo() {
     super("queues", "queues (a persistent queue, a producer and competing consumers; the queue manager's JVM is killed with SIGKILL and restarted mid-run)");
   }
 
   @Override
-  String refuse(DemoOptions options) {
+  public String refuse(DemoOptions options) {
     return CrashRestart.refuse("queues", "queue manager", options);
   }
 
   @Override
-  int run(DemoRun run) {
+  public int run(DemoRun run) {
     PrintStream out = run.out();
     Path runDir = run.runDir();
     int messages = run.options().messages();

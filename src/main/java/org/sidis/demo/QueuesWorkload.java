@@ -10,7 +10,7 @@ import com.typesafe.config.Config;
 import org.sidis.mom.QueueManager;
 import org.sidis.mom.QueueProtocol;
 import org.sidis.mom.QueueTrace;
-import org.sidis.node.Progress;
+import org.sidis.wire.Progress;
 
 import java.time.Duration;
 import java.util.HashSet;

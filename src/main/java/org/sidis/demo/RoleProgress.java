@@ -1,6 +1,6 @@
 package org.sidis.demo;
 
-import org.sidis.node.Progress;
+import org.sidis.wire.Progress;
 
 import java.util.Map;
 

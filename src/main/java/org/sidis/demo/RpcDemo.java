@@ -1,8 +1,8 @@
 package org.sidis.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,22 +15,22 @@ import java.util.regex.Pattern;
  * calls in every call mode. Once 30 % of the calls are made, the JVM of the replica the client
  * is using is killed with SIGKILL. Passed when every call of the client succeeded.
  */
-final class RpcDemo extends Demo {
+public final class RpcDemo extends Demo {
 
   private static final double KILL_AT = 0.3;
 
-  RpcDemo() {
+  public RpcDemo() {
     super("rpc", "rpc (n1, n2 serve replicas of one service, n3 calls it in every call mode; the replica in use is killed with SIGKILL mid-run)");
   }
 
   @Override
-  String refuse(DemoOptions options) {
+  public String refuse(DemoOptions options) {
     return options.nodes() == 3 ? null
         : "demo rpc runs exactly 3 nodes (two replicas and a client), got --nodes " + options.nodes();
   }
 
   @Override
-  int run(DemoRun run) {
+  public int run(DemoRun run) {
     int calls = run.options().messages();
     run.out().printf("demo rpc: n1, n2 replicas of service [demo], n3 the client making %d calls in every mode — run directory %s%n",
         calls, run.runDir());

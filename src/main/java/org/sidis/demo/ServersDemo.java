@@ -9,20 +9,20 @@ import java.util.List;
  * (dispatcher and workers), n2 sends each the same burst and reports throughput and latency.
  * Passed when no request failed and the concurrent server was the faster.
  */
-final class ServersDemo extends Demo {
+public final class ServersDemo extends Demo {
 
-  ServersDemo() {
+  public ServersDemo() {
     super("servers", "servers (iterative vs concurrent server on a slow blocking handler: throughput and latency; 2 JVMs)");
   }
 
   @Override
-  String refuse(DemoOptions options) {
+  public String refuse(DemoOptions options) {
     return options.nodes() == 2 || options.nodes() == 3 ? null
         : "demo servers runs 2 nodes (a server and a client), got --nodes " + options.nodes();
   }
 
   @Override
-  int run(DemoRun run) {
+  public int run(DemoRun run) {
     run.out().printf("demo servers: n1 serves a slow blocking service iteratively and concurrently, n2 sends a burst to each"
         + " — run directory %s%n", run.runDir());
     boolean completed;

@@ -3,7 +3,7 @@ package org.sidis.demo;
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import org.HdrHistogram.Histogram;
-import org.sidis.node.Progress;
+import org.sidis.wire.Progress;
 import org.sidis.rpc.RpcClient;
 import org.sidis.rpc.RpcException;
 

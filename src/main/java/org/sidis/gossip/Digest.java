@@ -3,7 +3,7 @@ package org.sidis.gossip;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 import java.util.Collections;
 import java.util.Map;

@@ -3,7 +3,7 @@ package org.sidis.gossip;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 /**
  * One update as it is stored and as it travels: a key, what happened to it ({@link Op#PUT}

@@ -1,6 +1,6 @@
 package org.sidis.gossip;
 
-import org.sidis.trace.GroupTrace;
+import org.sidis.membership.NodeNames;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -116,7 +116,7 @@ public final class GossipCore {
 
   /** The live members now (this node may or may not be among them). */
   public void onView(Collection<String> live) {
-    TreeSet<String> all = new TreeSet<>(GroupTrace.NODE_ORDER);
+    TreeSet<String> all = new TreeSet<>(NodeNames.ORDER);
     all.addAll(live);
     all.add(self);
     members = List.copyOf(all);

@@ -1,7 +1,7 @@
 package org.sidis.gossip;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package org.sidis.gossip;
 
-import org.sidis.node.NodeNames;
+import org.sidis.membership.NodeNames;
 
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
@@ -362,7 +362,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     store.live().forEach((k, e) -> values.put(k, e.value()));
     List<String> members = new ArrayList<>(core.peers());
     members.add(self);
-    members.sort(org.sidis.trace.GroupTrace.NODE_ORDER);
+    members.sort(org.sidis.membership.NodeNames.ORDER);
     return new State(self, settings.group(), List.copyOf(members), store.digest(), store.fingerprint(), values, values.size(),
         store.activeCertificates(), store.dormantCertificates(), core.hot(), sent);
   }

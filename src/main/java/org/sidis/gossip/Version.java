@@ -2,7 +2,7 @@ package org.sidis.gossip;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 import java.util.Optional;
 

@@ -8,8 +8,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import org.sidis.mom.QueueProtocol.*;
-import org.sidis.node.Progress;
-import org.sidis.trace.MessageId;
+import org.sidis.wire.Progress;
+import org.sidis.wire.MessageId;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -30,7 +30,7 @@ import java.util.Set;
 public final class LogConsumer {
 
   /** A record for the application, from {@code partition} of {@code topic}. */
-  public record Delivered(String topic, int partition, Entry entry) implements org.sidis.CborSerializable {}
+  public record Delivered(String topic, int partition, Entry entry) implements org.sidis.wire.CborSerializable {}
 
   public sealed interface Command {}
 

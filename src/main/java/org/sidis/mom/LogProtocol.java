@@ -1,7 +1,7 @@
 package org.sidis.mom;
 
 import akka.actor.typed.ActorRef;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 import java.util.List;
 

@@ -16,7 +16,7 @@ import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.SignalHandler;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 import org.sidis.mom.QueueProtocol.*;
 import org.sidis.mom.TransientQueue.Waiting;
 

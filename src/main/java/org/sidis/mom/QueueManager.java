@@ -14,7 +14,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import akka.persistence.jdbc.testkit.javadsl.SchemaUtils;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 import org.sidis.mom.QueueProtocol.*;
 
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 import org.sidis.mom.LogProtocol.*;
 
 import java.time.Duration;

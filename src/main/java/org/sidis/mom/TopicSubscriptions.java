@@ -11,7 +11,7 @@ import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.SignalHandler;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;

@@ -3,7 +3,7 @@ package org.sidis.multicast;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 import org.sidis.clock.VectorClock;
 
 /**

@@ -9,10 +9,10 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 import org.sidis.clock.VectorClock;
 import org.sidis.net.NetworkModel;
-import org.sidis.node.NodeNames;
+import org.sidis.membership.NodeNames;
 import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
 

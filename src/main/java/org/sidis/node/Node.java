@@ -38,7 +38,7 @@ public final class Node {
     List<String> seeds = new ArrayList<>();
     for (String s : o.seeds()) seeds.add("akka://" + SYSTEM + "@" + s.trim());
     flags.put("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
-    flags.put("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(org.sidis.node.NodeNames.role(o.name()))));
+    flags.put("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of(org.sidis.membership.NodeNames.role(o.name()))));
     if (o.traceDir() != null) flags.put("sidis.trace.dir", o.traceDir().toString());
     Config settings = settings(o.settings());
     Config file = ConfigFactory.empty();

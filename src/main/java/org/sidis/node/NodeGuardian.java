@@ -1,5 +1,6 @@
 package org.sidis.node;
 
+import org.sidis.wire.Progress;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;

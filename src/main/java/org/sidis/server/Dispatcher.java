@@ -9,7 +9,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package org.sidis.server;
 
 import akka.actor.typed.ActorRef;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 /**
  * What a client says to a server (iterative or concurrent) and what it hears back.

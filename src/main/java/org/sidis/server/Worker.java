@@ -6,7 +6,7 @@ import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
-import org.sidis.CborSerializable;
+import org.sidis.wire.CborSerializable;
 
 /**
  * One worker of a concurrent server: runs one request at a time through the handler, on the

@@ -1,5 +1,6 @@
 package org.sidis.demo;
 
+import org.sidis.cli.DemoCommand;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

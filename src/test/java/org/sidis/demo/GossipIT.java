@@ -1,8 +1,8 @@
 package org.sidis.demo;
 
 import org.junit.jupiter.api.Test;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
 
 import java.nio.file.Path;
 import java.util.regex.Matcher;

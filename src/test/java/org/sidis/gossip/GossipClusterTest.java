@@ -8,9 +8,9 @@ import com.typesafe.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.net.NetworkModel;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
-import org.sidis.trace.Verdict;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
+import org.sidis.check.Verdict;
 
 import java.nio.file.Path;
 import java.time.Duration;

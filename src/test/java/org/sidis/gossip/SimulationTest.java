@@ -6,9 +6,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
-import org.sidis.trace.Verdict;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
+import org.sidis.check.Verdict;
 import org.sidis.net.NetworkModel;
 import org.sidis.net.Partitions;
 

@@ -169,9 +169,9 @@ class QueueManagerTest {
       consumerTrace.ack(d.msgId());
     }
     org.sidis.trace.Traces.get(kit.system()).sink().flush();
-    org.sidis.trace.Report report = org.sidis.trace.Inspection.of(dir);
-    org.sidis.trace.Verdict v = report.verdict("jobs", org.sidis.trace.QueueTotal.PROPERTY);
-    assertEquals(org.sidis.trace.Verdict.Outcome.HELD, v.outcome(), report.table());
+    org.sidis.check.Report report = org.sidis.check.Inspection.of(dir);
+    org.sidis.check.Verdict v = report.verdict("jobs", org.sidis.check.QueueTotal.PROPERTY);
+    assertEquals(org.sidis.check.Verdict.Outcome.HELD, v.outcome(), report.table());
     assertEquals(20, v.messages());
     // At least the dropped one came twice; a loaded machine may add redeliveries of slow acks.
     assertTrue(v.details().stream().anyMatch(x -> x.matches("duplicates [1-9].*")), v.details().toString());

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.demo.ChatWorkload;
 import org.sidis.net.NetworkModel;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
-import org.sidis.trace.Verdict;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
+import org.sidis.check.Verdict;
 
 import java.nio.file.Path;
 import java.time.Duration;

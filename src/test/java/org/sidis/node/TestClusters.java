@@ -1,5 +1,6 @@
 package org.sidis.node;
 
+import org.sidis.membership.NodeNames;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;

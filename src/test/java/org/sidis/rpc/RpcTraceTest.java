@@ -7,10 +7,10 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.server.ServerSettings;
-import org.sidis.trace.Inspection;
-import org.sidis.trace.Report;
-import org.sidis.trace.RpcCalls;
-import org.sidis.trace.Verdict;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
+import org.sidis.check.RpcCalls;
+import org.sidis.check.Verdict;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,221 @@
+package org.sidis.check;
+
+import org.sidis.wire.MessageId;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import org.sidis.membership.NodeNames;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * One multicast group as the trace shows it: its members (the nodes with any event for the group),
+ * which of them crashed, and each member's events for the group in local ({@code lseq}) order.
+ * This is what every property check reads; none of them looks at wall-clock time.
+ */
+public final class GroupTrace {
+
+    /** Node names in the order a person expects: n2 before n10. */
+    public static final Comparator<String> NODE_ORDER = NodeNames.ORDER;
+
+    private final String name;
+    private final String proto;
+    private final List<String> nodes;
+    private final Set<String> crashed;
+    private final Set<String> left;
+    private final Map<String, List<TraceEvent>> eventsByNode;
+    private final Map<String, DeliveryOrder> deliveries = new HashMap<>();
+    private final Map<MessageId, String> multicastBy = new HashMap<>();
+    private final Set<MessageId> messages = new HashSet<>();
+    private final List<TraceProblem> problems = new ArrayList<>();
+
+    private GroupTrace(String name, Map<String, List<TraceEvent>> eventsByNode, Set<String> crashedNodes) {
+        this.name = name;
+        this.eventsByNode = eventsByNode;
+        this.nodes = List.copyOf(eventsByNode.keySet());
+        this.crashed = nodes.stream().filter(crashedNodes::contains).collect(Collectors.toCollection(() -> new TreeSet<>(NODE_ORDER)));
+        this.proto = settleProto();
+        this.left = leftTheGroup();
+        eventsByNode.forEach((node, events) -> {
+            List<MessageId> delivered = new ArrayList<>();
+            for (TraceEvent e : events) {
+                if (e.isMulticast()) {
+                    multicastBy.putIfAbsent(e.msg(), node);
+                    messages.add(e.msg());
+                } else if (e.isDeliver()) {
+                    delivered.add(e.msg());
+                    messages.add(e.msg());
+                }
+            }
+            deliveries.put(node, new DeliveryOrder(node, delivered));
+        });
+    }
+
+    /**
+     * The groups that have any multicast or delivery, each with its members' events in local order.
+     *
+     * @param crashedNodes nodes whose trace has no clean {@code stop}
+     */
+    public static List<GroupTrace> allIn(Collection<TraceEvent> events, Set<String> crashedNodes) {
+        Map<String, Map<String, List<TraceEvent>>> byGroupAndNode = new TreeMap<>();
+        Set<String> multicastGroups = new HashSet<>();
+        for (TraceEvent e : events) {
+            if (e.group() == null) {
+                continue;
+            }
+            byGroupAndNode.computeIfAbsent(e.group(), g -> new TreeMap<>(NODE_ORDER))
+                    .computeIfAbsent(e.node(), n -> new ArrayList<>())
+                    .add(e);
+            if (e.isMulticast() || e.isDeliver()) {
+                multicastGroups.add(e.group());
+            }
+        }
+        List<GroupTrace> groups = new ArrayList<>();
+        byGroupAndNode.forEach((group, byNode) -> {
+            // Queues, gossip and other rooms use `group` too; only multicast groups are ours to judge.
+            if (multicastGroups.contains(group)) {
+                byNode.values().forEach(GroupTrace::sortLocally);
+                groups.add(new GroupTrace(group, byNode, crashedNodes));
+            }
+        });
+        return groups;
+    }
+
+    /** Local order is lseq within a file; a node that restarted continues in its next file. */
+    private static void sortLocally(List<TraceEvent> events) {
+        events.sort(Comparator.comparing(TraceEvent::file).thenComparingLong(TraceEvent::lseq));
+    }
+
+    /**
+     * The protocol the group's multicast events name, which decides what the group promises. If they
+     * disagree, the most frequent wins and each line that says otherwise is reported.
+     */
+    private String settleProto() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        eventsByNode.values().forEach(events -> events.stream().filter(TraceEvent::isMulticastFamily)
+                .forEach(e -> counts.merge(e.proto(), 1, Integer::sum)));
+        String settled = Collections.max(counts.entrySet(), Map.Entry.comparingByValue()).getKey();
+        if (counts.size() > 1) {
+            eventsByNode.values().forEach(events -> events.stream()
+                    .filter(e -> e.isMulticastFamily() && !e.proto().equals(settled))
+                    .limit(1)
+                    .forEach(e -> problems.add(new TraceProblem(e.file(), e.line(), TraceProblem.Kind.PROTO_CONFLICT,
+                            "group " + name + " is traced as " + settled + " elsewhere, here as " + e.proto()
+                                    + " (judged as " + settled + ")"))));
+        }
+        return settled;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The protocol the group runs ({@code fifo}, {@code causal}, ...): what it promises. */
+    public String proto() {
+        return proto;
+    }
+
+    /** Every node with any event for the group, crashed or not. */
+    public List<String> nodes() {
+        return nodes;
+    }
+
+    public Set<String> crashedNodes() {
+        return Collections.unmodifiableSet(crashed);
+    }
+
+    public boolean crashed(String node) {
+        return crashed.contains(node);
+    }
+
+    /** Nodes that stopped cleanly but left the group while others went on: out of agreement, as crashed ones. */
+    public Set<String> leftNodes() {
+        return Collections.unmodifiableSet(left);
+    }
+
+    /** Crashed, or left the group before the run ended: no longer owed anything. */
+    public boolean departed(String node) {
+        return crashed.contains(node) || left.contains(node);
+    }
+
+    /**
+     * A node left when another member's view first had it, later did not, and that member went on
+     * multicasting or delivering afterwards — the group carried on without it. A view that shrinks
+     * as the run ends (members stopping one after another) is not a departure: nothing followed it.
+     * Read from {@code view} events, which list the members.
+     */
+    private Set<String> leftTheGroup() {
+        Set<String> out = new TreeSet<>(NODE_ORDER);
+        eventsByNode.forEach((observer, events) -> {
+            Set<String> seen = new HashSet<>();
+            Set<String> dropped = new HashSet<>();
+            for (TraceEvent e : events) {
+                if (e.isMulticast() || e.isDeliver()) {
+                    out.addAll(dropped);
+                    dropped.clear();
+                }
+                if (!"view".equals(e.event()) || e.members() == null) continue;
+                for (String n : seen) if (!e.members().contains(n) && !n.equals(observer)) dropped.add(n);
+                seen.addAll(e.members());
+            }
+        });
+        out.removeAll(crashed);
+        out.retainAll(nodes);
+        return out;
+    }
+
+    /** Members that did not crash: the ones liveness properties such as agreement bind. */
+    public List<String> correctNodes() {
+        return nodes.stream().filter(n -> !crashed.contains(n) && !left.contains(n)).toList();
+    }
+
+    /** The node's events for this group, in local order. */
+    public List<TraceEvent> events(String node) {
+        return eventsByNode.getOrDefault(node, List.of());
+    }
+
+    public DeliveryOrder deliveries(String node) {
+        return deliveries.getOrDefault(node, new DeliveryOrder(node, List.of()));
+    }
+
+    public boolean wasMulticast(MessageId id) {
+        return multicastBy.containsKey(id);
+    }
+
+    /** The node that logged the message's multicast, or null when none did. */
+    public String multicastBy(MessageId id) {
+        return multicastBy.get(id);
+    }
+
+    public Set<MessageId> multicastIds() {
+        return Collections.unmodifiableSet(multicastBy.keySet());
+    }
+
+    /** Distinct messages multicast or delivered in the group. */
+    public int messageCount() {
+        return messages.size();
+    }
+
+    /** Trace problems found while assembling the group (a protocol named inconsistently). */
+    public List<TraceProblem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Compares names piecewise, digits as numbers, so that n2 sorts before n10. */
+
+    @Override
+    public String toString() {
+        return "group " + name + " (" + proto + "): " + String.join(", ", nodes)
+                + (crashed.isEmpty() ? "" : "; crashed: " + String.join(", ", crashed))
+                + (left.isEmpty() ? "" : "; left: " + String.join(", ", left));
+    }
+}

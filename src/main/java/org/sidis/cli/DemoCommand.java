@@ -1,0 +1,152 @@
+package org.sidis.cli;
+
+import org.sidis.demo.BrokerDemo;
+import org.sidis.demo.ChatDemo;
+import org.sidis.demo.Demo;
+import org.sidis.demo.DemoOptions;
+import org.sidis.demo.DemoRun;
+import org.sidis.demo.GossipDemo;
+import org.sidis.demo.Launcher;
+import org.sidis.demo.LogDemo;
+import org.sidis.demo.PubsubDemo;
+import org.sidis.demo.QueuesDemo;
+import org.sidis.demo.RpcDemo;
+import org.sidis.demo.ServersDemo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sidis demo <name>}: a multi-JVM run on loopback with a verdict. The demo's settings
+ * are {@code conf/<name>.conf} (from the working directory, else the copy inside the jar); a
+ * copy goes into the run directory with the traces and logs, so a run can be read — and
+ * repeated — from its directory alone. Each demo is a {@link Demo} of its own; this command
+ * only checks the options, makes the run directory and hands over.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, modelTransformer = DemoCommand.ListDemos.class,
+    description = "Run a multi-JVM demo on loopback, gather its logs and traces into runs/, and check them.")
+public final class DemoCommand implements Callable<Integer> {
+
+  /** Every demo, in the order {@code --help} lists them. */
+  private static final List<Demo> ALL = List.of(
+      new ChatDemo("causal", "causal (chat with causal order)"),
+      new ChatDemo("fifo", "fifo (the same chat with FIFO order only)"),
+      new ChatDemo("total", "total (the chat with total order; the sequencer's JVM is killed with SIGKILL mid-run)"),
+      new ChatDemo("overlay", "overlay (the FIFO chat disseminated over a tree or mesh overlay: --topology)"),
+      new GossipDemo(),
+      new RpcDemo(),
+      new ServersDemo(),
+      new QueuesDemo(),
+      new LogDemo(),
+      new BrokerDemo(),
+      new PubsubDemo());
+
+  public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
+
+  @Parameters(index = "0", description = "Demo name: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
+  String name;
+
+  @Option(names = "--nodes", defaultValue = "3", description = "Number of JVMs (default: ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--messages", defaultValue = "3000",
+      description = "Messages multicast by the whole group; gossip: writes and deletes by all nodes; rpc: calls (default: ${DEFAULT-VALUE}).")
+  int messages;
+
+  @Option(names = "--mode", description = "gossip only: push | pull | push-pull | rumor | flood (default: conf/gossip.conf's).")
+  String mode;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the network model and the workload (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--timeout", defaultValue = "180s", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(names = "--runs-dir", defaultValue = "runs", description = "Where run directories go (default: ${DEFAULT-VALUE}).")
+  Path runsDir;
+
+  @Option(names = "--topology", description = "Chat demos: direct, tree or mesh (default: the demo's config; overlay: tree).")
+  String topology;
+
+  @Option(names = "--set", description = "Override a node setting: --set sidis.net.loss=0.05 (repeatable).")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--jvm-opt", description = "An option for each node's JVM (repeatable; default: -Xmx384m -XX:+UseSerialGC).")
+  List<String> jvmOptions;
+
+  static final class Names extends ArrayList<String> {
+    Names() {
+      super(DEMOS);
+    }
+  }
+
+  /** Adds each demo's line to {@code --help}'s description, from the demos themselves. */
+  static final class ListDemos implements CommandLine.IModelTransformer {
+    @Override
+    public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+      List<String> lines = new ArrayList<>(List.of(spec.usageMessage().description()));
+      lines.add("Demos:");
+      for (Demo d : ALL) lines.add("  " + d.description());
+      spec.usageMessage().description(lines.toArray(String[]::new));
+      return spec;
+    }
+  }
+
+  @Override
+  public Integer call() {
+    Demo demo = ALL.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
+    if (demo == null) return refused("unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
+    if (nodes < 1) return refused("--nodes must be at least 1, got " + nodes);
+    if (messages < 0) return refused("--messages must not be negative, got " + messages);
+    if (mode != null && !(demo instanceof GossipDemo)) return refused("--mode is for the gossip demo only");
+    if (topology != null && !(demo instanceof ChatDemo)) {
+      return refused("--topology is for the chat demos only (causal, fifo, total, overlay)");
+    }
+    Duration limit;
+    try {
+      limit = Duration.parse("PT" + timeout.toUpperCase());
+    } catch (RuntimeException e) {
+      return refused("--timeout [" + timeout + "] is not a duration like 180s or 5m");
+    }
+    DemoOptions options = new DemoOptions(nodes, messages, seed, mode, topology, settings, jvmOptions);
+    String refusal = demo.refuse(options);
+    if (refusal != null) return refused(refusal);
+    Path runDir = Launcher.newRunDir(runsDir, name);
+    Path conf = runDir.resolve("conf").resolve(name + ".conf");
+    try {
+      copyDemoConfig(name, conf);
+    } catch (IOException e) {
+      return refused("cannot copy the settings of demo [" + name + "]: " + e.getMessage());
+    }
+    return demo.run(new DemoRun(System.out, runDir, conf, limit, options));
+  }
+
+  private static int refused(String why) {
+    System.err.println("error: " + why);
+    return 2;
+  }
+
+  private static void copyDemoConfig(String name, Path to) throws IOException {
+    Path onDisk = Path.of("conf", name + ".conf");
+    if (Files.isRegularFile(onDisk)) {
+      Files.copy(onDisk, to);
+      return;
+    }
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/conf/" + name + ".conf")) {
+      if (in == null) throw new IOException("no conf/" + name + ".conf on disk or in the jar");
+      Files.copy(in, to);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package org.sidis.cli;
+
+import org.sidis.node.Node;
+import org.sidis.node.NodeGuardian;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code sidis node}: run one cluster member until SIGTERM (or until its launcher goes away). */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = "Start a cluster node: joins the seeds, starts the services its config names, "
+        + "leaves the cluster through coordinated shutdown on SIGTERM.")
+public final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--name", required = true, description = "Node name, unique in the run (e.g. n1).")
+  String name;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind and advertise (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "2551", description = "Artery TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--seeds", split = ",", description = "Seed nodes as host:port, comma-separated (default: this node).")
+  List<String> seeds;
+
+  @Option(names = "--config", description = "A HOCON file over conf/application.conf (e.g. conf/causal.conf).")
+  Path config;
+
+  @Option(names = "--trace-dir", description = "Directory for this node's trace file (sidis.trace.dir).")
+  Path traceDir;
+
+  @Option(names = "--set", description = "Override a setting: --set sidis.demo.chat.messages=3000 (repeatable).")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--exit-with-parent", hidden = true,
+      description = "Leave and exit when standard input closes (the demo launcher went away).")
+  boolean exitWithParent;
+
+  @Override
+  public Integer call() {
+    if (!name.matches("[A-Za-z0-9_-]+")) {
+      System.err.println("error: node name [" + name + "] must be letters, digits, '-' or '_'");
+      return 2;
+    }
+    if (port < 0 || port > 65535) {
+      System.err.println("error: --port must be in 0..65535, got " + port);
+      return 2;
+    }
+    List<String> seedList = seeds == null || seeds.isEmpty() ? List.of(host + ":" + port) : seeds;
+    Config config;
+    try {
+      config = Node.config(new Node.Options(name, host, port, seedList, this.config, traceDir, settings));
+      Node.checkPortFree(host, port);
+      // Queue settings and broker rules are checked before the node starts, so a malformed
+      // rule is an error naming it (file, line) and an exit code, not a guardian that dies later.
+      if (config.getStringList("sidis.node.services").contains("queues")) {
+        org.sidis.mom.QueueSettings.fromConfig(config.getConfig("sidis.mom"));
+        org.sidis.mom.BrokerSettings broker = org.sidis.mom.BrokerSettings.fromConfig(config.getConfig("sidis.mom"));
+        if (broker.gateway().enabled() && broker.gateway().port() != 0) {
+          try {
+            Node.checkPortFree(broker.gateway().host(), broker.gateway().port());
+          } catch (IllegalStateException e) {
+            throw new IllegalStateException("the gateway (sidis.mom.gateway.port): " + e.getMessage());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
+    // As a process of its own, the node exits its JVM when coordinated shutdown has run.
+    config = ConfigFactory.parseString("akka.coordinated-shutdown.exit-jvm = on").withFallback(config);
+    ActorSystem<NodeGuardian.Command> system;
+    try {
+      system = Node.start(config);
+    } catch (RuntimeException e) {
+      System.err.println("error: node [" + name + "] could not start: " + e.getMessage());
+      return 1;
+    }
+    if (exitWithParent) watchParent(system);
+    system.getWhenTerminated().toCompletableFuture().join();
+    boolean failed = akka.actor.CoordinatedShutdown.get(system).getShutdownReason()
+        .filter(NodeGuardian.ServiceFailed.INSTANCE::equals).isPresent();
+    return failed ? 1 : 0;
+  }
+
+  /** Our launcher holds our stdin: when it dies, even by SIGKILL, the pipe closes and we leave. */
+  private static void watchParent(ActorSystem<?> system) {
+    Thread t = new Thread(() -> {
+      try {
+        while (System.in.read() != -1) { /* nothing is sent on it */ }
+      } catch (java.io.IOException ignored) {
+        // a broken pipe means the same as end of input
+      }
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
+    }, "sidis-parent-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+}

@@ -1,0 +1,88 @@
+package org.sidis.membership;
+
+import akka.actor.Address;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.Member;
+import akka.cluster.typed.Cluster;
+
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node's name is published as its cluster role {@code sidis-node-<name>}: the one place that
+ * turns what the Receptionist lists (actor refs) into what protocols speak of (node names).
+ */
+public final class NodeNames {
+
+  public static final String ROLE_PREFIX = "sidis-node-";
+
+  /** Node names in natural order: n2 before n10. */
+  public static final Comparator<String> ORDER = NodeNames::compareNodeNames;
+
+  private NodeNames() {}
+
+  /** The cluster role that names {@code node}. */
+  public static String role(String node) {
+    return ROLE_PREFIX + node;
+  }
+
+  /** Listed refs by node name, and those whose member this node does not know yet (try again later). */
+  public record Named<T>(Map<String, ActorRef<T>> named, Set<ActorRef<T>> notYet) {}
+
+  /**
+   * Names {@code refs} by their members' roles. With {@code reachableOnly}, refs on members
+   * this node sees as unreachable are left out (neither named nor waiting).
+   */
+  public static <T> Named<T> name(ActorSystem<?> system, Collection<ActorRef<T>> refs, boolean reachableOnly) {
+    Cluster cluster = Cluster.get(system);
+    Map<Address, String> names = new HashMap<>();
+    for (Member m : cluster.state().getMembers()) {
+      for (String r : m.getRoles()) {
+        if (r.startsWith(ROLE_PREFIX)) names.put(m.address(), r.substring(ROLE_PREFIX.length()));
+      }
+    }
+    Set<Address> unreachable = new HashSet<>();
+    if (reachableOnly) for (Member m : cluster.state().getUnreachable()) unreachable.add(m.address());
+    Address self = system.address();
+    Map<String, ActorRef<T>> named = new HashMap<>();
+    Set<ActorRef<T>> notYet = new HashSet<>();
+    for (ActorRef<T> ref : refs) {
+      Address a = ref.path().address();
+      String name = a.hasLocalScope() ? names.get(self) : names.get(a);
+      if (name == null) notYet.add(ref);
+      else if (!unreachable.contains(a)) named.put(name, ref);
+    }
+    return new Named<>(named, notYet);
+  }
+
+  private static int compareNodeNames(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      char x = a.charAt(i);
+      char y = b.charAt(j);
+      if (Character.isDigit(x) && Character.isDigit(y)) {
+        int endA = i;
+        int endB = j;
+        while (endA < a.length() && Character.isDigit(a.charAt(endA))) endA++;
+        while (endB < b.length() && Character.isDigit(b.charAt(endB))) endB++;
+        int byValue = new BigInteger(a.substring(i, endA)).compareTo(new BigInteger(b.substring(j, endB)));
+        if (byValue != 0) return byValue;
+        i = endA;
+        j = endB;
+      } else {
+        if (x != y) return Character.compare(x, y);
+        i++;
+        j++;
+      }
+    }
+    int byRest = Integer.compare(a.length() - i, b.length() - j);
+    return byRest != 0 ? byRest : a.compareTo(b);
+  }
+}
