@@ -82,7 +82,7 @@ public final class NodeCommand implements Callable<Integer> {
     config = ConfigFactory.parseString("akka.coordinated-shutdown.exit-jvm = on").withFallback(config);
     ActorSystem<NodeGuardian.Command> system;
     try {
-      system = Node.start(config);
+      system = Node.start(config, org.sidis.app.Services.all());
     } catch (RuntimeException e) {
       System.err.println("error: node [" + name + "] could not start: " + e.getMessage());
       return 1;

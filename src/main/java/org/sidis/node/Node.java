@@ -80,7 +80,7 @@ public final class Node {
     }
   }
 
-  public static ActorSystem<NodeGuardian.Command> start(Config config) {
-    return ActorSystem.create(NodeGuardian.create(), SYSTEM, config);
+  public static ActorSystem<NodeGuardian.Command> start(Config config, java.util.List<Service> services) {
+    return ActorSystem.create(NodeGuardian.create(services), SYSTEM, config);
   }
 }

@@ -1,7 +1,7 @@
 package org.sidis.node;
 
-import org.sidis.wire.Progress;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -9,27 +9,21 @@ import akka.cluster.ClusterEvent;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import com.typesafe.config.Config;
-import org.sidis.bench.BenchDriver;
-import org.sidis.bench.RawBroadcast;
-import org.sidis.demo.ChatWorkload;
-import org.sidis.demo.GossipWorkload;
-import org.sidis.gossip.GossipNode;
-import org.sidis.gossip.GossipSettings;
-import org.sidis.mom.QueueManager;
-import org.sidis.mom.QueueSettings;
-import org.sidis.multicast.GroupMember;
-import org.sidis.multicast.MulticastSettings;
-import org.sidis.multicast.Order;
-import org.sidis.net.NetworkModel;
 import org.sidis.trace.Traces;
+import org.sidis.wire.Progress;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * The root of a node: logs cluster membership changes (and reports them to a launcher), and
- * starts the services that {@code sidis.node.services} names.
+ * The root of a node: logs cluster membership changes (and reports them to a launcher), starts
+ * the services that {@code sidis.node.services} names, in that order, from the ones it was given,
+ * and supervises each of their actors with the node's one policy ({@link Supervision}). It knows
+ * services only through their interface; which exist is the composition root's business.
  */
 public final class NodeGuardian {
 
@@ -41,10 +35,10 @@ public final class NodeGuardian {
 
   private NodeGuardian() {}
 
-  /** Why a node shut itself down: one of its services failed (the node exits with code 1). */
+  /** Why a node shut itself down: one of its services failed past its restarts (exit code 1). */
   public enum ServiceFailed implements akka.actor.CoordinatedShutdown.Reason { INSTANCE }
 
-  public static Behavior<Command> create() {
+  public static Behavior<Command> create(List<Service> known) {
     return Behaviors.setup(ctx -> {
       Config config = ctx.getSystem().settings().config();
       String node = config.getString("sidis.node.name");
@@ -54,12 +48,12 @@ public final class NodeGuardian {
           ClusterEvent.MemberEvent.class));
       cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
           ClusterEvent.ReachabilityEvent.class));
-      Map<String, ActorRef<GroupMember.Command>> groups = startServices(ctx, config, node);
-      // A service that fails (a store that cannot be opened or is corrupt, a bug) takes the node
-      // down with one error line, rather than leaving a node that is Up and answers nothing.
+      List<String> started = startServices(ctx, config, node, known);
+      // A service that fails past its restarts (a store that cannot be opened, a bug that comes
+      // back every time) takes the node down with one error line, rather than leaving a node
+      // that is Up and answers nothing.
       ctx.getChildren().forEach(ctx::watch);
-      ctx.getLog().info("node [{}] started at [{}] with services {} and groups {}", node,
-          ctx.getSystem().address(), config.getStringList("sidis.node.services"), groups.keySet());
+      ctx.getLog().info("node [{}] started at [{}] with services {}", node, ctx.getSystem().address(), started);
       return Behaviors.receive(Command.class)
           .onMessage(MemberChanged.class, m -> {
             ctx.getLog().info("membership: {}", m.event());
@@ -75,7 +69,8 @@ public final class NodeGuardian {
             return Behaviors.same();
           })
           .onSignal(akka.actor.typed.ChildFailed.class, failed -> {
-            String what = "service actor [" + failed.getRef().path().name() + "] of node [" + node + "] failed: " + failed.getCause();
+            String what = "service actor [" + failed.getRef().path().name() + "] of node [" + node
+                + "] failed past its restarts: " + failed.getCause();
             ctx.getLog().error("{}; the node stops", what);
             System.err.println("error: " + what + "; the node stops");
             akka.actor.CoordinatedShutdown.get(ctx.getSystem()).runAll(ServiceFailed.INSTANCE);
@@ -87,111 +82,89 @@ public final class NodeGuardian {
     });
   }
 
-  private static Map<String, ActorRef<GroupMember.Command>> startServices(ActorContext<Command> ctx, Config config, String node) {
-    List<String> services = config.getStringList("sidis.node.services");
-    long seed = config.getLong("sidis.node.seed") * 31 + node.hashCode();
-    Map<String, ActorRef<GroupMember.Command>> groups = new HashMap<>();
-    ActorRef<GossipNode.Command> gossip = null;
-    for (String service : services) {
-      switch (service) {
-        case "multicast" -> {
-          Config mc = config.getConfig("sidis.multicast");
-          NetworkModel network = NetworkModel.fromConfig(config.getConfig("sidis.net"), seed);
-          for (Config g : mc.getConfigList("groups")) {
-            String name = g.getString("name");
-            MulticastSettings settings = MulticastSettings.fromConfig(mc, name, Order.parse(g.getString("order")));
-            groups.put(name, ctx.spawn(GroupMember.create(settings, network), "multicast-" + name));
-          }
-        }
-        case "chat" -> {
-          Config chat = config.getConfig("sidis.demo.chat");
-          ActorRef<GroupMember.Command> member = groups.get(chat.getString("group"));
-          if (member == null) throw new IllegalArgumentException("service [chat] needs group [" + chat.getString("group")
-              + "] in sidis.multicast.groups and service [multicast] before it");
-          ctx.spawn(ChatWorkload.create(node, chat, member, seed), "chat");
-        }
-        case "bench-multicast" -> {
-          Config bench = config.getConfig("sidis.bench");
-          ActorRef<GroupMember.Command> member = groups.get(bench.getString("group"));
-          if (member == null) throw new IllegalArgumentException("service [bench-multicast] needs group [" + bench.getString("group")
-              + "] in sidis.multicast.groups and service [multicast] before it");
-          ctx.spawn(BenchDriver.create(node, bench, member), "bench");
-        }
-        case "bench-rpc-server" -> {
-          Config rpcBench = config.getConfig("sidis.bench.rpc");
-          ctx.spawn(org.sidis.bench.RpcBench.server(rpcBench.getIntList("workers"),
-              (int) rpcBench.getDuration("handler").toMillis()), "bench-rpc-server");
-        }
-        case "bench-raw" -> ctx.spawn(RawBroadcast.create(node, config.getConfig("sidis.bench")), "bench-raw");
-        case "gossip" -> {
-          GossipSettings settings = GossipSettings.fromConfig(config.getConfig("sidis.gossip"));
-          NetworkModel network = NetworkModel.fromConfig(config.getConfig("sidis.net"), seed ^ 0x6055);
-          gossip = ctx.spawn(GossipNode.create(settings, network, seed), "gossip-" + settings.group());
-        }
-        case "gossip-workload" -> {
-          if (gossip == null) throw new IllegalArgumentException("service [gossip-workload] needs service [gossip] before it");
-          ctx.spawn(GossipWorkload.create(node, config.getConfig("sidis.demo.gossip"), gossip, seed), "gossip-workload");
-        }
-        case "rpc-replica" -> {
-          Config rpc = config.getConfig("sidis.demo.rpc");
-          ctx.spawn(org.sidis.rpc.Skeleton.create(rpc.getString("service"), org.sidis.demo.RpcDemoService.class,
-              org.sidis.demo.RpcDemoService.replica(node),
-              org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")),
-              org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "rpc-" + rpc.getString("service"));
-        }
-        case "servers" -> {
-          Config demo = config.getConfig("sidis.demo.servers");
-          org.sidis.server.ServerSettings server = org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server"))
-              .withWorkers(demo.getInt("workers"));
-          org.sidis.rpc.RpcSettings rpc = org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"));
-          org.sidis.demo.ServersWorkload.SlowService slow = org.sidis.demo.ServersWorkload.slow(demo.getDuration("handler").toMillis());
-          ctx.spawn(org.sidis.rpc.Skeleton.iterative("iterative", org.sidis.demo.ServersWorkload.SlowService.class, slow, server, rpc),
-              "iterative", akka.actor.typed.DispatcherSelector.fromConfig(server.blockingDispatcher()));
-          ctx.spawn(org.sidis.rpc.Skeleton.create("concurrent", org.sidis.demo.ServersWorkload.SlowService.class, slow, server, rpc),
-              "concurrent");
-        }
-        case "servers-workers" -> {
-          // The concurrent server's workers for a "servers" node run with workers-at = remote.
-          Config demo = config.getConfig("sidis.demo.servers");
-          ctx.spawn(org.sidis.rpc.Skeleton.workers("concurrent", org.sidis.demo.ServersWorkload.SlowService.class,
-              org.sidis.demo.ServersWorkload.slow(demo.getDuration("handler").toMillis()),
-              org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")).withWorkers(demo.getInt("workers")),
-              org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "workers-concurrent");
-        }
-        case "rpc-workers" -> {
-          // Workers for the RPC demo's replicas when they run with workers-at = remote.
-          Config rpc = config.getConfig("sidis.demo.rpc");
-          ctx.spawn(org.sidis.rpc.Skeleton.workers(rpc.getString("service"), org.sidis.demo.RpcDemoService.class,
-              org.sidis.demo.RpcDemoService.replica(node),
-              org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server")),
-              org.sidis.rpc.RpcSettings.fromConfig(config.getConfig("sidis.rpc"))), "workers-" + rpc.getString("service"));
-        }
-        case "servers-client" -> org.sidis.demo.ServersWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.servers"));
-        case "rpc-client" -> org.sidis.demo.RpcWorkload.start(ctx.getSystem(), node, config.getConfig("sidis.demo.rpc"));
-        case "queues" -> ctx.spawn(QueueManager.create(QueueSettings.fromConfig(config.getConfig("sidis.mom")),
-            org.sidis.mom.BrokerSettings.fromConfig(config.getConfig("sidis.mom"))), "queue-manager");
-        case "broker-producer" -> org.sidis.demo.BrokerWorkload.startProducer(ctx.getSystem(), node, config.getConfig("sidis.demo.broker"));
-        case "broker-consumer" -> org.sidis.demo.BrokerWorkload.startConsumers(ctx.getSystem(), node, config.getConfig("sidis.demo.broker"));
-        case "pubsub-publisher" -> org.sidis.demo.PubsubWorkload.startPublisher(ctx, node, config.getConfig("sidis.demo.pubsub"));
-        case "pubsub-subscriber" -> org.sidis.demo.PubsubWorkload.startSubscriber(ctx.getSystem(), node, config.getConfig("sidis.demo.pubsub"));
-        case "log" -> ctx.spawn(org.sidis.mom.LogManager.create(org.sidis.mom.LogSettings.fromConfig(config.getConfig("sidis.mom.log"))), "event-log");
-        case "log-producer" -> ctx.spawn(org.sidis.demo.LogWorkload.producer(node,
-            org.sidis.demo.LogWorkload.Settings.fromConfig(config.getConfig("sidis.demo.log"))), "log-producer");
-        case "log-consumer" -> {
-          var demo = org.sidis.demo.LogWorkload.Settings.fromConfig(config.getConfig("sidis.demo.log"));
-          ctx.spawn(org.sidis.demo.LogWorkload.consumers(node, demo, demo.records()), "log-consumer");
-        }
-        case "queues-producer" -> ctx.spawn(org.sidis.demo.QueuesWorkload.producer(node,
-            org.sidis.demo.QueuesWorkload.Settings.fromConfig(config.getConfig("sidis.demo.queues"))), "producer");
-        case "queues-consumer" -> ctx.spawn(org.sidis.demo.QueuesWorkload.consumers(node,
-            org.sidis.demo.QueuesWorkload.Settings.fromConfig(config.getConfig("sidis.demo.queues"))), "consumers");
-        default -> throw new IllegalArgumentException("unknown service [" + service
-            + "] in sidis.node.services; known: multicast, chat, bench-multicast, bench-raw, bench-rpc-server, gossip,"
-            + " gossip-workload, rpc-replica, rpc-workers, rpc-client, servers, servers-workers, servers-client, queues,"
-            + " queues-producer, queues-consumer, log, log-producer, log-consumer, broker-producer, broker-consumer,"
-            + " pubsub-publisher, pubsub-subscriber");
+  /** Starts what {@code sidis.node.services} names, in order; returns the names started. */
+  private static List<String> startServices(ActorContext<Command> ctx, Config config, String node, List<Service> known) {
+    Supervision supervision = Supervision.fromConfig(config.getConfig("sidis.node"));
+    Offered offered = new Offered();
+    Service.Context context = new Service.Context() {
+      @Override
+      public String node() {
+        return node;
       }
+
+      @Override
+      public Config config() {
+        return config;
+      }
+
+      @Override
+      public long seed() {
+        return config.getLong("sidis.node.seed") * 31 + node.hashCode();
+      }
+
+      @Override
+      public ActorSystem<?> system() {
+        return ctx.getSystem();
+      }
+
+      @Override
+      public <T> ActorRef<T> lookup(Service.Key<T> key) {
+        return offered.get(key);
+      }
+    };
+    List<String> started = new ArrayList<>();
+    for (Service service : plan(known, config.getStringList("sidis.node.services"))) {
+      for (Service.Spawn<?> spawn : service.spawns(context)) offered.put(spawn, spawnSupervised(ctx, supervision, spawn));
+      started.add(service.name());
     }
-    return groups;
+    return started;
+  }
+
+  /**
+   * The services {@code names} asks for, in its order, each after the ones it needs; an unknown
+   * name or a need not met is an {@link IllegalArgumentException} that says which.
+   */
+  static List<Service> plan(List<Service> known, List<String> names) {
+    Map<String, Service> byName = new LinkedHashMap<>();
+    for (Service s : known) byName.put(s.name(), s);
+    List<Service> plan = new ArrayList<>();
+    List<String> before = new ArrayList<>();
+    for (String name : names) {
+      Service service = byName.get(name);
+      if (service == null)
+        throw new IllegalArgumentException("unknown service [" + name + "] in sidis.node.services; known: "
+            + String.join(", ", new TreeSet<>(byName.keySet())));
+      for (String need : service.needs()) {
+        if (!before.contains(need))
+          throw new IllegalArgumentException("service [" + name + "] needs service [" + need + "] before it in sidis.node.services");
+      }
+      plan.add(service);
+      before.add(name);
+    }
+    return plan;
+  }
+
+  private static <T> ActorRef<T> spawnSupervised(ActorContext<Command> ctx, Supervision supervision, Service.Spawn<T> spawn) {
+    return ctx.spawn(supervision.supervise(spawn.name(), spawn.behavior()), spawn.name(), spawn.props());
+  }
+
+  /** The actors services offer each other on this node, by key. */
+  private static final class Offered {
+    private final Map<String, ActorRef<?>> refs = new HashMap<>();
+    private final Map<String, Class<?>> protocols = new HashMap<>();
+
+    void put(Service.Spawn<?> spawn, ActorRef<?> ref) {
+      if (spawn.offers() == null) return;
+      refs.put(spawn.offers().id(), ref);
+      protocols.put(spawn.offers().id(), spawn.offers().protocol());
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> ActorRef<T> get(Service.Key<T> key) {
+      ActorRef<?> ref = refs.get(key.id());
+      if (ref == null || protocols.get(key.id()) != key.protocol())
+        throw new IllegalArgumentException("nothing on this node offers [" + key.id() + "]; offered: " + new TreeSet<>(refs.keySet()));
+      return (ActorRef<T>) ref;
+    }
   }
 }

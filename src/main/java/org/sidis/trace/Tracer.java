@@ -1,5 +1,7 @@
 package org.sidis.trace;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.sidis.clock.VectorClock;
 
 import java.util.Map;
@@ -16,9 +18,15 @@ public final class Tracer {
   private final String actor;
   private final String proto;
   private final String group;
-  private long lseq;
+  /** Shared by every tracer of this actor on this node, so a restarted actor's lseq runs on. */
+  private final AtomicLong lseq;
 
   public Tracer(TraceSink sink, String node, String actor, String proto, String group) {
+    this(sink, node, actor, proto, group, new AtomicLong());
+  }
+
+  Tracer(TraceSink sink, String node, String actor, String proto, String group, AtomicLong lseq) {
+    this.lseq = lseq;
     this.sink = sink;
     this.node = node;
     this.actor = actor;
@@ -47,19 +55,23 @@ public final class Tracer {
   /** Writes one event. {@code msg}, {@code vc}, {@code gseq} and {@code extra} may be null. */
   public void event(String event, String msg, VectorClock vc, Long gseq, Map<String, ?> extra) {
     if (!sink.enabled()) return;
-    JsonLine line = new JsonLine()
-        .field("ts", nowMicros())
-        .field("node", node)
-        .field("actor", actor)
-        .field("proto", proto)
-        .field("group", group)
-        .field("event", event)
-        .field("msg", msg)
-        .field("lseq", ++lseq)
-        .field("vc", vc)
-        .field("gseq", gseq);
-    if (extra != null) extra.forEach(line::field);
-    sink.append(line.end());
+    // One lock per actor: its lseq and its lines' order in the file agree even when two
+    // tracers of one actor (an actor and its supervisor's restart line) write at once.
+    synchronized (lseq) {
+      JsonLine line = new JsonLine()
+          .field("ts", nowMicros())
+          .field("node", node)
+          .field("actor", actor)
+          .field("proto", proto)
+          .field("group", group)
+          .field("event", event)
+          .field("msg", msg)
+          .field("lseq", lseq.incrementAndGet())
+          .field("vc", vc)
+          .field("gseq", gseq);
+      if (extra != null) extra.forEach(line::field);
+      sink.append(line.end());
+    }
   }
 
   public void event(String event, String msg) {

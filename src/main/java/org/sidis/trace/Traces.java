@@ -10,6 +10,8 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +38,7 @@ public final class Traces implements Extension {
   private final String node;
   private final TraceSink sink;
   private final Tracer nodeTracer;
+  private final Map<String, AtomicLong> lseqs = new ConcurrentHashMap<>();
 
   private Traces(ActorSystem<?> system) {
     Config config = system.settings().config();
@@ -68,8 +71,12 @@ public final class Traces implements Extension {
     return sink;
   }
 
+  /**
+   * A voice for {@code actor} in the node's trace. Tracers of one actor share its {@code lseq},
+   * so an actor restarted by its supervisor, which asks for a new tracer, keeps it gapless.
+   */
   public Tracer tracer(String actor, String proto, String group) {
-    return new Tracer(sink, node, actor, proto, group);
+    return new Tracer(sink, node, actor, proto, group, lseqs.computeIfAbsent(actor, a -> new AtomicLong()));
   }
 
   /** Writes the node's {@code stop} line and closes the file. Idempotent. */

@@ -1,0 +1,91 @@
+package org.sidis.node;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.BehaviorInterceptor;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.TypedActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import org.sidis.trace.Traces;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The node's one supervision policy, read once from {@code sidis.node.supervision}: every service
+ * actor the guardian spawns is restarted with exponential backoff when it throws, up to a number
+ * of restarts; past that it stops and the guardian stops the node. This is failure transparency
+ * by supervision (Akka's "let it crash"): a service's own state comes back from what it keeps
+ * (a journal, a peer, a re-sent request), and its clients retry through the same address.
+ *
+ * <p>Every restart is traced on the node's trace ({@code proto} {@code node}, {@code event}
+ * {@code restart}, with the actor and the cause), so a run shows when supervision acted.
+ */
+public record Supervision(Duration minBackoff, Duration maxBackoff, double randomFactor, int maxRestarts, Duration resetAfter) {
+
+  /** The trace event of a supervised restart. */
+  public static final String RESTART = "restart";
+
+  public static Supervision fromConfig(Config node) {
+    Config c = node.getConfig("supervision");
+    Supervision s = new Supervision(c.getDuration("min-backoff"), c.getDuration("max-backoff"), c.getDouble("random-factor"),
+        c.getInt("max-restarts"), c.getDuration("reset-after"));
+    if (s.minBackoff.isNegative() || s.minBackoff.isZero() || s.maxBackoff.compareTo(s.minBackoff) < 0)
+      throw new IllegalArgumentException("sidis.node.supervision: need 0 < min-backoff <= max-backoff, got "
+          + s.minBackoff + " and " + s.maxBackoff);
+    if (s.maxRestarts < 0) throw new IllegalArgumentException("sidis.node.supervision.max-restarts must be >= 0, got " + s.maxRestarts);
+    return s;
+  }
+
+  /** {@code behavior} under this policy, its restarts traced as those of {@code actor}. */
+  public <T> Behavior<T> supervise(String actor, Behavior<T> behavior) {
+    AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    Behavior<T> observed = Behaviors.setup(ctx -> {
+      Throwable cause = lastFailure.getAndSet(null);
+      if (cause != null) {
+        Traces.get(ctx.getSystem()).tracer(ctx.getSelf().path().toStringWithoutAddress(), "node", null)
+            .event(RESTART, Map.of("cause", String.valueOf(cause)));
+        ctx.getLog().warn("[{}] restarted by its supervisor after: {}", actor, cause.toString());
+      }
+      return Behaviors.intercept(() -> new FailureWitness<>(lastFailure), behavior);
+    });
+    return Behaviors.supervise(observed).onFailure(Exception.class,
+        SupervisorStrategy.restartWithBackoff(minBackoff, maxBackoff, randomFactor)
+            .withMaxRestarts(maxRestarts)
+            .withResetBackoffAfter(resetAfter));
+  }
+
+  /**
+   * Remembers what a behavior threw, for the trace line of its restart, and lets it fly on to the
+   * supervisor: it handles nothing.
+   */
+  private static final class FailureWitness<T> extends BehaviorInterceptor<T, T> {
+    private final AtomicReference<Throwable> lastFailure;
+
+    @SuppressWarnings("unchecked")
+    FailureWitness(AtomicReference<Throwable> lastFailure) {
+      super((Class<T>) (Class<?>) Object.class); // every message passes through
+      this.lastFailure = lastFailure;
+    }
+
+    @Override
+    public Behavior<T> aroundStart(TypedActorContext<T> ctx, PreStartTarget<T> target) {
+      return witnessed(() -> target.start(ctx));
+    }
+
+    @Override
+    public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
+      return witnessed(() -> target.apply(ctx, msg));
+    }
+
+    private Behavior<T> witnessed(java.util.function.Supplier<Behavior<T>> step) {
+      try {
+        return step.get();
+      } catch (RuntimeException | Error e) {
+        lastFailure.set(e);
+        throw e;
+      }
+    }
+  }
+}
