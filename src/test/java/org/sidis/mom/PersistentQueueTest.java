@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sidis.node.ChildJvm;
 import org.sidis.mom.QueueProtocol.*;
 
 import java.nio.file.Path;
@@ -306,20 +307,19 @@ class PersistentQueueTest {
    */
   @Test
   void aSigkilledQueueManagerLosesNoAcknowledgedPut() throws Exception {
-    ProcessBuilder pb = child(KilledProducer.class);
-    Process child = pb.start();
     List<String> acked = new ArrayList<>();
-    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+    try (ChildJvm child = ChildJvm.start(dir, KilledProducer.class, dir.toString())) {
       String line;
-      while ((line = out.readLine()) != null) {
+      while (acked.size() < 300 && (line = child.out().next(Duration.ofSeconds(60))) != null) {
         if (line.startsWith("acked ")) acked.add(line.substring(6));
-        if (acked.size() >= 300) break;
       }
-    } finally {
-      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close of the database
-      child.waitFor();
+      assertTrue(acked.size() >= 300, "the child acknowledged only " + acked.size() + " PUTs; see " + child.err());
+      child.sigkill(); // SIGKILL: no shutdown hook, no close of the database
+      // What it printed before dying was acknowledged too.
+      while ((line = child.out().next(Duration.ofSeconds(30))) != null) {
+        if (line.startsWith("acked ")) acked.add(line.substring(6));
+      }
     }
-    assertTrue(acked.size() >= 300, "the child acknowledged only " + acked.size() + " PUTs; see " + dir.resolve("child.err"));
 
     ActorTestKit kit = ActorTestKit.create("afterkill", config(dir, "n1"));
     try {
@@ -336,12 +336,6 @@ class PersistentQueueTest {
     }
   }
 
-  private ProcessBuilder child(Class<?> main) {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName(), dir.toString())
-        .redirectError(dir.resolve("child.err").toFile());
-  }
-
   /**
    * Batching changes what one journal write holds — many PUTs, many ACKs — so the SIGKILL test
    * again with batches: a child JVM puts {@link PutBatch}es and consumes with {@link Fetch} and
@@ -352,30 +346,25 @@ class PersistentQueueTest {
    */
   @Test
   void aSigkilledQueueManagerLosesNoBatchAcknowledgedPutAndBringsBackNoBatchAcknowledgedMessage() throws Exception {
-    Process child = child(KilledBatchProducer.class).start();
     Set<String> acked = new HashSet<>();
     Set<String> acking = new HashSet<>();
     Set<String> consumed = new HashSet<>();
-    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+    try (ChildJvm child = ChildJvm.start(dir, KilledBatchProducer.class, dir.toString())) {
       String line;
       boolean killed = false;
-      while ((line = out.readLine()) != null) {
+      while ((line = child.out().next(Duration.ofSeconds(60))) != null) {
         if (line.startsWith("acked ")) acked.add(line.substring(6));
         if (line.startsWith("acking ")) acking.add(line.substring(7));
         if (line.startsWith("consumed ")) consumed.add(line.substring(9));
         if (!killed && acked.size() >= 2000 && consumed.size() >= 500) {
-          // SIGKILL through the handle (Process.destroy would also close our end of its stdout),
-          // then read on to the end of what it printed before it died.
-          child.toHandle().destroyForcibly();
+          // SIGKILL, then read on to the end of what it printed before it died.
+          child.sigkill();
           killed = true;
         }
       }
-    } finally {
-      child.destroyForcibly();
-      child.waitFor();
+      assertTrue(killed, "the child stopped printing after " + acked.size() + " acknowledged PUTs and "
+          + consumed.size() + " ACKs; see " + child.err());
     }
-    assertTrue(acked.size() >= 2000 && consumed.size() >= 500, "the child acknowledged only " + acked.size()
-        + " PUTs and " + consumed.size() + " ACKs; see " + dir.resolve("child.err"));
 
     ActorTestKit kit = ActorTestKit.create("afterbatchkill", config(dir, "n1"));
     try {
@@ -397,6 +386,10 @@ class PersistentQueueTest {
   /** The child JVM of the batched SIGKILL test: PutBatches of 20, five outstanding; one consumer fetching 50 at a time. */
   public static final class KilledBatchProducer {
     public static void main(String[] args) {
+      ChildJvm.main("killed batch producer", () -> run(args));
+    }
+
+    private static void run(String[] args) {
       ActorTestKit kit = ActorTestKit.create("killedbatch", config(Path.of(args[0]), "n1"));
       ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
       TestProbe<Reply> app = kit.createTestProbe();
@@ -437,6 +430,10 @@ class PersistentQueueTest {
   /** The child JVM of the SIGKILL test: PUTs as fast as acknowledgements come, forever. */
   public static final class KilledProducer {
     public static void main(String[] args) {
+      ChildJvm.main("killed producer", () -> run(args));
+    }
+
+    private static void run(String[] args) {
       ActorTestKit kit = ActorTestKit.create("killed", config(Path.of(args[0]), "n1"));
       ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
       TestProbe<Reply> producer = kit.createTestProbe();
