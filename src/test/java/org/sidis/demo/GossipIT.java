@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * network, write and delete, and the checkers find every replica converged with no deleted key
  * back — by anti-entropy alone, and by rumor mongering with anti-entropy as a backup.
  */
+@org.junit.jupiter.api.Timeout(value = 7, unit = java.util.concurrent.TimeUnit.MINUTES) // whole demos of 3-5 JVMs, each run bounded by SidisProcess (<= 300 s)
 class GossipIT {
 
   @Test

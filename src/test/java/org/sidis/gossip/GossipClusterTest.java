@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * duplicating network model. Every node writes and deletes; the replicas must converge, and
  * the traces — state lines written at shutdown — must pass the checkers.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // several ActorSystems in one cluster on a shared machine
 class GossipClusterTest {
 
   @TempDir
