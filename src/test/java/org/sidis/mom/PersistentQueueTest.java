@@ -24,9 +24,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Persistent queues on the default store (H2 in file mode, WRITE_DELAY=0): what was
- * acknowledged is there after the ActorSystem stops and a new one opens the same file — an
- * abrupt stop here, and a SIGKILL of a whole JVM in {@link #aSigkilledQueueManagerLosesNoAcknowledgedPut}.
+ * acknowledged is there after the ActorSystem stops and a new one opens the same file. The
+ * "restart" tests stop the system with {@code terminate()} — CoordinatedShutdown runs, so that
+ * is an orderly stop, not a crash; the crash is a SIGKILL of a whole child JVM, in
+ * {@link #aSigkilledQueueManagerLosesNoAcknowledgedPut} and its batched twin (and, for the
+ * broker, topics, routing and message groups, in {@link MomKillTest}).
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // child JVMs killed and stores reopened
 class PersistentQueueTest {
 
   @TempDir
@@ -53,7 +57,8 @@ class PersistentQueueTest {
     List<String> ids = new ArrayList<>();
     while (true) {
       qm.tell(new Poll("jobs", consumer.getRef()));
-      Reply r = consumer.receiveMessage(Duration.ofSeconds(10));
+      // Generous: the first poll waits for the store to open and replay (seconds on a loaded machine).
+      Reply r = consumer.receiveMessage(Duration.ofSeconds(60));
       if (r instanceof Empty) return ids;
       Delivery d = (Delivery) r;
       ids.add(d.msgId());
@@ -63,12 +68,12 @@ class PersistentQueueTest {
   }
 
   @Test
-  void everyAcknowledgedPutAndNoAcknowledgedGetSurvivesAnAbruptStop() {
-    survivesAnAbruptStop(config(dir, "n1"));
+  void everyAcknowledgedPutAndNoAcknowledgedGetSurvivesARestart() {
+    survivesARestart(config(dir, "n1"));
   }
 
   @Test
-  void onPostgresqlEveryAcknowledgedPutAndNoAcknowledgedGetSurvivesAnAbruptStop() throws Exception {
+  void onPostgresqlEveryAcknowledgedPutAndNoAcknowledgedGetSurvivesARestart() throws Exception {
     PostgresServer pg;
     try {
       pg = PostgresServer.start();
@@ -77,11 +82,11 @@ class PersistentQueueTest {
       return;
     }
     try (pg) {
-      survivesAnAbruptStop(pg.storeConfig().withFallback(config(dir, "n1")));
+      survivesARestart(pg.storeConfig().withFallback(config(dir, "n1")));
     }
   }
 
-  private static void survivesAnAbruptStop(Config store) {
+  private static void survivesARestart(Config store) {
     Set<String> acked = new HashSet<>();
     Set<String> consumed = new HashSet<>();
     ActorTestKit first = ActorTestKit.create("store1", store);
@@ -89,7 +94,7 @@ class PersistentQueueTest {
       ActorRef<Command> qm = first.spawn(QueueManager.create(settings()), "queue-manager");
       TestProbe<Reply> producer = first.createTestProbe();
       for (int i = 1; i <= 200; i++) qm.tell(new Put("jobs", "p1:" + i, "m" + i, producer.getRef()));
-      for (int i = 1; i <= 200; i++) acked.add(producer.expectMessageClass(PutAck.class, Duration.ofSeconds(20)).msgId());
+      for (int i = 1; i <= 200; i++) acked.add(producer.expectMessageClass(PutAck.class, Duration.ofSeconds(60)).msgId());
       TestProbe<Reply> consumer = first.createTestProbe();
       for (int i = 0; i < 50; i++) {
         qm.tell(new Poll("jobs", consumer.getRef()));
@@ -104,7 +109,7 @@ class PersistentQueueTest {
         consumer.expectMessageClass(Delivery.class);
       }
     } finally {
-      first.system().terminate(); // no draining, no waiting for the queue actors
+      first.system().terminate(); // orderly (CoordinatedShutdown), but no draining of the queue first
       first.system().getWhenTerminated().toCompletableFuture().join();
     }
 
@@ -132,7 +137,7 @@ class PersistentQueueTest {
    * its messages are stored, an {@link AckBatch} answered only once its acks are.
    */
   @Test
-  void everyBatchAcknowledgedPutAndNoBatchAcknowledgedMessageSurvivesAnAbruptStop() {
+  void everyBatchAcknowledgedPutAndNoBatchAcknowledgedMessageSurvivesARestart() {
     Set<String> acked = new HashSet<>();
     Set<String> consumed = new HashSet<>();
     ActorTestKit first = ActorTestKit.create("batch1", config(dir, "n1"));
