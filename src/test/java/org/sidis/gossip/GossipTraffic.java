@@ -22,11 +22,11 @@ import java.util.stream.Stream;
  * a node's hot updates to one random peer per round (Demers et al. 1987, §1.4), flooding
  * forwards what is new to every neighbour but the sender in the same round — so the mean
  * number of distinct peers one round's pushes went to is about 1 for rumor mongering and about
- * the overlay's degree for flooding. Update copies per update differ too, the other way:
- * flooding forwards each update once per edge, while a rumor monger re-pushes its hot updates
- * round after round until it loses interest (measured: about 6x more copies for rumor
- * mongering, in-JVM and across JVMs). Push messages per update alone do not tell them apart
- * reliably: both batch a round's updates into one message per peer.
+ * the overlay's degree for flooding. Messages and update copies per update are reported but
+ * do not tell the modes apart reliably: both batch a round's updates into one message per
+ * peer, and how often a rumor monger re-pushes a hot update depends on how long the update
+ * stays hot, which a loaded machine stretches (measured in-JVM: 31 and 7.4 copies per update
+ * for rumor mongering in two runs, 5.5 and 5.7 for flooding).
  *
  * <p>A round is read from the timestamps: a node's pushes less than {@link #ROUND_GAP_MICROS}
  * apart were sent in one turn of its actor (its rounds are 100 ms or more apart).
