@@ -6,8 +6,6 @@ import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
 
 import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,14 +21,26 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RpcTrace {
 
-  private static final Map<ActorSystem<?>, AtomicLong> CALL_IDS = new ConcurrentHashMap<>();
+  /**
+   * The node's call-id counter, one per ActorSystem (an extension: two systems of one name in one
+   * JVM are equal as actor refs, so a map keyed by the system would share a counter between them).
+   */
+  static final class CallIds implements akka.actor.typed.Extension {
+    static final akka.actor.typed.ExtensionId<CallIds> ID = new akka.actor.typed.ExtensionId<>() {
+      @Override
+      public CallIds createExtension(ActorSystem<?> system) {
+        return new CallIds();
+      }
+    };
+    final AtomicLong next = new AtomicLong();
+  }
 
   private final Tracer tracer;
   private final AtomicLong ids;
 
   RpcTrace(ActorSystem<?> system, String actor, String service) {
     this.tracer = Traces.get(system).tracer(actor, Events.Proto.RPC, service);
-    this.ids = CALL_IDS.computeIfAbsent(system, s -> new AtomicLong());
+    this.ids = CallIds.ID.apply(system).next;
   }
 
   boolean enabled() {
