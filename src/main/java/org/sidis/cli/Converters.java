@@ -48,6 +48,20 @@ final class Converters {
     }
   }
 
+  /** {@code direct | tree | mesh} → the multicast dissemination {@link org.sidis.multicast.Overlay.Topology}. */
+  static final class MulticastTopology implements ITypeConverter<org.sidis.multicast.Overlay.Topology> {
+    @Override
+    public org.sidis.multicast.Overlay.Topology convert(String text) {
+      return converted(text, org.sidis.multicast.Overlay.Topology::parse);
+    }
+  }
+
+  static final class MulticastTopologies extends ArrayList<String> {
+    MulticastTopologies() {
+      super(Arrays.stream(org.sidis.multicast.Overlay.Topology.values()).map(org.sidis.multicast.Overlay.Topology::id).toList());
+    }
+  }
+
   /** {@code push | pull | push-pull | rumor | flood} → {@link Mode}. */
   static final class GossipMode implements ITypeConverter<Mode> {
     @Override

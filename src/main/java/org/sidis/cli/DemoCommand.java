@@ -63,8 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Messages multicast by the whole group; gossip: writes and deletes by all nodes; rpc: calls (default: ${DEFAULT-VALUE}).")
   int messages;
 
-  @Option(names = "--mode", description = "Spreads the gossip demo's updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's).")
-  String mode;
+  @Option(names = "--mode", converter = Converters.GossipMode.class, completionCandidates = Converters.GossipModes.class, description = "Spreads the gossip demo's updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's).")
+  org.sidis.gossip.Mode mode;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the network model and the workload (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -75,8 +75,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--runs-dir", defaultValue = "runs", description = "Where run directories go (default: ${DEFAULT-VALUE}).")
   Path runsDir;
 
-  @Option(names = "--topology", description = "Chat demos: direct, tree or mesh (default: the demo's config; overlay: tree).")
-  String topology;
+  @Option(names = "--topology", converter = Converters.MulticastTopology.class,
+      completionCandidates = Converters.MulticastTopologies.class, description = "Chat demos: direct, tree or mesh (default: the demo's config; overlay: tree).")
+  org.sidis.multicast.Overlay.Topology topology;
 
   @CommandLine.Mixin
   SettingsOption settings;

@@ -230,6 +230,22 @@ class SidisCommandLineTest {
   }
 
   @Test
+  void theDemosModeAndTopologyArriveInTheirTypes() {
+    CommandLine.ParseResult parsed = Sidis.commandLine().parseArgs("demo", "overlay", "--topology", "TREE");
+    DemoCommand overlay = parsed.subcommand().commandSpec().commandLine().getCommand();
+    assertEquals(org.sidis.multicast.Overlay.Topology.TREE, overlay.topology);
+    parsed = Sidis.commandLine().parseArgs("demo", "gossip", "--mode", "push-pull");
+    DemoCommand gossip = parsed.subcommand().commandSpec().commandLine().getCommand();
+    assertEquals(org.sidis.gossip.Mode.PUSH_PULL, gossip.mode);
+    Run ring = sidis("demo", "causal", "--topology", "ring");
+    assertEquals(ExitCodes.USAGE, ring.code(), ring.all());
+    assertTrue(ring.err().contains("expected direct, tree or mesh"), ring.all());
+    Run mode = sidis("demo", "gossip", "--mode", "gossip");
+    assertEquals(ExitCodes.USAGE, mode.code(), mode.all());
+    assertTrue(mode.err().contains("expected one of push, pull, push-pull, rumor, flood"), mode.all());
+  }
+
+  @Test
   void everyHelpListsTheExitCodes() {
     forEachCommand(Sidis.commandLine(), c -> {
       String usage = c.getUsageMessage();
