@@ -70,7 +70,7 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--counter", description = "Sets k of the counter rule (default: sidis.gossip.rumor.counter).")
   Integer counter;
 
-  @Option(names = "--feedback", converter = OnOff.class,
+  @Option(names = "--feedback", arity = "1", converter = OnOff.class,
       description = "Turns rumor feedback on, or off for blind rumor mongering (default: sidis.gossip.rumor.feedback).")
   Boolean feedback;
 

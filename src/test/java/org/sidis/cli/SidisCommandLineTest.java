@@ -230,6 +230,20 @@ class SidisCommandLineTest {
   }
 
   @Test
+  void simsRumorOptionsArriveInTheirTypes() {
+    CommandLine.ParseResult parsed = Sidis.commandLine().parseArgs("sim", "gossip", "--mode", "push,rumor", "--stop", "counter",
+        "--feedback", "off", "--overlay", "mesh");
+    SimCommand sim = parsed.subcommand().commandSpec().commandLine().getCommand();
+    assertEquals(List.of(org.sidis.gossip.Mode.PUSH, org.sidis.gossip.Mode.RUMOR), sim.modes);
+    assertEquals(org.sidis.gossip.GossipSettings.Stop.COUNTER, sim.stop);
+    assertEquals(Boolean.FALSE, sim.feedback);
+    assertEquals(org.sidis.gossip.Overlay.MESH, sim.overlay);
+    Run run = sidis("sim", "gossip", "--feedback", "maybe");
+    assertEquals(ExitCodes.USAGE, run.code(), run.all());
+    assertTrue(run.err().contains("[maybe] is neither on nor off"), run.all());
+  }
+
+  @Test
   void theDemosModeAndTopologyArriveInTheirTypes() {
     CommandLine.ParseResult parsed = Sidis.commandLine().parseArgs("demo", "overlay", "--topology", "TREE");
     DemoCommand overlay = parsed.subcommand().commandSpec().commandLine().getCommand();
