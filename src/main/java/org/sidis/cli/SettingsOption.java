@@ -21,8 +21,8 @@ import java.util.Optional;
 public final class SettingsOption {
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Overrides one setting for this run, e.g. --set sidis.multicast.window=4000; the key must exist"
-          + " in the default configuration (conf/application.conf), and the option may be repeated.")
+      description = "Overrides one setting for this run, the value in HOCON (5s, [a, b], \"text\"); the key must be one"
+          + " that conf/application.conf defines. Repeat the option for more settings.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   /** The settings as the command line gave them, in order. */

@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "sidis", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
     description = "Distributed-systems protocols as Akka Typed actors on an Akka Cluster of real JVMs.",
+    footer = {"%nRun 'sidis COMMAND --help' for a command's options.",
+        "Bash completion for this shell: source <(sidis completion)"},
     subcommands = {NodeCommand.class, DemoCommand.class, SimCommand.class, InspectCommand.class,
         BenchCommand.class, CompletionCommand.class})
 public final class Sidis implements Callable<Integer> {
