@@ -184,6 +184,20 @@ class SidisCommandLineTest {
   }
 
   @Test
+  void benchQueueMeasuresOneKindOrBothButNotBothFlags() {
+    Run run = sidis("bench", "queue", "--persistent", "--transient");
+    assertEquals(ExitCodes.USAGE, run.code(), run.all());
+    assertTrue(run.err().contains("mutually exclusive"), run.all());
+  }
+
+  @Test
+  void aBadConfigProfileIsAUsageErrorNamingIt() {
+    Run run = sidis("bench", "rpc", "--config", "no-such-profile.conf");
+    assertEquals(ExitCodes.USAGE, run.code(), run.all());
+    assertTrue(run.err().contains("config profile [no-such-profile.conf] not found"), run.all());
+  }
+
+  @Test
   void documentedBenchCommandLinesStillParse() {
     for (String line : List.of(
         "bench multicast --order fifo --size 100",
