@@ -98,7 +98,7 @@ public final class LogBench {
             "sidis.node.name", "bench",
             "sidis.trace.enabled", "off",
             "akka-persistence-jdbc.shared-databases.sidis.db.url", store.h2Url()))
-        .withFallback(ConfigFactory.load());
+        .withFallback(org.sidis.node.Node.defaults()).resolve();
     CompletableFuture<Result> result = new CompletableFuture<>();
     LogSettings settings = LogSettings.defaults().withTopic("bench", 4).withMaxBatch(maxBatch);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {

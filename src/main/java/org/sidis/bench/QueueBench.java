@@ -51,7 +51,7 @@ public final class QueueBench {
             "sidis.node.name", "bench-" + Long.toHexString(System.currentTimeMillis()) + "-" + (persistent ? "p" : "t") + batch,
             "sidis.trace.enabled", "off"))
         .withFallback(storeProfile != null ? storeProfile : h2)
-        .withFallback(ConfigFactory.load())
+        .withFallback(org.sidis.node.Node.defaults())
         .resolve();
     QueueSettings settings = QueueSettings.defaults().withQueue("bench",
         persistent ? QueueSettings.Durability.PERSISTENT : QueueSettings.Durability.TRANSIENT);

@@ -107,7 +107,7 @@ public final class RpcBench {
             "akka.remote.artery.canonical.port", 0,
             "akka.coordinated-shutdown.exit-jvm", "off",
             "akka.coordinated-shutdown.run-by-jvm-shutdown-hook", "off")))
-        .withFallback(ConfigFactory.load()).resolve();
+        .withFallback(org.sidis.node.Node.defaults()).resolve();
   }
 
   /** The echo actor's key in the Receptionist: the raw baseline the client asks. */

@@ -12,6 +12,7 @@ import org.sidis.demo.PubsubDemo;
 import org.sidis.demo.QueuesDemo;
 import org.sidis.demo.RpcDemo;
 import org.sidis.demo.ServersDemo;
+import org.sidis.demo.SupervisionDemo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,7 +50,8 @@ public final class DemoCommand implements Callable<Integer> {
       new QueuesDemo(),
       new LogDemo(),
       new BrokerDemo(),
-      new PubsubDemo());
+      new PubsubDemo(),
+      new SupervisionDemo());
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
 

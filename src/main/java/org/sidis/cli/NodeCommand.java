@@ -32,7 +32,7 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--seeds", split = ",", description = "Joins the cluster through these seed nodes, host:port, comma-separated (default: this node, which forms a new cluster).")
   List<String> seeds;
 
-  @Option(names = "--config", description = "Lays this HOCON file over the defaults of conf/application.conf, e.g. conf/causal.conf.")
+  @Option(names = "--config", description = "Lays this HOCON file over conf/node.conf and sidis' defaults (conf/reference.conf), e.g. conf/causal.conf.")
   Path config;
 
   @Option(names = "--trace-dir", description = "Writes this node's trace file into this directory (sidis.trace.dir).")
@@ -55,7 +55,9 @@ public final class NodeCommand implements Callable<Integer> {
       System.err.println("error: --port must be in 0..65535, got " + port);
       return 2;
     }
-    List<String> seedList = seeds == null || seeds.isEmpty() ? List.of(host + ":" + port) : seeds;
+    // No seeds: this node forms a new cluster of its own (joining itself once it knows its port).
+    boolean alone = seeds == null || seeds.isEmpty();
+    List<String> seedList = alone ? List.of() : seeds;
     Config config;
     try {
       config = Node.config(new Node.Options(name, host, port, seedList, this.config, traceDir, settings.asMap()));
@@ -85,6 +87,13 @@ public final class NodeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       System.err.println("error: node [" + name + "] could not start: " + e.getMessage());
       return 1;
+    }
+    if (alone) {
+      akka.cluster.typed.Cluster cluster = akka.cluster.typed.Cluster.get(system);
+      cluster.manager().tell(akka.cluster.typed.Join.create(cluster.selfMember().address()));
+      akka.actor.Address a = system.address();
+      System.out.println("node [" + name + "] formed a new cluster at " + a + "; others join it with --seeds "
+          + a.getHost().orElse(host) + ":" + a.getPort().orElse(port));
     }
     if (exitWithParent) watchParent(system);
     system.getWhenTerminated().toCompletableFuture().join();

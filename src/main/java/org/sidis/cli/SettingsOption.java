@@ -3,18 +3,18 @@ package org.sidis.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import org.sidis.node.Node;
+import org.sidis.node.SettingKeys;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code --set key=value}, shared by every command that runs nodes or reads sidis' settings.
  * Each value is HOCON ({@code [a, b]}, {@code 5s}, quoted strings). A key under {@code sidis.}
- * must be one the default configuration defines: a misspelt key would otherwise be ignored and
+ * must be one sidis' defaults define ({@link SettingKeys}): a misspelt key would otherwise be ignored and
  * the run would use the default without a word. {@link Sidis#commandLine()} checks the keys
  * before any command runs.
  */
@@ -22,7 +22,7 @@ public final class SettingsOption {
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Overrides one setting for this run, the value in HOCON (5s, [a, b], \"text\"); the key must be one"
-          + " that conf/application.conf defines. Repeat the option for more settings.")
+          + " that sidis' defaults (conf/reference.conf) define. Repeat the option for more settings.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   /** The settings as the command line gave them, in order. */
@@ -44,11 +44,10 @@ public final class SettingsOption {
       } catch (ConfigException bad) {
         throw new ParameterException(cmd, "--set " + e.getKey() + "=" + e.getValue() + " is not a HOCON setting: " + bad.getMessage());
       }
-      Optional<String> unknown = SettingKeys.defaults().unknown(one);
-      if (unknown.isPresent()) {
-        String key = unknown.get();
-        throw new ParameterException(cmd, "unknown setting [" + key + "] in --set; did you mean "
-            + SettingKeys.defaults().closest(key) + "? (the settings are in conf/application.conf)");
+      try {
+        SettingKeys.check(one, "--set");
+      } catch (IllegalArgumentException unknown) {
+        throw new ParameterException(cmd, unknown.getMessage());
       }
     }
   }

@@ -101,10 +101,30 @@ public final class Sidis implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    logDefaults(args);
     // Initialize logging on this thread before Akka's threads log, so SLF4J has nothing to replay.
     org.slf4j.LoggerFactory.getILoggerFactory();
     int code = commandLine().execute(args);
     // A node command returns only after its ActorSystem terminated; exit so no thread lingers.
     System.exit(code);
+  }
+
+  /**
+   * Logback's settings, read when logging starts (before picocli parses anything): the jar's
+   * conf/logback.xml, kept off the jar's root so that it never overrides the logback.xml of an
+   * application that embeds sidis; and for a node started by hand, its name in every line, INFO
+   * on the console and its log file under logs/. A launcher (the demos) sets its own.
+   */
+  static void logDefaults(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", "conf/logback.xml");
+    if (args.length == 0 || !args[0].equals("node")) return;
+    String name = "n1";
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--name") && i + 1 < args.length) name = args[i + 1];
+      else if (args[i].startsWith("--name=")) name = args[i].substring("--name=".length());
+    }
+    if (System.getProperty("sidis.node.name") == null) System.setProperty("sidis.node.name", name);
+    if (System.getProperty("sidis.log.file") == null) System.setProperty("sidis.log.file", "logs/" + name + ".log");
+    if (System.getProperty("sidis.log.console-level") == null) System.setProperty("sidis.log.console-level", "INFO");
   }
 }

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 
 import java.time.Duration;
 
-/** A gossip store's tunables, read once from {@code sidis.gossip} (conf/application.conf documents each one). */
+/** A gossip store's tunables, read once from {@code sidis.gossip} (conf/reference.conf documents each one). */
 public record GossipSettings(
     String group,
     Mode mode,

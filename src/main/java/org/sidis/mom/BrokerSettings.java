@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The broker's and topics' settings, read once from {@code sidis.mom} (conf/application.conf):
+ * The broker's and topics' settings, read once from {@code sidis.mom} (conf/reference.conf):
  * the routing rules ({@code broker.rules}), the topics declared at start ({@code topics}) and the
  * network gateway ({@code gateway}).
  *

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The event log's settings, read once from {@code sidis.mom.log} (conf/application.conf).
+ * The event log's settings, read once from {@code sidis.mom.log} (conf/reference.conf).
  *
  * @param topics         the topics the log manager opens at start, by name, with their partition count
  * @param maxRecordBytes the largest record value (UTF-8 bytes); a larger append is refused

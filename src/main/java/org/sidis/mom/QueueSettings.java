@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The queue manager's settings, read once from {@code sidis.mom} (conf/application.conf).
+ * The queue manager's settings, read once from {@code sidis.mom} (conf/reference.conf).
  *
  * @param queues the queues declared at start, by name, with their durability
  * @param createOnDemand whether a PUT to an undeclared queue creates it (transient) or is refused

@@ -5,7 +5,7 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * A group's tunables, read once from {@code sidis.multicast} (conf/application.conf documents
+ * A group's tunables, read once from {@code sidis.multicast} (conf/reference.conf documents
  * each one).
  */
 public record MulticastSettings(

@@ -19,7 +19,9 @@ import java.util.Map;
 /**
  * A sidis node: an ActorSystem named {@value #SYSTEM} that is a member of the Akka Cluster,
  * with the {@link NodeGuardian} at its root. The config is layered: flags over the
- * {@code --config} file over conf/application.conf (in the jar) over Akka's reference.conf.
+ * {@code --config} file over conf/node.conf (the Akka settings of a node) over the reference
+ * configs (sidis's conf/reference.conf with every sidis setting's default, and Akka's). A
+ * {@code sidis.*} key that no reference defines is refused, naming it and the closest real one.
  */
 public final class Node {
   public static final String SYSTEM = "sidis";
@@ -47,14 +49,26 @@ public final class Node {
         throw new IllegalArgumentException("config file [" + o.configFile() + "] does not exist");
       file = ConfigFactory.parseFile(o.configFile().toFile());
     }
+    Config given = ConfigFactory.parseMap(flags).withFallback(settings).withFallback(file);
+    SettingKeys.check(given, file.origin() == null ? "the settings" : "config file [" + o.configFile() + "] or --set");
     return ConfigFactory.defaultOverrides()
-        .withFallback(ConfigFactory.parseMap(flags))
-        .withFallback(settings)
-        .withFallback(file)
-        .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.defaultReference())
+        .withFallback(given)
+        .withFallback(defaults())
         .resolve();
   }
+
+  /**
+   * What a node runs with when nothing is given: conf/node.conf (Akka as a sidis node uses it) over
+   * the reference configs. Unresolved, so settings layered over it reach its substitutions.
+   */
+  public static Config defaults() {
+    return ConfigFactory.defaultApplication()
+        .withFallback(ConfigFactory.parseResources(Node.class.getClassLoader(), NODE_CONF))
+        .withFallback(ConfigFactory.defaultReference());
+  }
+
+  /** The classpath resource of the node's Akka settings (conf/node.conf in the repository). */
+  public static final String NODE_CONF = "conf/node.conf";
 
   /**
    * The command line's {@code --set key=value}s as one Config, each value in HOCON syntax (so

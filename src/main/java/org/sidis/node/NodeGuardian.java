@@ -1,5 +1,6 @@
 package org.sidis.node;
 
+import org.sidis.fault.Supervision;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -145,7 +146,7 @@ public final class NodeGuardian {
   }
 
   private static <T> ActorRef<T> spawnSupervised(ActorContext<Command> ctx, Supervision supervision, Service.Spawn<T> spawn) {
-    return ctx.spawn(supervision.supervise(spawn.name(), spawn.behavior()), spawn.name(), spawn.props());
+    return ctx.spawn(supervision.supervise(spawn.behavior()), spawn.name(), spawn.props());
   }
 
   /** The actors services offer each other on this node, by key. */

@@ -1,5 +1,6 @@
 package org.sidis.node;
 
+import org.sidis.fault.Supervision;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 
 import java.time.Duration;
 
-/** {@code sidis.rpc}: see conf/application.conf. */
+/** {@code sidis.rpc}: see conf/reference.conf. */
 public record RpcSettings(Duration deadline, Duration attemptTimeout, int retries, Duration backoffInitial,
                           Duration backoffMax, Replication replication, int maxPayloadBytes) {
 

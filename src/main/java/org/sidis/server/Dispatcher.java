@@ -32,7 +32,15 @@ import java.util.Set;
 public final class Dispatcher extends AbstractBehavior<ServerProtocol.Command> {
 
   /** A worker (re)started. */
-  public record WorkerReady(ActorRef<Worker.Work> worker) implements ServerProtocol.Command, CborSerializable {}
+  /**
+   * A worker started or was restarted; {@code notRun} names the request it held when it crashed
+   * if that request's handler had not begun (null otherwise).
+   */
+  public record WorkerReady(ActorRef<Worker.Work> worker, String notRun) implements ServerProtocol.Command, CborSerializable {
+    public WorkerReady(ActorRef<Worker.Work> worker) {
+      this(worker, null);
+    }
+  }
 
   /** A worker finished a request. */
   public record WorkerDone(ActorRef<Worker.Work> worker, String id, String result)
@@ -123,7 +131,7 @@ public final class Dispatcher extends AbstractBehavior<ServerProtocol.Command> {
         .onMessage(WorkerReady.class, m -> {
           int i = indexOf(m.worker());
           present.add(i);
-          String crashed = core.onReady(i);
+          String crashed = core.onReady(i, m.notRun());
           if (crashed != null) getContext().getLog().info("worker [{}] restarted; request [{}] crashed in it", m.worker(), crashed);
           return this;
         })

@@ -16,7 +16,8 @@ import java.util.Map;
  * supervision restarted it after a crash. A ready worker that still held a request crashed
  * mid-request: an idempotent request goes back to the head of the queue (up to
  * {@code maxAttempts} runs, then the client is told it failed); any other is answered with a
- * failure, because it may have done part of its work and must not run twice. Request ids make a retransmission harmless: a running or
+ * failure, because it may have done part of its work and must not run twice — unless the worker
+ * says the crash came before the handler began, when it too goes back to the queue. Request ids make a retransmission harmless: a running or
  * queued id gains one more waiter, a finished one is answered from the reply cache — so a
  * request is never run twice because a client asked twice.
  *
@@ -100,14 +101,25 @@ public final class DispatcherCore<A> {
 
   /** {@code worker} (re)started; if it held a request, it crashed running it. Returns that request's id, or null. */
   public String onReady(int worker) {
+    return onReady(worker, null);
+  }
+
+  /**
+   * {@link #onReady(int)}, where the worker says that request {@code notRun}, which it held, crashed
+   * before its handler began: that one runs again even when it is not idempotent, as it did nothing.
+   */
+  public String onReady(int worker, String notRun) {
     Job lost = running.remove(worker);
     idle.remove(worker);
     idle.addLast(worker);
     String crashed = null;
     if (lost != null) {
       crashed = lost.id();
-      int runs = attempts.merge(lost.id(), 1, Integer::sum);
-      if (!lost.idempotent()) {
+      boolean ran = !lost.id().equals(notRun);
+      // max-attempts guards against a request that crashes its handler; one that never reached
+      // the handler says nothing against itself, so it does not count.
+      int runs = ran ? attempts.merge(lost.id(), 1, Integer::sum) : attempts.getOrDefault(lost.id(), 0);
+      if (!lost.idempotent() && ran) {
         // It may have done part of its work: running it again could do that part twice.
         finish(lost.id(), new ServerProtocol.Failed(lost.id(), "the handler crashed mid-request; the request is not"
             + " idempotent, so it was not run again (at-most-once)"), 0);

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 
 import java.time.Duration;
 
-/** {@code sidis.server}: see conf/application.conf. */
+/** {@code sidis.server}: see conf/reference.conf. */
 public record ServerSettings(int workers, int maxAttempts, int maxQueue, int replyCacheSize, String blockingDispatcher,
                              Duration idleTimeout, WorkersAt workersAt) {
 

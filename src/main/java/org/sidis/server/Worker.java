@@ -6,6 +6,8 @@ import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import org.sidis.fault.FaultInjector;
+import org.sidis.fault.Supervision;
 import org.sidis.wire.CborSerializable;
 
 /**
@@ -18,7 +20,9 @@ import org.sidis.wire.CborSerializable;
  * dispatcher and tells it it is ready when it starts; a remote worker registers in the
  * Receptionist under its pool's key and the dispatcher finds it there. Either way, after
  * supervision restarted a worker that crashed mid-request, it tells the dispatcher that sent
- * that request it is ready again — which is how the dispatcher learns that the request crashed.
+ * that request it is ready again — which is how the dispatcher learns that the request crashed —
+ * and whether the handler had begun: a request that crashed before it ran may run again
+ * elsewhere even when it is not idempotent, since it did nothing yet.
  */
 public final class Worker {
 
@@ -42,7 +46,7 @@ public final class Worker {
 
   /** A worker spawned by {@code dispatcher} in its own JVM. */
   public static Behavior<Work> create(Handler handler, ActorRef<ServerProtocol.Command> dispatcher) {
-    return Behaviors.setup(ctx -> supervised(handler, new ActorRef[] {dispatcher}));
+    return Behaviors.setup(ctx -> supervised(handler, new ActorRef[] {dispatcher}, injector(ctx)));
   }
 
   /** A worker of server {@code pool} that any dispatcher of that name may use, from any node. */
@@ -50,19 +54,36 @@ public final class Worker {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(poolKey(pool), ctx.getSelf()));
       // Unknown until the first work arrives; kept outside the restarted behavior.
-      return supervised(handler, new ActorRef[1]);
+      return supervised(handler, new ActorRef[1], injector(ctx));
     });
   }
 
+  /** Kept outside the restarted behavior: a fresh one would draw the same crash again. */
+  private static FaultInjector injector(akka.actor.typed.javadsl.ActorContext<Work> ctx) {
+    return FaultInjector.fromConfig(ctx.getSystem().settings().config(), FaultInjector.Target.WORKER,
+        ctx.getSelf().path().toStringWithoutAddress());
+  }
+
+  /** The request an incarnation held, and whether its handler had begun: what a restart reports. */
+  private record InFlight(String id, boolean ran) {}
+
   @SuppressWarnings("unchecked")
-  private static Behavior<Work> supervised(Handler handler, ActorRef<?>[] dispatcher) {
+  private static Behavior<Work> supervised(Handler handler, ActorRef<?>[] dispatcher, FaultInjector injector) {
+    InFlight[] inFlight = new InFlight[1]; // survives restarts, like dispatcher[0]
     Behavior<Work> worker = Behaviors.setup(ctx -> {
+      InFlight lost = inFlight[0];
+      inFlight[0] = null;
       if (dispatcher[0] != null) {
-        ((ActorRef<ServerProtocol.Command>) dispatcher[0]).tell(new Dispatcher.WorkerReady(ctx.getSelf()));
+        // A request whose handler never began may run elsewhere whatever its idempotence.
+        String notRun = lost != null && !lost.ran() ? lost.id() : null;
+        ((ActorRef<ServerProtocol.Command>) dispatcher[0]).tell(new Dispatcher.WorkerReady(ctx.getSelf(), notRun));
       }
       return Behaviors.receive(Work.class)
           .onMessage(Work.class, w -> {
             dispatcher[0] = w.reportTo();
+            inFlight[0] = new InFlight(w.id(), false);
+            injector.strike("request " + w.id());
+            inFlight[0] = new InFlight(w.id(), true);
             String result;
             try {
               result = handler.handle(w.payload());
@@ -71,10 +92,11 @@ public final class Worker {
             }
             w.replyTo().tell(new ServerProtocol.Reply(w.id(), result));
             w.reportTo().tell(new Dispatcher.WorkerDone(ctx.getSelf(), w.id(), result));
+            inFlight[0] = null;
             return Behaviors.same();
           })
           .build();
     });
-    return Behaviors.supervise(worker).onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(true));
+    return Behaviors.supervise(Supervision.traced(worker)).onFailure(Exception.class, SupervisorStrategy.restart().withLoggingEnabled(true));
   }
 }

@@ -1,5 +1,6 @@
 package org.sidis.node;
 
+import org.sidis.fault.Supervision;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;

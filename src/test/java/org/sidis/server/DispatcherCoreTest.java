@@ -70,6 +70,27 @@ class DispatcherCoreTest {
   }
 
   @Test
+  void aRequestThatCrashedBeforeItsHandlerBeganRunsAgainEvenWhenNotIdempotent() {
+    DispatcherCore<String> core = core(3, 100);
+    core.onReady(0);
+    core.onRequest("withdraw", "p", false, false, "c1");
+    assertEquals("withdraw", core.onReady(0, "withdraw"), "the restarted worker held it");
+    assertEquals(List.of("assign w0 withdraw for c1", "assign w0 withdraw for c1"), log, "run again, not failed: " + log);
+    assertEquals(1, core.redispatched());
+    core.onDone(0, "withdraw", "ok");
+    assertEquals(2, log.size(), "the worker answered the client itself; nothing else sent: " + log);
+  }
+
+  @Test
+  void aNonIdempotentRequestThatRanIsNotRunAgainWhateverTheWorkerSaysOfAnother() {
+    DispatcherCore<String> core = core(3, 100);
+    core.onReady(0);
+    core.onRequest("withdraw", "p", false, false, "c1");
+    core.onReady(0, "some-other-id");
+    assertTrue(log.get(log.size() - 1).startsWith("send c1 Failed[id=withdraw, reason=the handler crashed mid-request"), "log: " + log);
+  }
+
+  @Test
   void aRetransmittedIdIsNeverRunTwice() {
     DispatcherCore<String> core = core(3, 100);
     core.onReady(0);

@@ -1,4 +1,4 @@
-package org.sidis.node;
+package org.sidis.fault;
 
 import akka.actor.typed.Behavior;
 import akka.actor.typed.BehaviorInterceptor;
@@ -38,22 +38,29 @@ public record Supervision(Duration minBackoff, Duration maxBackoff, double rando
     return s;
   }
 
-  /** {@code behavior} under this policy, its restarts traced as those of {@code actor}. */
-  public <T> Behavior<T> supervise(String actor, Behavior<T> behavior) {
+  /** {@code behavior} under this policy, each restart traced. */
+  public <T> Behavior<T> supervise(Behavior<T> behavior) {
+    return Behaviors.supervise(traced(behavior)).onFailure(Exception.class,
+        SupervisorStrategy.restartWithBackoff(minBackoff, maxBackoff, randomFactor)
+            .withMaxRestarts(maxRestarts)
+            .withResetBackoffAfter(resetAfter));
+  }
+
+  /**
+   * {@code behavior}, which its caller puts under a restarting supervisor, with every restart
+   * written to the node's trace ({@code event} {@code restart}, the {@code cause}) and its log.
+   */
+  public static <T> Behavior<T> traced(Behavior<T> behavior) {
     AtomicReference<Throwable> lastFailure = new AtomicReference<>();
-    Behavior<T> observed = Behaviors.setup(ctx -> {
+    return Behaviors.setup(ctx -> {
       Throwable cause = lastFailure.getAndSet(null);
       if (cause != null) {
         Traces.get(ctx.getSystem()).tracer(ctx.getSelf().path().toStringWithoutAddress(), "node", null)
             .event(RESTART, Map.of("cause", String.valueOf(cause)));
-        ctx.getLog().warn("[{}] restarted by its supervisor after: {}", actor, cause.toString());
+        ctx.getLog().warn("[{}] restarted by its supervisor after: {}", ctx.getSelf().path().name(), cause.toString());
       }
       return Behaviors.intercept(() -> new FailureWitness<>(lastFailure), behavior);
     });
-    return Behaviors.supervise(observed).onFailure(Exception.class,
-        SupervisorStrategy.restartWithBackoff(minBackoff, maxBackoff, randomFactor)
-            .withMaxRestarts(maxRestarts)
-            .withResetBackoffAfter(resetAfter));
   }
 
   /**

@@ -1,0 +1,77 @@
+package org.sidis.demo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A node started by hand with no seeds and {@code --port 0} forms a cluster of its own, prints
+ * the address to join, becomes Up, and logs to the console at INFO and to logs/NAME.log with its
+ * name and the actor's path in the lines — and a second node joins it with the printed seed.
+ */
+class LoneNodeIT {
+
+  @TempDir
+  Path dir;
+
+  private static Process node(Path cwd, String... args) throws Exception {
+    Path jar = Path.of("target", "sidis.jar").toAbsolutePath();
+    List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(), "node"));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
+        .redirectOutput(cwd.resolve("out-" + args[1] + ".txt").toFile()).start();
+  }
+
+  /** Waits (at most {@code seconds}) until the file holds a match of {@code pattern}. */
+  private static Matcher await(Path file, Pattern pattern, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file)) {
+        Matcher m = pattern.matcher(Files.readString(file, StandardCharsets.UTF_8));
+        if (m.find()) return m;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no [" + pattern + "] in " + file + " within " + seconds + " s:\n"
+        + (Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no file)"));
+  }
+
+  @Test
+  void aNodeWithoutSeedsFormsAClusterOnPortZeroAndASecondJoinsIt() throws Exception {
+    Process solo = node(dir, "--name", "solo", "--port", "0");
+    Process second = null;
+    try {
+      Matcher formed = await(dir.resolve("out-solo.txt"),
+          Pattern.compile("node \\[solo] formed a new cluster at akka://sidis@([0-9.]+):(\\d+); others join it with --seeds (\\S+)"), 120);
+      assertEquals(formed.group(1) + ":" + formed.group(2), formed.group(3));
+      await(dir.resolve("out-solo.txt"), Pattern.compile("membership: MemberUp\\(Member\\(akka://sidis@" + formed.group(1) + ":" + formed.group(2)), 180);
+      String console = Files.readString(dir.resolve("out-solo.txt"), StandardCharsets.UTF_8);
+      assertTrue(console.contains("INFO  [solo]"), "INFO lines with the node's name on the console:\n" + console);
+      Path log = dir.resolve("logs").resolve("solo.log");
+      await(log, Pattern.compile("\\[solo] o\\.s\\.n\\.NodeGuardian \\[akka://sidis/user] - membership: MemberUp"), 60);
+      assertFalse(Files.readString(log).contains("%logger"), "no pattern printed literally");
+
+      second = node(dir, "--name", "two", "--port", "0", "--seeds", formed.group(3));
+      // Both members Up as the second sees them: the one it joined, and itself.
+      await(dir.resolve("out-two.txt"), Pattern.compile("(?s)membership: MemberUp.*membership: MemberUp"), 180);
+      await(dir.resolve("out-two.txt"), Pattern.compile("membership: MemberUp\\(Member\\(akka://sidis@" + formed.group(1) + ":" + formed.group(2)), 10);
+      assertFalse(Files.readString(dir.resolve("out-two.txt")).contains("formed a new cluster"), "a node with seeds joins them");
+    } finally {
+      for (Process p : second == null ? List.of(solo) : List.of(solo, second)) {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+      }
+    }
+  }
+}
