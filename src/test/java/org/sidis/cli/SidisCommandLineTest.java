@@ -232,6 +232,8 @@ class SidisCommandLineTest {
         sets.put(kv[0], kv[1]);
       }
       Config node = Node.settings(sets);
+      // Every key a bench gives its nodes is one sidis defines: the node would refuse it otherwise.
+      org.sidis.node.SettingKeys.check(node, "bench multicast's node settings");
       Config group = node.getConfigList("sidis.multicast.groups").get(0);
       assertEquals(order, Order.parse(group.getString("order")), args.toString());
       assertEquals(node.getString("sidis.bench.group"), group.getString("name"), args.toString());
