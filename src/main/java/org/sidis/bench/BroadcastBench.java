@@ -200,6 +200,24 @@ public final class BroadcastBench {
         .build();
   }
 
+  /**
+   * How long values took to reach every node, in ms: the median (the upper one of an even count)
+   * and the maximum over the values that did reach every node ({@code completeAt} not 0); the
+   * others are lost and not timed. NaN when none arrived everywhere.
+   */
+  record SpreadTimes(int timed, double medianMs, double maxMs) {
+    static SpreadTimes of(long[] writtenAtNanos, long[] completeAtNanos) {
+      double[] ms = new double[writtenAtNanos.length];
+      int k = 0;
+      for (int v = 0; v < writtenAtNanos.length; v++) {
+        if (completeAtNanos[v] != 0) ms[k++] = (completeAtNanos[v] - writtenAtNanos[v]) / 1e6;
+      }
+      double[] timed = Arrays.copyOf(ms, k);
+      Arrays.sort(timed);
+      return new SpreadTimes(k, k == 0 ? Double.NaN : timed[k / 2], k == 0 ? Double.NaN : timed[k - 1]);
+    }
+  }
+
   // ------------------------------------------------------------------ one run
 
   public static Figures run(System system, boolean partitioned, Params p, PrintStream out) {
@@ -265,15 +283,8 @@ public final class BroadcastBench {
 
       long messages = 0;
       for (Node n : nodes) messages += n.sent(sys);
-      double[] latencies = new double[spread.complete()];
-      int k = 0;
-      for (int v = 0; v < p.values(); v++) {
-        if (spread.completeAt()[v] != 0) latencies[k++] = (spread.completeAt()[v] - writtenAt[v]) / 1e6;
-      }
-      Arrays.sort(latencies);
-      double median = latencies.length == 0 ? Double.NaN : latencies[latencies.length / 2];
-      double max = latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1];
-      return new Figures(system.name(), system.baseline(), scenario, p.values(), messages, median, max,
+      SpreadTimes times = SpreadTimes.of(writtenAt, spread.completeAt());
+      return new Figures(system.name(), system.baseline(), scenario, p.values(), messages, times.medianMs(), times.maxMs(),
           p.values() - spread.complete());
     } finally {
       sys.terminate();

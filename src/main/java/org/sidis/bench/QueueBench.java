@@ -175,7 +175,7 @@ public final class QueueBench {
    * {@code duration} seconds later. PUT-ack latencies (µs, capped at 60 s) are recorded once it
    * is open; the rate counts the messages consumed from when it opened until it closed.
    */
-  private static final class Window {
+  static final class Window {
     private final long opens;
     private final long closes;
     private final Histogram putLatency = new Histogram(60_000_000L, 3);
@@ -183,7 +183,12 @@ public final class QueueBench {
     private long consumedAtOpen = -1;
 
     Window(int warmupSeconds, int durationSeconds) {
-      opens = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+      this(System.nanoTime(), warmupSeconds, durationSeconds);
+    }
+
+    /** Starting at {@code startNanos} on the nanoTime scale: the tests' clock. */
+    Window(long startNanos, int warmupSeconds, int durationSeconds) {
+      opens = startNanos + warmupSeconds * 1_000_000_000L;
       closes = opens + durationSeconds * 1_000_000_000L;
     }
 

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ public final class Agreement extends Property {
     private static final int NODES_NAMED = 5;
 
     public Agreement() {
-        super("agreement", Set.of("fifo", "causal", "total"));
+        super("agreement", Set.of(Events.Proto.FIFO, Events.Proto.CAUSAL, Events.Proto.TOTAL));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import java.util.TreeSet;
 public final class CausalOrder extends Property {
 
     public CausalOrder() {
-        super("causal order", Set.of("causal"));
+        super("causal order", Set.of(Events.Proto.CAUSAL));
     }
 
     @Override

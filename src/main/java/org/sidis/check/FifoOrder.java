@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import java.util.Set;
 public final class FifoOrder extends Property {
 
     public FifoOrder() {
-        super("fifo order", Set.of("fifo", "causal", "total"));
+        super("fifo order", Set.of(Events.Proto.FIFO, Events.Proto.CAUSAL, Events.Proto.TOTAL));
     }
 
     @Override

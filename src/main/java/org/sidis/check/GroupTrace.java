@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ public final class GroupTrace {
                     out.addAll(dropped);
                     dropped.clear();
                 }
-                if (!"view".equals(e.event()) || e.members() == null) continue;
+                if (!Events.Group.VIEW.equals(e.event()) || e.members() == null) continue;
                 for (String n : seen) if (!e.members().contains(n) && !n.equals(observer)) dropped.add(n);
                 seen.addAll(e.members());
             }

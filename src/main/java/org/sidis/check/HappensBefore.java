@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,9 +35,9 @@ import org.sidis.clock.VectorClock;
 public final class HappensBefore {
 
     /** Events that put a message on the network: the origin of every arrow. */
-    public static final Set<String> SENDS = Set.of("multicast", "send");
+    public static final Set<String> SENDS = Set.of(Events.Group.MULTICAST, Events.Gossip.SEND);
     /** Events that take a message off it (receive) or hand it up (deliver): the head of an arrow. */
-    public static final Set<String> RECEIPTS = Set.of("receive", "deliver");
+    public static final Set<String> RECEIPTS = Set.of(Events.Group.RECEIVE, Events.Group.DELIVER);
 
     /**
      * One actor on one node, with its events from {@code first} (an index into {@link #events()}) on.

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Set;
 public final class Integrity extends Property {
 
     public Integrity() {
-        super("integrity", Set.of("fifo", "causal", "total"));
+        super("integrity", Set.of(Events.Proto.FIFO, Events.Proto.CAUSAL, Events.Proto.TOTAL));
     }
 
     @Override

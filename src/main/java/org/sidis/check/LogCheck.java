@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +45,7 @@ public final class LogCheck {
   public static List<Verdict> check(List<TraceEvent> events) {
     Map<String, List<TraceEvent>> byTopic = new TreeMap<>();
     for (TraceEvent e : events) {
-      if ("log".equals(e.proto()) && e.group() != null) byTopic.computeIfAbsent(e.group(), t -> new ArrayList<>()).add(e);
+      if (Events.Proto.LOG.equals(e.proto()) && e.group() != null) byTopic.computeIfAbsent(e.group(), t -> new ArrayList<>()).add(e);
     }
     List<Verdict> verdicts = new ArrayList<>();
     byTopic.forEach((topic, es) -> verdicts.add(checkTopic(topic, es)));
@@ -65,21 +66,21 @@ public final class LogCheck {
     List<TraceEvent> commitEvents = new ArrayList<>();
     for (TraceEvent e : events) {
       nodes.add(e.node());
-      if (e.event().equals("commit")) {
+      if (e.event().equals(Events.Log.COMMIT)) {
         commits++;
         commitEvents.add(e);
         continue;
       }
       Place at = place(e);
       if (at == null || e.msg() == null) {
-        if (e.event().equals("append") || e.event().equals("read")) {
+        if (e.event().equals(Events.Log.APPEND) || e.event().equals(Events.Log.READ)) {
           offences.add(e.node(), e.event() + " at " + e.where() + " lacks its msg, partition or offset");
         }
         continue;
       }
       highest.merge(at.partition(), at.offset(), Math::max);
       switch (e.event()) {
-        case "append" -> {
+        case Events.Log.APPEND -> {
           MessageId there = appendedAt.putIfAbsent(at, e.msg());
           if (there != null && !there.equals(e.msg())) {
             offences.add(e.node(), e.msg(), List.of(there), "two records at one offset: " + e.msg() + " and " + there
@@ -91,7 +92,7 @@ public final class LogCheck {
                 + before + " and at " + at);
           }
         }
-        case "read" -> {
+        case Events.Log.READ -> {
           reads++;
           String reader = e.node() + e.actor();
           MessageId there = readAt.putIfAbsent(at, e.msg());

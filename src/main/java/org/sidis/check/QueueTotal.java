@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ public final class QueueTotal {
     public static List<Verdict> check(List<TraceEvent> events) {
         Map<String, List<TraceEvent>> byQueue = new TreeMap<>();
         for (TraceEvent e : events) {
-            if ("queue".equals(e.proto()) && e.group() != null && e.msg() != null) {
+            if (Events.Proto.QUEUE.equals(e.proto()) && e.group() != null && e.msg() != null) {
                 byQueue.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e);
             }
         }
@@ -53,10 +54,10 @@ public final class QueueTotal {
         for (TraceEvent e : events) {
             nodes.add(e.node());
             switch (e.event()) {
-                case "attempt" -> attempted.add(e.msg());
-                case "put" -> put.add(e.msg());
-                case "get" -> got.merge(e.msg(), 1, Integer::sum);
-                case "ack" -> acked.merge(e.msg(), 1, Integer::sum);
+                case Events.Queue.ATTEMPT -> attempted.add(e.msg());
+                case Events.Queue.PUT -> put.add(e.msg());
+                case Events.Queue.GET -> got.merge(e.msg(), 1, Integer::sum);
+                case Events.Queue.ACK -> acked.merge(e.msg(), 1, Integer::sum);
                 default -> { }
             }
         }
@@ -65,19 +66,19 @@ public final class QueueTotal {
         Set<MessageId> lost = new TreeSet<>(put);
         lost.removeAll(acked.keySet());
         for (MessageId m : lost) {
-            offences.add(nodeOf(events, m, "put"), m, List.of(),
+            offences.add(nodeOf(events, m, Events.Queue.PUT), m, List.of(),
                     "lost: " + m + "'s PUT was acknowledged (put) but no consumer acknowledged it");
         }
         Set<MessageId> unexpected = new TreeSet<>(got.keySet());
         unexpected.addAll(acked.keySet());
         unexpected.removeAll(attempted);
         for (MessageId m : unexpected) {
-            offences.add(nodeOf(events, m, "get"), m, List.of(), "unexpected: " + m + " received but never put");
+            offences.add(nodeOf(events, m, Events.Queue.GET), m, List.of(), "unexpected: " + m + " received but never put");
         }
         Set<MessageId> twice = new TreeSet<>();
         acked.forEach((m, n) -> { if (n > 1) twice.add(m); });
         for (MessageId m : twice) {
-            offences.add(nodeOf(events, m, "ack"), m, List.of(), "acked twice: " + m + " acknowledged " + acked.get(m) + " times");
+            offences.add(nodeOf(events, m, Events.Queue.ACK), m, List.of(), "acked twice: " + m + " acknowledged " + acked.get(m) + " times");
         }
         long duplicates = got.values().stream().filter(n -> n > 1).count();
         long receivedNotAcked = got.keySet().stream().filter(m -> !acked.containsKey(m)).count();

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -66,7 +67,7 @@ public record Report(
     }
 
     /** Protocols whose verdicts get a section of their own, under "<proto> <service, queue, topic>". */
-    private static final Set<String> SECTIONED = Set.of("rpc", "queue", "topic", "log");
+    private static final Set<String> SECTIONED = Set.of(Events.Proto.RPC, Events.Proto.QUEUE, Events.Proto.TOPIC, Events.Proto.LOG);
 
     /** The human table: per group its headline lines, then offence details, crashed nodes, trace problems, result. */
     public String table() {
@@ -79,7 +80,7 @@ public record Report(
         }
         for (GroupTrace group : groups) {
             out.append('\n').append(group).append('\n');
-            List<Verdict> ofGroup = verdicts.stream().filter(v -> v.group().equals(group.name()) && !v.proto().equals("gossip"))
+            List<Verdict> ofGroup = verdicts.stream().filter(v -> v.group().equals(group.name()) && !v.proto().equals(Events.Proto.GOSSIP))
                     .toList();
             for (Verdict v : ofGroup) {
                 // A property that does not apply to this group and is not promised (total order in a
@@ -97,7 +98,7 @@ public record Report(
         }
         for (StoreTrace store : stores) {
             out.append('\n').append(store).append('\n');
-            List<Verdict> ofStore = verdicts.stream().filter(v -> v.group().equals(store.name()) && v.proto().equals("gossip"))
+            List<Verdict> ofStore = verdicts.stream().filter(v -> v.group().equals(store.name()) && v.proto().equals(Events.Proto.GOSSIP))
                     .toList();
             for (Verdict v : ofStore) {
                 out.append(prefixed ? "[" + store.name() + "] " : "").append(v.headline()).append('\n');

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,7 @@ public final class RpcCalls {
     public static List<Verdict> check(List<TraceEvent> events, Set<String> crashed) {
         Map<String, List<TraceEvent>> byService = new TreeMap<>();
         for (TraceEvent e : events) {
-            if ("rpc".equals(e.proto()) && e.group() != null && e.msg() != null) {
+            if (Events.Proto.RPC.equals(e.proto()) && e.group() != null && e.msg() != null) {
                 byService.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e);
             }
         }
@@ -56,16 +57,16 @@ public final class RpcCalls {
         Set<String> servers = new TreeSet<>(GroupTrace.NODE_ORDER);
         for (TraceEvent e : events) {
             switch (e.event()) {
-                case "call" -> {
+                case Events.Rpc.CALL -> {
                     calls.put(e.msg(), e);
                     callers.add(e.node());
                 }
-                case "return" -> returns.computeIfAbsent(e.msg(), m -> new ArrayList<>()).add(e);
-                case "execute" -> {
+                case Events.Rpc.RETURN -> returns.computeIfAbsent(e.msg(), m -> new ArrayList<>()).add(e);
+                case Events.Rpc.EXECUTE -> {
                     executes.computeIfAbsent(e.msg(), m -> new ArrayList<>()).add(e);
                     servers.add(e.node());
                 }
-                case "reply" -> {
+                case Events.Rpc.REPLY -> {
                     replies.computeIfAbsent(e.msg(), m -> new ArrayList<>()).add(e);
                     servers.add(e.node());
                 }

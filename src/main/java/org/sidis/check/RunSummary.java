@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +31,7 @@ import org.HdrHistogram.Histogram;
 public final class RunSummary {
 
     /** The event kinds the console table gives a column each; the rest are summed as "other". */
-    private static final List<String> COLUMNS = List.of("multicast", "receive", "deliver", "retransmit");
+    private static final List<String> COLUMNS = List.of(Events.Group.MULTICAST, Events.Group.RECEIVE, Events.Group.DELIVER, Events.Group.RETRANSMIT);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Per row (a node or a protocol), per event kind, how many lines. */
@@ -81,11 +82,11 @@ public final class RunSummary {
         for (String node : group.nodes()) {
             int peers = group.nodes().size() - 1;
             for (TraceEvent e : group.events(node)) {
-                if ("view".equals(e.event())) {
+                if (Events.Group.VIEW.equals(e.event())) {
                     peers = viewPeers(e, peers);
                 } else if (e.isMulticast() && multicastAt.putIfAbsent(e.msg(), e.ts()) == null) {
                     copies += peers;
-                } else if ("retransmit".equals(e.event())) {
+                } else if (Events.Group.RETRANSMIT.equals(e.event())) {
                     retransmissions++;
                 }
             }

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -90,19 +91,19 @@ public final class StoreTrace {
             List<Change> ofNode = new ArrayList<>();
             for (TraceEvent ev : e.getValue()) {
                 switch (ev.event()) {
-                    case "update", "apply", "reactivate" -> {
+                    case Events.Gossip.UPDATE, Events.Gossip.APPLY, Events.Gossip.REACTIVATE -> {
                         Change c = change(ev);
                         if (c == null) {
                             continue;
                         }
                         ofNode.add(c);
-                        if (!ev.event().equals("apply")) {
+                        if (!ev.event().equals(Events.Gossip.APPLY)) {
                             updates.putIfAbsent(ev.msg(), new Update(ev.msg(), ev.node(), c.key(), c.version(), c.delete()));
                         } else {
                             applied.add(ev.msg());
                         }
                     }
-                    case "state" -> {
+                    case Events.Gossip.STATE -> {
                         finals.put(e.getKey(), finalState(ev));
                         if (ev.text("mode") != null) {
                             modeSeen = ev.text("mode");
@@ -155,7 +156,7 @@ public final class StoreTrace {
     public static List<StoreTrace> allIn(Collection<TraceEvent> events, Set<String> crashedNodes) {
         Map<String, Map<String, List<TraceEvent>>> byStore = new TreeMap<>();
         for (TraceEvent e : events) {
-            if (!"gossip".equals(e.proto()) || e.group() == null) {
+            if (!Events.Proto.GOSSIP.equals(e.proto()) || e.group() == null) {
                 continue;
             }
             byStore.computeIfAbsent(e.group(), g -> new TreeMap<>(GroupTrace.NODE_ORDER))

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -47,7 +48,7 @@ public final class TopicTotal {
     public static List<Verdict> check(List<TraceEvent> events) {
         Map<String, List<TraceEvent>> byTopic = new TreeMap<>();
         for (TraceEvent e : events) {
-            if ("topic".equals(e.proto()) && e.group() != null && e.msg() != null) {
+            if (Events.Proto.TOPIC.equals(e.proto()) && e.group() != null && e.msg() != null) {
                 byTopic.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e);
             }
         }
@@ -91,8 +92,8 @@ public final class TopicTotal {
             nodes.add(e.node());
             String sub = e.text("subscription");
             switch (e.event()) {
-                case "attempt" -> attempted.add(e.msg());
-                case "put" -> {
+                case Events.Queue.ATTEMPT -> attempted.add(e.msg());
+                case Events.Queue.PUT -> {
                     List<String> to = new ArrayList<>();
                     JsonNode list = e.attributes() == null ? null : e.attributes().get("to");
                     if (list != null && list.isArray()) list.forEach(s -> to.add(s.asText()));
@@ -103,14 +104,14 @@ public final class TopicTotal {
                     });
                     for (String s : to) where.putIfAbsent(new Copy(s, e.msg()), e.node());
                 }
-                case "get" -> {
+                case Events.Queue.GET -> {
                     if (sub == null) continue;
                     got.merge(new Copy(sub, e.msg()), 1, Integer::sum);
                     gets.computeIfAbsent(new Copy(sub, e.msg()), c -> new ArrayList<>()).add(e);
                     JsonNode d = e.attributes() == null ? null : e.attributes().get("durable");
                     if (d != null && d.asBoolean()) durable.add(sub);
                 }
-                case "ack" -> {
+                case Events.Queue.ACK -> {
                     if (sub == null) continue;
                     acked.merge(new Copy(sub, e.msg()), 1, Integer::sum);
                     durable.add(sub);

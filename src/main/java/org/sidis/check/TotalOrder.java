@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import java.util.Set;
 public final class TotalOrder extends Property {
 
     public TotalOrder() {
-        super("total order", Set.of("total"));
+        super("total order", Set.of(Events.Proto.TOTAL));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -57,17 +58,17 @@ public record TraceEvent(
 
     /** The application handed the message to the middleware, at its origin. */
     public boolean isMulticast() {
-        return "multicast".equals(event);
+        return Events.Group.MULTICAST.equals(event);
     }
 
     /** The message arrived from the network; duplicates may log it several times. */
     public boolean isReceive() {
-        return "receive".equals(event);
+        return Events.Group.RECEIVE.equals(event);
     }
 
     /** The middleware handed the message to the application. */
     public boolean isDeliver() {
-        return "deliver".equals(event);
+        return Events.Group.DELIVER.equals(event);
     }
 
     /** The events the multicast checkers are about; they all carry a group and a message id. */
@@ -77,12 +78,12 @@ public record TraceEvent(
 
     /** The node's own start and stop lines: bookkeeping of the node, not a protocol event. */
     public boolean isNodeLifecycle() {
-        return "node".equals(proto);
+        return Events.Proto.NODE.equals(proto);
     }
 
     /** A node that shut down cleanly says so; without this line the node crashed. */
     public boolean isNodeStop() {
-        return "node".equals(proto) && "stop".equals(event);
+        return Events.Proto.NODE.equals(proto) && Events.Node.STOP.equals(event);
     }
 
     public String where() {

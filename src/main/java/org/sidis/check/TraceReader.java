@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -186,7 +187,7 @@ public final class TraceReader {
         if (fields.ok() && lseq < 1) {
             fields.bad(Kind.BAD_FIELD, "'lseq' should start at 1, is " + lseq);
         }
-        boolean multicastFamily = "multicast".equals(event) || "receive".equals(event) || "deliver".equals(event);
+        boolean multicastFamily = Events.Group.MULTICAST.equals(event) || Events.Group.RECEIVE.equals(event) || Events.Group.DELIVER.equals(event);
         // Messages are keyed by (group, msg): a multicast event without either cannot be placed.
         String group = multicastFamily ? fields.text("group") : fields.optionalText("group");
         MessageId msg = multicastFamily ? fields.messageId() : fields.optionalMessageId();

@@ -1,5 +1,6 @@
 package org.sidis.fault;
 
+import org.sidis.trace.Events;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.BehaviorInterceptor;
 import akka.actor.typed.SupervisorStrategy;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public record Supervision(Duration minBackoff, Duration maxBackoff, double randomFactor, int maxRestarts, Duration resetAfter) {
 
   /** The trace event of a supervised restart. */
-  public static final String RESTART = "restart";
+  public static final String RESTART = Events.Node.RESTART;
 
   public static Supervision fromConfig(Config node) {
     Config c = node.getConfig("supervision");
@@ -55,7 +56,7 @@ public record Supervision(Duration minBackoff, Duration maxBackoff, double rando
     return Behaviors.setup(ctx -> {
       Throwable cause = lastFailure.getAndSet(null);
       if (cause != null) {
-        Traces.get(ctx.getSystem()).tracer(ctx.getSelf().path().toStringWithoutAddress(), "node", null)
+        Traces.get(ctx.getSystem()).tracer(ctx.getSelf().path().toStringWithoutAddress(), Events.Proto.NODE, null)
             .event(RESTART, Map.of("cause", String.valueOf(cause)));
         ctx.getLog().warn("[{}] restarted by its supervisor after: {}", ctx.getSelf().path().name(), cause.toString());
       }

@@ -1,5 +1,6 @@
 package org.sidis.rpc;
 
+import org.sidis.trace.Events;
 import akka.actor.typed.ActorSystem;
 import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
@@ -28,7 +29,7 @@ final class RpcTrace {
   private final AtomicLong ids;
 
   RpcTrace(ActorSystem<?> system, String actor, String service) {
-    this.tracer = Traces.get(system).tracer(actor, "rpc", service);
+    this.tracer = Traces.get(system).tracer(actor, Events.Proto.RPC, service);
     this.ids = CALL_IDS.computeIfAbsent(system, s -> new AtomicLong());
   }
 
@@ -48,7 +49,7 @@ final class RpcTrace {
     f.put("mode", mode.name().toLowerCase().replace('_', '-'));
     f.put("idempotent", idempotent);
     f.put("replication", replication.name().toLowerCase());
-    event("call", callId, f);
+    event(Events.Rpc.CALL, callId, f);
   }
 
   /** The call returned to the application: {@code error} is null when it returned normally. */
@@ -58,18 +59,18 @@ final class RpcTrace {
     Throwable t = error == null ? null : RpcException.unwrap(error);
     f.put("outcome", t == null ? "ok" : t instanceof RpcException.DeadlineExceededException ? "timeout" : "error");
     if (t != null) f.put("error", t.getClass().getSimpleName() + ": " + t.getMessage());
-    event("return", callId, f);
+    event(Events.Rpc.RETURN, callId, f);
   }
 
   void execute(String callId, String method) {
     if (!tracer.enabled() || callId == null) return;
-    event("execute", callId, Map.of("method", method));
+    event(Events.Rpc.EXECUTE, callId, Map.of("method", method));
   }
 
   /** The skeleton's answer: {@code ok}, or {@code error} of {@code kind} (application, unknown-method, …). */
   void reply(String callId, String kind) {
     if (!tracer.enabled() || callId == null) return;
-    event("reply", callId, kind == null ? Map.of("outcome", "ok") : Map.of("outcome", "error", "kind", kind));
+    event(Events.Rpc.REPLY, callId, kind == null ? Map.of("outcome", "ok") : Map.of("outcome", "error", "kind", kind));
   }
 
   private void event(String event, String callId, Map<String, ?> fields) {

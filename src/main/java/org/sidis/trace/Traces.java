@@ -49,8 +49,8 @@ public final class Traces implements Extension {
     } else {
       this.sink = TraceSink.DISABLED;
     }
-    this.nodeTracer = new Tracer(sink, node, "node", "node", null);
-    nodeTracer.event("start", Map.of("address", system.address().toString()));
+    this.nodeTracer = new Tracer(sink, node, "node", Events.Proto.NODE, null);
+    nodeTracer.event(Events.Node.START, Map.of("address", system.address().toString()));
     sink.flush();
     if (sink.enabled()) {
       Duration every = config.getDuration("sidis.trace.flush-interval");
@@ -82,7 +82,7 @@ public final class Traces implements Extension {
   /** Writes the node's {@code stop} line and closes the file. Idempotent. */
   public synchronized void stop() {
     if (!sink.enabled()) return;
-    nodeTracer.event("stop", (Map<String, ?>) null);
+    nodeTracer.event(Events.Node.STOP, (Map<String, ?>) null);
     sink.flush();
     sink.close();
   }

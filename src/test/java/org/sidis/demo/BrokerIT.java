@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one of them killed with SIGKILL), checked by the queue and topic checkers; and a node that
  * refuses a malformed broker rule at start, naming it.
  */
+@org.junit.jupiter.api.Timeout(value = 7, unit = java.util.concurrent.TimeUnit.MINUTES) // whole demos of 3-5 JVMs, each run bounded by SidisProcess (<= 300 s)
 class BrokerIT {
 
   @Test

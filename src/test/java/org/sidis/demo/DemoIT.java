@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * chat over a delaying, lossy network, stop, and the verdict says causal order held. The same
  * workload with FIFO order shows what causal order is for.
  */
+@org.junit.jupiter.api.Timeout(value = 7, unit = java.util.concurrent.TimeUnit.MINUTES) // whole demos of 3-5 JVMs, each run bounded by SidisProcess (<= 300 s)
 class DemoIT {
 
   @Test

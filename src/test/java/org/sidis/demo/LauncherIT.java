@@ -1,10 +1,8 @@
 package org.sidis.demo;
 
 import org.junit.jupiter.api.Test;
+import org.sidis.node.TimedLines;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,35 +13,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The launcher leaves no JVM behind: not on Ctrl-C, not when one of its nodes dies. */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // a 3-JVM demo started, interrupted or killed, and waited out
 class LauncherIT {
 
   /** A demo that would run for minutes, followed line by line. */
   private static final class LongDemo implements AutoCloseable {
     final Process launcher;
-    final StringBuilder output = new StringBuilder();
-    final BufferedReader lines;
+    final TimedLines lines;
 
     LongDemo() throws Exception {
       launcher = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
           Path.of("target", "sidis.jar").toString(), "demo", "causal", "--nodes", "3", "--messages", "2000000",
           "--runs-dir", "target/it-runs").redirectErrorStream(true).start();
-      lines = new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8));
+      // Read with a timeout: a launcher that goes silent must fail the test, not block it.
+      lines = new TimedLines(launcher.getInputStream(), "launcher");
     }
 
-    void readUntil(String text, Duration timeout) throws Exception {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      String line;
-      while (System.nanoTime() < deadline && (line = lines.readLine()) != null) {
-        output.append(line).append('\n');
-        if (line.contains(text)) return;
-      }
-      throw new AssertionError("never saw [" + text + "]:\n" + output);
+    void readUntil(String text, Duration timeout) {
+      lines.until(text, timeout);
     }
 
-    String rest() throws Exception {
-      String line;
-      while ((line = lines.readLine()) != null) output.append(line).append('\n');
-      return output.toString();
+    /** What it printed to the end (it has exited: the stream ends soon). */
+    String rest() {
+      return lines.rest(Duration.ofSeconds(60));
     }
 
     List<ProcessHandle> nodes() {
@@ -70,7 +62,7 @@ class LauncherIT {
     try (LongDemo demo = new LongDemo()) {
       demo.readUntil("workload started at 3/3", Duration.ofSeconds(90));
       List<ProcessHandle> nodes = demo.nodes();
-      assertEquals(3, nodes.size(), demo.output.toString());
+      assertEquals(3, nodes.size(), demo.lines.seen());
       new ProcessBuilder("kill", "-INT", String.valueOf(demo.launcher.pid())).start().waitFor();
       assertTrue(demo.launcher.waitFor(60, TimeUnit.SECONDS), "launcher still running after Ctrl-C");
       assertAllGone(nodes, demo.rest());

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resumes from its commits, an auditor replays the topic from offset 0, and the event-log
  * checker finds every acknowledged record at its offset for every reader, without gaps.
  */
+@org.junit.jupiter.api.Timeout(value = 7, unit = java.util.concurrent.TimeUnit.MINUTES) // whole demos of 3-5 JVMs, each run bounded by SidisProcess (<= 300 s)
 class LogDemoIT {
 
   @Test

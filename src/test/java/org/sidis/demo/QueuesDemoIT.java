@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * acknowledged messages wait only in its store, and restarted; after the final drain the
  * total-queue checker finds nothing lost and nothing unexpected.
  */
+@org.junit.jupiter.api.Timeout(value = 7, unit = java.util.concurrent.TimeUnit.MINUTES) // whole demos of 3-5 JVMs, each run bounded by SidisProcess (<= 300 s)
 class QueuesDemoIT {
 
   @Test

@@ -20,8 +20,11 @@ record SidisProcess(int exitCode, String output) {
     Path out = Files.createTempFile("sidis-it", ".out");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      List<ProcessHandle> nodes = p.descendants().toList(); // before the launcher goes: its node JVMs
       p.destroy();
       if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+      nodes.forEach(ProcessHandle::destroyForcibly); // a hung run leaves no JVM behind
+      if (!p.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError("sidis " + String.join(" ", args) + " survived SIGKILL");
       throw new AssertionError("sidis " + String.join(" ", args) + " did not finish within " + timeoutSeconds + "s:\n"
           + Files.readString(out, StandardCharsets.UTF_8));
     }

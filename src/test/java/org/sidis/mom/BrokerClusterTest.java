@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * the broker, subscribers on c receive across the wire — pushed (non-durable) and from their
  * durable subscription's queue. Every broker and topic message crosses Akka's serializer.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // several ActorSystems in one cluster on a shared machine
 class BrokerClusterTest {
 
   private static Config node(String name) {

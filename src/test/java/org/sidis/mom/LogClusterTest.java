@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * survivor takes over a departed member's partitions from its committed offsets, and the
  * traces of all three pass the event-log checker.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // several ActorSystems in one cluster on a shared machine
 class LogClusterTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sidis.node.ChildJvm;
 import org.sidis.mom.QueueProtocol.*;
 
 import java.nio.file.Path;
@@ -23,9 +24,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Persistent queues on the default store (H2 in file mode, WRITE_DELAY=0): what was
- * acknowledged is there after the ActorSystem stops and a new one opens the same file — an
- * abrupt stop here, and a SIGKILL of a whole JVM in {@link #aSigkilledQueueManagerLosesNoAcknowledgedPut}.
+ * acknowledged is there after the ActorSystem stops and a new one opens the same file. The
+ * "restart" tests stop the system with {@code terminate()} — CoordinatedShutdown runs, so that
+ * is an orderly stop, not a crash; the crash is a SIGKILL of a whole child JVM, in
+ * {@link #aSigkilledQueueManagerLosesNoAcknowledgedPut} and its batched twin (and, for the
+ * broker, topics, routing and message groups, in {@link MomKillTest}).
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // child JVMs killed and stores reopened
 class PersistentQueueTest {
 
   @TempDir
@@ -52,7 +57,8 @@ class PersistentQueueTest {
     List<String> ids = new ArrayList<>();
     while (true) {
       qm.tell(new Poll("jobs", consumer.getRef()));
-      Reply r = consumer.receiveMessage(Duration.ofSeconds(10));
+      // Generous: the first poll waits for the store to open and replay (seconds on a loaded machine).
+      Reply r = consumer.receiveMessage(Duration.ofSeconds(60));
       if (r instanceof Empty) return ids;
       Delivery d = (Delivery) r;
       ids.add(d.msgId());
@@ -62,12 +68,12 @@ class PersistentQueueTest {
   }
 
   @Test
-  void everyAcknowledgedPutAndNoAcknowledgedGetSurvivesAnAbruptStop() {
-    survivesAnAbruptStop(config(dir, "n1"));
+  void everyAcknowledgedPutAndNoAcknowledgedGetSurvivesARestart() {
+    survivesARestart(config(dir, "n1"));
   }
 
   @Test
-  void onPostgresqlEveryAcknowledgedPutAndNoAcknowledgedGetSurvivesAnAbruptStop() throws Exception {
+  void onPostgresqlEveryAcknowledgedPutAndNoAcknowledgedGetSurvivesARestart() throws Exception {
     PostgresServer pg;
     try {
       pg = PostgresServer.start();
@@ -76,11 +82,11 @@ class PersistentQueueTest {
       return;
     }
     try (pg) {
-      survivesAnAbruptStop(pg.storeConfig().withFallback(config(dir, "n1")));
+      survivesARestart(pg.storeConfig().withFallback(config(dir, "n1")));
     }
   }
 
-  private static void survivesAnAbruptStop(Config store) {
+  private static void survivesARestart(Config store) {
     Set<String> acked = new HashSet<>();
     Set<String> consumed = new HashSet<>();
     ActorTestKit first = ActorTestKit.create("store1", store);
@@ -88,7 +94,7 @@ class PersistentQueueTest {
       ActorRef<Command> qm = first.spawn(QueueManager.create(settings()), "queue-manager");
       TestProbe<Reply> producer = first.createTestProbe();
       for (int i = 1; i <= 200; i++) qm.tell(new Put("jobs", "p1:" + i, "m" + i, producer.getRef()));
-      for (int i = 1; i <= 200; i++) acked.add(producer.expectMessageClass(PutAck.class, Duration.ofSeconds(20)).msgId());
+      for (int i = 1; i <= 200; i++) acked.add(producer.expectMessageClass(PutAck.class, Duration.ofSeconds(60)).msgId());
       TestProbe<Reply> consumer = first.createTestProbe();
       for (int i = 0; i < 50; i++) {
         qm.tell(new Poll("jobs", consumer.getRef()));
@@ -103,7 +109,7 @@ class PersistentQueueTest {
         consumer.expectMessageClass(Delivery.class);
       }
     } finally {
-      first.system().terminate(); // no draining, no waiting for the queue actors
+      first.system().terminate(); // orderly (CoordinatedShutdown), but no draining of the queue first
       first.system().getWhenTerminated().toCompletableFuture().join();
     }
 
@@ -131,7 +137,7 @@ class PersistentQueueTest {
    * its messages are stored, an {@link AckBatch} answered only once its acks are.
    */
   @Test
-  void everyBatchAcknowledgedPutAndNoBatchAcknowledgedMessageSurvivesAnAbruptStop() {
+  void everyBatchAcknowledgedPutAndNoBatchAcknowledgedMessageSurvivesARestart() {
     Set<String> acked = new HashSet<>();
     Set<String> consumed = new HashSet<>();
     ActorTestKit first = ActorTestKit.create("batch1", config(dir, "n1"));
@@ -306,20 +312,19 @@ class PersistentQueueTest {
    */
   @Test
   void aSigkilledQueueManagerLosesNoAcknowledgedPut() throws Exception {
-    ProcessBuilder pb = child(KilledProducer.class);
-    Process child = pb.start();
     List<String> acked = new ArrayList<>();
-    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+    try (ChildJvm child = ChildJvm.start(dir, KilledProducer.class, dir.toString())) {
       String line;
-      while ((line = out.readLine()) != null) {
+      while (acked.size() < 300 && (line = child.out().next(Duration.ofSeconds(60))) != null) {
         if (line.startsWith("acked ")) acked.add(line.substring(6));
-        if (acked.size() >= 300) break;
       }
-    } finally {
-      child.destroyForcibly(); // SIGKILL: no shutdown hook, no close of the database
-      child.waitFor();
+      assertTrue(acked.size() >= 300, "the child acknowledged only " + acked.size() + " PUTs; see " + child.err());
+      child.sigkill(); // SIGKILL: no shutdown hook, no close of the database
+      // What it printed before dying was acknowledged too.
+      while ((line = child.out().next(Duration.ofSeconds(30))) != null) {
+        if (line.startsWith("acked ")) acked.add(line.substring(6));
+      }
     }
-    assertTrue(acked.size() >= 300, "the child acknowledged only " + acked.size() + " PUTs; see " + dir.resolve("child.err"));
 
     ActorTestKit kit = ActorTestKit.create("afterkill", config(dir, "n1"));
     try {
@@ -336,12 +341,6 @@ class PersistentQueueTest {
     }
   }
 
-  private ProcessBuilder child(Class<?> main) {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName(), dir.toString())
-        .redirectError(dir.resolve("child.err").toFile());
-  }
-
   /**
    * Batching changes what one journal write holds — many PUTs, many ACKs — so the SIGKILL test
    * again with batches: a child JVM puts {@link PutBatch}es and consumes with {@link Fetch} and
@@ -352,30 +351,25 @@ class PersistentQueueTest {
    */
   @Test
   void aSigkilledQueueManagerLosesNoBatchAcknowledgedPutAndBringsBackNoBatchAcknowledgedMessage() throws Exception {
-    Process child = child(KilledBatchProducer.class).start();
     Set<String> acked = new HashSet<>();
     Set<String> acking = new HashSet<>();
     Set<String> consumed = new HashSet<>();
-    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+    try (ChildJvm child = ChildJvm.start(dir, KilledBatchProducer.class, dir.toString())) {
       String line;
       boolean killed = false;
-      while ((line = out.readLine()) != null) {
+      while ((line = child.out().next(Duration.ofSeconds(60))) != null) {
         if (line.startsWith("acked ")) acked.add(line.substring(6));
         if (line.startsWith("acking ")) acking.add(line.substring(7));
         if (line.startsWith("consumed ")) consumed.add(line.substring(9));
         if (!killed && acked.size() >= 2000 && consumed.size() >= 500) {
-          // SIGKILL through the handle (Process.destroy would also close our end of its stdout),
-          // then read on to the end of what it printed before it died.
-          child.toHandle().destroyForcibly();
+          // SIGKILL, then read on to the end of what it printed before it died.
+          child.sigkill();
           killed = true;
         }
       }
-    } finally {
-      child.destroyForcibly();
-      child.waitFor();
+      assertTrue(killed, "the child stopped printing after " + acked.size() + " acknowledged PUTs and "
+          + consumed.size() + " ACKs; see " + child.err());
     }
-    assertTrue(acked.size() >= 2000 && consumed.size() >= 500, "the child acknowledged only " + acked.size()
-        + " PUTs and " + consumed.size() + " ACKs; see " + dir.resolve("child.err"));
 
     ActorTestKit kit = ActorTestKit.create("afterbatchkill", config(dir, "n1"));
     try {
@@ -397,6 +391,10 @@ class PersistentQueueTest {
   /** The child JVM of the batched SIGKILL test: PutBatches of 20, five outstanding; one consumer fetching 50 at a time. */
   public static final class KilledBatchProducer {
     public static void main(String[] args) {
+      ChildJvm.main("killed batch producer", () -> run(args));
+    }
+
+    private static void run(String[] args) {
       ActorTestKit kit = ActorTestKit.create("killedbatch", config(Path.of(args[0]), "n1"));
       ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
       TestProbe<Reply> app = kit.createTestProbe();
@@ -437,6 +435,10 @@ class PersistentQueueTest {
   /** The child JVM of the SIGKILL test: PUTs as fast as acknowledgements come, forever. */
   public static final class KilledProducer {
     public static void main(String[] args) {
+      ChildJvm.main("killed producer", () -> run(args));
+    }
+
+    private static void run(String[] args) {
       ActorTestKit kit = ActorTestKit.create("killed", config(Path.of(args[0]), "n1"));
       ActorRef<Command> qm = kit.spawn(QueueManager.create(settings()), "queue-manager");
       TestProbe<Reply> producer = kit.createTestProbe();

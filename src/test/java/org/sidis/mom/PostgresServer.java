@@ -109,10 +109,19 @@ final class PostgresServer implements AutoCloseable {
   }
 
   private static void run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out.strip());
+    // Output to a file, not a pipe read to its end: a server the command forks may hold the
+    // pipe open for its whole life, and a read to the end would then never return.
+    java.nio.file.Path log = java.nio.file.Files.createTempFile("sidis-pg-", ".out");
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+      if (!finished) p.destroyForcibly();
+      if (!finished || p.exitValue() != 0) {
+        throw new IOException(String.join(" ", command) + (finished ? " failed: " : " did not finish in 120 s: ")
+            + java.nio.file.Files.readString(log).strip());
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(log);
     }
   }
 

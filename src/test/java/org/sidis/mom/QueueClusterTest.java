@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * queue, node b finds a's queue manager through the Receptionist and produces and consumes
  * across the wire in batches — every message crosses Akka's serializer both ways.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // several ActorSystems in one cluster on a shared machine
 class QueueClusterTest {
 
   @TempDir

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * stores — n1's channel finds its transmission queue in the journal and every message reaches
  * n2's queue once.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // several ActorSystems in one cluster on a shared machine
 class RoutingClusterTest {
 
   @TempDir

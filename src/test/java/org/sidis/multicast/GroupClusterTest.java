@@ -7,6 +7,7 @@ import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.demo.ChatWorkload;
 import org.sidis.net.NetworkModel;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs a causal group member behind an adversarial network model and the chat workload. The
  * run's traces, checked by the same checkers as the demos, must show causal order held.
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // 3-5 ActorSystems on a shared 2-core machine
 class GroupClusterTest {
 
   /** Kept when a test fails: its traces are how one finds out what the protocol did. */
@@ -169,6 +171,26 @@ class GroupClusterTest {
 
   @Test
   void fiveNodesOverATreeOverlayDeliverEveryMessageInFifoOrderAndInnerNodesRelay() throws Exception {
+    org.sidis.demo.OverlayReport overlay = fiveNodesChatOver("tree");
+    // With 5 members and fanout 2 an origin reaches two children, which relay to the rest.
+    assertTrue(overlay.maxHops() >= 2, "no message was relayed by an inner node: " + overlay.describe("tree"));
+  }
+
+  /**
+   * The negative control of the relay check above: the same run with topology direct, where the
+   * origin sends to every member itself, must show no relay — one hop for every delivery. A check
+   * that also said "relayed" here (a protocol that stopped tracing {@code from}, say, whose
+   * receives the report would count as two hops) would prove nothing about the tree.
+   */
+  @Test
+  void theRelayCheckFindsNoRelayWhenTheOriginSendsToEveryMemberDirectly() throws Exception {
+    org.sidis.demo.OverlayReport overlay = fiveNodesChatOver("direct");
+    assertEquals(1, overlay.maxHops(), "direct sends counted as relayed: " + overlay.describe("direct"));
+    assertEquals(1.0, overlay.meanHops(), 1e-9, overlay.describe("direct"));
+  }
+
+  /** Five nodes over the given topology, 40 messages each; FIFO order must hold; returns what the overlay cost. */
+  private org.sidis.demo.OverlayReport fiveNodesChatOver(String topology) throws Exception {
     List<ActorTestKit> kits = new ArrayList<>();
     Map<String, TestProbe<GroupEvent>> apps = new HashMap<>();
     Map<String, ActorRef<GroupMember.Command>> members = new HashMap<>();
@@ -176,14 +198,14 @@ class GroupClusterTest {
     try {
       for (String name : names) {
         kits.add(ActorTestKit.create("sidis", ConfigFactory.parseString(
-            "sidis.multicast.topology = tree\nsidis.multicast.fanout = 2").withFallback(node(name))));
+            "sidis.multicast.topology = " + topology + "\nsidis.multicast.fanout = 2").withFallback(node(name))));
       }
       org.sidis.node.TestClusters.joinAndAwaitUp(kits);
       for (int i = 0; i < kits.size(); i++) {
         ActorTestKit kit = kits.get(i);
         MulticastSettings settings = MulticastSettings.fromConfig(kit.system().settings().config().getConfig("sidis.multicast"),
             "chat", Order.FIFO);
-        assertEquals(Overlay.Topology.TREE, settings.topology());
+        assertEquals(Overlay.Topology.valueOf(topology.toUpperCase(java.util.Locale.ROOT)), settings.topology());
         ActorRef<GroupMember.Command> member = kit.spawn(GroupMember.create(settings, new NetworkModel(0, 10, 0.01, new Random(i))),
             "multicast-chat");
         TestProbe<GroupEvent> app = kit.createTestProbe("app-" + names.get(i));
@@ -202,9 +224,7 @@ class GroupClusterTest {
     Verdict fifo = report.verdict("chat", "fifo order");
     assertEquals(Verdict.Outcome.HELD, fifo.outcome(), report.table());
     assertEquals(200, fifo.messages(), report.table());
-    org.sidis.demo.OverlayReport overlay = org.sidis.demo.OverlayReport.of(dir.resolve("trace"));
-    // With 5 members and fanout 2 an origin reaches two children, which relay to the rest.
-    assertTrue(overlay.maxHops() >= 2, "no message was relayed by an inner node: " + overlay.describe("tree"));
+    return org.sidis.demo.OverlayReport.of(dir.resolve("trace"));
   }
 
   private static void awaitMembers(TestProbe<GroupEvent> app, List<String> expected) {

@@ -73,7 +73,7 @@ public final class TestClusters {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        throw new AssertionError("interrupted before the " + kits.size() + " nodes were all Up", e);
       }
     }
     throw new AssertionError("the " + kits.size() + " nodes did not all become Up within 30 s");

@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the service's replicas on both through the Receptionist, calls go over the wire in every
  * mode, and when one node leaves mid-run the stub's calls keep succeeding on the other.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // several ActorSystems in one cluster on a shared machine
 class RpcClusterTest {
 
   private static Config node(String name) {

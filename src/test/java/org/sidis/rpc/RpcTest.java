@@ -34,7 +34,7 @@ class RpcTest {
   private ActorTestKit kit;
   private ServerSettings server;
   private RpcSettings rpc;
-  private CalculatorService impl;
+  private Gated impl;
   private ActorRef<ServerProtocol.Command> skeleton;
   private RpcClient client;
   private Calculator calc;
@@ -44,7 +44,7 @@ class RpcTest {
     kit = org.sidis.node.TestKits.local("rpc");
     server = ServerSettings.fromConfig(kit.system().settings().config().getConfig("sidis.server"));
     rpc = RpcSettings.fromConfig(kit.system().settings().config().getConfig("sidis.rpc"));
-    impl = new CalculatorService("only");
+    impl = new Gated();
     skeleton = kit.spawn(Skeleton.create("calc", Calculator.class, impl, server, rpc), "calc");
     client = RpcClient.create(kit.system());
     calc = client.stub(Calculator.class, "calc");
@@ -52,6 +52,7 @@ class RpcTest {
 
   @AfterEach
   void stop() {
+    impl.gate.countDown(); // lets any call still at the gate finish before the system stops
     kit.shutdownTestKit();
   }
 
@@ -65,35 +66,39 @@ class RpcTest {
         calc.path(List.of(new Calculator.Point(1, 0), new Calculator.Point(2, 0))));
   }
 
+  // The call modes are judged by what the server had done when the call returned, not by how
+  // long the call took: the gated methods wait at the server until the test opens the gate, so a
+  // call that returns while the gate is still shut provably did not wait for the server to run it.
+
   @Test
   void anAsynchronousCallReturnsOnceTheServerAcknowledgedReceiptNotOnceItRan() {
-    long t0 = System.nanoTime();
-    calc.record("entry-1"); // the implementation takes 300 ms
-    long took = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(took < 250, "returned after " + took + " ms");
+    returnsWhileTheServerIsStillAtTheGate("record", () -> calc.record("entry-1"));
     assertFalse(impl.recorded.contains("entry-1"), "not run yet when the call returned");
+    impl.gate.countDown();
     awaitRecorded("entry-1");
   }
 
   @Test
   void aDeferredSynchronousCallReturnsACompletionStageAtOnce() throws Exception {
-    long t0 = System.nanoTime();
-    CompletionStage<Integer> square = calc.slowSquare(7); // 200 ms at the server
-    assertTrue((System.nanoTime() - t0) / 1_000_000 < 150, "returned at once");
-    assertFalse(square.toCompletableFuture().isDone());
-    assertEquals(49, square.toCompletableFuture().get());
+    CompletionStage<Integer> square = returnsWhileTheServerIsStillAtTheGate("slowSquare", () -> calc.slowSquare(7));
+    assertFalse(square.toCompletableFuture().isDone(), "the server has not answered: its method is still at the gate");
+    impl.gate.countDown();
+    assertEquals(49, square.toCompletableFuture().get(10, TimeUnit.SECONDS));
   }
 
   @Test
   void aOneWayCallReturnsAtOnceAndTheServerStillRunsIt() {
-    calc.log("one-way");
+    returnsWhileTheServerIsStillAtTheGate("log", () -> calc.log("one-way"));
+    assertFalse(impl.recorded.contains("one-way"), "not run yet when the call returned");
+    impl.gate.countDown();
     awaitRecorded("one-way");
   }
 
   @Test
   void aPollingCallGivesAHandleToPollAndAwait() {
-    Polled<Integer> cube = calc.slowCube(3); // 200 ms at the server
-    assertEquals(Optional.empty(), cube.poll(), "not in yet");
+    Polled<Integer> cube = returnsWhileTheServerIsStillAtTheGate("slowCube", () -> calc.slowCube(3));
+    assertEquals(Optional.empty(), cube.poll(), "not in yet: the server's method is still at the gate");
+    impl.gate.countDown();
     assertEquals(27, cube.await());
     assertTrue(cube.isDone());
     assertEquals(Optional.of(27), cube.poll());
@@ -104,8 +109,92 @@ class RpcTest {
     long t0 = System.nanoTime();
     RpcException.DeadlineExceededException e = assertThrows(RpcException.DeadlineExceededException.class, () -> calc.sleepy(2000));
     long took = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(took >= 250 && took < 1500, "failed after " + took + " ms: " + e.getMessage());
+    // A lower bound only (a loaded machine makes calls slower, never faster); the failure came
+    // from the deadline, not from an answer: the server's method is still waiting at the gate.
+    assertTrue(took >= 250, "failed after " + took + " ms, before its 300 ms deadline: " + e.getMessage());
+    assertEquals(1, impl.gate.getCount(), "the server never answered");
+    assertTrue(impl.entered.contains("sleepy"), "the request reached the server: " + impl.entered);
     assertEquals(5, calc.add(2, 3), "the server keeps serving others");
+  }
+
+  /**
+   * Runs the call on another thread and waits (bounded) for it to return while the server's
+   * method is still waiting at the gate; a call that waited for the server fails here.
+   */
+  private <T> T returnsWhileTheServerIsStillAtTheGate(String method, java.util.concurrent.Callable<T> call) {
+    CompletableFuture<T> returned = CompletableFuture.supplyAsync(() -> {
+      try {
+        return call.call();
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    try {
+      T result = returned.get(20, TimeUnit.SECONDS);
+      assertEquals(1, impl.gate.getCount(), "the gate is shut");
+      return result;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(method + " did not return while the server was still running it (at the gate); the server saw "
+          + impl.entered);
+    } catch (Exception e) {
+      throw new AssertionError(method + " failed", e);
+    }
+  }
+
+  private <T> T returnsWhileTheServerIsStillAtTheGate(String method, Runnable call) {
+    return returnsWhileTheServerIsStillAtTheGate(method, () -> {
+      call.run();
+      return null;
+    });
+  }
+
+  /** A Calculator whose slow methods wait at a gate the test opens, and that notes which were entered. */
+  static final class Gated extends CalculatorService {
+    final CountDownLatch gate = new CountDownLatch(1);
+    final List<String> entered = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Gated() {
+      super("only", 0);
+    }
+
+    private void atTheGate(String method) {
+      entered.add(method);
+      try {
+        gate.await(60, TimeUnit.SECONDS); // bounded: a test that never opens it still ends
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void record(String entry) {
+      atTheGate("record");
+      recorded.add(entry);
+    }
+
+    @Override
+    public void log(String entry) {
+      atTheGate("log");
+      recorded.add(entry);
+    }
+
+    @Override
+    public CompletionStage<Integer> slowSquare(int x) {
+      atTheGate("slowSquare");
+      return CompletableFuture.completedFuture(x * x);
+    }
+
+    @Override
+    public Polled<Integer> slowCube(int x) {
+      atTheGate("slowCube");
+      return Polled.of(x * x * x);
+    }
+
+    @Override
+    public String sleepy(long millis) {
+      atTheGate("sleepy");
+      return "woke";
+    }
   }
 
   @Test

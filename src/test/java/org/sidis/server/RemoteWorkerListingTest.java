@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deregistered — one code path) loses its request: an idempotent one goes to the next listed
  * worker, a non-idempotent one is answered with a failure.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // several ActorSystems in one cluster on a shared machine
 class RemoteWorkerListingTest {
 
   private ActorTestKit kit;

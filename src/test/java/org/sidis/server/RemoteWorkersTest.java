@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mid-request, its idempotent request runs again on {@code b} and a non-idempotent one is
  * answered with a failure, never run twice.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // several ActorSystems in one cluster on a shared machine
 class RemoteWorkersTest {
 
   private static Config node(String name) {

@@ -64,8 +64,11 @@ class SuperserverTest {
     long warm = Long.MAX_VALUE; // the best of five: a loaded machine may stall any one call
     for (int i = 0; i < 5; i++) warm = Math.min(warm, time(port, client, "r2-" + i));
     System.out.printf("superserver: cold start %.1f ms, warm %.3f ms%n", cold / 1e6, warm / 1e6);
-    assertTrue(cold >= 300_000_000L && warm < cold / 3, "cold " + cold + " ns, warm " + warm + " ns");
-    assertEquals(1, starts.get());
+    // The first request waited for the start (a lower bound, safe under load); the next five
+    // found the service running: one start, not six. How much faster a warm call is, is
+    // measured, not asserted.
+    assertTrue(cold >= 300_000_000L, "the first request waited for the 300 ms start: " + cold + " ns");
+    assertEquals(1, starts.get(), "started once for six requests");
 
     Superserver.PortStats stopped = null;
     long deadline = System.nanoTime() + 3_000_000_000L;
@@ -73,7 +76,7 @@ class SuperserverTest {
       port.tell(new Superserver.GetPortStats(stats.getRef()));
       Superserver.PortStats s = stats.receiveMessage();
       if (!s.running()) { stopped = s; break; }
-      try { Thread.sleep(50); } catch (InterruptedException e) { return; }
+      try { Thread.sleep(50); } catch (InterruptedException e) { throw new AssertionError("interrupted while waiting for the idle stop", e); }
     }
     assertTrue(stopped != null && stopped.stops() == 1, "stopped after the idle time: " + stopped);
     time(port, client, "r3");

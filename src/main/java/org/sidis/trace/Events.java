@@ -1,0 +1,94 @@
+package org.sidis.trace;
+
+/**
+ * The names both sides of the trace contract share (DESIGN.md, "Trace events"): the {@code proto}
+ * of each kind of protocol and the {@code event}s it writes. Emitters write them and checkers read
+ * them through these constants, never through a second copy of the string. Strings, not enums,
+ * so a checker can {@code switch} on an event as read from a file.
+ */
+public final class Events {
+
+  private Events() {}
+
+  /** Values of the {@code proto} field. */
+  public static final class Proto {
+    public static final String NODE = "node";
+    public static final String FIFO = "fifo";
+    public static final String CAUSAL = "causal";
+    public static final String TOTAL = "total";
+    public static final String GOSSIP = "gossip";
+    public static final String RPC = "rpc";
+    public static final String QUEUE = "queue";
+    public static final String TOPIC = "topic";
+    public static final String LOG = "log";
+
+    private Proto() {}
+  }
+
+  /** A node's own lines: its start and clean stop, and supervised restarts of its actors. */
+  public static final class Node {
+    public static final String START = "start";
+    public static final String STOP = "stop";
+    public static final String RESTART = "restart";
+
+    private Node() {}
+  }
+
+  /** Group communication (fifo, causal, total). */
+  public static final class Group {
+    /** The application hands m to the middleware. */
+    public static final String MULTICAST = "multicast";
+    /** m arrives from the network. */
+    public static final String RECEIVE = "receive";
+    /** m is handed to the application. */
+    public static final String DELIVER = "deliver";
+    public static final String RETRANSMIT = "retransmit";
+    public static final String DROP = "drop";
+    public static final String REJECT = "reject";
+    /** The member's view of the group changed ({@code members}). */
+    public static final String VIEW = "view";
+
+    private Group() {}
+  }
+
+  /** Gossip: writes, applied updates, messages sent, and the final state line. */
+  public static final class Gossip {
+    public static final String UPDATE = "update";
+    public static final String APPLY = "apply";
+    public static final String REACTIVATE = "reactivate";
+    public static final String EXPIRE = "expire";
+    public static final String SEND = "send";
+    public static final String STATE = "state";
+
+    private Gossip() {}
+  }
+
+  /** RPC: the stub's call and return, the skeleton's execute and reply. */
+  public static final class Rpc {
+    public static final String CALL = "call";
+    public static final String RETURN = "return";
+    public static final String EXECUTE = "execute";
+    public static final String REPLY = "reply";
+
+    private Rpc() {}
+  }
+
+  /** Queues and topics, traced by producers and consumers (not the queue manager). */
+  public static final class Queue {
+    public static final String ATTEMPT = "attempt";
+    public static final String PUT = "put";
+    public static final String GET = "get";
+    public static final String ACK = "ack";
+
+    private Queue() {}
+  }
+
+  /** The event log, traced by producers and consumers. */
+  public static final class Log {
+    public static final String APPEND = "append";
+    public static final String READ = "read";
+    public static final String COMMIT = "commit";
+
+    private Log() {}
+  }
+}
