@@ -24,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -57,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
 
-  @Parameters(index = "0", description = "Demo name: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
+  @Parameters(index = "0", description = "Names the demo to run, one of: ${COMPLETION-CANDIDATES}.", completionCandidates = Names.class)
   String name;
 
   @Option(names = "--nodes", defaultValue = "3", description = "Number of JVMs (default: ${DEFAULT-VALUE}).")
@@ -67,8 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Messages multicast by the whole group; gossip: writes and deletes by all nodes; rpc: calls (default: ${DEFAULT-VALUE}).")
   int messages;
 
-  @Option(names = "--mode", description = "gossip only: push | pull | push-pull | rumor | flood (default: conf/gossip.conf's).")
-  String mode;
+  @Option(names = "--mode", converter = Converters.GossipMode.class, completionCandidates = Converters.GossipModes.class, description = "Spreads the gossip demo's updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's).")
+  org.sidis.gossip.Mode mode;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the network model and the workload (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -79,11 +77,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--runs-dir", defaultValue = "runs", description = "Where run directories go (default: ${DEFAULT-VALUE}).")
   Path runsDir;
 
-  @Option(names = "--topology", description = "Chat demos: direct, tree or mesh (default: the demo's config; overlay: tree).")
-  String topology;
+  @Option(names = "--topology", converter = Converters.MulticastTopology.class,
+      completionCandidates = Converters.MulticastTopologies.class, description = "Chat demos: direct, tree or mesh (default: the demo's config; overlay: tree).")
+  org.sidis.multicast.Overlay.Topology topology;
 
-  @Option(names = "--set", description = "Override a node setting: --set sidis.net.loss=0.05 (repeatable).")
-  Map<String, String> settings = new LinkedHashMap<>();
+  @CommandLine.Mixin
+  SettingsOption settings;
 
   @Option(names = "--jvm-opt", description = "An option for each node's JVM (repeatable; default: -Xmx384m -XX:+UseSerialGC).")
   List<String> jvmOptions;
@@ -122,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return refused("--timeout [" + timeout + "] is not a duration like 180s or 5m");
     }
-    DemoOptions options = new DemoOptions(nodes, messages, seed, mode, topology, settings, jvmOptions);
+    DemoOptions options = new DemoOptions(nodes, messages, seed, mode, topology, settings.asMap(), jvmOptions);
     String refusal = demo.refuse(options);
     if (refusal != null) return refused(refusal);
     Path runDir = Launcher.newRunDir(runsDir, name);

@@ -35,6 +35,12 @@ import picocli.CommandLine.Spec;
             "line to read; 3: the --json file could not be written. The report",
             "and the ShiViz log never change the exit code: a failure to write",
             "them is a warning."
+        },
+        exitCodeList = {
+            "0:Passed: every promised property held.",
+            "1:Violated: a promised property failed.",
+            "2:Nothing to read (no trace line under RUN_DIR), or a usage error.",
+            "3:The --json file could not be written."
         })
 public final class InspectCommand implements Callable<Integer> {
 
@@ -45,25 +51,25 @@ public final class InspectCommand implements Callable<Integer> {
     /** Kept apart from the verdicts, so that 1 always means a protocol broke its promise. */
     public static final int CANNOT_WRITE_JSON = 3;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory (or one trace file)")
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "Names the run directory to check, or one trace file.")
     private Path runDir;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the verdicts as JSON to FILE")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also writes the verdicts, with every kept offence, as JSON to FILE.")
     private Path json;
 
     @Option(names = "--report", paramLabel = "FILE",
-            description = "write the HTML report to FILE (default: RUN_DIR/report.html; for a trace file, <name>.report.html beside it)")
+            description = "Writes the HTML report to FILE (default: RUN_DIR/report.html; for a trace file, <name>.report.html beside it).")
     private Path reportFile;
 
-    @Option(names = "--no-report", description = "do not write the HTML report")
+    @Option(names = "--no-report", description = "Does not write the HTML report.")
     private boolean noReport;
 
     @Option(names = "--shiviz", description = {
-        "also write the events as a log ShiViz (DistributedClocks/shiviz) draws",
-        "when uploaded: RUN_DIR/shiviz.log (for a trace file, <name>.shiviz.log)"})
+        "Also writes the events as a log that ShiViz (DistributedClocks/shiviz) draws",
+        "when uploaded: RUN_DIR/shiviz.log (for a trace file, <name>.shiviz.log)."})
     private boolean shiviz;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help and exits.")
     private boolean help;
 
     @Spec

@@ -7,12 +7,11 @@ import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code sidis node}: run one cluster member until SIGTERM (or until its launcher goes away). */
@@ -21,29 +20,29 @@ import java.util.concurrent.Callable;
         + "leaves the cluster through coordinated shutdown on SIGTERM.")
 public final class NodeCommand implements Callable<Integer> {
 
-  @Option(names = "--name", required = true, description = "Node name, unique in the run (e.g. n1).")
+  @Option(names = "--name", required = true, description = "Names this node, uniquely in the cluster, e.g. n1.")
   String name;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind and advertise (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Binds and advertises this address (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "2551", description = "Artery TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  @Option(names = "--port", defaultValue = "2551", description = "Listens for Artery TCP on this port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--seeds", split = ",", description = "Seed nodes as host:port, comma-separated (default: this node).")
+  @Option(names = "--seeds", split = ",", description = "Joins the cluster through these seed nodes, host:port, comma-separated (default: this node, which forms a new cluster).")
   List<String> seeds;
 
-  @Option(names = "--config", description = "A HOCON file over conf/reference.conf (e.g. conf/causal.conf).")
+  @Option(names = "--config", description = "Lays this HOCON file over conf/node.conf and sidis' defaults (conf/reference.conf), e.g. conf/causal.conf.")
   Path config;
 
-  @Option(names = "--trace-dir", description = "Directory for this node's trace file (sidis.trace.dir).")
+  @Option(names = "--trace-dir", description = "Writes this node's trace file into this directory (sidis.trace.dir).")
   Path traceDir;
 
-  @Option(names = "--set", description = "Override a setting: --set sidis.demo.chat.messages=3000 (repeatable).")
-  Map<String, String> settings = new LinkedHashMap<>();
+  @Mixin
+  SettingsOption settings;
 
   @Option(names = "--exit-with-parent", hidden = true,
-      description = "Leave and exit when standard input closes (the demo launcher went away).")
+      description = "Leaves the cluster and exits when standard input closes (the launcher went away).")
   boolean exitWithParent;
 
   @Override
@@ -61,7 +60,7 @@ public final class NodeCommand implements Callable<Integer> {
     List<String> seedList = alone ? List.of() : seeds;
     Config config;
     try {
-      config = Node.config(new Node.Options(name, host, port, seedList, this.config, traceDir, settings));
+      config = Node.config(new Node.Options(name, host, port, seedList, this.config, traceDir, settings.asMap()));
       Node.checkPortFree(host, port);
       // Queue settings and broker rules are checked before the node starts, so a malformed
       // rule is an error naming it (file, line) and an exit code, not a guardian that dies later.

@@ -14,14 +14,13 @@ import com.typesafe.config.ConfigFactory;
 import org.sidis.net.NetworkModel;
 import org.sidis.net.Partitions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,54 +40,86 @@ import java.util.concurrent.Callable;
         "beside the theory (Demers et al. 1987; Karp et al. 2000)."})
 public final class SimCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "Simulation: gossip")
+  @Parameters(index = "0", paramLabel = "SIMULATION", description = "Names the simulation to run; the one there is: gossip.")
   String name;
 
-  @Option(names = "--nodes", defaultValue = "1000", description = "Replicas (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--nodes", defaultValue = "1000", description = "Runs this many replicas, at least 2 (default: ${DEFAULT-VALUE}).")
   int nodes;
 
-  @Option(names = "--mode", defaultValue = "push,pull,push-pull,rumor,flood", split = ",",
-      description = "push | pull | push-pull | rumor | flood, comma-separated (default: all).")
-  List<String> modes;
+  @Option(names = "--mode", defaultValue = "push,pull,push-pull,rumor,flood", split = ",", converter = Converters.GossipMode.class,
+      completionCandidates = Converters.GossipModes.class,
+      description = "Simulates these modes, comma-separated, of ${COMPLETION-CANDIDATES} (default: all).")
+  List<Mode> modes;
 
-  @Option(names = "--seeds", defaultValue = "5", description = "Runs per mode, seeds --seed, --seed+1, … (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seeds", defaultValue = "5", description = "Runs each mode this many times, with seeds --seed, --seed+1, … (default: ${DEFAULT-VALUE}).")
   int seeds;
 
-  @Option(names = "--seed", defaultValue = "1", description = "First seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1", description = "Seeds the first run (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--p-stop", description = "Rumor: probability of losing interest (coin); default sidis.gossip.rumor.p-stop.")
+  @Option(names = "--p-stop",
+      description = "Makes a rumor monger lose interest with this probability under the coin rule (default: sidis.gossip.rumor.p-stop).")
   Double pStop;
 
-  @Option(names = "--stop", description = "Rumor: coin | counter; default sidis.gossip.rumor.stop.")
-  String stop;
+  @Option(names = "--stop", converter = RumorStop.class, completionCandidates = RumorStops.class,
+      description = "Stops rumor mongering by the rule ${COMPLETION-CANDIDATES} (default: sidis.gossip.rumor.stop).")
+  GossipSettings.Stop stop;
 
-  @Option(names = "--counter", description = "Rumor: k of the counter rule; default sidis.gossip.rumor.counter.")
+  @Option(names = "--counter", description = "Sets k of the counter rule (default: sidis.gossip.rumor.counter).")
   Integer counter;
 
-  @Option(names = "--feedback", description = "Rumor: on (feedback) | off (blind); default sidis.gossip.rumor.feedback.")
-  String feedback;
+  @Option(names = "--feedback", arity = "1", converter = OnOff.class,
+      description = "Turns rumor feedback on, or off for blind rumor mongering (default: sidis.gossip.rumor.feedback).")
+  Boolean feedback;
 
-  @Option(names = "--overlay", description = "Flood: mesh | star | random; default sidis.gossip.flood.overlay.")
-  String overlay;
+  @Option(names = "--overlay", converter = Converters.GossipOverlay.class, completionCandidates = Converters.GossipOverlays.class,
+      description = "Floods over this overlay, one of ${COMPLETION-CANDIDATES} (default: sidis.gossip.flood.overlay).")
+  Overlay overlay;
 
-  @Option(names = "--degree", description = "Flood: neighbours per node in the random overlay; default sidis.gossip.flood.degree.")
+  @Option(names = "--degree", description = "Gives each node this many neighbours in the random overlay (default: sidis.gossip.flood.degree).")
   Integer degree;
 
-  @Option(names = "--loss", defaultValue = "0", description = "Probability that a message is lost (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--loss", defaultValue = "0", description = "Loses each message with this probability (default: ${DEFAULT-VALUE}).")
   double loss;
 
-  @Option(names = "--duplicate", defaultValue = "0", description = "Probability that a message arrives twice (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--duplicate", defaultValue = "0", description = "Delivers each message twice with this probability (default: ${DEFAULT-VALUE}).")
   double duplicate;
 
-  @Option(names = "--max-rounds", defaultValue = "500", description = "Give a run up after this many rounds (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-rounds", defaultValue = "500", description = "Gives a run up after this many rounds (default: ${DEFAULT-VALUE}).")
   int maxRounds;
 
-  @Option(names = "--set", description = "Override a setting: --set sidis.gossip.rumor.p-stop=0.25 (repeatable).")
-  Map<String, String> settings = new LinkedHashMap<>();
+  @Mixin
+  SettingsOption settings;
 
-  @Option(names = "--json", description = "Also write the results as JSON to this file.")
-  Path json;
+  @Mixin
+  JsonOption jsonOption;
+
+  /** {@code coin | counter} → {@link GossipSettings.Stop}. */
+  static final class RumorStop implements picocli.CommandLine.ITypeConverter<GossipSettings.Stop> {
+    @Override
+    public GossipSettings.Stop convert(String text) {
+      for (GossipSettings.Stop s : GossipSettings.Stop.values()) if (s.name().equalsIgnoreCase(text.trim())) return s;
+      throw new picocli.CommandLine.TypeConversionException("unknown rumor stop rule [" + text + "]; expected coin or counter");
+    }
+  }
+
+  static final class RumorStops extends java.util.ArrayList<String> {
+    RumorStops() {
+      super(java.util.Arrays.stream(GossipSettings.Stop.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
+    }
+  }
+
+  /** {@code on | off} (also true/false, yes/no, as HOCON reads them) → a boolean. */
+  static final class OnOff implements picocli.CommandLine.ITypeConverter<Boolean> {
+    @Override
+    public Boolean convert(String text) {
+      return switch (text.trim().toLowerCase(Locale.ROOT)) {
+        case "on", "true", "yes" -> true;
+        case "off", "false", "no" -> false;
+        default -> throw new picocli.CommandLine.TypeConversionException("[" + text + "] is neither on nor off");
+      };
+    }
+  }
 
   /** One mode's runs, summed over seeds. */
   record Row(Mode mode, GossipSettings settings, List<Run> runs) {}
@@ -112,15 +143,15 @@ public final class SimCommand implements Callable<Integer> {
     try {
       GossipSettings base = GossipSettings.fromConfig(config().getConfig("sidis.gossip"));
       GossipSettings.Rumor r = base.rumor();
-      r = new GossipSettings.Rumor(stop == null ? r.stop() : GossipSettings.Stop.valueOf(stop.toUpperCase(Locale.ROOT)),
+      r = new GossipSettings.Rumor(stop == null ? r.stop() : stop,
           pStop == null ? r.pStop() : pStop, counter == null ? r.counter() : counter,
-          feedback == null ? r.feedback() : parseOnOff(feedback));
+          feedback == null ? r.feedback() : feedback);
       GossipSettings.Flood f = base.flood();
-      f = new GossipSettings.Flood(overlay == null ? f.overlay() : Overlay.parse(overlay), degree == null ? f.degree() : degree,
+      f = new GossipSettings.Flood(overlay == null ? f.overlay() : overlay, degree == null ? f.degree() : degree,
           f.hub(), f.seed());
       // Pure modes: no backup anti-entropy, so rumor residue and flood reach show as they are.
       base = base.withRumor(r).withFlood(f).withIntervals(base.interval(), java.time.Duration.ZERO);
-      for (String m : modes) runs.add(base.withMode(Mode.parse(m)));
+      for (Mode m : modes) runs.add(base.withMode(m));
       link = new NetworkModel.Link(0, 0, loss, duplicate);
     } catch (RuntimeException e) {
       System.err.println("error: " + e.getMessage());
@@ -144,12 +175,12 @@ public final class SimCommand implements Callable<Integer> {
     }
     out.println();
     out.print(table(rows, nodes));
-    if (json != null) {
+    if (jsonOption.file() != null) {
       try {
         writeJson(rows);
-        out.println("json: " + json);
+        out.println("json: " + jsonOption.file());
       } catch (IOException e) {
-        System.err.println("error: cannot write " + json + ": " + e.getMessage());
+        System.err.println("error: cannot write " + jsonOption.file() + ": " + e.getMessage());
         return 1;
       }
     }
@@ -157,16 +188,9 @@ public final class SimCommand implements Callable<Integer> {
   }
 
   private Config config() {
-    return org.sidis.node.Node.settings(settings).withFallback(ConfigFactory.load()).resolve();
+    return settings.asConfig().withFallback(ConfigFactory.load()).resolve();
   }
 
-  private static boolean parseOnOff(String s) {
-    return switch (s.toLowerCase(Locale.ROOT)) {
-      case "on", "true", "yes" -> true;
-      case "off", "false", "no" -> false;
-      default -> throw new IllegalArgumentException("--feedback must be on or off, got [" + s + "]");
-    };
-  }
 
   /** One run: a random node writes, rounds run until every node has it or nothing moves any more. */
   Run runOnce(ActorSystem<SpawnProtocol.Command> system, GossipSettings s, NetworkModel.Link link, long sd) {
@@ -355,6 +379,6 @@ public final class SimCommand implements Callable<Integer> {
         e.put("residue", run.residue());
       }
     }
-    m.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+    m.writerWithDefaultPrettyPrinter().writeValue(jsonOption.file().toFile(), root);
   }
 }

@@ -28,17 +28,6 @@ public final class ChatDemo extends Demo {
   }
 
   @Override
-  public String refuse(DemoOptions options) {
-    if (options.topology() == null) return null;
-    try {
-      Overlay.Topology.parse(options.topology());
-      return null;
-    } catch (IllegalArgumentException e) {
-      return "--topology: " + e.getMessage();
-    }
-  }
-
-  @Override
   public int run(DemoRun run) {
     DemoOptions o = run.options();
     int nodes = o.nodes();
@@ -78,7 +67,7 @@ public final class ChatDemo extends Demo {
     run.out().print(report.table());
     if (name().equals("overlay")) {
       try {
-        run.out().println(OverlayReport.of(run.runDir().resolve("trace")).describe(o.topology() != null ? o.topology() : "tree"));
+        run.out().println(OverlayReport.of(run.runDir().resolve("trace")).describe((o.topology() != null ? o.topology() : Overlay.Topology.TREE).id()));
       } catch (IOException e) {
         run.out().println("overlay: cannot read the traces (" + e.getMessage() + ")");
       }
@@ -95,9 +84,9 @@ public final class ChatDemo extends Demo {
         "--set", "sidis.multicast.total-min-members=" + o.nodes());
   }
 
-  private static List<String> withTopology(List<String> args, String topology) {
+  private static List<String> withTopology(List<String> args, Overlay.Topology topology) {
     List<String> all = new java.util.ArrayList<>(args);
-    all.addAll(List.of("--set", "sidis.multicast.topology=" + topology));
+    all.addAll(List.of("--set", "sidis.multicast.topology=" + topology.id()));
     return all;
   }
 

@@ -1,6 +1,5 @@
 package org.sidis.demo;
 
-import org.sidis.gossip.Mode;
 import org.sidis.check.Inspection;
 import org.sidis.check.Report;
 
@@ -22,27 +21,16 @@ public final class GossipDemo extends Demo {
   }
 
   @Override
-  public String refuse(DemoOptions options) {
-    if (options.mode() == null) return null;
-    try {
-      Mode.parse(options.mode());
-      return null;
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
-  }
-
-  @Override
   public int run(DemoRun run) {
     DemoOptions o = run.options();
     run.out().printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",
-        o.mode() == null ? "" : " (" + o.mode() + ")", o.nodes(), o.messages(), o.seed(), run.runDir());
+        o.mode() == null ? "" : " (" + o.mode().id() + ")", o.nodes(), o.messages(), o.seed(), run.runDir());
     boolean completed;
     try (Launcher launcher = new Launcher(run.runDir(), run.out())) {
       run.startNodes(launcher, o.nodes(), i -> {
         List<String> args = new ArrayList<>(List.of("--set", "sidis.node.seed=" + o.seed(),
             "--set", "sidis.demo.gossip.nodes=" + o.nodes(), "--set", "sidis.demo.gossip.writes=" + o.messages()));
-        if (o.mode() != null) args.addAll(List.of("--set", "sidis.gossip.mode=" + o.mode()));
+        if (o.mode() != null) args.addAll(List.of("--set", "sidis.gossip.mode=" + o.mode().id()));
         return args;
       });
       completed = ChatDemo.awaitStarted(launcher, o.nodes()) && awaitConverged(run, launcher);

@@ -1,0 +1,164 @@
+package org.sidis.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigResolveOptions;
+import org.sidis.bench.QueueBench;
+import org.sidis.bench.QueuePeer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sidis bench queue}: PUT→GET rate and PUT-ack latency of a transient and a persistent
+ * queue of one queue manager in this JVM, each with single and batched commands, beside
+ * ActiveMQ Artemis when run from {@code sidis-bench.jar} ({@link QueueBench}, {@link QueuePeer}).
+ */
+@Command(name = "queue", mixinStandardHelpOptions = true,
+    description = "Measures the PUT->GET rate and PUT-ack latency of transient and persistent queues in this JVM,"
+        + " beside ActiveMQ Artemis when run from sidis-bench.jar.")
+public final class BenchQueueCommand implements Callable<Integer> {
+
+  /** Which queues to measure: one kind, or by default both. */
+  static final class Kind {
+    @Option(names = "--persistent", description = "Measures only a persistent queue (journaled; H2 with WRITE_DELAY=0 unless --config names a store).")
+    boolean persistentOnly;
+
+    @Option(names = "--transient", description = "Measures only a transient queue (memory only).")
+    boolean transientOnly;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Kind kind = new Kind();
+
+  @Option(names = "--size", defaultValue = "100", description = "Sends messages of this many bytes, 1 to 204800 (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--window", defaultValue = "100", description = "Keeps this many PUTs outstanding (default: ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(names = "--consumers", defaultValue = "8",
+      description = "Runs this many consumers, each with one GET (or Fetch) outstanding (default: ${DEFAULT-VALUE}).")
+  int consumers;
+
+  @Option(names = "--batch", defaultValue = "100", description = "Puts this many messages in each PutBatch of the batched rows (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--prefetch", defaultValue = "100", description = "Fetches at most this many messages at once in the batched rows (default: ${DEFAULT-VALUE}).")
+  int prefetch;
+
+  @Option(names = "--warmup", defaultValue = "5", description = "Warms up for this many seconds before measuring (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--duration", defaultValue = "10", description = "Measures for this many seconds (default: ${DEFAULT-VALUE}).")
+  int duration;
+
+  @Option(names = "--config", paramLabel = "PROFILE", converter = Profile.Converter.class,
+      description = "Journals persistent queues in the store this profile names, e.g. conf/postgres.conf (a file, or a name in the jar's conf/).")
+  Profile profile;
+
+  @Mixin
+  JsonOption json;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream out = System.out;
+    if (size < 1 || size > 200 * 1024 || window < 1 || consumers < 1 || batch < 1 || prefetch < 1 || warmup < 0 || duration < 1) {
+      System.err.println("error: --size 1..204800, --window, --consumers, --batch, --prefetch and --duration >= 1, --warmup >= 0 are needed");
+      return ExitCodes.USAGE;
+    }
+    Config storeProfile = null;
+    String store = "h2";
+    if (profile != null) {
+      storeProfile = profile.config().resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+      String urlPath = "akka-persistence-jdbc.shared-databases.sidis.db.url";
+      store = !storeProfile.hasPath(urlPath) ? "h2" : storeProfile.getString(urlPath).startsWith("jdbc:postgresql:") ? "postgresql" : "custom";
+    }
+    List<Boolean> kinds = new ArrayList<>();
+    if (kind.transientOnly || !kind.persistentOnly) kinds.add(false);
+    if (kind.persistentOnly || !kind.transientOnly) kinds.add(true);
+    ObjectNode root = BenchJson.root("queue");
+    ObjectNode params = (ObjectNode) root.get("params");
+    params.put("size", size);
+    params.put("warmup_s", warmup);
+    params.put("duration_s", duration);
+    params.put("window", window);
+    params.put("consumers", consumers);
+    params.put("batch", batch);
+    params.put("prefetch", prefetch);
+    params.put("store", store);
+    ArrayNode rows = root.putArray("rows");
+    List<QueuePeer.Result> results = new ArrayList<>();
+    List<QueuePeer> peers = new ArrayList<>();
+    try {
+      ServiceLoader.load(QueuePeer.class).forEach(peers::add);
+    } catch (ServiceConfigurationError | LinkageError e) {
+      System.err.println("error: a benchmark peer is named in this jar but cannot be loaded (" + e
+          + "); rebuild with `mvn -B -Pbench-peers -DskipTests package`");
+      return ExitCodes.FAILED;
+    }
+    out.printf("bench queue: %d B messages, %d PUTs outstanding, %d consumers, %d s warm-up, %d s measured; one JVM%n",
+        size, window, consumers, warmup, duration);
+    QueuePeer.Params p = new QueuePeer.Params(size, warmup, duration, window, consumers);
+    for (QueuePeer peer : peers) {
+      try {
+        results.addAll(peer.run(p));
+      } catch (Exception e) {
+        System.err.println("error: baseline " + peer.name() + " failed: " + e);
+        return ExitCodes.FAILED;
+      }
+    }
+    int baselines = results.size();
+    for (boolean persistent : kinds) {
+      for (boolean batched : List.of(false, true)) {
+        String system = (persistent ? "sidis-queue-persistent-" + store : "sidis-queue-transient") + (batched ? "-batched" : "");
+        try {
+          QueueBench.Result r = QueueBench.run(persistent, size, warmup, duration, window, consumers,
+              batched ? batch : 0, batched ? prefetch : 0, storeProfile);
+          results.add(new QueuePeer.Result(system, batched ? "PutBatch/Fetch/AckBatch" : "Put/Get/Ack",
+              r.rate(), r.consumed(), r.putP50Micros(), r.putP99Micros()));
+        } catch (Exception e) {
+          System.err.println("error: " + system + " failed: " + e);
+          return ExitCodes.FAILED;
+        }
+      }
+    }
+    QueuePeer.Result reference = baselines > 0 ? results.get(0) : null;
+    out.printf("%-40s %14s %14s %14s %12s%n", "system", "PUT->GET msg/s", "PUT-ack p50 us", "PUT-ack p99 us",
+        reference == null ? "" : "x " + "baseline");
+    for (int i = 0; i < results.size(); i++) {
+      QueuePeer.Result r = results.get(i);
+      boolean baseline = i < baselines;
+      out.printf("%-40s %14.0f %14.0f %14.0f %12s%n", r.system() + (baseline ? " (baseline)" : ""), r.rate(), r.putP50Micros(),
+          r.putP99Micros(), reference == null ? "" : String.format("%.2f", r.rate() / reference.rate()));
+      ObjectNode rate = rows.addObject();
+      rate.put("system", r.system());
+      rate.put("baseline", baseline);
+      rate.put("metric", "put_get_per_s");
+      rate.put("value", Math.round(r.rate()));
+      rate.put("unit", "msg/s");
+      rows.addObject().put("system", r.system()).put("baseline", baseline).put("metric", "put_ack_p50")
+          .put("value", r.putP50Micros()).put("unit", "us");
+      rows.addObject().put("system", r.system()).put("baseline", baseline).put("metric", "put_ack_p99")
+          .put("value", r.putP99Micros()).put("unit", "us");
+    }
+    if (reference == null) {
+      out.println("no baseline in this jar: ActiveMQ Artemis is benchmark-only; build target/sidis-bench.jar with"
+          + " `mvn -B -Pbench-peers -DskipTests package` and run `java -jar target/sidis-bench.jar bench queue ...`");
+    } else {
+      out.printf("ratios are PUT->GET msg/s against %s (%s), measured in this run%n", reference.system(), reference.mode());
+    }
+    BenchJson.write(json, root, out);
+    return ExitCodes.OK;
+  }
+}
