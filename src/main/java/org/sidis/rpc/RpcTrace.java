@@ -6,6 +6,7 @@ import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
 
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
