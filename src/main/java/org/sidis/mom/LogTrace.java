@@ -9,8 +9,10 @@ import java.util.Map;
 /**
  * What a producer or consumer of one topic writes to its node's trace (DESIGN.md, "Trace
  * events", {@code proto} {@code log}, the topic in {@code group}): {@code append} when an append
- * was acknowledged, {@code read} for every record a consumer reads, {@code commit} when a
- * consumer group's commit was acknowledged — each with {@code partition} and {@code offset}.
+ * was acknowledged, {@code read} for every record a reader reads (a group member: when it hands
+ * it to its handler), {@code handled} when a member's handler confirmed a record, {@code commit}
+ * when a consumer group's commit was acknowledged — each with {@code partition} and
+ * {@code offset}, and a group member's with its group in {@code consumer_group}.
  * The clients log these, not the log, so a killed log cannot take the evidence with it; the
  * checker ({@code trace.LogCheck}) compares them. One instance per actor and topic.
  */
@@ -28,6 +30,16 @@ public final class LogTrace {
 
   public void read(String msgId, int partition, long offset) {
     tracer.event("read", msgId, null, null, Map.of("partition", partition, "offset", offset));
+  }
+
+  /** A member of {@code consumerGroup} handed the record to its handler. */
+  public void read(String consumerGroup, String msgId, int partition, long offset) {
+    tracer.event("read", msgId, null, null, Map.of("consumer_group", consumerGroup, "partition", partition, "offset", offset));
+  }
+
+  /** The handler of a member of {@code consumerGroup} confirmed it has processed the record. */
+  public void handled(String consumerGroup, String msgId, int partition, long offset) {
+    tracer.event("handled", msgId, null, null, Map.of("consumer_group", consumerGroup, "partition", partition, "offset", offset));
   }
 
   /** {@code consumerGroup} has consumed {@code partition} below {@code offset}. */

@@ -33,8 +33,13 @@ import java.util.TreeMap;
  * <p>Consumer-group membership is not journaled: members are actors of one incarnation, and
  * after a restart they join again. Each change of a group's members gives every member its new
  * {@link Assignment} (Kafka's range assignor, see {@link EventLog#assign}), numbered by a
- * generation; commits are not fenced by generation, so during a hand-over the old and the new
- * owner of a partition may both commit it, and the later commit wins.
+ * generation. A commit is fenced by it: only the member that owns the partition in the group's
+ * current generation, from the reply address it joined with, may commit it; a member that lost
+ * the partition — paused through the rebalance, or behind on its mail — is answered
+ * {@link Fenced} and the group's offset does not move (Kafka's generation fencing; review
+ * 2026-12-reliability, F8). Generations are not journaled either: after a restart they count
+ * from 1 again, but the members (and their reply addresses) are new too, so a zombie of the old
+ * incarnation is no member of the new one and is fenced.
  */
 public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event, EventLog> {
 
@@ -108,6 +113,8 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
   /** group → member → its reply address, in member order. */
   private final Map<String, TreeMap<String, ActorRef<Reply>>> groups = new HashMap<>();
   private final Map<String, Integer> generations = new HashMap<>();
+  /** group → member → the partitions it reads in the current generation. */
+  private final Map<String, Map<String, List<Integer>>> assignments = new HashMap<>();
 
   private TopicLog(ActorContext<Command> ctx, PersistenceId id, String topic, int partitions, LogSettings settings) {
     // A journal that fails a write stops the topic; it comes back and replays after a backoff.
@@ -222,8 +229,45 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
       m.replyTo().tell(new Refused(topic, null, why));
       return Effect().none();
     }
+    Fenced fenced = fence(m);
+    if (fenced != null) {
+      ctx.getLog().warn("[{}] {}", topic, fenced.reason());
+      m.replyTo().tell(fenced);
+      return Effect().none();
+    }
     return Effect().persist(new OffsetCommitted(m.group(), m.partition(), m.offset()))
         .thenRun(after -> m.replyTo().tell(new CommitAck(topic, m.group(), m.partition(), m.offset())));
+  }
+
+  /** Why {@code m} may not move the group's offset, or null when it comes from the partition's current owner. */
+  private Fenced fence(Commit m) {
+    TreeMap<String, ActorRef<Reply>> members = groups.getOrDefault(m.group(), new TreeMap<>());
+    int current = generations.getOrDefault(m.group(), 0);
+    String owner = null;
+    for (Map.Entry<String, List<Integer>> a : assignments.getOrDefault(m.group(), Map.of()).entrySet()) {
+      if (a.getValue().contains(m.partition())) owner = a.getKey();
+    }
+    String who = m.member() == null ? "a commit without a member" : "member [" + m.member() + "] of generation " + m.generation();
+    String reason;
+    if (members.isEmpty()) {
+      if (m.member() == null && m.generation() == 0) return null;
+      reason = who + " to group [" + m.group() + "], which has no members now (generation " + current + ")";
+    } else if (m.member() == null) {
+      reason = "a commit without a member to group [" + m.group() + "], which has members " + members.keySet()
+          + " in generation " + current + ": commit as the member that owns the partition";
+    } else if (m.generation() != current) {
+      reason = who + " is stale: group [" + m.group() + "] is at generation " + current + ", where partition " + m.partition()
+          + " belongs to " + (owner == null ? "no member" : "[" + owner + "]");
+    } else if (!m.replyTo().equals(members.get(m.member()))) {
+      reason = who + " committed from " + m.replyTo() + ", not from the address it joined group [" + m.group() + "] with";
+    } else if (!m.member().equals(owner)) {
+      reason = who + " does not own partition " + m.partition() + " of group [" + m.group() + "]; "
+          + (owner == null ? "no member does" : "[" + owner + "] does");
+    } else {
+      return null;
+    }
+    return new Fenced(topic, m.group(), m.partition(), m.offset(), m.generation(), current, owner,
+        "commit of partition " + m.partition() + " offset " + m.offset() + " fenced: " + reason);
   }
 
   private Effect<Event, EventLog> onJoin(Join m) {
@@ -252,6 +296,7 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
     TreeMap<String, ActorRef<Reply>> members = groups.get(group);
     int generation = generations.merge(group, 1, Integer::sum);
     Map<String, List<Integer>> assignment = EventLog.assign(new ArrayList<>(members.keySet()), partitions);
+    assignments.put(group, assignment);
     members.forEach((member, ref) -> ref.tell(new Assignment(topic, group, member, assignment.get(member), generation)));
     ctx.getLog().info("[{}] group [{}] generation {}: {}", topic, group, generation, assignment);
   }

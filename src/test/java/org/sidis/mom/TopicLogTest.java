@@ -152,7 +152,7 @@ class TopicLogTest {
     assertEquals(new Refused("audit", "p:3", "record [p:3] of 1001 bytes exceeds sidis.mom.log.max-record-bytes = 1000"),
         p.expectMessageClass(Refused.class, WAIT));
 
-    log.tell(new Commit("audit", "g", 0, 5, p.getRef()));
+    log.tell(Commit.standalone("audit", "g", 0, 5, p.getRef()));
     assertTrue(p.expectMessageClass(Refused.class, WAIT).reason().contains("valid offsets are 0..1"));
 
     log.tell(new Read("audit", 0, 0, 0, p.getRef()));
@@ -185,6 +185,60 @@ class TopicLogTest {
     other.expectNoMessage(Duration.ofMillis(200));
   }
 
+  /**
+   * A member that lost a partition in a rebalance (a zombie: paused, or behind on its mail) must
+   * not move the group's offset of that partition any more: its commit is refused, naming the
+   * generations (review 2026-12-reliability, F8, "commits are not fenced by generation").
+   */
+  @Test
+  void aCommitFromAMemberThatLostThePartitionInARebalanceIsFenced() {
+    ActorTestKit kit = kit();
+    var log = log(kit);
+    TestProbe<Reply> p = kit.createTestProbe();
+    for (int i = 1; i <= 3; i++) append(log, p, "orders", null, "p:" + i);
+    TestProbe<Reply> a = kit.createTestProbe();
+    TestProbe<Reply> b = kit.createTestProbe();
+    log.tell(new Join("orders", "billing", "a", a.getRef()));
+    assertEquals(List.of(0, 1, 2), a.expectMessageClass(Assignment.class, WAIT).partitions());
+    log.tell(new Join("orders", "billing", "b", b.getRef()));
+    assertEquals(List.of(0, 1), a.expectMessageClass(Assignment.class, WAIT).partitions());
+    assertEquals(List.of(2), b.expectMessageClass(Assignment.class, WAIT).partitions());
+    // a, still in generation 1, commits partition 2, which b owns since generation 2.
+    log.tell(new Commit("orders", "billing", "a", 1, 2, 1, a.getRef()));
+    Reply r = a.receiveMessage(WAIT);
+    assertFalse(r instanceof CommitAck, "a commit of generation 1 by a member that lost the partition was taken: " + r);
+    Fenced f = assertInstanceOf(Fenced.class, r);
+    assertEquals(new Fenced("orders", "billing", 2, 1, 1, 2, "b", "commit of partition 2 offset 1 fenced: member [a] of"
+        + " generation 1 is stale: group [billing] is at generation 2, where partition 2 belongs to [b]"), f);
+    // Of the current generation, but not a's partition; nor may anyone commit without being a member.
+    log.tell(new Commit("orders", "billing", "a", 2, 2, 1, a.getRef()));
+    assertTrue(a.expectMessageClass(Fenced.class, WAIT).reason().endsWith("member [a] of generation 2 does not own partition 2"
+        + " of group [billing]; [b] does"));
+    log.tell(Commit.standalone("orders", "billing", 2, 1, p.getRef()));
+    assertTrue(p.expectMessageClass(Fenced.class, WAIT).reason().contains("which has members [a, b] in generation 2"));
+    // The owners commit their own partitions.
+    log.tell(new Commit("orders", "billing", "b", 2, 2, 1, b.getRef()));
+    assertEquals(new CommitAck("orders", "billing", 2, 1), b.expectMessageClass(CommitAck.class, WAIT));
+    log.tell(new Commit("orders", "billing", "a", 2, 0, 1, a.getRef()));
+    assertEquals(new CommitAck("orders", "billing", 0, 1), a.expectMessageClass(CommitAck.class, WAIT));
+    log.tell(new FetchCommitted("orders", "billing", 2, p.getRef()));
+    assertEquals(1, p.expectMessageClass(Offset.class, WAIT).offset(), "only b's commit moved partition 2");
+  }
+
+  @Test
+  void aZombieStillInTheCurrentGenerationsBookkeepingButCommittingFromAnotherAddressIsFenced() {
+    ActorTestKit kit = kit();
+    var log = log(kit);
+    TestProbe<Reply> p = kit.createTestProbe();
+    append(log, p, "audit", null, "p:1");
+    TestProbe<Reply> a = kit.createTestProbe();
+    TestProbe<Reply> impostor = kit.createTestProbe();
+    log.tell(new Join("audit", "billing", "a", a.getRef()));
+    assertEquals(1, a.expectMessageClass(Assignment.class, WAIT).generation());
+    log.tell(new Commit("audit", "billing", "a", 1, 0, 1, impostor.getRef()));
+    assertTrue(impostor.expectMessageClass(Fenced.class, WAIT).reason().contains("not from the address it joined group [billing] with"));
+  }
+
   @Test
   void recordsAndCommittedOffsetsSurviveARestartOfTheActorSystem() {
     ActorTestKit first = kit();
@@ -192,7 +246,7 @@ class TopicLogTest {
     TestProbe<Reply> p = first.createTestProbe();
     List<AppendAck> acks = new ArrayList<>();
     for (int i = 1; i <= 20; i++) acks.add(append(log, p, "orders", i % 2 == 0 ? "even" : null, "p:" + i));
-    log.tell(new Commit("orders", "billing", acks.get(4).partition(), acks.get(4).offset() + 1, p.getRef()));
+    log.tell(Commit.standalone("orders", "billing", acks.get(4).partition(), acks.get(4).offset() + 1, p.getRef()));
     p.expectMessageClass(CommitAck.class, WAIT);
     first.shutdownTestKit();
 
@@ -220,7 +274,8 @@ class TopicLogTest {
         new Append("orders", "k", "p:1", "v", p.getRef()),
         new Append("orders", null, "p:1", "v", p.getRef()),
         new Read("orders", 1, 7, 100, p.getRef()),
-        new Commit("orders", "g", 1, 8, p.getRef()),
+        new Commit("orders", "g", "m", 3, 1, 8, p.getRef()),
+        Commit.standalone("orders", "g", 1, 8, p.getRef()),
         new FetchCommitted("orders", "g", 1, p.getRef()),
         new Join("orders", "g", "m", p.getRef()),
         new Leave("orders", "g", "m", p.getRef()),
@@ -230,7 +285,9 @@ class TopicLogTest {
         new Offset("orders", "g", 1, 8),
         new Assignment("orders", "g", "m", List.of(0, 2), 3),
         new Refused("orders", null, "why"),
-        new LogConsumer.Delivered("orders", 1, new Entry(7, "k", "p:1", "v")),
+        new Fenced("orders", "g", 1, 8, 2, 3, null, "why"),
+        new LogConsumer.Delivered("orders", "g", 1, new Entry(7, "k", "p:1", "v"), kit.<LogConsumer.Handled>createTestProbe().getRef()),
+        new LogConsumer.Handled("orders", 1, 7),
         new TopicLog.RecordAppended(1, null, "p:1", "v"),
         new TopicLog.OffsetCommitted("g", 1, 8));
     org.sidis.node.WireRoundTrip.assertEachCrossesJacksonCbor(kit.system(), wire);
