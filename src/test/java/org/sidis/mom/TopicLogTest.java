@@ -47,7 +47,15 @@ class TopicLogTest {
   }
 
   private static ActorRef<LogProtocol.Command> log(ActorTestKit kit) {
-    return kit.spawn(LogManager.create(settings(), "n1"), "event-log");
+    return opened(kit, kit.spawn(LogManager.create(settings(), "n1"), "event-log"));
+  }
+
+  /** Waits until the log answers (its store open, its topics replayed): slow on a loaded machine, so the tests' own waits stay short. */
+  private static ActorRef<LogProtocol.Command> opened(ActorTestKit kit, ActorRef<LogProtocol.Command> log) {
+    TestProbe<Reply> p = kit.createTestProbe();
+    log.tell(new Read("audit", 0, 0, 1, p.getRef()));
+    p.expectMessageClass(Records.class, Duration.ofSeconds(60));
+    return log;
   }
 
   private static AppendAck append(ActorRef<LogProtocol.Command> log, TestProbe<Reply> p, String topic, String key, String id) {
@@ -266,6 +274,82 @@ class TopicLogTest {
     assertEquals(acks.get(2), append(again, q, "orders", null, "p:3"), "a retry after the restart still answers the first offset");
   }
 
+  /**
+   * Review 2026-12-reliability, "a config change poisons the replay": the records were stored
+   * under max-record-bytes = 1000; after a restart with 50 they must all come back (recovery
+   * used to throw on each and loop in restart backoff), and only new appends obey the new limit.
+   */
+  @Test
+  void aLoweredMaxRecordBytesAppliesToNewAppendsOnlyNotToTheReplay() {
+    ActorTestKit first = kit();
+    var log = log(first);
+    TestProbe<Reply> p = first.createTestProbe();
+    for (int i = 1; i <= 3; i++) {
+      log.tell(new Append("audit", null, "p:" + i, "x".repeat(100), p.getRef()));
+      assertEquals(i - 1, p.expectMessageClass(AppendAck.class, Duration.ofSeconds(30)).offset()); // the first waits for the store
+    }
+    first.shutdownTestKit();
+
+    ActorTestKit second = kit();
+    var again = opened(second, second.spawn(LogManager.create(settings().withMaxRecordBytes(50), "n1"), "event-log"));
+    TestProbe<Reply> q = second.createTestProbe();
+    // A read carries at most one largest record's bytes (Artery's frame), so these come one per read.
+    List<String> replayed = new ArrayList<>();
+    while (replayed.size() < 3) {
+      again.tell(new Read("audit", 0, replayed.size(), 10, q.getRef()));
+      Reply r = q.receiveMessage(WAIT);
+      assertInstanceOf(Records.class, r, "the topic must come back after the restart, got " + r + " after " + replayed);
+      assertFalse(((Records) r).records().isEmpty(), "the replay lost records: got only " + replayed);
+      ((Records) r).records().forEach(e -> replayed.add(e.msgId()));
+    }
+    assertEquals(List.of("p:1", "p:2", "p:3"), replayed, "yesterday's records, stored under yesterday's limit");
+    again.tell(new Append("audit", null, "p:4", "x".repeat(100), q.getRef()));
+    assertEquals(new Refused("audit", "p:4", "record [p:4] of 100 bytes exceeds sidis.mom.log.max-record-bytes = 50"),
+        q.expectMessageClass(Refused.class, WAIT));
+    again.tell(new Append("audit", null, "p:5", "small", q.getRef()));
+    assertEquals(3, q.expectMessageClass(AppendAck.class, WAIT).offset());
+  }
+
+  /**
+   * Review 2026-12-reliability, "a config change poisons the replay": lowering a topic's
+   * partition count made recovery throw (records in a partition that no longer exists) and
+   * raising it silently re-hashed keys. A changed count is refused at start, naming the topic
+   * and both counts; the other topics open; the old count opens the topic again, intact.
+   */
+  @Test
+  void aTopicsPartitionCountChangedBetweenRestartsIsRefusedNamingBothCountsAndTheOtherTopicsOpen() {
+    ActorTestKit first = kit();
+    var log = log(first);
+    TestProbe<Reply> p = first.createTestProbe();
+    List<AppendAck> acks = new ArrayList<>();
+    for (int i = 1; i <= 9; i++) acks.add(append(log, p, "orders", null, "p:" + i)); // round-robin: all three partitions
+    first.shutdownTestKit();
+
+    for (int changed : List.of(2, 4)) {
+      ActorTestKit restarted = kit();
+      var again = opened(restarted, restarted.spawn(LogManager.create(settings().withTopic("orders", changed), "n1"), "event-log"));
+      TestProbe<Reply> q = restarted.createTestProbe();
+      again.tell(new Append("orders", "customer-1", "p:new", "v", q.getRef()));
+      Reply r = q.receiveMessage(Duration.ofSeconds(20));
+      assertEquals(new Refused("orders", "p:new", "topic [orders] was created with 3 partitions, but sidis.mom.log.topics now gives"
+          + " it " + changed + "; a topic's partition count cannot change (its keys would move to other partitions and lose their"
+          + " order): set it back to 3 or use a new topic"), r, "with " + changed + " partitions configured");
+      again.tell(new Read("orders", 0, 0, 10, q.getRef()));
+      assertInstanceOf(Refused.class, q.receiveMessage(WAIT), "nothing of the topic is served while refused");
+      assertEquals(0, append(again, q, "audit", null, "a:1").offset(), "the other topics open as usual");
+      restarted.shutdownTestKit();
+    }
+
+    ActorTestKit back = kit();
+    var log3 = log(back);
+    TestProbe<Reply> q = back.createTestProbe();
+    for (AppendAck a : acks) {
+      log3.tell(new Read("orders", a.partition(), a.offset(), 1, q.getRef()));
+      assertEquals(a.msgId(), q.expectMessageClass(Records.class, WAIT).records().get(0).msgId());
+    }
+    assertEquals(3, append(log3, q, "orders", null, "p:10").offset(), "with its own count again, the topic goes on");
+  }
+
   @Test
   void everyWireMessageAndJournalEventOfTheLogCrossesAkkasSerializer() {
     ActorTestKit kit = kit();
@@ -289,7 +373,8 @@ class TopicLogTest {
         new LogConsumer.Delivered("orders", "g", 1, new Entry(7, "k", "p:1", "v"), kit.<LogConsumer.Handled>createTestProbe().getRef()),
         new LogConsumer.Handled("orders", 1, 7),
         new TopicLog.RecordAppended(1, null, "p:1", "v"),
-        new TopicLog.OffsetCommitted("g", 1, 8));
+        new TopicLog.OffsetCommitted("g", 1, 8),
+        new TopicLog.TopicCreated(3));
     org.sidis.node.WireRoundTrip.assertEachCrossesJacksonCbor(kit.system(), wire);
   }
 }
