@@ -20,7 +20,14 @@ import java.util.TreeSet;
  *   <li><b>gapless</b>: the offsets seen in a partition (appended or read) are 0..n without a hole;</li>
  *   <li><b>no record lost</b>: when the topic was read at all, every acknowledged append was read
  *       at its offset by some reader (read the whole log at the end of the run for this to bind);</li>
- *   <li>commits are counted and must lie within what was seen of the partition.</li>
+ *   <li>commits are counted and must lie within what was seen of the partition;</li>
+ *   <li><b>no record lost for a consumer group</b> (at-least-once per group): every record below
+ *       the highest offset a group committed in a partition was confirmed by the handler of one of
+ *       that group's members ({@code handled}, with the group in {@code consumer_group}). A record
+ *       that another reader — an auditor, another group — read does not count for the group: a
+ *       commit made before the handler had the record loses it for the group even when the log
+ *       still holds it (review 2026-12-reliability, F8). Handling a record twice (a hand-over
+ *       between handling and commit) is allowed and counted as a redelivery.</li>
  * </ul>
  */
 public final class LogCheck {
@@ -64,16 +71,25 @@ public final class LogCheck {
     long reads = 0;
     long commits = 0;
     List<TraceEvent> commitEvents = new ArrayList<>();
+    /** consumer group → partition → the highest offset it committed. */
+    Map<String, Map<Integer, Long>> committedBy = new TreeMap<>();
+    /** consumer group → place → how often its handlers confirmed the record there. */
+    Map<String, Map<Place, Integer>> handledBy = new TreeMap<>();
     for (TraceEvent e : events) {
       nodes.add(e.node());
       if (e.event().equals(Events.Log.COMMIT)) {
         commits++;
         commitEvents.add(e);
+        JsonNodeField f = JsonNodeField.of(e);
+        String g = consumerGroup(e);
+        if (g != null && f.partition >= 0 && f.offset >= 0) {
+          committedBy.computeIfAbsent(g, k -> new TreeMap<>()).merge(f.partition, f.offset, Math::max);
+        }
         continue;
       }
       Place at = place(e);
       if (at == null || e.msg() == null) {
-        if (e.event().equals(Events.Log.APPEND) || e.event().equals(Events.Log.READ)) {
+        if (e.event().equals(Events.Log.APPEND) || e.event().equals(Events.Log.READ) || e.event().equals(Events.Log.HANDLED)) {
           offences.add(e.node(), e.event() + " at " + e.where() + " lacks its msg, partition or offset");
         }
         continue;
@@ -92,8 +108,14 @@ public final class LogCheck {
                 + before + " and at " + at);
           }
         }
-        case Events.Log.READ -> {
-          reads++;
+        case Events.Log.READ, Events.Log.HANDLED -> {
+          if (e.event().equals(Events.Log.READ)) reads++;
+          else {
+            String g = consumerGroup(e);
+            if (g == null) offences.add(e.node(), e.msg(), List.of(), "handled without consumer_group: " + e.node() + " "
+                + e.actor() + " confirmed " + e.msg() + " at " + at);
+            else handledBy.computeIfAbsent(g, k -> new HashMap<>()).merge(at, 1, Integer::sum);
+          }
           String reader = e.node() + e.actor();
           MessageId there = readAt.putIfAbsent(at, e.msg());
           firstReader.putIfAbsent(at, reader);
@@ -146,11 +168,40 @@ public final class LogCheck {
             + " of partition " + f.partition + ", but the highest offset seen there is " + highest.getOrDefault(f.partition, -1L));
       }
     }
+    StringBuilder groups = new StringBuilder();
+    for (Map.Entry<String, Map<Integer, Long>> g : committedBy.entrySet()) {
+      Map<Place, Integer> handled = handledBy.getOrDefault(g.getKey(), Map.of());
+      long committedRecords = 0;
+      int groupLost = 0;
+      for (Map.Entry<Integer, Long> c : g.getValue().entrySet()) {
+        committedRecords += c.getValue();
+        // Offsets beyond what was seen are the "commit beyond" offence above, not a loss.
+        long upTo = Math.min(c.getValue(), highest.getOrDefault(c.getKey(), -1L) + 1);
+        for (long o = 0; o < upTo; o++) {
+          Place p = new Place(c.getKey(), o);
+          if (handled.containsKey(p)) continue;
+          MessageId m = appendedAt.containsKey(p) ? appendedAt.get(p) : readAt.get(p);
+          if (m == null) continue; // a gap, reported as one
+          groupLost++;
+          offences.add(m.origin(), m, List.of(), "lost for group [" + g.getKey() + "]: " + m + " at " + p + " lies below the"
+              + " group's commit (offset " + c.getValue() + ") but no member's handler confirmed it");
+        }
+      }
+      int redelivered = handled.values().stream().mapToInt(n -> n - 1).sum();
+      groups.append("; group [").append(g.getKey()).append("]: committed ").append(committedRecords).append(" records, handled ")
+          .append(handled.size()).append(" (").append(redelivered).append(" redelivered), lost ").append(groupLost);
+    }
     TreeSet<MessageId> records = new TreeSet<>(appendPlace.keySet());
     records.addAll(readPlace.keySet());
     offences.note("appended " + appendPlace.size() + ", read " + reads + " times (" + readAt.size() + " offsets), committed "
-        + commits + " times, lost " + lost + ", gaps " + gaps + (reads == 0 ? " (nothing was read: loss not judged)" : ""));
+        + commits + " times, lost " + lost + ", gaps " + gaps + (reads == 0 ? " (nothing was read: loss not judged)" : "") + groups);
     return offences.verdict(PROPERTY, topic, "log", true, nodes.size(), records.size(), "records");
+  }
+
+  private static String consumerGroup(TraceEvent e) {
+    var a = e.attributes();
+    var g = a == null ? null : a.get("consumer_group");
+    return g == null || !g.isTextual() || g.asText().isBlank() ? null : g.asText();
   }
 
   private static Place place(TraceEvent e) {

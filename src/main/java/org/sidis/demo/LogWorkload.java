@@ -194,6 +194,7 @@ public final class LogWorkload {
           .onMessage(Got.class, m -> {
             received++;
             seen.add(m.delivered().entry().msgId());
+            m.delivered().confirm(); // processed: the group may commit past it (at-least-once)
             if (seen.size() >= expected && auditTrace == null) startAudit();
             return Behaviors.same();
           })

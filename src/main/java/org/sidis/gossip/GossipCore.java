@@ -66,14 +66,26 @@ public final class GossipCore {
   private List<String> members;
   private long lastRecheck = Long.MIN_VALUE / 2;
 
+  /** A replica that never restarts under its name (simulations, probe tests): its updates are {@code <self>:n}. */
   public GossipCore(String self, GossipSettings settings, Random random, Effects fx) {
+    this(self, new Incarnation(self, null, 0), settings, random, fx);
+  }
+
+  /**
+   * A replica of node {@code self} in its incarnation {@code incarnation}: its updates are
+   * {@code <incarnation.origin()>:n}, and its clock starts at the incarnation's floor.
+   */
+  public GossipCore(String self, Incarnation incarnation, GossipSettings settings, Random random, Effects fx) {
+    if (!incarnation.node().equals(self)) {
+      throw new IllegalArgumentException("incarnation " + incarnation + " is not one of node [" + self + "]");
+    }
     this.self = self;
     this.settings = settings;
     this.random = random;
     this.fx = fx;
     this.members = List.of(self);
-    this.store = new Store(self, settings.certificates().retention().toMillis(),
-        settings.certificates().dormantRetention().toMillis());
+    this.store = new Store(incarnation.origin(), settings.certificates().retention().toMillis(),
+        settings.certificates().dormantRetention().toMillis(), incarnation.clockFloor());
     Mode mode = settings.mode();
     boolean backup = !settings.backupInterval().isZero();
     this.antiEntropy = mode.antiEntropy() ? new AntiEntropy(this, mode) : backup ? new AntiEntropy(this, Mode.PUSH_PULL) : null;
@@ -207,7 +219,7 @@ public final class GossipCore {
       }
       case DUPLICATE -> { }
       case FORGED -> fx.reject("[" + e.msgId() + "] from [" + from + "] claims to be an update of this node, which made "
-          + "only " + store.digest().get(self));
+          + "only " + store.digest().get(store.self()));
     }
     return a;
   }
@@ -218,8 +230,8 @@ public final class GossipCore {
     if (d.upTo() != null) {
       List<String> refused = store.advance(d.upTo());
       if (!refused.isEmpty())
-        fx.reject("delta from [" + from + "] vouches for " + d.upTo().get(self) + " updates of this node, which made only "
-            + store.digest().get(self));
+        fx.reject("delta from [" + from + "] vouches for " + d.upTo().get(store.self()) + " updates of this node, which made only "
+            + store.digest().get(store.self()));
     }
   }
 

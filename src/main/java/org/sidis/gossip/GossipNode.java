@@ -158,7 +158,9 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
                   .exceptionally(failure -> Done.getInstance())
                   .toCompletableFuture());
       String name = Traces.get(system).node();
-      return new GossipNode(ctx, timers, name, settings, network, Clocking.TIMERS, true, seed);
+      // A cluster node can be restarted under its name (a new JVM, or this actor by its
+      // supervisor): each start is a new incarnation with its own update ids (review 2026-12, F10).
+      return new GossipNode(ctx, timers, name, Incarnation.startingNow(name), settings, network, Clocking.TIMERS, true, seed);
     }));
   }
 
@@ -166,7 +168,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   public static Behavior<Command> createInProcess(String name, GossipSettings settings, NetworkModel network,
                                                   Clocking clocking, long seed) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new GossipNode(ctx, timers, name, settings, network, clocking, false, seed)));
+        new GossipNode(ctx, timers, name, new Incarnation(name, null, 0), settings, network, clocking, false, seed)));
   }
 
   private final GossipSettings settings;
@@ -188,8 +190,8 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   private long phasedNow;
   private long phasedStep;
 
-  private GossipNode(ActorContext<Command> ctx, TimerScheduler<Command> timers, String self, GossipSettings settings,
-                     NetworkModel network, Clocking clocking, boolean discovery, long seed) {
+  private GossipNode(ActorContext<Command> ctx, TimerScheduler<Command> timers, String self, Incarnation incarnation,
+                     GossipSettings settings, NetworkModel network, Clocking clocking, boolean discovery, long seed) {
     super(ctx);
     this.settings = settings;
     this.network = network;
@@ -198,7 +200,9 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     this.self = self;
     Traces traces = Traces.get(ctx.getSystem());
     this.tracer = new Tracer(traces.sink(), self, ctx.getSelf().path().toStringWithoutAddress(), "gossip", settings.group());
-    this.core = new GossipCore(self, settings, new Random(seed), new ShellEffects());
+    this.core = new GossipCore(self, incarnation, settings, new Random(seed), new ShellEffects());
+    if (incarnation.id() != null) ctx.getLog().info("[{}] incarnation [{}]: this start's updates are [{}:1…]", settings.group(),
+        incarnation.id(), incarnation.origin());
     if (clocking == Clocking.TIMERS) {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.interval());
       if (!settings.mode().antiEntropy() && !settings.backupInterval().isZero())

@@ -54,9 +54,25 @@ public final class Store {
   private Digest digest = Digest.EMPTY;
   private boolean digestStale;
 
+  /**
+   * A replica whose updates are numbered {@code <self>:1, 2, …}. {@code self} is the update
+   * origin: the node's name qualified by its incarnation in a cluster (see
+   * {@link Incarnation}), since this counter is not persisted and starts at 1 on every start.
+   */
   public Store(String self, long retentionMillis, long dormantRetentionMillis) {
+    this(self, retentionMillis, dormantRetentionMillis, 0);
+  }
+
+  /**
+   * As above, with the Lamport clock starting at {@code clockFloor}: a new incarnation starts
+   * above every timestamp its earlier incarnations can have given, so that its writes are not
+   * older than theirs (see {@link Incarnation#clockFloor}).
+   */
+  public Store(String self, long retentionMillis, long dormantRetentionMillis, long clockFloor) {
+    if (clockFloor < 0) throw new IllegalArgumentException("a clock floor cannot be negative, got " + clockFloor);
     this.self = self;
     this.certificates = new DeathCertificates(retentionMillis, dormantRetentionMillis);
+    this.clock = clockFloor;
   }
 
   public String self() {

@@ -37,6 +37,9 @@ public final class EventLog {
   /** group → partition → committed offset (the next offset that group reads). */
   private final Map<String, TreeMap<Integer, Long>> committed = new HashMap<>();
   private int nextRoundRobin;
+  private int createdWith;
+  /** The largest value stored, in UTF-8 bytes: after a lowered limit, older records may exceed today's. */
+  private int largestValueBytes;
 
   public EventLog(String topic, int partitions, int maxRecordBytes) {
     if (topic == null || topic.isBlank()) throw new IllegalArgumentException("a topic needs a name");
@@ -88,13 +91,69 @@ public final class EventLog {
     return append(partitionFor(key), key, msgId, value);
   }
 
-  /** Appends to a given partition (what the journal replays). */
+  /** Appends to a given partition, under today's limits. */
   public Position append(int partition, String key, String msgId, String value) {
     checkPartition(partition);
     Position earlier = appended(msgId);
     if (earlier != null) return earlier;
     String why = refusal(msgId, value);
     if (why != null) throw new IllegalArgumentException(why);
+    return place(partition, key, msgId, value);
+  }
+
+  /**
+   * Puts back a record the journal replays, where it was stored. Yesterday's records are
+   * never judged by today's limits: a record stored under a larger {@code max-record-bytes}, or
+   * in a partition beyond today's count, comes back as it was (the topic then refuses to start
+   * when the counts differ: see {@link #partitionCountChange}). Review 2026-12-reliability:
+   * replaying through {@link #append} made recovery throw and loop in restart backoff.
+   */
+  public void restore(int partition, String key, String msgId, String value) {
+    if (partition < 0) throw new IllegalArgumentException("a journaled record of topic [" + topic + "] in partition " + partition);
+    while (partitions.size() <= partition) partitions.add(new ArrayList<>());
+    if (appended(msgId) == null) place(partition, key, msgId, value);
+  }
+
+  /** Replays the journal's record of the partition count the topic was created with. */
+  public void restoreCreated(int partitions) {
+    while (this.partitions.size() < partitions) this.partitions.add(new ArrayList<>());
+    createdWith = partitions;
+  }
+
+  /** The partition count the journal says the topic was created with; 0 when it does not say. */
+  public int createdWith() {
+    return createdWith;
+  }
+
+  /**
+   * Why a topic whose journal was replayed into this log cannot be opened with
+   * {@code configured} partitions, or null when it can. A topic's partition count is part of
+   * its data: a key's records live in the partition its hash picked among that many, so
+   * lowering the count strands the records of the partitions dropped and raising it sends a
+   * key's new records to another partition than its old ones, breaking per-key order.
+   */
+  public String partitionCountChange(int configured) {
+    int journaled = createdWith;
+    if (journaled == 0) {
+      for (int p = partitions.size() - 1; p >= 0 && journaled == 0; p--) if (!partitions.get(p).isEmpty()) journaled = p + 1;
+      if (journaled <= configured) return null; // a journal of older code says only "at least"
+      return "topic [" + topic + "] holds records in " + journaled + " partitions, but sidis.mom.log.topics now gives it "
+          + configured + "; a topic's partition count cannot change (its keys would move): set it back to " + journaled
+          + " or use a new topic";
+    }
+    if (journaled == configured) return null;
+    return "topic [" + topic + "] was created with " + journaled + " partitions, but sidis.mom.log.topics now gives it "
+        + configured + "; a topic's partition count cannot change (its keys would move to other partitions and lose their"
+        + " order): set it back to " + journaled + " or use a new topic";
+  }
+
+  /** The largest value stored, in UTF-8 bytes (0 when empty). */
+  public int largestValueBytes() {
+    return largestValueBytes;
+  }
+
+  private Position place(int partition, String key, String msgId, String value) {
+    largestValueBytes = Math.max(largestValueBytes, value.getBytes(StandardCharsets.UTF_8).length);
     List<Record> p = partitions.get(partition);
     Record r = new Record(partition, p.size(), key, msgId, value);
     p.add(r);

@@ -35,8 +35,22 @@ public final class LogProtocol {
   /** Up to {@code max} records of a partition from offset {@code from}: answered {@link Records}. */
   public record Read(String topic, int partition, long from, int max, ActorRef<Reply> replyTo) implements TopicCommand {}
 
-  /** Consumer group {@code group} has consumed {@code partition} below {@code offset}: answered {@link CommitAck} once stored. */
-  public record Commit(String topic, String group, int partition, long offset, ActorRef<Reply> replyTo) implements TopicCommand {}
+  /**
+   * Consumer group {@code group} has consumed {@code partition} below {@code offset}: answered
+   * {@link CommitAck} once stored. A member commits with its name and the {@code generation} of
+   * the {@link Assignment} that gave it the partition, from the reply address it joined with;
+   * any other commit of a group with members — an older generation, a partition the member no
+   * longer owns, a member that left — is answered {@link Fenced} and changes nothing (Kafka's
+   * generation fencing). A group without members may be committed to by anyone
+   * ({@link #standalone}: no member, generation 0), as a tool that moves a group's offsets would.
+   */
+  public record Commit(String topic, String group, String member, int generation, int partition, long offset,
+                       ActorRef<Reply> replyTo) implements TopicCommand {
+    /** A commit made outside any membership: accepted only while the group has no members. */
+    public static Commit standalone(String topic, String group, int partition, long offset, ActorRef<Reply> replyTo) {
+      return new Commit(topic, group, null, 0, partition, offset, replyTo);
+    }
+  }
 
   /** The offset {@code group} resumes {@code partition} from: answered {@link Offset}. */
   public record FetchCommitted(String topic, String group, int partition, ActorRef<Reply> replyTo) implements TopicCommand {}
@@ -52,7 +66,7 @@ public final class LogProtocol {
   public record Leave(String topic, String group, String member, ActorRef<Reply> replyTo) implements TopicCommand {}
 
   /** Everything a topic answers. */
-  public sealed interface Reply extends CborSerializable permits AppendAck, Records, CommitAck, Offset, Assignment, Refused {}
+  public sealed interface Reply extends CborSerializable permits AppendAck, Records, CommitAck, Offset, Assignment, Refused, Fenced {}
 
   /** The record is stored at {@code offset} of {@code partition}. */
   public record AppendAck(String topic, String msgId, int partition, long offset) implements Reply {}
@@ -71,6 +85,14 @@ public final class LogProtocol {
 
   /** The partitions {@code member} reads in {@code group}, in the group's {@code generation}-th assignment. */
   public record Assignment(String topic, String group, String member, List<Integer> partitions, int generation) implements Reply {}
+
+  /**
+   * A {@link Commit} refused because it does not come from the current owner of the partition:
+   * the group is at {@code currentGeneration}, where {@code owner} reads the partition (null: no
+   * member does). {@code reason} says it in words.
+   */
+  public record Fenced(String topic, String group, int partition, long offset, int generation, int currentGeneration,
+                       String owner, String reason) implements Reply {}
 
   /** The command was not carried out, and why: the reason names the valid range. {@code msgId} may be null. */
   public record Refused(String topic, String msgId, String reason) implements Reply {}

@@ -33,13 +33,25 @@ import java.util.TreeMap;
  * <p>Consumer-group membership is not journaled: members are actors of one incarnation, and
  * after a restart they join again. Each change of a group's members gives every member its new
  * {@link Assignment} (Kafka's range assignor, see {@link EventLog#assign}), numbered by a
- * generation; commits are not fenced by generation, so during a hand-over the old and the new
- * owner of a partition may both commit it, and the later commit wins.
+ * generation. A commit is fenced by it: only the member that owns the partition in the group's
+ * current generation, from the reply address it joined with, may commit it; a member that lost
+ * the partition — paused through the rebalance, or behind on its mail — is answered
+ * {@link Fenced} and the group's offset does not move (Kafka's generation fencing; review
+ * 2026-12-reliability, F8). Generations are not journaled either: after a restart they count
+ * from 1 again, but the members (and their reply addresses) are new too, so a zombie of the old
+ * incarnation is no member of the new one and is fenced.
  */
 public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event, EventLog> {
 
   /** What the journal keeps. */
-  public sealed interface Event extends CborSerializable permits RecordAppended, OffsetCommitted {}
+  public sealed interface Event extends CborSerializable permits TopicCreated, RecordAppended, OffsetCommitted {}
+
+  /**
+   * The partition count the topic was opened with, journaled once (the first start of the topic,
+   * or the first start of this code on an older journal), so that a later start can tell that
+   * its configuration changed the count.
+   */
+  public record TopicCreated(int partitions) implements Event {}
 
   public record RecordAppended(int partition, String key, String msgId, String value) implements Event {}
 
@@ -54,6 +66,9 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
   enum Written implements Command { INSTANCE }
 
   private enum WriteTimedOut implements Command { INSTANCE }
+
+  /** After a replay that found no {@link TopicCreated}: journal it now. */
+  private enum RecordCreation implements Command { INSTANCE }
 
   /**
    * The topic as its owner sees it: a writer in front of the journaled actor. One journal
@@ -108,6 +123,10 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
   /** group → member → its reply address, in member order. */
   private final Map<String, TreeMap<String, ActorRef<Reply>>> groups = new HashMap<>();
   private final Map<String, Integer> generations = new HashMap<>();
+  /** group → member → the partitions it reads in the current generation. */
+  private final Map<String, Map<String, List<Integer>>> assignments = new HashMap<>();
+  /** Why this topic cannot open (its partition count changed), or null: then it answers everything with it. */
+  private String refusal;
 
   private TopicLog(ActorContext<Command> ctx, PersistenceId id, String topic, int partitions, LogSettings settings) {
     // A journal that fails a write stops the topic; it comes back and replays after a backoff.
@@ -127,14 +146,48 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
   @Override
   public EventHandler<EventLog, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(RecordAppended.class, (log, e) -> { log.append(e.partition(), e.key(), e.msgId(), e.value()); return log; })
+        .onEvent(TopicCreated.class, (log, e) -> { log.restoreCreated(e.partitions()); return log; })
+        // Never today's limits on yesterday's records (restore, not append): a lowered max-record-bytes must not fail the replay.
+        .onEvent(RecordAppended.class, (log, e) -> { log.restore(e.partition(), e.key(), e.msgId(), e.value()); return log; })
         .onEvent(OffsetCommitted.class, (log, e) -> { log.commit(e.group(), e.partition(), e.offset()); return log; })
+        .build();
+  }
+
+  /**
+   * After the replay: a topic whose configured partition count differs from the one it was
+   * created with does not open — it logs why, naming both counts, and refuses every command
+   * with that reason (the other topics open as usual; nothing of this one is touched). Raising
+   * the count would re-hash keys and break per-key order, lowering it would strand records;
+   * neither is a restart's business.
+   */
+  @Override
+  public akka.persistence.typed.javadsl.SignalHandler<EventLog> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(akka.persistence.typed.RecoveryCompleted.instance(), log -> {
+          refusal = log.partitionCountChange(partitions);
+          if (refusal != null) ctx.getLog().error("[{}] not opened: {}", topic, refusal);
+          else if (log.createdWith() == 0) ctx.getSelf().tell(RecordCreation.INSTANCE);
+        })
         .build();
   }
 
   @Override
   public CommandHandler<Command, Event, EventLog> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState()
+    var handlers = newCommandHandlerBuilder();
+    handlers.forState(log -> refusal != null)
+        .onCommand(AppendAll.class, (log, m) -> {
+          for (Append a : m.appends()) a.replyTo().tell(new Refused(topic, a.msgId(), refusal));
+          m.replyTo().tell(Written.INSTANCE);
+          return Effect().none();
+        })
+        .onCommand(TopicCommand.class, (log, m) -> {
+          m.replyTo().tell(new Refused(topic, m instanceof Append a ? a.msgId() : null, refusal));
+          return Effect().none();
+        })
+        .onAnyCommand((log, m) -> Effect().none());
+    handlers.forAnyState()
+        .onCommand(RecordCreation.class, (log, m) ->
+            log.createdWith() == 0 ? Effect().persist(new TopicCreated(partitions)) : Effect().none())
         .onCommand(AppendAll.class, this::onAppendAll)
         .onCommand(Read.class, this::onRead)
         .onCommand(Commit.class, this::onCommit)
@@ -148,8 +201,8 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
         })
         .onCommand(Join.class, (log, m) -> onJoin(m))
         .onCommand(Leave.class, (log, m) -> leave(m.group(), m.member()))
-        .onCommand(MemberStopped.class, (log, m) -> leave(m.group(), m.member()))
-        .build();
+        .onCommand(MemberStopped.class, (log, m) -> leave(m.group(), m.member()));
+    return handlers.build();
   }
 
   /**
@@ -201,12 +254,14 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
     }
     try {
       // At most max-read-records, and no more bytes than one largest record: a reply must fit
-      // Artery's frame, or it would be dropped on the way.
+      // Artery's frame, or it would be dropped on the way. The largest may be an older record,
+      // stored before max-record-bytes was lowered.
+      long cap = Math.max(settings.maxRecordBytes(), log.largestValueBytes());
       List<Entry> entries = new ArrayList<>();
       long bytes = 0;
       for (EventLog.Record r : log.read(m.partition(), m.from(), Math.min(m.max(), settings.maxReadRecords()))) {
         bytes += r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + (r.key() == null ? 0 : r.key().length()) + r.msgId().length();
-        if (!entries.isEmpty() && bytes > settings.maxRecordBytes()) break;
+        if (!entries.isEmpty() && bytes > cap) break;
         entries.add(new Entry(r.offset(), r.key(), r.msgId(), r.value()));
       }
       m.replyTo().tell(new Records(topic, m.partition(), m.from(), entries, log.endOffset(m.partition())));
@@ -222,8 +277,45 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
       m.replyTo().tell(new Refused(topic, null, why));
       return Effect().none();
     }
+    Fenced fenced = fence(m);
+    if (fenced != null) {
+      ctx.getLog().warn("[{}] {}", topic, fenced.reason());
+      m.replyTo().tell(fenced);
+      return Effect().none();
+    }
     return Effect().persist(new OffsetCommitted(m.group(), m.partition(), m.offset()))
         .thenRun(after -> m.replyTo().tell(new CommitAck(topic, m.group(), m.partition(), m.offset())));
+  }
+
+  /** Why {@code m} may not move the group's offset, or null when it comes from the partition's current owner. */
+  private Fenced fence(Commit m) {
+    TreeMap<String, ActorRef<Reply>> members = groups.getOrDefault(m.group(), new TreeMap<>());
+    int current = generations.getOrDefault(m.group(), 0);
+    String owner = null;
+    for (Map.Entry<String, List<Integer>> a : assignments.getOrDefault(m.group(), Map.of()).entrySet()) {
+      if (a.getValue().contains(m.partition())) owner = a.getKey();
+    }
+    String who = m.member() == null ? "a commit without a member" : "member [" + m.member() + "] of generation " + m.generation();
+    String reason;
+    if (members.isEmpty()) {
+      if (m.member() == null && m.generation() == 0) return null;
+      reason = who + " to group [" + m.group() + "], which has no members now (generation " + current + ")";
+    } else if (m.member() == null) {
+      reason = "a commit without a member to group [" + m.group() + "], which has members " + members.keySet()
+          + " in generation " + current + ": commit as the member that owns the partition";
+    } else if (m.generation() != current) {
+      reason = who + " is stale: group [" + m.group() + "] is at generation " + current + ", where partition " + m.partition()
+          + " belongs to " + (owner == null ? "no member" : "[" + owner + "]");
+    } else if (!m.replyTo().equals(members.get(m.member()))) {
+      reason = who + " committed from " + m.replyTo() + ", not from the address it joined group [" + m.group() + "] with";
+    } else if (!m.member().equals(owner)) {
+      reason = who + " does not own partition " + m.partition() + " of group [" + m.group() + "]; "
+          + (owner == null ? "no member does" : "[" + owner + "] does");
+    } else {
+      return null;
+    }
+    return new Fenced(topic, m.group(), m.partition(), m.offset(), m.generation(), current, owner,
+        "commit of partition " + m.partition() + " offset " + m.offset() + " fenced: " + reason);
   }
 
   private Effect<Event, EventLog> onJoin(Join m) {
@@ -252,6 +344,7 @@ public final class TopicLog extends EventSourcedBehavior<Command, TopicLog.Event
     TreeMap<String, ActorRef<Reply>> members = groups.get(group);
     int generation = generations.merge(group, 1, Integer::sum);
     Map<String, List<Integer>> assignment = EventLog.assign(new ArrayList<>(members.keySet()), partitions);
+    assignments.put(group, assignment);
     members.forEach((member, ref) -> ref.tell(new Assignment(topic, group, member, assignment.get(member), generation)));
     ctx.getLog().info("[{}] group [{}] generation {}: {}", topic, group, generation, assignment);
   }

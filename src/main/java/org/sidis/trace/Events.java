@@ -87,6 +87,8 @@ public final class Events {
   public static final class Log {
     public static final String APPEND = "append";
     public static final String READ = "read";
+    /** The consumer group's handler confirmed the record (at-least-once: commits follow it). */
+    public static final String HANDLED = "handled";
     public static final String COMMIT = "commit";
 
     private Log() {}

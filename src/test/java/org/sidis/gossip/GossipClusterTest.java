@@ -129,6 +129,64 @@ class GossipClusterTest {
     return traffic;
   }
 
+  /**
+   * Review 2026-12-reliability, F10: a node restarted under its name began its update ids at
+   * {@code n1:1} again, so its peers dropped its new writes as duplicates and it refused its
+   * own earlier writes, coming back from them, as forged — the stores never converged. Here
+   * n1's replica is stopped and started again under the same node name (as its supervisor or a
+   * new JVM would), writes again, and every replica must end with both incarnations' writes —
+   * the new value of a key written before and after the restart winning.
+   */
+  @Test
+  void aNodeRestartedUnderItsNameKeepsItsOldWritesAndSpreadsItsNewOnes() {
+    List<ActorTestKit> kits = new ArrayList<>();
+    List<ActorRef<GossipNode.Command>> replicas = new ArrayList<>();
+    try {
+      for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
+      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
+      GossipSettings settings = GossipSettings.fromConfig(kits.get(0).system().settings().config().getConfig("sidis.gossip"))
+          .withIntervals(Duration.ofMillis(100), Duration.ZERO);
+      for (int i = 0; i < kits.size(); i++) replicas.add(kits.get(i).spawn(GossipNode.create(settings, NetworkModel.PERFECT, i), "gossip-kv"));
+      awaitView(kits.get(0), replicas.get(0), 3);
+
+      replicas.get(0).tell(new GossipNode.Write("x", "before"));
+      replicas.get(0).tell(new GossipNode.Write("y", "only before"));
+      awaitValues(kits, replicas, Map.of("x", "before", "y", "only before"));
+
+      ActorTestKit n1 = kits.get(0);
+      n1.stop(replicas.get(0), Duration.ofSeconds(10));
+      replicas.set(0, n1.spawn(GossipNode.create(settings, NetworkModel.PERFECT, 7), "gossip-kv"));
+      awaitView(n1, replicas.get(0), 3);
+      replicas.get(0).tell(new GossipNode.Write("x", "after"));
+      replicas.get(0).tell(new GossipNode.Write("z", "only after"));
+      awaitValues(kits, replicas, Map.of("x", "after", "y", "only before", "z", "only after"));
+    } finally {
+      for (ActorTestKit kit : kits) kit.shutdownTestKit();
+    }
+  }
+
+  private static void awaitValues(List<ActorTestKit> kits, List<ActorRef<GossipNode.Command>> replicas, Map<String, String> expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<String> differ = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      differ.clear();
+      for (int i = 0; i < replicas.size(); i++) {
+        TestProbe<GossipNode.State> probe = kits.get(i).createTestProbe();
+        replicas.get(i).tell(new GossipNode.GetState(probe.getRef()));
+        GossipNode.State s = probe.receiveMessage(Duration.ofSeconds(5));
+        if (!s.values().equals(expected)) differ.add(s.node() + " holds " + s.values() + " (digest " + s.digest() + ")");
+      }
+      if (differ.isEmpty()) return;
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("within 30 s the replicas did not all hold " + expected + ": " + differ);
+  }
+
   private static void awaitView(ActorTestKit kit, ActorRef<GossipNode.Command> replica, int n) {
     TestProbe<GossipNode.State> probe = kit.createTestProbe();
     probe.awaitAssert(Duration.ofSeconds(60), Duration.ofMillis(200), () -> { // generous: views spread slowly on a loaded machine

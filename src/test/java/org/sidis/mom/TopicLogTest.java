@@ -47,7 +47,15 @@ class TopicLogTest {
   }
 
   private static ActorRef<LogProtocol.Command> log(ActorTestKit kit) {
-    return kit.spawn(LogManager.create(settings(), "n1"), "event-log");
+    return opened(kit, kit.spawn(LogManager.create(settings(), "n1"), "event-log"));
+  }
+
+  /** Waits until the log answers (its store open, its topics replayed): slow on a loaded machine, so the tests' own waits stay short. */
+  private static ActorRef<LogProtocol.Command> opened(ActorTestKit kit, ActorRef<LogProtocol.Command> log) {
+    TestProbe<Reply> p = kit.createTestProbe();
+    log.tell(new Read("audit", 0, 0, 1, p.getRef()));
+    p.expectMessageClass(Records.class, Duration.ofSeconds(60));
+    return log;
   }
 
   private static AppendAck append(ActorRef<LogProtocol.Command> log, TestProbe<Reply> p, String topic, String key, String id) {
@@ -152,7 +160,7 @@ class TopicLogTest {
     assertEquals(new Refused("audit", "p:3", "record [p:3] of 1001 bytes exceeds sidis.mom.log.max-record-bytes = 1000"),
         p.expectMessageClass(Refused.class, WAIT));
 
-    log.tell(new Commit("audit", "g", 0, 5, p.getRef()));
+    log.tell(Commit.standalone("audit", "g", 0, 5, p.getRef()));
     assertTrue(p.expectMessageClass(Refused.class, WAIT).reason().contains("valid offsets are 0..1"));
 
     log.tell(new Read("audit", 0, 0, 0, p.getRef()));
@@ -185,6 +193,60 @@ class TopicLogTest {
     other.expectNoMessage(Duration.ofMillis(200));
   }
 
+  /**
+   * A member that lost a partition in a rebalance (a zombie: paused, or behind on its mail) must
+   * not move the group's offset of that partition any more: its commit is refused, naming the
+   * generations (review 2026-12-reliability, F8, "commits are not fenced by generation").
+   */
+  @Test
+  void aCommitFromAMemberThatLostThePartitionInARebalanceIsFenced() {
+    ActorTestKit kit = kit();
+    var log = log(kit);
+    TestProbe<Reply> p = kit.createTestProbe();
+    for (int i = 1; i <= 3; i++) append(log, p, "orders", null, "p:" + i);
+    TestProbe<Reply> a = kit.createTestProbe();
+    TestProbe<Reply> b = kit.createTestProbe();
+    log.tell(new Join("orders", "billing", "a", a.getRef()));
+    assertEquals(List.of(0, 1, 2), a.expectMessageClass(Assignment.class, WAIT).partitions());
+    log.tell(new Join("orders", "billing", "b", b.getRef()));
+    assertEquals(List.of(0, 1), a.expectMessageClass(Assignment.class, WAIT).partitions());
+    assertEquals(List.of(2), b.expectMessageClass(Assignment.class, WAIT).partitions());
+    // a, still in generation 1, commits partition 2, which b owns since generation 2.
+    log.tell(new Commit("orders", "billing", "a", 1, 2, 1, a.getRef()));
+    Reply r = a.receiveMessage(WAIT);
+    assertFalse(r instanceof CommitAck, "a commit of generation 1 by a member that lost the partition was taken: " + r);
+    Fenced f = assertInstanceOf(Fenced.class, r);
+    assertEquals(new Fenced("orders", "billing", 2, 1, 1, 2, "b", "commit of partition 2 offset 1 fenced: member [a] of"
+        + " generation 1 is stale: group [billing] is at generation 2, where partition 2 belongs to [b]"), f);
+    // Of the current generation, but not a's partition; nor may anyone commit without being a member.
+    log.tell(new Commit("orders", "billing", "a", 2, 2, 1, a.getRef()));
+    assertTrue(a.expectMessageClass(Fenced.class, WAIT).reason().endsWith("member [a] of generation 2 does not own partition 2"
+        + " of group [billing]; [b] does"));
+    log.tell(Commit.standalone("orders", "billing", 2, 1, p.getRef()));
+    assertTrue(p.expectMessageClass(Fenced.class, WAIT).reason().contains("which has members [a, b] in generation 2"));
+    // The owners commit their own partitions.
+    log.tell(new Commit("orders", "billing", "b", 2, 2, 1, b.getRef()));
+    assertEquals(new CommitAck("orders", "billing", 2, 1), b.expectMessageClass(CommitAck.class, WAIT));
+    log.tell(new Commit("orders", "billing", "a", 2, 0, 1, a.getRef()));
+    assertEquals(new CommitAck("orders", "billing", 0, 1), a.expectMessageClass(CommitAck.class, WAIT));
+    log.tell(new FetchCommitted("orders", "billing", 2, p.getRef()));
+    assertEquals(1, p.expectMessageClass(Offset.class, WAIT).offset(), "only b's commit moved partition 2");
+  }
+
+  @Test
+  void aZombieStillInTheCurrentGenerationsBookkeepingButCommittingFromAnotherAddressIsFenced() {
+    ActorTestKit kit = kit();
+    var log = log(kit);
+    TestProbe<Reply> p = kit.createTestProbe();
+    append(log, p, "audit", null, "p:1");
+    TestProbe<Reply> a = kit.createTestProbe();
+    TestProbe<Reply> impostor = kit.createTestProbe();
+    log.tell(new Join("audit", "billing", "a", a.getRef()));
+    assertEquals(1, a.expectMessageClass(Assignment.class, WAIT).generation());
+    log.tell(new Commit("audit", "billing", "a", 1, 0, 1, impostor.getRef()));
+    assertTrue(impostor.expectMessageClass(Fenced.class, WAIT).reason().contains("not from the address it joined group [billing] with"));
+  }
+
   @Test
   void recordsAndCommittedOffsetsSurviveARestartOfTheActorSystem() {
     ActorTestKit first = kit();
@@ -192,7 +254,7 @@ class TopicLogTest {
     TestProbe<Reply> p = first.createTestProbe();
     List<AppendAck> acks = new ArrayList<>();
     for (int i = 1; i <= 20; i++) acks.add(append(log, p, "orders", i % 2 == 0 ? "even" : null, "p:" + i));
-    log.tell(new Commit("orders", "billing", acks.get(4).partition(), acks.get(4).offset() + 1, p.getRef()));
+    log.tell(Commit.standalone("orders", "billing", acks.get(4).partition(), acks.get(4).offset() + 1, p.getRef()));
     p.expectMessageClass(CommitAck.class, WAIT);
     first.shutdownTestKit();
 
@@ -212,6 +274,82 @@ class TopicLogTest {
     assertEquals(acks.get(2), append(again, q, "orders", null, "p:3"), "a retry after the restart still answers the first offset");
   }
 
+  /**
+   * Review 2026-12-reliability, "a config change poisons the replay": the records were stored
+   * under max-record-bytes = 1000; after a restart with 50 they must all come back (recovery
+   * used to throw on each and loop in restart backoff), and only new appends obey the new limit.
+   */
+  @Test
+  void aLoweredMaxRecordBytesAppliesToNewAppendsOnlyNotToTheReplay() {
+    ActorTestKit first = kit();
+    var log = log(first);
+    TestProbe<Reply> p = first.createTestProbe();
+    for (int i = 1; i <= 3; i++) {
+      log.tell(new Append("audit", null, "p:" + i, "x".repeat(100), p.getRef()));
+      assertEquals(i - 1, p.expectMessageClass(AppendAck.class, Duration.ofSeconds(30)).offset()); // the first waits for the store
+    }
+    first.shutdownTestKit();
+
+    ActorTestKit second = kit();
+    var again = opened(second, second.spawn(LogManager.create(settings().withMaxRecordBytes(50), "n1"), "event-log"));
+    TestProbe<Reply> q = second.createTestProbe();
+    // A read carries at most one largest record's bytes (Artery's frame), so these come one per read.
+    List<String> replayed = new ArrayList<>();
+    while (replayed.size() < 3) {
+      again.tell(new Read("audit", 0, replayed.size(), 10, q.getRef()));
+      Reply r = q.receiveMessage(WAIT);
+      assertInstanceOf(Records.class, r, "the topic must come back after the restart, got " + r + " after " + replayed);
+      assertFalse(((Records) r).records().isEmpty(), "the replay lost records: got only " + replayed);
+      ((Records) r).records().forEach(e -> replayed.add(e.msgId()));
+    }
+    assertEquals(List.of("p:1", "p:2", "p:3"), replayed, "yesterday's records, stored under yesterday's limit");
+    again.tell(new Append("audit", null, "p:4", "x".repeat(100), q.getRef()));
+    assertEquals(new Refused("audit", "p:4", "record [p:4] of 100 bytes exceeds sidis.mom.log.max-record-bytes = 50"),
+        q.expectMessageClass(Refused.class, WAIT));
+    again.tell(new Append("audit", null, "p:5", "small", q.getRef()));
+    assertEquals(3, q.expectMessageClass(AppendAck.class, WAIT).offset());
+  }
+
+  /**
+   * Review 2026-12-reliability, "a config change poisons the replay": lowering a topic's
+   * partition count made recovery throw (records in a partition that no longer exists) and
+   * raising it silently re-hashed keys. A changed count is refused at start, naming the topic
+   * and both counts; the other topics open; the old count opens the topic again, intact.
+   */
+  @Test
+  void aTopicsPartitionCountChangedBetweenRestartsIsRefusedNamingBothCountsAndTheOtherTopicsOpen() {
+    ActorTestKit first = kit();
+    var log = log(first);
+    TestProbe<Reply> p = first.createTestProbe();
+    List<AppendAck> acks = new ArrayList<>();
+    for (int i = 1; i <= 9; i++) acks.add(append(log, p, "orders", null, "p:" + i)); // round-robin: all three partitions
+    first.shutdownTestKit();
+
+    for (int changed : List.of(2, 4)) {
+      ActorTestKit restarted = kit();
+      var again = opened(restarted, restarted.spawn(LogManager.create(settings().withTopic("orders", changed), "n1"), "event-log"));
+      TestProbe<Reply> q = restarted.createTestProbe();
+      again.tell(new Append("orders", "customer-1", "p:new", "v", q.getRef()));
+      Reply r = q.receiveMessage(Duration.ofSeconds(20));
+      assertEquals(new Refused("orders", "p:new", "topic [orders] was created with 3 partitions, but sidis.mom.log.topics now gives"
+          + " it " + changed + "; a topic's partition count cannot change (its keys would move to other partitions and lose their"
+          + " order): set it back to 3 or use a new topic"), r, "with " + changed + " partitions configured");
+      again.tell(new Read("orders", 0, 0, 10, q.getRef()));
+      assertInstanceOf(Refused.class, q.receiveMessage(WAIT), "nothing of the topic is served while refused");
+      assertEquals(0, append(again, q, "audit", null, "a:1").offset(), "the other topics open as usual");
+      restarted.shutdownTestKit();
+    }
+
+    ActorTestKit back = kit();
+    var log3 = log(back);
+    TestProbe<Reply> q = back.createTestProbe();
+    for (AppendAck a : acks) {
+      log3.tell(new Read("orders", a.partition(), a.offset(), 1, q.getRef()));
+      assertEquals(a.msgId(), q.expectMessageClass(Records.class, WAIT).records().get(0).msgId());
+    }
+    assertEquals(3, append(log3, q, "orders", null, "p:10").offset(), "with its own count again, the topic goes on");
+  }
+
   @Test
   void everyWireMessageAndJournalEventOfTheLogCrossesAkkasSerializer() {
     ActorTestKit kit = kit();
@@ -220,7 +358,8 @@ class TopicLogTest {
         new Append("orders", "k", "p:1", "v", p.getRef()),
         new Append("orders", null, "p:1", "v", p.getRef()),
         new Read("orders", 1, 7, 100, p.getRef()),
-        new Commit("orders", "g", 1, 8, p.getRef()),
+        new Commit("orders", "g", "m", 3, 1, 8, p.getRef()),
+        Commit.standalone("orders", "g", 1, 8, p.getRef()),
         new FetchCommitted("orders", "g", 1, p.getRef()),
         new Join("orders", "g", "m", p.getRef()),
         new Leave("orders", "g", "m", p.getRef()),
@@ -230,9 +369,12 @@ class TopicLogTest {
         new Offset("orders", "g", 1, 8),
         new Assignment("orders", "g", "m", List.of(0, 2), 3),
         new Refused("orders", null, "why"),
-        new LogConsumer.Delivered("orders", 1, new Entry(7, "k", "p:1", "v")),
+        new Fenced("orders", "g", 1, 8, 2, 3, null, "why"),
+        new LogConsumer.Delivered("orders", "g", 1, new Entry(7, "k", "p:1", "v"), kit.<LogConsumer.Handled>createTestProbe().getRef()),
+        new LogConsumer.Handled("orders", 1, 7),
         new TopicLog.RecordAppended(1, null, "p:1", "v"),
-        new TopicLog.OffsetCommitted("g", 1, 8));
+        new TopicLog.OffsetCommitted("g", 1, 8),
+        new TopicLog.TopicCreated(3));
     org.sidis.node.WireRoundTrip.assertEachCrossesJacksonCbor(kit.system(), wire);
   }
 }
