@@ -29,7 +29,9 @@ import java.util.TreeSet;
  * A node's member of one multicast group: the thin actor shell around {@link MulticastCore}.
  *
  * <p>It registers with the Receptionist under the group's key, so the group's view is the set
- * of registered members on cluster nodes — it follows joins, leaves and downings. It feeds the
+ * of registered members on cluster nodes — it follows joins, leaves and downings (removal from
+ * the cluster), not reachability: a member that is only unreachable stays in the view, nothing
+ * of it is delivered out of order meanwhile, and what it missed is retransmitted when it is back. It feeds the
  * core what arrives (after the {@link NetworkModel} has delayed or lost it), carries out what
  * the core asks (tells, deliveries to subscribers, trace lines), and bundles the data for each
  * peer into one Akka message per mailbox pass: data sent while the mailbox still holds work
@@ -205,8 +207,12 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   /** Names the listed members by their cluster roles; a member not yet known locally waits for the next tick. */
   private void resolveView() {
     if (lastListing == null) return;
+    // All instances, the unreachable included: a member leaves the view only when the cluster
+    // removes its node (downed or left), never because its heartbeats were late. Akka's
+    // getServiceInstances lists the reachable ones only, and a member paused for a few seconds
+    // (GC, SIGSTOP) would be cut from the group and refused for good when it came back (review F2).
     NodeNames.Named<Command> listed = NodeNames.name(getContext().getSystem(),
-        lastListing.getServiceInstances(key(settings.group())), false);
+        lastListing.getAllServiceInstances(key(settings.group())), false);
     unresolved = listed.notYet();
     onViewChanged(new ViewChanged(listed.named()));
   }
