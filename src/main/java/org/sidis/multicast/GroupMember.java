@@ -236,8 +236,9 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     } else if (wire instanceof Bundle b) {
       if (b.progress() != null) {
         MulticastCore.Progress p = b.progress();
-        later(new Status(b.group(), b.from(), p.delivered(), p.released(), p.gseq()),
-            ((NetworkModel.Deliver) network.fateOfDelayed()).delayMillis());
+        if (network.fateOfControl() instanceof NetworkModel.Deliver deliver) {
+          later(new Status(b.group(), b.from(), p.delivered(), p.released(), p.gseq()), deliver.delayMillis());
+        }
       }
       for (Data d : b.data() == null ? List.<Data>of() : b.data()) {
         NetworkModel.Fate fate = network.fateOfLossy();
@@ -247,8 +248,11 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
           tracer.event("drop", d.msgId(), null, null, Map.of("reason", "lost by the network model", "from", b.from()));
         }
       }
+    } else if (network.fateOfControl() instanceof NetworkModel.Deliver deliver) {
+      later(wire, deliver.delayMillis());
     } else {
-      later(wire, ((NetworkModel.Deliver) network.fateOfDelayed()).delayMillis());
+      tracer.event("drop", Map.of("reason", "control message lost by the network model", "from", String.valueOf(from),
+          "what", wire.getClass().getSimpleName()));
     }
     return this;
   }

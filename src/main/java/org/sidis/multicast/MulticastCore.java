@@ -115,6 +115,12 @@ public final class MulticastCore {
   private final Set<String> view = new TreeSet<>();
   private final Set<String> everDeparted = new TreeSet<>();
   private final Map<String, Long> streamStart = new HashMap<>();
+  /**
+   * Peers whose status does not yet show our Hello, with when we last said it. A Hello is a
+   * single message that nothing else repeats, and until it arrives the peer holds our messages
+   * back: it is said again every nack-delay until the peer's status names us (review, F9 part).
+   */
+  private final Map<String, Long> helloUnconfirmed = new HashMap<>();
   private final Map<String, Inbound> inbound = new HashMap<>();
   /** Every message this member holds for retransmission, per origin, until it is stable. */
   private final Map<String, TreeMap<Long, Data>> buffer = new HashMap<>();
@@ -316,6 +322,7 @@ public final class MulticastCore {
     }
     peerDelivered.put(from, peerView);
     Map<String, Long> theirs = released == null ? peerView : released;
+    if (theirs.containsKey(self)) helloUnconfirmed.remove(from); // it knows where our stream starts
     if (view.contains(from)) peerReleased.put(from, theirs);
     if (total != null) total.onPeerProgress(from, gseq);
     for (Map.Entry<String, Long> e : theirs.entrySet()) {
@@ -359,12 +366,14 @@ public final class MulticastCore {
       view.add(peer);
       streamStart.put(peer, nextSeq);
       fx.sendHello(peer, nextSeq);
+      helloUnconfirmed.put(peer, now);
     }
     for (Iterator<String> it = view.iterator(); it.hasNext(); ) {
       String peer = it.next();
       if (next.contains(peer)) continue;
       it.remove();
       streamStart.remove(peer);
+      helloUnconfirmed.remove(peer);
       peerDelivered.remove(peer);
       peerReleased.remove(peer);
       everDeparted.add(peer);
@@ -401,6 +410,12 @@ public final class MulticastCore {
         if (view.contains(origin)) fx.sendNack(origin, origin, from, to);
         else for (String peer : view) fx.sendNack(peer, origin, from, to);
       }
+    }
+    for (Map.Entry<String, Long> h : helloUnconfirmed.entrySet()) {
+      if (now - h.getValue() < settings.nackDelay().toMillis()) continue;
+      h.setValue(now);
+      fx.trace("hello-again", null, null, null, Map.of("to", h.getKey(), "firstSeq", streamStart.get(h.getKey())));
+      fx.sendHello(h.getKey(), streamStart.get(h.getKey()));
     }
     if (total != null) total.tick(now);
     broadcastStatus();
@@ -579,7 +594,8 @@ public final class MulticastCore {
     Map<String, Long> mine = new LinkedHashMap<>();
     delivered.forEach((origin, seq) -> mine.put(origin, seq[0]));
     Map<String, Long> released = new LinkedHashMap<>();
-    inbound.forEach((origin, in) -> { if (in.released > 0) released.put(origin, in.released); });
+    // An origin whose Hello we have is named even at 0: that is how it learns its Hello arrived.
+    inbound.forEach((origin, in) -> { if (in.released > 0 || in.firstSeq != -1) released.put(origin, in.released); });
     released.put(self, nextSeq - 1);
     return new Progress(mine, released, total == null ? 0 : total.readyGseq());
   }

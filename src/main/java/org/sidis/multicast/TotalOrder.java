@@ -516,6 +516,12 @@ public final class TotalOrder {
   }
 
   private void onFlushReply(String from, FlushReply r) {
+    if (flush == null && leading && r.epoch() == epoch && decided != null && epochMembers.contains(from)) {
+      // Its answer came again: it is still waiting for our NewEpoch, which was lost. Say it again.
+      host.trace("new-epoch-again", null, null, Map.of("epoch", epoch, "to", from));
+      sendDecision(from);
+      return;
+    }
     if (flush == null || r.epoch() != flush.epoch || !flush.members.contains(from)) return;
     Map<Integer, FlushReply> got = flush.partial.computeIfAbsent(from, f -> new TreeMap<>());
     got.put(r.part(), r);
@@ -565,11 +571,8 @@ public final class TotalOrder {
     List<String> members = List.copyOf(new TreeSet<>(epochMembers));
     NewEpoch decision = new NewEpoch(e, 1, 1, keepUpTo, kept, members);
     host.trace("sequencer", null, null, Map.of("epoch", e, "keepUpTo", keepUpTo, "kept", kept.size()));
-    int parts = Math.max(1, ceil(kept.size()));
-    for (String peer : epochMembers) {
-      if (peer.equals(self)) continue;
-      for (int i = 0; i < parts; i++) host.sendOrdering(peer, new NewEpoch(e, i + 1, parts, keepUpTo, slice(kept, i), members));
-    }
+    decided = decision;
+    for (String peer : epochMembers) if (!peer.equals(self)) sendDecision(peer);
     adopt(self, decision);
     leading = true;
     nextAssign = keepUpTo + 1;
@@ -605,6 +608,37 @@ public final class TotalOrder {
   }
 
   private final List<NewEpoch> newEpochParts = new ArrayList<>();
+  /** The last epoch this member opened, whole: said again to a member that shows it missed it. */
+  private NewEpoch decided;
+  private long promiseRepeatedAt = -1;
+
+  private void sendDecision(String peer) {
+    int parts = Math.max(1, ceil(decided.kept().size()));
+    for (int i = 0; i < parts; i++) {
+      host.sendOrdering(peer, new NewEpoch(decided.epoch(), i + 1, parts, decided.keepUpTo(), slice(decided.kept(), i), decided.members()));
+    }
+  }
+
+  /**
+   * A member that promised a hand-over delivers nothing until its NewEpoch arrives, and a
+   * NewEpoch is one message: if it was lost, the group would stall for good. So every
+   * nack-delay the member answers again; a candidate still collecting takes it as its answer,
+   * and a sequencer that already decided takes it as a sign the NewEpoch was lost.
+   */
+  private void repeatPromise(long now) {
+    if (promisedEpoch <= epoch || promisedTo == null || promisedTo.equals(self)) {
+      promiseRepeatedAt = -1;
+      return;
+    }
+    if (promiseRepeatedAt == -1) {
+      promiseRepeatedAt = now;
+      return;
+    }
+    if (now - promiseRepeatedAt < settings.nackDelay().toMillis()) return;
+    promiseRepeatedAt = now;
+    host.trace("flush-reply-again", null, null, Map.of("epoch", promisedEpoch, "to", promisedTo));
+    for (FlushReply part : parts(stateFor(promisedEpoch))) host.sendOrdering(promisedTo, part);
+  }
 
   private void onNewEpoch(String from, NewEpoch e) {
     if (e.kept() == null || e.members() == null || !e.members().contains(from)) {
@@ -676,6 +710,7 @@ public final class TotalOrder {
 
   void tick(long now) {
     askAgain(now);
+    repeatPromise(now);
     noteGap(now);
     long wait = settings.nackDelay().toMillis();
     if (gapSince != -1 && now - gapSince >= wait && now - lastNackAt >= wait && sequencer != null && !leading) {

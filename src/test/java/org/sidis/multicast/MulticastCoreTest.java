@@ -213,6 +213,27 @@ class MulticastCoreTest {
   // ------------------------------------------------------------------ members leaving
 
   @Test
+  void aHelloIsSaidAgainUntilThePeersStatusShowsIt() {
+    MulticastSettings s = MulticastSettings.defaults("chat", Order.FIFO);
+    MulticastCore c = new MulticastCore("n1", s, fx);
+    c.onView(Set.of("n1", "n2"), 0);
+    assertEquals(List.of("n2 from 1"), fx.hellos);
+    c.tick(50);
+    assertEquals(1, fx.hellos.size(), "not before nack-delay");
+    c.tick(150);
+    assertEquals(List.of("n2 from 1", "n2 from 1"), fx.hellos, "nothing told us n2 has it: say it again");
+    c.onStatus("n2", Map.of(), Map.of("n1", 0L), 0, 160); // n2 names our stream: it has the Hello
+    c.tick(400);
+    assertEquals(2, fx.hellos.size(), fx.hellos.toString());
+  }
+
+  @Test
+  void aStatusNamesAnOriginWhoseHelloArrivedEvenBeforeItsFirstMessage() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    assertEquals(0L, c.progress().released().get("n2"), c.progress().toString());
+  }
+
+  @Test
   void aDepartedOriginsMissingMessageIsAskedOfTheSurvivors() {
     MulticastCore c = member("n1", Order.FIFO, "n2", "n3");
     c.onData("n2", fifo("n2", 1), 0);

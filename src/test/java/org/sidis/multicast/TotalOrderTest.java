@@ -42,7 +42,14 @@ class TotalOrderTest {
     java.util.function.BiPredicate<String, String> cut = (from, to) -> false; // a partition: from -> to never arrives
     long now;
 
+    int hellosToLose; // the network loses this many Hellos, the first ones sent
+
     Group(long seed, String... names) {
+      this(seed, 0, names);
+    }
+
+    Group(long seed, int hellosToLose, String... names) {
+      this.hellosToLose = hellosToLose;
       random = new Random(seed);
       for (String n : names) {
         delivered.put(n, new ArrayList<>());
@@ -63,7 +70,10 @@ class TotalOrderTest {
     MulticastCore.Effects effects(String self) {
       return new MulticastCore.Effects() {
         @Override public void sendData(String peer, Data data) { post(self, peer, () -> core(peer).onData(self, data, now)); }
-        @Override public void sendHello(String peer, long firstSeq) { post(self, peer, () -> core(peer).onHello(self, firstSeq)); }
+        @Override public void sendHello(String peer, long firstSeq) {
+          if (hellosToLose > 0) hellosToLose--;
+          else post(self, peer, () -> core(peer).onHello(self, firstSeq));
+        }
         @Override public void sendNack(String peer, String origin, long from, long to) { post(self, peer, () -> core(peer).onNack(self, origin, from, to, now)); }
         @Override public void sendStatus(String peer, Map<String, Long> d, Map<String, Long> r, long g) { post(self, peer, () -> core(peer).onStatus(self, d, r, g, now)); }
         @Override public void sendOrdering(String peer, TotalOrder.Message m) {
@@ -422,5 +432,57 @@ class TotalOrderTest {
         () -> n1.onOrdering("n2", new TotalOrder.FlushReply(1, 1, 1, 5, List.of(), List.of()), 0));
     assertTrue(e.getMessage().contains("no assignment for gseq 1") && e.getMessage().contains("delivered up to gseq 5"), e.getMessage());
     assertEquals(List.of(), fx.delivered);
+  }
+
+  // ------------------------------------------------------------------ lost control messages
+
+  /**
+   * A NewEpoch is one message. A member that promised the hand-over delivers nothing until it
+   * arrives, and safe delivery waits for that member: losing it stalled the whole group for good.
+   */
+  @Test
+  void aLostNewEpochIsSaidAgainAndTheGroupGoesOn() {
+    Group g = new Group(12, "n1", "n2", "n3");
+    boolean[] lostOne = {false};
+    g.lost = m -> m instanceof TotalOrder.NewEpoch && !lostOne[0] && (lostOne[0] = true);
+    g.run(5);
+    assertTrue(lostOne[0], "the test lost a NewEpoch");
+    g.cores.get("n3").multicast("after the hand-over");
+    g.run(5);
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    assertEquals(List.of("n3:1"), g.delivered.get("n2"), g.delivered + " " + g.cores.get("n2").sequencing() + " / " + g.cores.get("n3").sequencing());
+  }
+
+  /** A Hello is one message too: until it arrives, the peer holds back every message of its origin. */
+  @Test
+  void aLostHelloIsSaidAgainAndTheOriginsMessagesAreDelivered() {
+    Group g = new Group(13, 1, "n1", "n2", "n3"); // n1's Hello to n2 never arrives
+    g.run(2);
+    g.cores.get("n1").multicast("from n1");
+    g.run(5);
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    assertEquals(List.of("n1:1"), g.delivered.get("n2"), g.delivered.toString());
+  }
+
+  /** Any control message may be lost, and the sequencer may crash meanwhile: the group still agrees and goes on. */
+  @Test
+  void theGroupAgreesAndGoesOnWhenAFifthOfOrderingMessagesAreLostAcrossAHandOver() {
+    for (long seed = 1; seed <= 30; seed++) {
+      Group g = new Group(seed, 1, "n1", "n2", "n3", "n4");
+      Random loss = new Random(seed);
+      g.lost = m -> loss.nextDouble() < 0.2;
+      g.run(3);
+      for (int k = 0; k < 5; k++) for (String n : List.of("n1", "n2", "n3", "n4")) g.cores.get(n).multicast(n + "-" + k);
+      g.run(3);
+      g.crash("n1");
+      for (String n : List.of("n2", "n3", "n4")) g.cores.get(n).multicast(n + " after");
+      g.run(60);
+      assertEquals(null, g.forkedGseq(), "seed " + seed);
+      assertSameOrderEverywhere(g, g.survivors());
+      for (String n : List.of("n2", "n3", "n4")) {
+        assertTrue(g.delivered.get("n3").contains(n + ":6"), "seed " + seed + ": n3 misses " + n + ":6; " + g.delivered.get("n3")
+            + " " + g.cores.get("n3").sequencing() + " / " + g.cores.get("n2").sequencing());
+      }
+    }
   }
 }
