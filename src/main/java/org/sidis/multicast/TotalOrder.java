@@ -431,7 +431,7 @@ public final class TotalOrder {
       host.trace("step-down", null, null, Map.of("epoch", epoch, "for", lowest));
     }
     deliverReady(); // a departed member no longer holds deliveries back
-    if (!lowest.equals(self)) return;
+    if (!lowest.equals(self) || toldLate) return;
     if (sequencer == null && members.size() < settings.totalMinMembers()) return; // the group is still forming
     // The lowest name leads. It opens an epoch when it is not the sequencer yet (start, or the
     // sequencer left) and when members came that never adopted its epoch (the group forming).
@@ -449,14 +449,27 @@ public final class TotalOrder {
   private boolean toldLate;
 
   private void noteLateJoin(String from, long gseq) {
-    if (epoch == 0 && gseq > 0 && !toldLate) {
+    // A member of the forming group whose NewEpoch is late has promised it to the candidate; a
+    // newcomer was never asked (startFlush leaves it out once ordering began).
+    boolean promisedToAnother = promisedTo != null && !promisedTo.equals(self);
+    if (epoch == 0 && gseq > 0 && !toldLate && !promisedToAnother) {
       toldLate = true;
+      flush = null; // a hand-over it leads would only be refused, again and again
       host.reject("this member joined total-order group after ordering began ([" + from + "] is ready up to gseq "
           + gseq + "): late joiners are not admitted; it will deliver nothing of this group");
     }
   }
 
   private void startFlush(Set<String> members) {
+    if (!epochMembers.isEmpty() && (nextDeliver > 1 || nextAssign > 1 || !assignments.isEmpty())) {
+      // Ordering began here: a newcomer is refused now, not asked (see admitOrRefuseNewcomers).
+      Set<String> admitted = new TreeSet<>();
+      for (String m : members) {
+        if (epochMembers.contains(m)) admitted.add(m);
+        else refuseJoiner(m);
+      }
+      members = admitted;
+    }
     long e = Math.max(Math.max(epoch, promisedEpoch), flush == null ? 0 : flush.epoch) + 1;
     flush = new Flush(e, new TreeSet<>(members));
     promisedEpoch = e;
@@ -599,11 +612,15 @@ public final class TotalOrder {
       if (epochMembers.contains(m)) continue;
       it.remove();
       flush.replies.remove(m);
-      if (refusedJoiners.add(m)) {
-        host.reject("member [" + m + "] joined total-order group after ordering began (epoch " + epoch + " of "
-            + epochMembers + "): late joiners are not admitted; it delivers nothing of this group");
-        host.trace("refuse-joiner", null, null, Map.of("member", m, "epoch", epoch));
-      }
+      refuseJoiner(m);
+    }
+  }
+
+  private void refuseJoiner(String m) {
+    if (refusedJoiners.add(m)) {
+      host.reject("member [" + m + "] joined total-order group after ordering began (epoch " + epoch + " of "
+          + epochMembers + "): late joiners are not admitted; it delivers nothing of this group");
+      host.trace("refuse-joiner", null, null, Map.of("member", m, "epoch", epoch));
     }
   }
 
@@ -645,6 +662,7 @@ public final class TotalOrder {
       host.reject("refused malformed new epoch from [" + from + "]: " + e);
       return;
     }
+    if (e.epoch() == epoch && from.equals(sequencer)) return; // said again while the first one was on its way
     if (e.epoch() < promisedEpoch && !from.equals(promisedTo) || e.epoch() <= epoch) {
       host.reject("refused new epoch " + e.epoch() + " from [" + from + "]: this member is at epoch " + epoch
           + " and promised epoch " + promisedEpoch + " to [" + promisedTo + "]");
@@ -664,6 +682,7 @@ public final class TotalOrder {
     epoch = e.epoch();
     sequencer = from;
     epochMembers = new TreeSet<>(e.members());
+    toldLate = false; // it is a member after all
     if (flush != null && flush.epoch <= e.epoch()) flush = null; // a hand-over we led lost to this one
     promisedEpoch = Math.max(promisedEpoch, e.epoch());
     if (!from.equals(self)) leading = false;
