@@ -421,7 +421,7 @@ public final class TotalOrder {
     if (flush != null) {
       if (!lowest.equals(self)) {
         flush = null; // someone with a lower name leads the hand-over
-      } else if (!flush.members.equals(members)) {
+      } else if (!flush.members.equals(withoutRefused(members))) {
         startFlush(members); // a member left or came during the hand-over: ask again
       }
       return;
@@ -614,6 +614,12 @@ public final class TotalOrder {
       flush.replies.remove(m);
       refuseJoiner(m);
     }
+  }
+
+  private Set<String> withoutRefused(Set<String> members) {
+    Set<String> out = new TreeSet<>(members);
+    out.removeAll(refusedJoiners);
+    return out;
   }
 
   private void refuseJoiner(String m) {
