@@ -29,7 +29,9 @@ import java.util.TreeSet;
  * A node's member of one multicast group: the thin actor shell around {@link MulticastCore}.
  *
  * <p>It registers with the Receptionist under the group's key, so the group's view is the set
- * of registered members on cluster nodes — it follows joins, leaves and downings. It feeds the
+ * of registered members on cluster nodes — it follows joins, leaves and downings (removal from
+ * the cluster), not reachability: a member that is only unreachable stays in the view, nothing
+ * of it is delivered out of order meanwhile, and what it missed is retransmitted when it is back. It feeds the
  * core what arrives (after the {@link NetworkModel} has delayed or lost it), carries out what
  * the core asks (tells, deliveries to subscribers, trace lines), and bundles the data for each
  * peer into one Akka message per mailbox pass: data sent while the mailbox still holds work
@@ -205,8 +207,12 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   /** Names the listed members by their cluster roles; a member not yet known locally waits for the next tick. */
   private void resolveView() {
     if (lastListing == null) return;
+    // All instances, the unreachable included: a member leaves the view only when the cluster
+    // removes its node (downed or left), never because its heartbeats were late. Akka's
+    // getServiceInstances lists the reachable ones only, and a member paused for a few seconds
+    // (GC, SIGSTOP) would be cut from the group and refused for good when it came back (review F2).
     NodeNames.Named<Command> listed = NodeNames.name(getContext().getSystem(),
-        lastListing.getServiceInstances(key(settings.group())), false);
+        lastListing.getAllServiceInstances(key(settings.group())), false);
     unresolved = listed.notYet();
     onViewChanged(new ViewChanged(listed.named()));
   }
@@ -230,8 +236,9 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     } else if (wire instanceof Bundle b) {
       if (b.progress() != null) {
         MulticastCore.Progress p = b.progress();
-        later(new Status(b.group(), b.from(), p.delivered(), p.released(), p.gseq()),
-            ((NetworkModel.Deliver) network.fateOfDelayed()).delayMillis());
+        if (network.fateOfControl() instanceof NetworkModel.Deliver deliver) {
+          later(new Status(b.group(), b.from(), p.delivered(), p.released(), p.gseq()), deliver.delayMillis());
+        }
       }
       for (Data d : b.data() == null ? List.<Data>of() : b.data()) {
         NetworkModel.Fate fate = network.fateOfLossy();
@@ -241,8 +248,11 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
           tracer.event("drop", d.msgId(), null, null, Map.of("reason", "lost by the network model", "from", b.from()));
         }
       }
+    } else if (network.fateOfControl() instanceof NetworkModel.Deliver deliver) {
+      later(wire, deliver.delayMillis());
     } else {
-      later(wire, ((NetworkModel.Deliver) network.fateOfDelayed()).delayMillis());
+      tracer.event("drop", Map.of("reason", "control message lost by the network model", "from", String.valueOf(from),
+          "what", wire.getClass().getSimpleName()));
     }
     return this;
   }

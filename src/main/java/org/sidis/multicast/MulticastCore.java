@@ -35,12 +35,18 @@ import java.util.TreeSet;
  * and counts everything before it as not addressed to it.
  *
  * <h2>Leaves</h2>
- * A member that leaves the view (left, downed or crashed) is no longer waited for. Every
- * member keeps the messages it received until they are stable, so a survivor missing one of
- * the departed origin's messages asks the other survivors. What no survivor can give within
- * {@code departed-flush-timeout} is lost with its origin: the survivors close that origin's
- * stream at the first gap, drop the later messages they held (traced as {@code drop}) and no
- * longer wait for them as causes. A node name must not come back in the same run.
+ * A member that leaves the view (its node left or was downed and removed from the cluster; an
+ * unreachable member stays) is no longer waited for. Every member keeps the messages it
+ * released until they are stable, so a survivor missing one of the departed origin's messages
+ * asks the other survivors — for as long as a survivor's status says it holds more of that
+ * origin than we do. Once {@code departed-flush-timeout} has passed and no survivor says so,
+ * the survivor closes that origin's stream at the first gap and drops the later messages it
+ * held (traced as {@code drop}). A closed stream reopens if a survivor's status later shows
+ * more of it. A node name must not come back in the same run.
+ *
+ * <p>Nothing is ever delivered out of FIFO or causal order: a message whose cause is missing
+ * waits, and is dropped (traced) only when both its origin and its cause's origin are closed
+ * — its own origin delivered the cause, so while that origin lives the cause can be had.
  *
  * <h2>Causal order</h2>
  * Birman, Schiper and Stephenson (1991): a message carries its origin's vector clock at send
@@ -109,10 +115,18 @@ public final class MulticastCore {
   private final Set<String> view = new TreeSet<>();
   private final Set<String> everDeparted = new TreeSet<>();
   private final Map<String, Long> streamStart = new HashMap<>();
+  /**
+   * Peers whose status does not yet show our Hello, with when we last said it. A Hello is a
+   * single message that nothing else repeats, and until it arrives the peer holds our messages
+   * back: it is said again every nack-delay until the peer's status names us (review, F9 part).
+   */
+  private final Map<String, Long> helloUnconfirmed = new HashMap<>();
   private final Map<String, Inbound> inbound = new HashMap<>();
   /** Every message this member holds for retransmission, per origin, until it is stable. */
   private final Map<String, TreeMap<Long, Data>> buffer = new HashMap<>();
   private final Map<String, Map<String, Long>> peerDelivered = new HashMap<>();
+  /** Per current peer, its last reported released vector: who among the survivors holds what of a departed origin. */
+  private final Map<String, Map<String, Long>> peerReleased = new HashMap<>();
   /**
    * Per origin, the highest sequence number delivered to the application (own ones included):
    * the member's vector clock in BSS's sense. Mutable and unboxed because it changes with every
@@ -307,10 +321,14 @@ public final class MulticastCore {
       return;
     }
     peerDelivered.put(from, peerView);
+    Map<String, Long> theirs = released == null ? peerView : released;
+    if (theirs.containsKey(self)) helloUnconfirmed.remove(from); // it knows where our stream starts
+    if (view.contains(from)) peerReleased.put(from, theirs);
     if (total != null) total.onPeerProgress(from, gseq);
-    for (Map.Entry<String, Long> e : (released == null ? peerView : released).entrySet()) {
+    for (Map.Entry<String, Long> e : theirs.entrySet()) {
       if (e.getKey().equals(self)) continue;
       Inbound in = inbound(e.getKey());
+      if (in.closed && view.contains(from) && e.getValue() > in.released) reopen(e.getKey(), in, from, e.getValue(), now);
       if (e.getValue() > in.highestKnown) {
         in.highestKnown = e.getValue();
         noteGap(in, now);
@@ -348,13 +366,16 @@ public final class MulticastCore {
       view.add(peer);
       streamStart.put(peer, nextSeq);
       fx.sendHello(peer, nextSeq);
+      helloUnconfirmed.put(peer, now);
     }
     for (Iterator<String> it = view.iterator(); it.hasNext(); ) {
       String peer = it.next();
       if (next.contains(peer)) continue;
       it.remove();
       streamStart.remove(peer);
+      helloUnconfirmed.remove(peer);
       peerDelivered.remove(peer);
+      peerReleased.remove(peer);
       everDeparted.add(peer);
       inbound(peer).departedAt = now;
       if (total != null) total.forget(peer);
@@ -372,7 +393,8 @@ public final class MulticastCore {
     for (Map.Entry<String, Inbound> e : inbound.entrySet()) {
       String origin = e.getKey();
       Inbound in = e.getValue();
-      if (in.departedAt != -1 && !in.closed && now - in.departedAt >= settings.departedFlushTimeout().toMillis()) {
+      if (in.departedAt != -1 && !in.closed && now - in.departedAt >= settings.departedFlushTimeout().toMillis()
+          && survivorHolding(origin, in) == null) {
         close(origin, in);
         continue;
       }
@@ -388,6 +410,12 @@ public final class MulticastCore {
         if (view.contains(origin)) fx.sendNack(origin, origin, from, to);
         else for (String peer : view) fx.sendNack(peer, origin, from, to);
       }
+    }
+    for (Map.Entry<String, Long> h : helloUnconfirmed.entrySet()) {
+      if (now - h.getValue() < settings.nackDelay().toMillis()) continue;
+      h.setValue(now);
+      fx.trace("hello-again", null, null, null, Map.of("to", h.getKey(), "firstSeq", streamStart.get(h.getKey())));
+      fx.sendHello(h.getKey(), streamStart.get(h.getKey()));
     }
     if (total != null) total.tick(now);
     broadcastStatus();
@@ -456,14 +484,22 @@ public final class MulticastCore {
     for (int i = 0; i < vc.size(); i++) {
       String k = vc.node(i);
       if (k.equals(m.origin())) continue;
-      if (vc.count(i) > deliveredOf(k) && !isClosed(k)) return false;
+      if (vc.count(i) > deliveredOf(k)) return false;
     }
     return true;
   }
 
-  private boolean isClosed(String origin) {
-    Inbound in = inbound.get(origin);
-    return in != null && in.closed;
+  /**
+   * A current peer whose last status says it released more of {@code origin} than we did, or
+   * null: while one survivor holds a departed origin's message, it is asked for, however long
+   * the survivor takes to answer — agreement must not depend on a timer.
+   */
+  private String survivorHolding(String origin, Inbound in) {
+    for (String peer : view) {
+      Map<String, Long> theirs = peerReleased.get(peer);
+      if (theirs != null && theirs.getOrDefault(origin, 0L) > in.released) return peer;
+    }
+    return null;
   }
 
   private void deliver(Data data, Long gseq) {
@@ -488,10 +524,56 @@ public final class MulticastCore {
     long droppedFrom = in.released + 1;
     in.holdback.clear();
     in.gapSince = -1;
-    buffer.remove(origin);
+    // What we released stays buffered until stable: another survivor may still ask us for it.
+    TreeMap<Long, Data> held = buffer.get(origin);
+    if (held != null) held.tailMap(droppedFrom, true).clear();
     fx.trace("close", null, null, null, Map.of("origin", origin, "released", in.released,
         "highestKnown", Math.max(in.highestKnown, droppedFrom - 1)));
-    if (settings.order() == Order.CAUSAL) deliverCausallyReady();
+    if (settings.order() == Order.CAUSAL) dropCausallyStuck();
+  }
+
+  /**
+   * A survivor's later status shows it holds more of a closed origin than we released: closing
+   * was only giving up asking, so ask again. Nothing was delivered past the gap (causal order
+   * never skips a missing cause), so taking the rest now keeps every order.
+   */
+  private void reopen(String origin, Inbound in, String holder, long theirs, long now) {
+    in.closed = false;
+    in.departedAt = now;
+    fx.trace("reopen", null, null, null, Map.of("origin", origin, "released", in.released, "holder", holder, "theirs", theirs));
+  }
+
+  /**
+   * Messages of closed origins that wait for a cause of a closed origin that no survivor holds
+   * can never be delivered in causal order: drop them (traced), never deliver them early. A live
+   * origin's message is never dropped here: its origin delivered every cause and still holds it.
+   */
+  private void dropCausallyStuck() {
+    for (Map.Entry<String, ArrayDeque<Data>> e : causalHoldback.entrySet()) {
+      Inbound own = inbound.get(e.getKey());
+      if (own == null || !own.closed) continue;
+      ArrayDeque<Data> waiting = e.getValue();
+      Data head = waiting.peekFirst();
+      if (head == null || !lostCause(head)) continue;
+      for (Data d : waiting) fx.trace("drop", d.msgId(), null, null, Map.of("reason", "a cause was lost with its departed origin"));
+      causallyWaiting -= waiting.size();
+      waiting.clear();
+      // As if never released: should a survivor turn out to hold the cause, the stream reopens here.
+      own.released = head.seq() - 1;
+      TreeMap<Long, Data> held = buffer.get(e.getKey());
+      if (held != null) held.tailMap(head.seq(), true).clear();
+    }
+  }
+
+  private boolean lostCause(Data m) {
+    VectorClock vc = m.vc();
+    for (int i = 0; i < vc.size(); i++) {
+      String k = vc.node(i);
+      if (k.equals(m.origin())) continue;
+      Inbound in = inbound.get(k);
+      if (vc.count(i) > deliveredOf(k) && in != null && in.closed && vc.count(i) > in.released) return true;
+    }
+    return false;
   }
 
   private void broadcastStatus() {
@@ -512,7 +594,8 @@ public final class MulticastCore {
     Map<String, Long> mine = new LinkedHashMap<>();
     delivered.forEach((origin, seq) -> mine.put(origin, seq[0]));
     Map<String, Long> released = new LinkedHashMap<>();
-    inbound.forEach((origin, in) -> { if (in.released > 0) released.put(origin, in.released); });
+    // An origin whose Hello we have is named even at 0: that is how it learns its Hello arrived.
+    inbound.forEach((origin, in) -> { if (in.released > 0 || in.firstSeq != -1) released.put(origin, in.released); });
     released.put(self, nextSeq - 1);
     return new Progress(mine, released, total == null ? 0 : total.readyGseq());
   }
@@ -523,7 +606,8 @@ public final class MulticastCore {
       Map.Entry<String, TreeMap<Long, Data>> e = it.next();
       String origin = e.getKey();
       long stable = deliveredOf(origin);
-      for (String peer : view) {
+      // In a total group, a member refused as a late joiner delivers nothing: not waited for.
+      for (String peer : total == null ? view : total.orderingPeers()) {
         Map<String, Long> theirs = peerDelivered.get(peer);
         stable = Math.min(stable, theirs == null ? 0 : theirs.getOrDefault(origin, 0L));
       }

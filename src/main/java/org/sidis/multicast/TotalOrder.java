@@ -151,7 +151,8 @@ public final class TotalOrder {
    * Epoch {@code epoch} starts: the old assignments up to {@code keepUpTo} stand, later ones are
    * void. In {@code parts} messages; a member adopts the epoch when it has them all.
    */
-  public record NewEpoch(long epoch, int part, int parts, long keepUpTo, List<Assignment> kept) implements Message {}
+  public record NewEpoch(long epoch, int part, int parts, long keepUpTo, List<Assignment> kept, List<String> members)
+      implements Message {}
 
   /** Most assignments or ids in one hand-over message (about 100 KiB; Artery's frame is 256 KiB). */
   static final int PART_SIZE = 2000;
@@ -248,13 +249,45 @@ public final class TotalOrder {
     return held.size();
   }
 
+  /**
+   * The primary-partition rule: only a view that holds a majority of the last installed epoch's
+   * members — or exactly half of them, the lowest name among them included (the same tie-break
+   * on every side) — may number, deliver or open the next epoch. Two disjoint views can never
+   * both pass, so a sequencer cut off or paused in a minority cannot fork the numbering while the
+   * majority opens a new epoch (review F1). Before the first epoch, nothing is ordered yet.
+   */
+  boolean primary(Set<String> members) {
+    if (epochMembers.isEmpty()) return true;
+    int have = 0;
+    for (String m : epochMembers) if (members.contains(m)) have++;
+    int all = epochMembers.size();
+    return 2 * have > all || (2 * have == all && members.contains(new TreeSet<>(epochMembers).first()));
+  }
+
+  private boolean primary() {
+    Set<String> members = new HashSet<>(host.peers());
+    members.add(self);
+    return primary(members);
+  }
+
+  /**
+   * The peers this stage orders with: the view's members that belong to the installed epoch. A
+   * member that joined after ordering began is not one of them (late joiners are not admitted,
+   * review F9): it is neither sent assignments nor waited for.
+   */
+  List<String> orderingPeers() {
+    List<String> out = new ArrayList<>();
+    for (String p : host.peers()) if (epochMembers.isEmpty() || epochMembers.contains(p)) out.add(p);
+    return out;
+  }
+
   // ------------------------------------------------------------------ data from the reliable layer
 
   /** The reliable layer released {@code data} (in FIFO order of its origin). */
   void onReleased(Data data) {
     Key key = Key.of(data);
     held.put(key, data);
-    if (leading && !gseqOf.containsKey(key)) assign(List.of(data));
+    if (leading && !gseqOf.containsKey(key) && primary()) assign(List.of(data));
     deliverReady();
   }
 
@@ -268,7 +301,7 @@ public final class TotalOrder {
     }
     highestKnown = Math.max(highestKnown, nextAssign - 1);
     Ordered ordered = Ordered.of(epoch, batch);
-    for (String peer : host.peers()) host.sendOrdering(peer, ordered);
+    for (String peer : orderingPeers()) host.sendOrdering(peer, ordered);
   }
 
   private void deliverReady() {
@@ -281,8 +314,10 @@ public final class TotalOrder {
     // A member that answered a hand-over gave the new sequencer a snapshot of what it delivered;
     // delivering more before the new epoch's cut arrives could contradict the cut.
     if (promisedEpoch > epoch) return;
+    // A minority view delivers nothing: the majority may be numbering these gseqs otherwise.
+    if (!primary()) return;
     long safe = ready;
-    for (String peer : host.peers()) safe = Math.min(safe, peerReady.getOrDefault(peer, 0L));
+    for (String peer : orderingPeers()) safe = Math.min(safe, peerReady.getOrDefault(peer, 0L));
     Assignment a;
     while (nextDeliver <= safe && (a = assignments.get(nextDeliver)) != null) {
       Key key = a.key();
@@ -369,11 +404,24 @@ public final class TotalOrder {
   // ------------------------------------------------------------------ membership and hand-over
 
   void onView(Set<String> members, long now) {
-    String lowest = new TreeSet<>(members).first();
+    if (!primary(members)) {
+      host.trace("minority", null, null, Map.of("epoch", epoch, "view", new TreeSet<>(members), "installed", epochMembers));
+      flush = null;
+      if (leading) {
+        leading = false; // a minority numbers nothing; the majority's sequencer takes over
+        host.trace("step-down", null, null, Map.of("epoch", epoch, "for", "majority"));
+      }
+      return;
+    }
+    // Once an epoch is installed, only its members may lead: a newcomer is brought in (or refused)
+    // by their sequencer's hand-over, never by leading one itself.
+    TreeSet<String> eligible = new TreeSet<>(members);
+    if (!epochMembers.isEmpty()) eligible.retainAll(epochMembers);
+    String lowest = eligible.first();
     if (flush != null) {
       if (!lowest.equals(self)) {
         flush = null; // someone with a lower name leads the hand-over
-      } else if (!flush.members.equals(members)) {
+      } else if (!flush.members.equals(withoutRefused(members))) {
         startFlush(members); // a member left or came during the hand-over: ask again
       }
       return;
@@ -383,15 +431,45 @@ public final class TotalOrder {
       host.trace("step-down", null, null, Map.of("epoch", epoch, "for", lowest));
     }
     deliverReady(); // a departed member no longer holds deliveries back
-    if (!lowest.equals(self)) return;
+    if (!lowest.equals(self) || toldLate) return;
     if (sequencer == null && members.size() < settings.totalMinMembers()) return; // the group is still forming
     // The lowest name leads. It opens an epoch when it is not the sequencer yet (start, or the
     // sequencer left) and when members came that never adopted its epoch (the group forming).
-    boolean newcomers = !epochMembers.containsAll(members);
-    if (!self.equals(sequencer) || newcomers) startFlush(members);
+    boolean newcomers = false;
+    for (String m : members) newcomers |= !epochMembers.contains(m) && !refusedJoiners.contains(m);
+    if (!self.equals(sequencer) || newcomers || !leading) startFlush(members);
+  }
+
+  private final Set<String> refusedJoiners = new TreeSet<>();
+
+  /**
+   * A peer says it delivered up to {@code gseq} while this member never adopted an epoch: it
+   * joined after ordering began and is not admitted (review F9). Said once, as a clear error.
+   */
+  private boolean toldLate;
+
+  private void noteLateJoin(String from, long gseq) {
+    // A member of the forming group whose NewEpoch is late has promised it to the candidate; a
+    // newcomer was never asked (startFlush leaves it out once ordering began).
+    boolean promisedToAnother = promisedTo != null && !promisedTo.equals(self);
+    if (epoch == 0 && gseq > 0 && !toldLate && !promisedToAnother) {
+      toldLate = true;
+      flush = null; // a hand-over it leads would only be refused, again and again
+      host.reject("this member joined total-order group after ordering began ([" + from + "] is ready up to gseq "
+          + gseq + "): late joiners are not admitted; it will deliver nothing of this group");
+    }
   }
 
   private void startFlush(Set<String> members) {
+    if (!epochMembers.isEmpty() && (nextDeliver > 1 || nextAssign > 1 || !assignments.isEmpty())) {
+      // Ordering began here: a newcomer is refused now, not asked (see admitOrRefuseNewcomers).
+      Set<String> admitted = new TreeSet<>();
+      for (String m : members) {
+        if (epochMembers.contains(m)) admitted.add(m);
+        else refuseJoiner(m);
+      }
+      members = admitted;
+    }
     long e = Math.max(Math.max(epoch, promisedEpoch), flush == null ? 0 : flush.epoch) + 1;
     flush = new Flush(e, new TreeSet<>(members));
     promisedEpoch = e;
@@ -404,6 +482,11 @@ public final class TotalOrder {
   }
 
   private void onFlushRequest(String from, FlushRequest r) {
+    if (!epochMembers.isEmpty() && !epochMembers.contains(from)) {
+      host.reject("refused hand-over to epoch " + r.epoch() + " from [" + from + "]: it is not a member of epoch "
+          + epoch + " " + epochMembers + " (members that join after ordering began are not admitted)");
+      return;
+    }
     boolean older = r.epoch() < promisedEpoch || r.epoch() <= epoch;
     boolean sameButOutranked = r.epoch() == promisedEpoch && promisedTo != null && from.compareTo(promisedTo) > 0;
     if (older || sameButOutranked) {
@@ -446,6 +529,12 @@ public final class TotalOrder {
   }
 
   private void onFlushReply(String from, FlushReply r) {
+    if (flush == null && leading && r.epoch() == epoch && decided != null && epochMembers.contains(from)) {
+      // Its answer came again: it is still waiting for our NewEpoch, which was lost. Say it again.
+      host.trace("new-epoch-again", null, null, Map.of("epoch", epoch, "to", from));
+      sendDecision(from);
+      return;
+    }
     if (flush == null || r.epoch() != flush.epoch || !flush.members.contains(from)) return;
     Map<Integer, FlushReply> got = flush.partial.computeIfAbsent(from, f -> new TreeMap<>());
     got.put(r.part(), r);
@@ -462,6 +551,7 @@ public final class TotalOrder {
 
   private void maybeDecide() {
     if (flush == null || !flush.replies.keySet().containsAll(flush.members)) return;
+    admitOrRefuseNewcomers();
     long minDelivered = Long.MAX_VALUE, maxDelivered = 0;
     Map<Long, Assignment> known = new HashMap<>();
     Set<String> heldAnywhere = new HashSet<>();
@@ -480,20 +570,22 @@ public final class TotalOrder {
       keepUpTo++;
     }
     if (keepUpTo < maxDelivered) {
-      host.reject("hand-over to epoch " + flush.epoch + " found no assignment for gseq " + (keepUpTo + 1)
-          + " though a member delivered up to " + maxDelivered);
+      // Numbering on from keepUpTo would give gseqs a member already delivered to other
+      // messages: stop here, loudly, rather than fork the order (review F9).
+      throw new IllegalStateException("total order invariant broken in group hand-over to epoch " + flush.epoch
+          + ": no assignment for gseq " + (keepUpTo + 1) + " is known though a member delivered up to gseq "
+          + maxDelivered + " (answers from " + new TreeSet<>(flush.replies.keySet()) + ")");
     }
     List<Assignment> kept = new ArrayList<>();
     for (long g = minDelivered + 1; g <= keepUpTo; g++) kept.add(known.get(g));
     long e = flush.epoch;
     epochMembers = flush.members;
     flush = null;
-    NewEpoch decision = new NewEpoch(e, 1, 1, keepUpTo, kept);
+    List<String> members = List.copyOf(new TreeSet<>(epochMembers));
+    NewEpoch decision = new NewEpoch(e, 1, 1, keepUpTo, kept, members);
     host.trace("sequencer", null, null, Map.of("epoch", e, "keepUpTo", keepUpTo, "kept", kept.size()));
-    int parts = Math.max(1, ceil(kept.size()));
-    for (String peer : host.peers()) {
-      for (int i = 0; i < parts; i++) host.sendOrdering(peer, new NewEpoch(e, i + 1, parts, keepUpTo, slice(kept, i)));
-    }
+    decided = decision;
+    for (String peer : epochMembers) if (!peer.equals(self)) sendDecision(peer);
     adopt(self, decision);
     leading = true;
     nextAssign = keepUpTo + 1;
@@ -503,9 +595,80 @@ public final class TotalOrder {
     deliverReady();
   }
 
+  /**
+   * A member that joins once ordering began delivered nothing, so it cannot take up numbering
+   * where the others are: admitting it would restart numbering at 1 and fork the order. It is
+   * refused — once, as a clear error — and the epoch goes on among the old members; it may still
+   * multicast (its messages are ordered for the others) but delivers nothing (review F9). Before
+   * anything was numbered, a newcomer joins the next epoch as the group forms.
+   */
+  private void admitOrRefuseNewcomers() {
+    if (epochMembers.isEmpty()) return;
+    boolean began = nextDeliver > 1 || nextAssign > 1 || !assignments.isEmpty() || !deliveredLog.isEmpty();
+    for (FlushReply r : flush.replies.values()) began |= r.deliveredGseq() > 0 || !r.known().isEmpty();
+    if (!began) return;
+    for (Iterator<String> it = flush.members.iterator(); it.hasNext(); ) {
+      String m = it.next();
+      if (epochMembers.contains(m)) continue;
+      it.remove();
+      flush.replies.remove(m);
+      refuseJoiner(m);
+    }
+  }
+
+  private Set<String> withoutRefused(Set<String> members) {
+    Set<String> out = new TreeSet<>(members);
+    out.removeAll(refusedJoiners);
+    return out;
+  }
+
+  private void refuseJoiner(String m) {
+    if (refusedJoiners.add(m)) {
+      host.reject("member [" + m + "] joined total-order group after ordering began (epoch " + epoch + " of "
+          + epochMembers + "): late joiners are not admitted; it delivers nothing of this group");
+      host.trace("refuse-joiner", null, null, Map.of("member", m, "epoch", epoch));
+    }
+  }
+
   private final List<NewEpoch> newEpochParts = new ArrayList<>();
+  /** The last epoch this member opened, whole: said again to a member that shows it missed it. */
+  private NewEpoch decided;
+  private long promiseRepeatedAt = -1;
+
+  private void sendDecision(String peer) {
+    int parts = Math.max(1, ceil(decided.kept().size()));
+    for (int i = 0; i < parts; i++) {
+      host.sendOrdering(peer, new NewEpoch(decided.epoch(), i + 1, parts, decided.keepUpTo(), slice(decided.kept(), i), decided.members()));
+    }
+  }
+
+  /**
+   * A member that promised a hand-over delivers nothing until its NewEpoch arrives, and a
+   * NewEpoch is one message: if it was lost, the group would stall for good. So every
+   * nack-delay the member answers again; a candidate still collecting takes it as its answer,
+   * and a sequencer that already decided takes it as a sign the NewEpoch was lost.
+   */
+  private void repeatPromise(long now) {
+    if (promisedEpoch <= epoch || promisedTo == null || promisedTo.equals(self)) {
+      promiseRepeatedAt = -1;
+      return;
+    }
+    if (promiseRepeatedAt == -1) {
+      promiseRepeatedAt = now;
+      return;
+    }
+    if (now - promiseRepeatedAt < settings.nackDelay().toMillis()) return;
+    promiseRepeatedAt = now;
+    host.trace("flush-reply-again", null, null, Map.of("epoch", promisedEpoch, "to", promisedTo));
+    for (FlushReply part : parts(stateFor(promisedEpoch))) host.sendOrdering(promisedTo, part);
+  }
 
   private void onNewEpoch(String from, NewEpoch e) {
+    if (e.kept() == null || e.members() == null || !e.members().contains(from)) {
+      host.reject("refused malformed new epoch from [" + from + "]: " + e);
+      return;
+    }
+    if (e.epoch() == epoch && from.equals(sequencer)) return; // said again while the first one was on its way
     if (e.epoch() < promisedEpoch && !from.equals(promisedTo) || e.epoch() <= epoch) {
       host.reject("refused new epoch " + e.epoch() + " from [" + from + "]: this member is at epoch " + epoch
           + " and promised epoch " + promisedEpoch + " to [" + promisedTo + "]");
@@ -517,13 +680,16 @@ public final class TotalOrder {
     List<Assignment> kept = new ArrayList<>();
     for (NewEpoch part : newEpochParts) kept.addAll(part.kept());
     newEpochParts.clear();
-    adopt(from, new NewEpoch(e.epoch(), 1, 1, e.keepUpTo(), kept));
+    adopt(from, new NewEpoch(e.epoch(), 1, 1, e.keepUpTo(), kept, e.members()));
     deliverReady();
   }
 
   private void adopt(String from, NewEpoch e) {
     epoch = e.epoch();
     sequencer = from;
+    epochMembers = new TreeSet<>(e.members());
+    toldLate = false; // it is a member after all
+    if (flush != null && flush.epoch <= e.epoch()) flush = null; // a hand-over we led lost to this one
     promisedEpoch = Math.max(promisedEpoch, e.epoch());
     if (!from.equals(self)) leading = false;
     for (Iterator<Map.Entry<Long, Assignment>> it = assignments.tailMap(e.keepUpTo(), false).entrySet().iterator(); it.hasNext(); ) {
@@ -553,11 +719,12 @@ public final class TotalOrder {
    * log of what every member holds.
    */
   void onPeerProgress(String from, long gseq) {
+    noteLateJoin(from, gseq);
     if (promisedEpoch > epoch) return; // readiness under the old epoch may be cut away
     peerReady.put(from, gseq);
     if (from.equals(sequencer)) highestKnown = Math.max(highestKnown, gseq);
     long stable = deliveredGseq();
-    for (String peer : host.peers()) stable = Math.min(stable, peerReady.getOrDefault(peer, 0L));
+    for (String peer : orderingPeers()) stable = Math.min(stable, peerReady.getOrDefault(peer, 0L));
     while (!deliveredLog.isEmpty() && deliveredLog.peekFirst().gseq() <= stable) deliveredLog.pollFirst();
     deliverReady();
   }
@@ -568,6 +735,7 @@ public final class TotalOrder {
 
   void tick(long now) {
     askAgain(now);
+    repeatPromise(now);
     noteGap(now);
     long wait = settings.nackDelay().toMillis();
     if (gapSince != -1 && now - gapSince >= wait && now - lastNackAt >= wait && sequencer != null && !leading) {

@@ -19,8 +19,11 @@ import java.util.Random;
  * (simulations, benchmarks of many nodes in one JVM) get their whole network from it.
  *
  * <p>Settings ({@code sidis.net}): {@code delay-min}, {@code delay-max}, {@code loss},
- * {@code duplicate} for every link, {@code links} for the links that differ, and
- * {@code partitions}. The random source is seeded, so one node's choices repeat for one seed;
+ * {@code duplicate} for every link, {@code links} for the links that differ,
+ * {@code partitions}, and {@code control-loss}: the probability of losing a control message
+ * (hello, status, retransmission request, ordering and hand-over messages) where a protocol
+ * asks for {@link #fateOfControl} — Artery drops those too, on outbound-queue overflow and
+ * association restarts, so a protocol that sends one only once must be caught out here. The random source is seeded, so one node's choices repeat for one seed;
  * nodes of one run share the links and the partitions ({@link #forNode}) but draw from their
  * own random sources.
  */
@@ -70,6 +73,7 @@ public final class NetworkModel {
   private final Map<String, Link> links;
   private final Partitions partitions;
   private final Random random;
+  private final double controlLoss;
 
   public NetworkModel(long delayMinMillis, long delayMaxMillis, double loss, Random random) {
     this(new Link(delayMinMillis, delayMaxMillis, loss, 0.0), Map.of(), Partitions.none(), random);
@@ -79,6 +83,14 @@ public final class NetworkModel {
    * @param links one-way links that differ from {@code defaults}, keyed {@link #linkKey(String, String)}
    */
   public NetworkModel(Link defaults, Map<String, Link> links, Partitions partitions, Random random) {
+    this(defaults, links, partitions, random, 0.0);
+  }
+
+  /** As above, losing control messages ({@link #fateOfControl}) with probability {@code controlLoss}. */
+  public NetworkModel(Link defaults, Map<String, Link> links, Partitions partitions, Random random, double controlLoss) {
+    if (controlLoss < 0.0 || controlLoss >= 1.0)
+      throw new IllegalArgumentException("network control-loss must be in [0, 1), got [" + controlLoss + "]");
+    this.controlLoss = controlLoss;
     this.defaults = defaults;
     this.links = Map.copyOf(links);
     this.partitions = partitions;
@@ -111,7 +123,8 @@ public final class NetworkModel {
       }
       partitions.cut(sides);
     }
-    return new NetworkModel(defaults, links, partitions, new Random(seed));
+    double controlLoss = net.hasPath("control-loss") ? net.getDouble("control-loss") : 0.0;
+    return new NetworkModel(defaults, links, partitions, new Random(seed), controlLoss);
   }
 
   private static Link link(Config c, Link fallback) {
@@ -125,7 +138,7 @@ public final class NetworkModel {
 
   /** The same links and partitions, with a random source of its own: one per node of a run. */
   public NetworkModel forNode(long seed) {
-    return new NetworkModel(defaults, links, partitions, new Random(seed));
+    return new NetworkModel(defaults, links, partitions, new Random(seed), controlLoss);
   }
 
   public Partitions partitions() {
@@ -134,7 +147,7 @@ public final class NetworkModel {
 
   /** Nothing to apply: no delay, loss or duplication on any link, and no partition now. */
   public boolean isPerfect() {
-    return defaults.isPerfect() && links.values().stream().allMatch(Link::isPerfect) && !partitions.active();
+    return defaults.isPerfect() && controlLoss == 0.0 && links.values().stream().allMatch(Link::isPerfect) && !partitions.active();
   }
 
   /** The fate of one message on the link {@code from → to}. */
@@ -153,9 +166,22 @@ public final class NetworkModel {
     return new Deliver(delay(defaults));
   }
 
-  /** The fate of a message that is only delayed (control messages that nothing would repeat), on the default link. */
+  /** The fate of a message that is only delayed, on the default link. */
   public Fate fateOfDelayed() {
     return new Deliver(delay(defaults));
+  }
+
+  /**
+   * The fate of a control message on the default link: delayed, and lost with probability
+   * {@code control-loss}. A protocol must repeat every control message it depends on.
+   */
+  public Fate fateOfControl() {
+    if (controlLoss > 0.0 && random.nextDouble() < controlLoss) return Lose.INSTANCE;
+    return new Deliver(delay(defaults));
+  }
+
+  public double controlLoss() {
+    return controlLoss;
   }
 
   private long delay(Link l) {
@@ -170,7 +196,7 @@ public final class NetworkModel {
   @Override
   public String toString() {
     return "NetworkModel[delay=" + defaults.delayMinMillis() + ".." + defaults.delayMaxMillis() + "ms, loss=" + defaults.loss()
-        + ", duplicate=" + defaults.duplicate() + (links.isEmpty() ? "" : ", " + links.size() + " links set apart")
+        + ", duplicate=" + defaults.duplicate() + (controlLoss > 0 ? ", control-loss=" + controlLoss : "") + (links.isEmpty() ? "" : ", " + links.size() + " links set apart")
         + (partitions.active() ? ", " + partitions : "") + "]";
   }
 }

@@ -213,6 +213,27 @@ class MulticastCoreTest {
   // ------------------------------------------------------------------ members leaving
 
   @Test
+  void aHelloIsSaidAgainUntilThePeersStatusShowsIt() {
+    MulticastSettings s = MulticastSettings.defaults("chat", Order.FIFO);
+    MulticastCore c = new MulticastCore("n1", s, fx);
+    c.onView(Set.of("n1", "n2"), 0);
+    assertEquals(List.of("n2 from 1"), fx.hellos);
+    c.tick(50);
+    assertEquals(1, fx.hellos.size(), "not before nack-delay");
+    c.tick(150);
+    assertEquals(List.of("n2 from 1", "n2 from 1"), fx.hellos, "nothing told us n2 has it: say it again");
+    c.onStatus("n2", Map.of(), Map.of("n1", 0L), 0, 160); // n2 names our stream: it has the Hello
+    c.tick(400);
+    assertEquals(2, fx.hellos.size(), fx.hellos.toString());
+  }
+
+  @Test
+  void aStatusNamesAnOriginWhoseHelloArrivedEvenBeforeItsFirstMessage() {
+    MulticastCore c = member("n1", Order.FIFO, "n2");
+    assertEquals(0L, c.progress().released().get("n2"), c.progress().toString());
+  }
+
+  @Test
   void aDepartedOriginsMissingMessageIsAskedOfTheSurvivors() {
     MulticastCore c = member("n1", Order.FIFO, "n2", "n3");
     c.onData("n2", fifo("n2", 1), 0);
@@ -316,14 +337,64 @@ class MulticastCoreTest {
     assertEquals(List.of("n2:1", "n2:2", "n1:1"), r.delivered);
   }
 
+  /**
+   * Review F2's causal violation, as a rule: n3 lost sight of n1 (departed), n1:2 never reached
+   * it, and n2's reply to n1:2 did. The old rule closed n1's stream after departed-flush-timeout
+   * and then delivered n2:1 without its cause. n2 delivered n1:2, so n2 holds it: n3 must wait
+   * for it, however long n2 takes to answer, and deliver the cause first.
+   */
   @Test
-  void aCauseLostWithItsDepartedOriginNoLongerBlocksItsEffects() {
+  void anEffectNeverOvertakesItsCauseWhenTheCausesOriginDeparts() {
     MulticastCore c = member("n3", Order.CAUSAL, "n1", "n2");
     c.onData("n2", causal("n2", 1, "n1", 2), 0); // n2 delivered n1:1 and n1:2 before replying
     c.onData("n1", causal("n1", 1), 0);
-    c.onView(Set.of("n2", "n3"), 0); // n1 crashed; nobody can give n3 n1:2
+    c.onView(Set.of("n2", "n3"), 0); // n1 is gone
+    c.onStatus("n2", Map.of("n1", 2L, "n2", 1L), Map.of("n1", 2L, "n2", 1L), 0, 100); // n2 is slow but says it holds n1:2
     c.tick(2000);
-    assertEquals(List.of("n1:1", "n2:1"), fx.delivered);
+    c.tick(5000); // far past departed-flush-timeout: still no close, n2 holds more of n1
+    assertEquals(List.of("n1:1"), fx.delivered, "n2:1 must not be delivered before its cause n1:2");
+    assertTrue(fx.traced("close").isEmpty(), "closed while a survivor holds more: " + fx.traces);
+    assertTrue(fx.nacks.contains("n2 <- n1 2..2"), "n1:2 is asked of the survivor n2: " + fx.nacks);
+    c.onData("n2", causal("n1", 2), 5100); // n2's retransmission, late
+    assertEquals(List.of("n1:1", "n1:2", "n2:1"), fx.delivered);
+  }
+
+  @Test
+  void anEffectWhoseCauseIsHeldByNoSurvivorIsDroppedNeverDelivered() {
+    MulticastCore c = member("n3", Order.CAUSAL, "n1", "n2", "n4");
+    c.onData("n2", causal("n2", 1, "n1", 2), 0);
+    c.onData("n1", causal("n1", 1), 0);
+    c.onView(Set.of("n3", "n4"), 0); // n1 and n2 are both gone; n4 never saw n1:2
+    c.onStatus("n4", Map.of("n1", 1L), Map.of("n1", 1L), 0, 10);
+    c.tick(2000);
+    assertEquals(List.of("n1:1"), fx.delivered, "n2:1's cause n1:2 is lost: n2:1 must not be delivered");
+    assertTrue(fx.traced("drop").stream().anyMatch(t -> t.startsWith("drop n2:1")), fx.traces.toString());
+  }
+
+  @Test
+  void aClosedStreamReopensWhenASurvivorTurnsOutToHoldMore() {
+    MulticastCore c = member("n1", Order.FIFO, "n2", "n3");
+    c.onData("n2", fifo("n2", 1), 0);
+    c.onView(Set.of("n1", "n3"), 0); // n2 departs
+    c.tick(2000);
+    assertEquals(1, fx.traced("close").size(), fx.traces.toString());
+    c.onStatus("n3", Map.of("n2", 2L), Map.of("n2", 2L), 0, 2100); // n3's status was late: it has n2:2
+    c.tick(2300);
+    assertTrue(fx.nacks.contains("n3 <- n2 2..2"), fx.nacks.toString());
+    c.onData("n3", fifo("n2", 2), 2400);
+    assertEquals(List.of("n2:1", "n2:2"), fx.delivered);
+  }
+
+  @Test
+  void aSurvivorStillServesADepartedOriginsMessagesAfterClosingItsStream() {
+    MulticastCore c = member("n1", Order.FIFO, "n2", "n3");
+    c.onData("n2", fifo("n2", 1), 0);
+    c.onData("n2", fifo("n2", 2), 0);
+    c.onView(Set.of("n1", "n3"), 0);
+    c.tick(2000); // n1 has all it will get of n2 and closes its stream
+    fx.sent.clear();
+    c.onNack("n3", "n2", 1, 2, 2100); // n3 was slower
+    assertEquals(List.of("n3 <- n2:1", "n3 <- n2:2"), fx.sent);
   }
 
   // ------------------------------------------------------------------ bad input

@@ -39,9 +39,17 @@ class TotalOrderTest {
     final Random random;
     Predicate<String> heldFor = to -> false; // arrivals for these members wait
     Predicate<TotalOrder.Message> lost = m -> false; // ordering messages the network loses
+    java.util.function.BiPredicate<String, String> cut = (from, to) -> false; // a partition: from -> to never arrives
     long now;
 
+    int hellosToLose; // the network loses this many Hellos, the first ones sent
+
     Group(long seed, String... names) {
+      this(seed, 0, names);
+    }
+
+    Group(long seed, int hellosToLose, String... names) {
+      this.hellosToLose = hellosToLose;
       random = new Random(seed);
       for (String n : names) {
         delivered.put(n, new ArrayList<>());
@@ -53,19 +61,23 @@ class TotalOrderTest {
       for (MulticastCore c : cores.values()) c.onView(all, now);
     }
 
-    private void post(String to, Runnable arrival) {
+    private void post(String from, String to, Runnable arrival) {
+      if (cut.test(from, to)) return;
       pending.add(arrival);
       pendingTo.add(to);
     }
 
-    private MulticastCore.Effects effects(String self) {
+    MulticastCore.Effects effects(String self) {
       return new MulticastCore.Effects() {
-        @Override public void sendData(String peer, Data data) { post(peer, () -> core(peer).onData(self, data, now)); }
-        @Override public void sendHello(String peer, long firstSeq) { post(peer, () -> core(peer).onHello(self, firstSeq)); }
-        @Override public void sendNack(String peer, String origin, long from, long to) { post(peer, () -> core(peer).onNack(self, origin, from, to, now)); }
-        @Override public void sendStatus(String peer, Map<String, Long> d, Map<String, Long> r, long g) { post(peer, () -> core(peer).onStatus(self, d, r, g, now)); }
+        @Override public void sendData(String peer, Data data) { post(self, peer, () -> core(peer).onData(self, data, now)); }
+        @Override public void sendHello(String peer, long firstSeq) {
+          if (hellosToLose > 0) hellosToLose--;
+          else post(self, peer, () -> core(peer).onHello(self, firstSeq));
+        }
+        @Override public void sendNack(String peer, String origin, long from, long to) { post(self, peer, () -> core(peer).onNack(self, origin, from, to, now)); }
+        @Override public void sendStatus(String peer, Map<String, Long> d, Map<String, Long> r, long g) { post(self, peer, () -> core(peer).onStatus(self, d, r, g, now)); }
         @Override public void sendOrdering(String peer, TotalOrder.Message m) {
-          if (!lost.test(m)) post(peer, () -> core(peer).onOrdering(self, m, now));
+          if (!lost.test(m)) post(self, peer, () -> core(peer).onOrdering(self, m, now));
         }
         @Override public void deliver(Data data, long gseq) {
           delivered.get(self).add(data.msgId());
@@ -112,6 +124,34 @@ class TotalOrderTest {
       Set<String> alive = new TreeSet<>(cores.keySet());
       alive.removeAll(crashed);
       for (String s : alive) cores.get(s).onView(alive, now);
+    }
+
+    /** Cuts the group in two: nothing crosses, and each side's views shrink to its side (as reachability views did). */
+    void partition(Set<String> side) {
+      cut = (from, to) -> side.contains(from) != side.contains(to);
+      Set<String> other = new TreeSet<>(cores.keySet());
+      other.removeAll(side);
+      for (String n : side) cores.get(n).onView(side, now);
+      for (String n : other) cores.get(n).onView(other, now);
+    }
+
+    /** Every gseq names one message at every node: the first conflict, or null. */
+    String forkedGseq() {
+      Map<Long, String> named = new HashMap<>();
+      Map<Long, String> namedAt = new HashMap<>();
+      for (String n : cores.keySet()) {
+        List<String> ids = delivered.get(n);
+        List<Long> gs = gseqs.get(n);
+        for (int i = 0; i < ids.size(); i++) {
+          String before = named.putIfAbsent(gs.get(i), ids.get(i));
+          namedAt.putIfAbsent(gs.get(i), n);
+          if (before != null && !before.equals(ids.get(i))) {
+            return "gseq " + gs.get(i) + " names " + before + " at " + namedAt.get(gs.get(i)) + " and " + ids.get(i) + " at " + n
+                + "; orders: " + delivered;
+          }
+        }
+      }
+      return null;
     }
 
     List<String> survivors() {
@@ -283,5 +323,166 @@ class TotalOrderTest {
     assertEquals(List.of("n3:1"), g.delivered.get("n2"));
     assertEquals(List.of("n3:1"), g.delivered.get("n3"));
     assertEquals(List.of(1L), g.gseqs.get("n2"));
+  }
+
+  // ------------------------------------------------------------------ partitions (review F1)
+
+  /**
+   * Review F1: n1, the sequencer, is cut off (or paused) and its view shrinks to itself. It used
+   * to go on numbering and delivering while n2 and n3 opened epoch 2 and numbered from the same
+   * gseq: two messages with one gseq. A minority view must number and deliver nothing.
+   */
+  @Test
+  void aSequencerCutOffInAMinorityNumbersAndDeliversNothingWhileTheMajorityMovesOn() {
+    for (long seed = 1; seed <= 20; seed++) {
+      Group g = new Group(seed, "n1", "n2", "n3");
+      g.run(1);
+      for (String n : List.of("n1", "n2", "n3")) g.cores.get(n).multicast(n + " before");
+      g.run(3);
+      assertEquals(3, g.delivered.get("n1").size(), "seed " + seed + ": " + g.delivered);
+      g.partition(Set.of("n1"));
+      for (int k = 0; k < 5; k++) for (String n : List.of("n1", "n2", "n3")) g.cores.get(n).multicast(n + " during " + k);
+      g.run(10);
+      String fork = g.forkedGseq();
+      assertEquals(null, fork, "seed " + seed + ": total order forked");
+      assertEquals(3, g.delivered.get("n1").size(), "seed " + seed + ": the minority delivered " + g.delivered.get("n1"));
+      assertTrue(g.cores.get("n2").sequencing().contains("sequencer n2 (leading)"), g.cores.get("n2").sequencing());
+      assertEquals(3 + 10, g.delivered.get("n2").size(), "seed " + seed + ": the majority goes on with its own messages: " + g.delivered.get("n2"));
+      assertSameOrderEverywhere(g, List.of("n2", "n3"));
+    }
+  }
+
+  /** The negative control: the fork check above does see two messages with one gseq. */
+  @Test
+  void theForkCheckSeesTwoMessagesWithOneGseq() {
+    Group g = new Group(1, "n1", "n2");
+    g.delivered.get("n1").add("n1:1");
+    g.gseqs.get("n1").add(1L);
+    g.delivered.get("n2").add("n2:1");
+    g.gseqs.get("n2").add(1L);
+    assertTrue(g.forkedGseq() != null && g.forkedGseq().startsWith("gseq 1 names n1:1 at n1 and n2:1 at n2"), g.forkedGseq());
+  }
+
+  @Test
+  void anEvenSplitLeavesOnlyTheHalfWithTheLowestNameOrdering() {
+    Group g = new Group(3, "n1", "n2", "n3", "n4");
+    g.run(1);
+    g.partition(Set.of("n1", "n2"));
+    for (String n : List.of("n1", "n2", "n3", "n4")) g.cores.get(n).multicast(n + " during");
+    g.run(10);
+    assertEquals(null, g.forkedGseq());
+    assertEquals(List.of(), g.delivered.get("n3"), "n3 and n4 are not the primary half");
+    assertEquals(2, g.delivered.get("n1").size(), g.delivered.toString());
+  }
+
+  // ------------------------------------------------------------------ late joiners (review F9)
+
+  /**
+   * Review F9: n4 joins once 1..3 are delivered. It used to be taken into a new epoch that
+   * numbered from gseq 1 again. It is refused with a clear error; the others go on numbering
+   * from 4 and never wait for it.
+   */
+  @Test
+  void aMemberThatJoinsAfterOrderingBeganIsRefusedAndNumberingGoesOn() {
+    Group g = new Group(2, "n1", "n2", "n3");
+    g.run(1);
+    for (String n : List.of("n1", "n2", "n3")) g.cores.get(n).multicast(n + " first");
+    g.run(3);
+    g.delivered.put("n4", new ArrayList<>());
+    g.gseqs.put("n4", new ArrayList<>());
+    g.rejects.put("n4", new ArrayList<>());
+    g.cores.put("n4", new MulticastCore("n4", MulticastSettings.defaults("g", Order.TOTAL), g.effects("n4")));
+    Set<String> all = Set.of("n1", "n2", "n3", "n4");
+    for (MulticastCore c : g.cores.values()) c.onView(all, g.now);
+    for (String n : List.of("n1", "n2", "n3")) g.cores.get(n).multicast(n + " second");
+    g.run(10);
+    assertEquals(null, g.forkedGseq());
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    assertEquals(6, g.delivered.get("n2").size(), g.delivered.toString());
+    assertEquals(List.of(), g.delivered.get("n4"));
+    assertTrue(g.rejects.get("n1").stream().anyMatch(r -> r.contains("member [n4] joined total-order group after ordering began")),
+        g.rejects.toString());
+    assertTrue(g.rejects.get("n4").stream().anyMatch(r -> r.contains("this member joined total-order group after ordering began")),
+        g.rejects.toString());
+  }
+
+  @Test
+  void aMemberThatJoinsBeforeAnythingIsNumberedIsTakenIn() {
+    Group g = new Group(2, "n1", "n2");
+    g.run(1);
+    g.delivered.put("n3", new ArrayList<>());
+    g.gseqs.put("n3", new ArrayList<>());
+    g.rejects.put("n3", new ArrayList<>());
+    g.cores.put("n3", new MulticastCore("n3", MulticastSettings.defaults("g", Order.TOTAL), g.effects("n3")));
+    for (MulticastCore c : g.cores.values()) c.onView(Set.of("n1", "n2", "n3"), g.now);
+    g.run(2);
+    g.cores.get("n3").multicast("hello");
+    g.run(5);
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    assertEquals(List.of("n3:1"), g.delivered.get("n1"));
+  }
+
+  /** The hand-over's invariant is fatal: numbering on would reuse gseqs a member delivered. */
+  @Test
+  void aHandOverThatFindsADeliveredGseqWithoutItsAssignmentStopsWithAClearError() {
+    MulticastCoreTest.Recorder fx = new MulticastCoreTest.Recorder();
+    MulticastCore n1 = new MulticastCore("n1", MulticastSettings.defaults("g", Order.TOTAL), fx);
+    n1.onView(Set.of("n1", "n2"), 0); // n1 opens epoch 1 and asks n2
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> n1.onOrdering("n2", new TotalOrder.FlushReply(1, 1, 1, 5, List.of(), List.of()), 0));
+    assertTrue(e.getMessage().contains("no assignment for gseq 1") && e.getMessage().contains("delivered up to gseq 5"), e.getMessage());
+    assertEquals(List.of(), fx.delivered);
+  }
+
+  // ------------------------------------------------------------------ lost control messages
+
+  /**
+   * A NewEpoch is one message. A member that promised the hand-over delivers nothing until it
+   * arrives, and safe delivery waits for that member: losing it stalled the whole group for good.
+   */
+  @Test
+  void aLostNewEpochIsSaidAgainAndTheGroupGoesOn() {
+    Group g = new Group(12, "n1", "n2", "n3");
+    boolean[] lostOne = {false};
+    g.lost = m -> m instanceof TotalOrder.NewEpoch && !lostOne[0] && (lostOne[0] = true);
+    g.run(5);
+    assertTrue(lostOne[0], "the test lost a NewEpoch");
+    g.cores.get("n3").multicast("after the hand-over");
+    g.run(5);
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    assertEquals(List.of("n3:1"), g.delivered.get("n2"), g.delivered + " " + g.cores.get("n2").sequencing() + " / " + g.cores.get("n3").sequencing());
+  }
+
+  /** A Hello is one message too: until it arrives, the peer holds back every message of its origin. */
+  @Test
+  void aLostHelloIsSaidAgainAndTheOriginsMessagesAreDelivered() {
+    Group g = new Group(13, 1, "n1", "n2", "n3"); // n1's Hello to n2 never arrives
+    g.run(2);
+    g.cores.get("n1").multicast("from n1");
+    g.run(5);
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    assertEquals(List.of("n1:1"), g.delivered.get("n2"), g.delivered.toString());
+  }
+
+  /** Any control message may be lost, and the sequencer may crash meanwhile: the group still agrees and goes on. */
+  @Test
+  void theGroupAgreesAndGoesOnWhenAFifthOfOrderingMessagesAreLostAcrossAHandOver() {
+    for (long seed = 1; seed <= 30; seed++) {
+      Group g = new Group(seed, 1, "n1", "n2", "n3", "n4");
+      Random loss = new Random(seed);
+      g.lost = m -> loss.nextDouble() < 0.2;
+      g.run(3);
+      for (int k = 0; k < 5; k++) for (String n : List.of("n1", "n2", "n3", "n4")) g.cores.get(n).multicast(n + "-" + k);
+      g.run(3);
+      g.crash("n1");
+      for (String n : List.of("n2", "n3", "n4")) g.cores.get(n).multicast(n + " after");
+      g.run(60);
+      assertEquals(null, g.forkedGseq(), "seed " + seed);
+      assertSameOrderEverywhere(g, g.survivors());
+      for (String n : List.of("n2", "n3", "n4")) {
+        assertTrue(g.delivered.get("n3").contains(n + ":6"), "seed " + seed + ": n3 misses " + n + ":6; " + g.delivered.get("n3")
+            + " " + g.cores.get("n3").sequencing() + " / " + g.cores.get("n2").sequencing());
+      }
+    }
   }
 }

@@ -50,6 +50,20 @@ class NetworkModelTest {
   }
 
   @Test
+  void losesControlMessagesAboutTheShareItIsToldAndNoneByDefault() {
+    NetworkModel m = NetworkModel.fromConfig(ConfigFactory.parseString("delay-max = 20ms, loss = 0.0, control-loss = 0.25"), 3);
+    int lost = 0, n = 20_000;
+    for (int i = 0; i < n; i++) if (m.fateOfControl() instanceof NetworkModel.Lose) lost++;
+    assertTrue(Math.abs(lost - n / 4) < n / 50, "control messages lost: " + lost + " of " + n);
+    assertFalse(m.isPerfect());
+    assertEquals(0.25, m.forNode(9).controlLoss());
+    NetworkModel none = NetworkModel.fromConfig(ConfigFactory.parseString("loss = 0.5"), 3);
+    for (int i = 0; i < 1000; i++) assertInstanceOf(NetworkModel.Deliver.class, none.fateOfControl(), "data loss is not control loss");
+    assertThrows(IllegalArgumentException.class,
+        () -> NetworkModel.fromConfig(ConfigFactory.parseString("control-loss = 1.0"), 3));
+  }
+
+  @Test
   void aLinkSetApartHasItsOwnLatencyInOneDirectionOnly() {
     NetworkModel m = new NetworkModel(NetworkModel.Link.latency(5),
         Map.of(NetworkModel.linkKey("n1", "n2"), NetworkModel.Link.latency(100)), Partitions.none(), new Random(1));
