@@ -248,7 +248,11 @@ public final class QueuesWorkload {
           reAcks.add(d.msgId());
           ack(d.msgId(), d.token());
         } else if (pendingAcks.containsKey(d.msgId())) {
-          duplicates++; // redelivered by a new incarnation; the ack already re-sent removes it
+          // Redelivered by a new incarnation while the ack re-sent to it is unanswered: that ack
+          // names the old incarnation's delivery, which the new one refuses; ack this delivery.
+          duplicates++;
+          reAcks.add(d.msgId());
+          ack(d.msgId(), d.token());
         } else {
           pendingAcks.put(d.msgId(), false);
           ack(d.msgId(), d.token());
@@ -258,8 +262,11 @@ public final class QueuesWorkload {
         waiting--;
         get();
       } else if (reply instanceof QueueProtocol.Acked a) {
-        if (!reAcks.remove(a.msgId()) && pendingAcks.remove(a.msgId()) != null) confirm(a.msgId());
-        if (!reAcks.contains(a.msgId()) && !pendingAcks.containsKey(a.msgId())) tokens.remove(a.msgId());
+        // Whichever of its acks was taken, the message is acknowledged: confirm it once (the
+        // other ack's refusal then finds nothing pending).
+        reAcks.remove(a.msgId());
+        if (pendingAcks.remove(a.msgId()) != null) confirm(a.msgId());
+        tokens.remove(a.msgId());
       } else if (reply instanceof QueueProtocol.Refused r) {
         if (reAcks.remove(r.msgId())) {
           if (!pendingAcks.containsKey(r.msgId())) tokens.remove(r.msgId());
