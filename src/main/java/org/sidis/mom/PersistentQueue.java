@@ -47,7 +47,9 @@ import java.util.Set;
  *
  * <p>Deliveries are not journaled: a restart makes every in-flight message ready again and
  * starts its delivery count afresh — a consumer of the old incarnation may see it once more
- * (at-least-once). How durable "in the journal" is depends on the store: H2 with
+ * (at-least-once). Delivery tokens belong to one incarnation too: an ack that names a delivery
+ * of the old one is refused, and the message, ready again, comes back with a new token. An ack
+ * is checked against its delivery when the queue takes it, then journaled by id. How durable "in the journal" is depends on the store: H2 with
  * {@code WRITE_DELAY=0} survives a kill of the process but not a power loss (it never fsyncs);
  * PostgreSQL fsyncs on commit.
  */
