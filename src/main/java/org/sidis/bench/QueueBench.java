@@ -90,7 +90,7 @@ public final class QueueBench {
           .onMessage(Delivery.class, m -> {
             // Ack and GET the next at once, as Artemis's consumers ack and take the next
             // message: a consumer does not wait for its ack to be stored.
-            qm.tell(new Ack("bench", m.msgId(), ctx.getSelf()));
+            qm.tell(new Ack(m, ctx.getSelf()));
             qm.tell(new Get("bench", Duration.ofSeconds(1), ctx.getSelf()));
             return Behaviors.same();
           })
@@ -138,7 +138,7 @@ public final class QueueBench {
             return Behaviors.same();
           })
           .onMessage(Deliveries.class, m -> {
-            qm.tell(new AckBatch("bench", m.deliveries().stream().map(Delivery::msgId).toList(), ctx.getSelf()));
+            qm.tell(AckBatch.of(m, ctx.getSelf()));
             qm.tell(new Fetch("bench", prefetch, wait, ctx.getSelf()));
             return Behaviors.same();
           })

@@ -151,7 +151,8 @@ public final class BrokerDemo extends Demo {
           break;
         }
         String id = g.headers().firstValue("Sidis-Message-Id").orElse("?");
-        HttpResponse<String> a = post(http, base + "/queues/http-in/ack/" + id, "");
+        String token = g.headers().firstValue("Sidis-Delivery-Token").orElse("?");
+        HttpResponse<String> a = post(http, base + "/queues/http-in/ack/" + id, tokenBody(token));
         if (a.statusCode() == 200) run.gotAndAcked++;
         else run.problems.add("ack of " + id + " answered " + a.statusCode() + " " + a.body());
       }
@@ -159,7 +160,7 @@ public final class BrokerDemo extends Demo {
       HttpResponse<String> big = post(http, base + "/queues/http-in", "x".repeat(300 * 1024));
       out.println("  HTTP: an oversized PUT answered " + big.statusCode() + " " + big.body());
       if (big.statusCode() != 413) run.problems.add("oversized PUT answered " + big.statusCode());
-      HttpResponse<String> stray = post(http, base + "/queues/http-in/ack/nobody:1", "");
+      HttpResponse<String> stray = post(http, base + "/queues/http-in/ack/nobody:1", tokenBody("1.guessed"));
       out.println("  HTTP: an ack of a message not held answered " + stray.statusCode() + " " + stray.body());
       if (stray.statusCode() != 409) run.problems.add("stray ack answered " + stray.statusCode());
       HttpResponse<String> notJson = post(http, base + "/broker", "plain text");
@@ -175,5 +176,10 @@ public final class BrokerDemo extends Demo {
   private static HttpResponse<String> post(HttpClient http, String url, String body) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The body of an HTTP ack: the delivery token its GET handed out (Gateway). */
+  private static String tokenBody(String token) {
+    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("token", token).toString();
   }
 }

@@ -81,7 +81,7 @@ final class MomClient {
             continue;
           }
           handler.got(d);
-          QueueProtocol.Reply a = ask(ref -> new QueueProtocol.Ack(queue, d.msgId(), ref), Duration.ofSeconds(10));
+          QueueProtocol.Reply a = ask(ref -> new QueueProtocol.Ack(d, ref), Duration.ofSeconds(10));
           if (a instanceof QueueProtocol.Acked) handler.acked(d);
           else System.err.println("ack of [" + d.msgId() + "] in [" + queue + "] refused: " + a);
         } catch (TimeoutException e) {

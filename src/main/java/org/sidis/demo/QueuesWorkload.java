@@ -191,6 +191,8 @@ public final class QueuesWorkload {
   private static final class Consumers extends Role {
     /** Acks sent and not answered: id → whether it was re-sent to a new incarnation. */
     private final Map<String, Boolean> pendingAcks = new LinkedHashMap<>();
+    /** The delivery token each unanswered ack (pending or re-ack) names: an ack names its delivery. */
+    private final Map<String, String> tokens = new java.util.HashMap<>();
     private final Set<String> processed = new HashSet<>();
     private final Set<String> reAcks = new HashSet<>();
     private int waiting;
@@ -213,9 +215,9 @@ public final class QueuesWorkload {
               settings.manager(), pendingAcks.size(), settings.consumers());
           for (Map.Entry<String, Boolean> e : pendingAcks.entrySet()) {
             e.setValue(true);
-            ack(e.getKey());
+            ack(e.getKey(), tokens.get(e.getKey()));
           }
-          for (String id : reAcks) ack(id);
+          for (String id : reAcks) ack(id, tokens.get(id));
           waiting = 0; // the old incarnation's GETs died with it
         }
       }
@@ -228,8 +230,9 @@ public final class QueuesWorkload {
       manager.ref().tell(new QueueProtocol.Get(settings.queue(), settings.getTimeout(), replies));
     }
 
-    private void ack(String id) {
-      manager.ref().tell(new QueueProtocol.Ack(settings.queue(), id, replies));
+    private void ack(String id, String token) {
+      tokens.put(id, token);
+      manager.ref().tell(new QueueProtocol.Ack(settings.queue(), id, token, replies));
     }
 
     @Override
@@ -243,23 +246,38 @@ public final class QueuesWorkload {
         if (processed.contains(d.msgId())) {
           duplicates++;
           reAcks.add(d.msgId());
-          ack(d.msgId());
+          ack(d.msgId(), d.token());
         } else if (pendingAcks.containsKey(d.msgId())) {
-          duplicates++; // redelivered by a new incarnation; the ack already re-sent removes it
+          // Redelivered by a new incarnation while the ack re-sent to it is unanswered: that ack
+          // names the old incarnation's delivery, which the new one refuses; ack this delivery.
+          duplicates++;
+          reAcks.add(d.msgId());
+          ack(d.msgId(), d.token());
         } else {
           pendingAcks.put(d.msgId(), false);
-          ack(d.msgId());
+          ack(d.msgId(), d.token());
         }
         get();
       } else if (reply instanceof QueueProtocol.Empty) {
         waiting--;
         get();
       } else if (reply instanceof QueueProtocol.Acked a) {
-        if (!reAcks.remove(a.msgId()) && pendingAcks.remove(a.msgId()) != null) confirm(a.msgId());
+        // Whichever of its acks was taken, the message is acknowledged: confirm it once (the
+        // other ack's refusal then finds nothing pending).
+        reAcks.remove(a.msgId());
+        if (pendingAcks.remove(a.msgId()) != null) confirm(a.msgId());
+        tokens.remove(a.msgId());
       } else if (reply instanceof QueueProtocol.Refused r) {
-        if (reAcks.remove(r.msgId())) return Behaviors.same();
+        if (reAcks.remove(r.msgId())) {
+          if (!pendingAcks.containsKey(r.msgId())) tokens.remove(r.msgId());
+          return Behaviors.same();
+        }
         Boolean resent = pendingAcks.remove(r.msgId());
         if (resent == null) return Behaviors.same();
+        tokens.remove(r.msgId());
+        // Re-sent to a new incarnation, the ack names a delivery of the old one and is refused
+        // either way: the message is gone (the first ack was stored) or ready again, and then
+        // it comes back and is acknowledged as processed (reAcks).
         if (resent) {
           confirm(r.msgId());
         } else {

@@ -63,6 +63,8 @@ final class Channel extends AbstractBehavior<Command> {
   /** A message taken from the transmission queue, waiting for the destination's confirmation. */
   private static final class Unconfirmed {
     final QueueManager.Forward forward;
+    /** The token of the transmission queue's latest delivery of it: what the channel's ack names. */
+    String token;
     long sentAt;
 
     Unconfirmed(QueueManager.Forward forward) {
@@ -184,13 +186,18 @@ final class Channel extends AbstractBehavior<Command> {
       return this;
     }
     getting = false;
-    if (m.reply() instanceof Delivery d && !unconfirmed.containsKey(d.msgId())) {
+    if (m.reply() instanceof Delivery d && unconfirmed.containsKey(d.msgId())) {
+      // Redelivered after the visibility timeout while still unconfirmed: only the newest
+      // delivery can be acknowledged.
+      unconfirmed.get(d.msgId()).token = d.token();
+    } else if (m.reply() instanceof Delivery d) {
       int first = d.payload().indexOf('\n');
       int second = d.payload().indexOf('\n', first + 1);
       String mode = d.payload().substring(first + 1, second);
       Unconfirmed u = new Unconfirmed(new QueueManager.Forward(d.payload().substring(0, first), d.msgId(),
           d.payload().substring(second + 1), node, getContext().getSelf(),
           mode.isEmpty() ? null : QueueSettings.Durability.valueOf(mode)));
+      u.token = d.token();
       unconfirmed.put(d.msgId(), u);
       send(u, System.nanoTime());
     }
@@ -199,8 +206,9 @@ final class Channel extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onForwarded(QueueManager.Forwarded m) {
-    if (unconfirmed.remove(m.msgId()) != null) {
-      transmission.tell(new Ack(queueName, m.msgId(), taken));
+    Unconfirmed u = unconfirmed.remove(m.msgId());
+    if (u != null) {
+      transmission.tell(new Ack(queueName, m.msgId(), u.token, taken));
       take();
     }
     return this;

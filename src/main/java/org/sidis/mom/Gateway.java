@@ -38,8 +38,10 @@ import java.util.function.Function;
  *
  * <pre>
  * POST /queues/{q}[?id=origin:n]          body = payload  → 201 {"queue","msgId"}
- * GET  /queues/{q}[?timeout=5s]                           → 200 payload (headers Sidis-Message-Id, Sidis-Deliveries) | 204
- * POST /queues/{q}/ack/{msgId}                            → 200 {"queue","msgId"} | 409 not held
+ * GET  /queues/{q}[?timeout=5s]                           → 200 payload (headers Sidis-Message-Id, Sidis-Deliveries,
+ *                                                           Sidis-Delivery-Token) | 204
+ * POST /queues/{q}/ack/{msgId}  body = {"token": "..."}   → 200 {"queue","msgId","token"} | 400 no token
+ *                                                           | 409 not in flight under that token
  * POST /topics/{t}[?id=origin:n]          body = payload  → 201 {"topic","msgId","subscriptions"}
  * PUT  /topics/{t}/subscriptions/{s}                      → 200 {"topic","subscription","queue"}: then GET/ack /queues/{queue}
  * POST /broker[?id=origin:n]              body = JSON     → 201 {"msgId","rule","to","subscriptions"}
@@ -48,6 +50,12 @@ import java.util.function.Function;
  * queue/topic (create-on-demand off), 405 wrong method, 409 ack of a message not held, 413
  * payload over {@code sidis.mom.max-message-bytes}, 422 the broker refused the message (not JSON,
  * no rule matched, a transform failed), 504 the queue manager did not answer in time.
+ *
+ * <p>An ack names the delivery it answers: GET hands out the delivery's token in the
+ * {@code Sidis-Delivery-Token} header, and the ack carries it back as JSON {@code {"token": …}}
+ * (or {@code ?token=}). A message nobody was given cannot be acknowledged by guessing its id,
+ * and an ack after the visibility timeout is refused (409) — the message may be in flight at
+ * another consumer, which acks it with its own token.
  *
  * <p>Message ids a client does not give are {@code gw-<node>-<start>:<n>}: unique across restarts
  * of the gateway, so a new message is never taken for a retry of an old one. The gateway traces
@@ -191,7 +199,7 @@ public final class Gateway {
       String q = parts.get(1);
       if (parts.size() == 2 && method.equals("POST")) return put(q, payload(ex), id(query));
       if (parts.size() == 2 && method.equals("GET")) return get(q, timeout(query));
-      if (parts.size() == 4 && parts.get(2).equals("ack") && method.equals("POST")) return ack(q, parts.get(3));
+      if (parts.size() == 4 && parts.get(2).equals("ack") && method.equals("POST")) return ack(q, parts.get(3), token(ex, query));
       if (parts.size() == 2 || (parts.size() == 4 && parts.get(2).equals("ack"))) throw new BadRequest(405, method + " is not allowed on " + path);
     } else if (parts.size() >= 2 && parts.get(0).equals("topics")) {
       String t = parts.get(1);
@@ -222,17 +230,17 @@ public final class Gateway {
     if (r instanceof Delivery d) {
       traceQueue(queue, t -> t.get(d.msgId(), d.deliveries()));
       return new Answer(200, d.payload(), Map.of("Sidis-Message-Id", d.msgId(), "Sidis-Deliveries", String.valueOf(d.deliveries()),
-          "Content-Type", "application/octet-stream"));
+          "Sidis-Delivery-Token", d.token(), "Content-Type", "application/octet-stream"));
     }
     if (r instanceof Empty) return new Answer(204, null, Map.of());
     return refused(r);
   }
 
-  private Answer ack(String queue, String msgId) throws TimeoutException {
-    Reply r = ask(ref -> new Ack(queue, msgId, ref), Reply.class, ANSWER_MARGIN);
+  private Answer ack(String queue, String msgId, String token) throws TimeoutException {
+    Reply r = ask(ref -> new Ack(queue, msgId, token, ref), Reply.class, ANSWER_MARGIN);
     if (r instanceof Acked) {
       traceQueue(queue, t -> t.ack(msgId));
-      return Answer.json(200, BrokerRules.JSON.createObjectNode().put("queue", queue).put("msgId", msgId));
+      return Answer.json(200, BrokerRules.JSON.createObjectNode().put("queue", queue).put("msgId", msgId).put("token", token));
     }
     if (r instanceof Refused f && f.reason().startsWith("not in flight")) return Answer.error(409, f.reason());
     return refused(r);
@@ -324,6 +332,29 @@ public final class Gateway {
       }
       return new String(body, StandardCharsets.UTF_8);
     }
+  }
+
+  /** The delivery token an ack carries back: JSON body {"token": "..."}, or ?token=. */
+  private String token(HttpExchange ex, Map<String, String> query) throws IOException {
+    String token = query.get("token");
+    if (token == null) {
+      byte[] body;
+      try (InputStream in = ex.getRequestBody()) {
+        body = in.readNBytes(64 * 1024);
+      }
+      if (body.length > 0) {
+        try {
+          com.fasterxml.jackson.databind.JsonNode t = BrokerRules.JSON.readTree(body).get("token");
+          if (t != null && t.isTextual()) token = t.asText();
+        } catch (IOException | RuntimeException notJson) {
+          throw new BadRequest(400, "an ack's body is JSON {\"token\": \"<the Sidis-Delivery-Token of its GET>\"}");
+        }
+      }
+    }
+    if (token == null || token.isBlank()) {
+      throw new BadRequest(400, "an ack names its delivery: send {\"token\": \"<the Sidis-Delivery-Token header of the GET>\"}");
+    }
+    return token;
   }
 
   private String id(Map<String, String> query) {

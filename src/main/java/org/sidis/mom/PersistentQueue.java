@@ -47,7 +47,9 @@ import java.util.Set;
  *
  * <p>Deliveries are not journaled: a restart makes every in-flight message ready again and
  * starts its delivery count afresh — a consumer of the old incarnation may see it once more
- * (at-least-once). How durable "in the journal" is depends on the store: H2 with
+ * (at-least-once). Delivery tokens belong to one incarnation too: an ack that names a delivery
+ * of the old one is refused, and the message, ready again, comes back with a new token. An ack
+ * is checked against its delivery when the queue takes it, then journaled by id. How durable "in the journal" is depends on the store: H2 with
  * {@code WRITE_DELAY=0} survives a kill of the process but not a power loss (it never fsyncs);
  * PostgreSQL fsyncs on commit.
  */
@@ -56,8 +58,16 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
   /** What the journal keeps. */
   public sealed interface Event extends CborSerializable permits Enqueued, Acknowledged, DeadLettered, EnqueuedBatch, AcknowledgedBatch {}
 
-  /** One message put (written by earlier versions, one per PUT; still replayed). */
-  public record Enqueued(String msgId, String payload) implements Event {}
+  /**
+   * One message put; {@code origin} is the node it was forwarded from (null: put here), so a
+   * replay rebuilds the queue's memory of the forwards it stored (QueueCore). Written by
+   * earlier versions one per PUT, without origin; still replayed.
+   */
+  public record Enqueued(String msgId, String payload, String origin) implements Event {
+    public Enqueued(String msgId, String payload) {
+      this(msgId, payload, null);
+    }
+  }
 
   /** One message acknowledged (written by earlier versions; still replayed). */
   public record Acknowledged(String msgId) implements Event {}
@@ -145,7 +155,7 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
 
     @Override
     public Replay emptyState() {
-      return new Replay(new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries(), settings.grouping(name)));
+      return new Replay(TransientQueue.newCore(name, settings));
     }
 
     @Override
@@ -176,11 +186,11 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
 
   /** The one place where a journaled event changes the core: replay and live writes alike. */
   static void applyEvent(QueueCore<?> core, Event e) {
-    if (e instanceof EnqueuedBatch b) b.messages().forEach(m -> core.enqueue(m.msgId(), m.payload()));
-    else if (e instanceof AcknowledgedBatch b) b.msgIds().forEach(core::ack);
+    if (e instanceof EnqueuedBatch b) b.messages().forEach(m -> core.enqueue(m.msgId(), m.payload(), m.origin()));
+    else if (e instanceof AcknowledgedBatch b) b.msgIds().forEach(core::acknowledged);
     else if (e instanceof DeadLettered d) core.deadLetter(d.msgId());
-    else if (e instanceof Enqueued m) core.enqueue(m.msgId(), m.payload());
-    else if (e instanceof Acknowledged a) core.ack(a.msgId());
+    else if (e instanceof Enqueued m) core.enqueue(m.msgId(), m.payload(), m.origin());
+    else if (e instanceof Acknowledged a) core.acknowledged(a.msgId());
   }
 
   // ------------------------------------------------------------------ the queue
@@ -225,7 +235,8 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
         })
         .onMessage(Fetch.class, m -> {
           long now = System.currentTimeMillis();
-          List<QueueCore.Delivery> got = core.fetch(new Waiting(m.replyTo(), true), m.max(), now + m.timeout().toMillis(), now);
+          List<QueueCore.Delivery> got = core.fetch(new Waiting(m.replyTo(), true), m.max(), settings.maxReplyBytes(),
+              now + m.timeout().toMillis(), now);
           if (!got.isEmpty()) m.replyTo().tell(new Deliveries(name, got.stream().map(this::delivery).toList()));
           return this;
         })
@@ -239,7 +250,7 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
           return this;
         })
         .onMessage(ListDeadLetters.class, m -> {
-          m.replyTo().tell(new DeadLetters(name, core.deadLetters().stream().map(QueueCore.Stored::id).toList()));
+          m.replyTo().tell(TransientQueue.deadLetters(name, core, settings));
           return this;
         })
         .onMessage(TransientQueue.Tick.class, m -> onTick())
@@ -269,7 +280,7 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
    * letter is journaled like any other, which a replay ignores (the core never held it then).
    */
   private Behavior<Command> putTransient(Put p) {
-    if (core.enqueue(p.msgId(), p.payload())) {
+    if (core.enqueue(p.msgId(), p.payload(), p.origin())) {
       receipts.expect(p);
       handlers.forEach(h -> h.tell(new Inserted(name, p.msgId())));
     }
@@ -297,8 +308,9 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
       QueueCommand c = pending.pollFirst();
       messages += size(c);
       if (c instanceof Put p) {
-        if (!core.holds(p.msgId()) && putIds.add(p.msgId())) {
-          enqueued.add(new Enqueued(p.msgId(), p.payload()));
+        // A forward this queue stored before (consumed since, perhaps) is a retransmission: not stored again.
+        if (!core.holds(p.msgId()) && !core.storedFrom(p.origin(), p.msgId()) && putIds.add(p.msgId())) {
+          enqueued.add(new Enqueued(p.msgId(), p.payload(), p.origin()));
           newPuts.add(p);
         }
         answers.add(() -> p.replyTo().tell(new PutAck(name, p.msgId())));
@@ -308,20 +320,23 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
         }
         answers.add(() -> b.replyTo().tell(new PutBatchAck(name, b.messages().stream().map(Message::msgId).toList())));
       } else if (c instanceof Ack a) {
-        if (core.holds(a.msgId()) && ackIds.add(a.msgId())) {
+        // Checked against the delivery now; journaled, then applied by id (QueueCore.acknowledged).
+        QueueCore.AckResult r = core.check(a.msgId(), a.token());
+        if (r == QueueCore.AckResult.ACKED && ackIds.add(a.msgId())) {
           answers.add(() -> {
             a.replyTo().tell(new Acked(name, a.msgId()));
             receipts.processed(a.msgId());
           });
         } else {
-          a.replyTo().tell(new Refused(name, a.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+          a.replyTo().tell(new Refused(name, a.msgId(), TransientQueue.notInFlight(
+              r == QueueCore.AckResult.ACKED ? QueueCore.AckResult.NOT_HELD : r)));
         }
       } else if (c instanceof AckBatch b) {
         List<String> acked = new ArrayList<>();
         List<String> refused = new ArrayList<>();
-        for (String id : b.msgIds()) {
-          if (core.holds(id) && ackIds.add(id)) acked.add(id);
-          else refused.add(id);
+        for (Handle h : b.handles()) {
+          if (core.check(h.msgId(), h.token()) == QueueCore.AckResult.ACKED && ackIds.add(h.msgId())) acked.add(h.msgId());
+          else refused.add(h.msgId());
         }
         answers.add(() -> {
           b.replyTo().tell(new BatchAcked(name, acked, refused));
@@ -347,7 +362,7 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
 
   private static int size(QueueCommand c) {
     if (c instanceof PutBatch b) return b.messages().size();
-    if (c instanceof AckBatch a) return a.msgIds().size();
+    if (c instanceof AckBatch a) return a.handles().size();
     return 1;
   }
 
@@ -391,6 +406,6 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
 
   private Delivery delivery(QueueCore.Delivery d) {
     receipts.delivered(d.id());
-    return new Delivery(name, d.id(), d.payload(), d.deliveries());
+    return new Delivery(name, d.id(), d.payload(), d.deliveries(), d.token());
   }
 }

@@ -1,5 +1,6 @@
 package org.sidis.mom;
 
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.function.Function;
 import java.util.TreeMap;
 
@@ -36,16 +38,56 @@ import java.util.TreeMap;
  * back). So messages of one key are processed one at a time, in order, while competing consumers
  * work on different keys in parallel; a message without a key is never held back.
  *
+ * <p><b>Delivery tokens</b> (SQS's receipt handle, AMQP's delivery tag): every delivery carries
+ * a token of its own, {@code <n>.<random>}, and an ack is accepted only for a message in flight
+ * under that very token. So a message nobody was given cannot be acknowledged (deleted) by
+ * guessing its id, and a slow consumer whose visibility timeout passed cannot ack away the
+ * message now in flight at another consumer: its token belongs to a delivery that is over.
+ *
+ * <p><b>Routed messages</b> are remembered by origin: a message forwarded from another node's
+ * transmission queue is enqueued with that node's name, and the queue keeps the last
+ * {@link #REMEMBERED_FORWARDS} (origin, id) pairs it stored — after the message is acknowledged
+ * too, and rebuilt by a persistent queue's replay — so a retransmission of a forward already
+ * consumed is not stored a second time, while another node's message with the same id is
+ * (Artemis's persisted duplicate-id cache, scoped by source).
+ *
+ * <p><b>Byte budgets</b>: a FETCH hands out at most {@code maxBytes} (payloads, ids and an
+ * envelope per message) — always at least one message — so its answer stays under the
+ * transport's frame (Artery drops a larger message, and its deliveries would be counted for
+ * nothing).
+ *
  * <p>Time is an argument ({@code now}, milliseconds), so tests drive it. {@code W} is whatever
  * identifies a waiting GET (an actor reference in the shell).
  */
 public final class QueueCore<W> {
 
-  /** A message as stored: its id (unique per queue), payload, and place in arrival order. */
-  public record Stored(long seq, String id, String payload) {}
+  /** How many forwarded (origin, id) pairs a queue remembers after storing them. */
+  public static final int REMEMBERED_FORWARDS = 100_000;
 
-  /** A message handed to a consumer: the n-th delivery of it, visible again at {@code visibleAt}. */
-  public record Delivery(String id, String payload, int deliveries, long visibleAt) {}
+  /** Bytes counted for one message in a reply besides its payload and id (record fields, the queue name's share). */
+  public static final int ENVELOPE_BYTES = 128;
+
+  /**
+   * A message as stored: its id (unique per queue), payload, place in arrival order, and the
+   * bytes it takes in a reply (payload, id and envelope, UTF-8).
+   */
+  public record Stored(long seq, String id, String payload, int bytes) {}
+
+  /**
+   * A message handed to a consumer: the n-th delivery of it, visible again at {@code visibleAt};
+   * {@code token} names this delivery, and only an ack that carries it is accepted.
+   */
+  public record Delivery(String id, String payload, int deliveries, long visibleAt, String token) {}
+
+  /** What became of an ack. */
+  public enum AckResult {
+    /** The message was in flight under this token: it leaves the queue. */
+    ACKED,
+    /** The queue does not hold the message: acknowledged before, dead-lettered, or never there. */
+    NOT_HELD,
+    /** The message is held, but not in flight under this token: never delivered with it, or that delivery is over. */
+    NOT_THIS_DELIVERY
+  }
 
   /** A GET (or a FETCH of several) that was waiting and is now served, with one message or more. */
   public record Handoff<W>(W waiter, List<Delivery> deliveries) {
@@ -62,17 +104,17 @@ public final class QueueCore<W> {
     }
   }
 
-  private record InFlight(Stored message, long visibleAt) {}
+  private record InFlight(Stored message, long visibleAt, String token) {}
 
-  private record Waiter<W>(W waiter, long deadline, int max) {}
+  private record Waiter<W>(W waiter, long deadline, int max, int maxBytes) {}
 
   private final long visibilityMillis;
   private final int maxDeliveries;
   private final TreeMap<Long, Stored> ready = new TreeMap<>();
   private final Map<String, Long> readyIds = new HashMap<>();
   private final LinkedHashMap<String, InFlight> inFlight = new LinkedHashMap<>();
-  /** Past their last delivery, waiting for the shell to record their dead-lettering. */
-  private final Map<String, Stored> dying = new HashMap<>();
+  /** Past their last delivery, waiting for the shell to record their dead-lettering (with their last token). */
+  private final Map<String, InFlight> dying = new HashMap<>();
   private final Map<String, Integer> deliveries = new HashMap<>();
   private final Deque<Stored> deadLetters = new ArrayDeque<>();
   private final Deque<Waiter<W>> waiters = new ArrayDeque<>();
@@ -82,6 +124,10 @@ public final class QueueCore<W> {
   private final Map<String, String> groups = new HashMap<>();
   /** Groups with a message in flight (or about to be dead-lettered): their other messages wait. */
   private final Set<String> busy = new HashSet<>();
+  /** (origin, id) of the forwarded messages stored here, oldest first, at most {@link #REMEMBERED_FORWARDS}. */
+  private final LinkedHashSet<String> forwarded = new LinkedHashSet<>();
+  private final int envelopeBytes;
+  private final SecureRandom tokens = new SecureRandom();
 
   public QueueCore(long visibilityMillis, int maxDeliveries) {
     this(visibilityMillis, maxDeliveries, null);
@@ -89,7 +135,16 @@ public final class QueueCore<W> {
 
   /** A queue whose messages are grouped by {@code groupOf(payload)} (null key: no group); see the class comment. */
   public QueueCore(long visibilityMillis, int maxDeliveries, Function<String, String> groupOf) {
+    this(visibilityMillis, maxDeliveries, groupOf, ENVELOPE_BYTES);
+  }
+
+  /**
+   * As above, counting {@code envelopeBytes} per message in a reply besides its payload and id
+   * (the shell adds its queue name's length, which every delivery repeats).
+   */
+  public QueueCore(long visibilityMillis, int maxDeliveries, Function<String, String> groupOf, int envelopeBytes) {
     this.groupOf = groupOf;
+    this.envelopeBytes = envelopeBytes;
     if (visibilityMillis <= 0) throw new IllegalArgumentException("visibility timeout must be positive");
     if (maxDeliveries < 1) throw new IllegalArgumentException("max deliveries must be at least 1");
     this.visibilityMillis = visibilityMillis;
@@ -105,8 +160,25 @@ public final class QueueCore<W> {
 
   /** PUT: appends a message. An id already held is ignored (a retried PUT is not a second message). */
   public boolean enqueue(String id, String payload) {
-    if (holds(id)) return false;
-    Stored m = new Stored(nextSeq++, id, payload);
+    return enqueue(id, payload, null);
+  }
+
+  /**
+   * PUT of a message forwarded from node {@code origin} (null: put here, not forwarded). Besides
+   * an id already held, a forward this queue stored before from that origin — even if it was
+   * acknowledged since — is ignored: it is a retransmission.
+   */
+  public boolean enqueue(String id, String payload, String origin) {
+    if (holds(id) || storedFrom(origin, id)) return false;
+    if (origin != null) {
+      forwarded.add(forwardKey(origin, id));
+      if (forwarded.size() > REMEMBERED_FORWARDS) {
+        Iterator<String> oldest = forwarded.iterator();
+        oldest.next();
+        oldest.remove();
+      }
+    }
+    Stored m = new Stored(nextSeq++, id, payload, utf8Length(payload) + utf8Length(id) + envelopeBytes);
     ready.put(m.seq(), m);
     readyIds.put(id, m.seq());
     if (groupOf != null) {
@@ -116,12 +188,40 @@ public final class QueueCore<W> {
     return true;
   }
 
+  /** Whether this queue stored a message forwarded from {@code origin} under {@code id} (one of the last it remembers). */
+  public boolean storedFrom(String origin, String id) {
+    return origin != null && forwarded.contains(forwardKey(origin, id));
+  }
+
+  private static String forwardKey(String origin, String id) {
+    return origin + "\n" + id;
+  }
+
   /**
-   * Acknowledges a message: it leaves the queue for good. False when the queue does not hold it
-   * (already acknowledged, dead-lettered, or never there) — a second ack of one message. An ack
-   * that races its message's last timeout wins over the dead-lettering still to be recorded.
+   * A consumer's ACK of the delivery {@code token} names: the message leaves the queue for good
+   * when it is in flight under that token (see the class comment); otherwise nothing changes.
+   * An ack that races its message's last timeout wins over the dead-lettering still to be
+   * recorded, if its token is that of the last delivery.
    */
-  public boolean ack(String id) {
+  public AckResult ack(String id, String token) {
+    AckResult r = check(id, token);
+    if (r == AckResult.ACKED) acknowledged(id);
+    return r;
+  }
+
+  /** What {@link #ack(String, String)} would answer, changing nothing (a persistent queue journals the ack first). */
+  public AckResult check(String id, String token) {
+    InFlight f = inFlight.get(id);
+    if (f == null) f = dying.get(id);
+    if (f != null) return f.token().equals(token) ? AckResult.ACKED : AckResult.NOT_THIS_DELIVERY;
+    return readyIds.containsKey(id) ? AckResult.NOT_THIS_DELIVERY : AckResult.NOT_HELD;
+  }
+
+  /**
+   * Records an acknowledgement already accepted (by {@link #check}) or replayed from a journal:
+   * the message leaves the queue for good, wherever it is. False when the queue does not hold it.
+   */
+  public boolean acknowledged(String id) {
     if (inFlight.remove(id) == null && removeReady(id) == null && dying.remove(id) == null) return false;
     deliveries.remove(id);
     forgetGroup(id);
@@ -130,11 +230,9 @@ public final class QueueCore<W> {
 
   /** Moves a message to the dead-letter list (from wherever it is). */
   public boolean deadLetter(String id) {
-    Stored m = dying.remove(id);
-    if (m == null) {
-      InFlight f = inFlight.remove(id);
-      m = f != null ? f.message() : removeReady(id);
-    }
+    InFlight f = dying.remove(id);
+    if (f == null) f = inFlight.remove(id);
+    Stored m = f != null ? f.message() : removeReady(id);
     if (m == null) return false;
     deliveries.remove(id);
     forgetGroup(id);
@@ -146,23 +244,29 @@ public final class QueueCore<W> {
 
   /** POLL: the oldest ready message, now in flight, or empty; never waits. */
   public Optional<Delivery> poll(long now) {
-    Stored m = null;
+    Stored m = next();
+    return m == null ? Optional.empty() : Optional.of(take(m, now));
+  }
+
+  /** The oldest ready message whose group (if any) is free, or null. */
+  private Stored next() {
     for (Stored candidate : ready.values()) {
       String key = groups.get(candidate.id());
-      if (key == null || !busy.contains(key)) {
-        m = candidate;
-        break;
-      }
+      if (key == null || !busy.contains(key)) return candidate;
     }
-    if (m == null) return Optional.empty();
+    return null;
+  }
+
+  private Delivery take(Stored m, long now) {
     ready.remove(m.seq());
     readyIds.remove(m.id());
     String key = groups.get(m.id());
     if (key != null) busy.add(key);
     int n = deliveries.merge(m.id(), 1, Integer::sum);
     long visibleAt = now + visibilityMillis;
-    inFlight.put(m.id(), new InFlight(m, visibleAt));
-    return Optional.of(new Delivery(m.id(), m.payload(), n, visibleAt));
+    String token = n + "." + Long.toUnsignedString(tokens.nextLong(), 36);
+    inFlight.put(m.id(), new InFlight(m, visibleAt, token));
+    return new Delivery(m.id(), m.payload(), n, visibleAt, token);
   }
 
   /**
@@ -180,12 +284,17 @@ public final class QueueCore<W> {
    * like a GET and is served with what is ready when a PUT arrives.
    */
   public List<Delivery> fetch(W waiter, int max, long deadline, long now) {
+    return fetch(waiter, max, Integer.MAX_VALUE, deadline, now);
+  }
+
+  /** FETCH of up to {@code max} messages and {@code maxBytes} (always at least one message); see {@link Stored#bytes}. */
+  public List<Delivery> fetch(W waiter, int max, int maxBytes, long deadline, long now) {
     if (max < 1) throw new IllegalArgumentException("a fetch asks for at least one message, not " + max);
     if (waiters.isEmpty()) {
-      List<Delivery> got = pollUpTo(max, now);
+      List<Delivery> got = pollUpTo(max, maxBytes, now);
       if (!got.isEmpty()) return got;
     }
-    waiters.addLast(new Waiter<>(waiter, deadline, max));
+    waiters.addLast(new Waiter<>(waiter, deadline, max, maxBytes));
     return List.of();
   }
 
@@ -193,20 +302,26 @@ public final class QueueCore<W> {
   public List<Handoff<W>> serveWaiters(long now) {
     List<Handoff<W>> served = new ArrayList<>();
     while (!waiters.isEmpty() && !ready.isEmpty()) {
+      // A waiter past its deadline has given up (its Empty is due at the next expire): a
+      // delivery to it could not be received, and would count against the message for nothing.
+      if (waiters.peekFirst().deadline() <= now) break;
       // With message groups, ready messages may all belong to groups held by other consumers.
-      List<Delivery> got = pollUpTo(waiters.peekFirst().max(), now);
+      Waiter<W> w = waiters.peekFirst();
+      List<Delivery> got = pollUpTo(w.max(), w.maxBytes(), now);
       if (got.isEmpty()) break;
       served.add(new Handoff<>(waiters.pollFirst().waiter(), got));
     }
     return served;
   }
 
-  private List<Delivery> pollUpTo(int max, long now) {
+  private List<Delivery> pollUpTo(int max, int maxBytes, long now) {
     List<Delivery> got = new ArrayList<>(Math.min(max, ready.size()));
+    long bytes = 0;
     while (got.size() < max) {
-      Optional<Delivery> d = poll(now);
-      if (d.isEmpty()) break;
-      got.add(d.get());
+      Stored m = next();
+      if (m == null || (!got.isEmpty() && bytes + m.bytes() > maxBytes)) break;
+      bytes += m.bytes();
+      got.add(take(m, now));
     }
     return got;
   }
@@ -233,7 +348,7 @@ public final class QueueCore<W> {
       it.remove();
       Stored m = f.message();
       if (deliveries.getOrDefault(m.id(), 0) >= maxDeliveries) {
-        dying.put(m.id(), m);
+        dying.put(m.id(), f);
         dead.add(m.id());
       } else {
         ready.put(m.seq(), m);
@@ -272,6 +387,37 @@ public final class QueueCore<W> {
 
   public List<Stored> deadLetters() {
     return List.copyOf(deadLetters);
+  }
+
+  /** The ids of the oldest dead letters that fit in {@code maxBytes} (ids and an envelope each). */
+  public List<String> deadLetterIds(int maxBytes) {
+    List<String> ids = new ArrayList<>();
+    long bytes = 0;
+    for (Stored m : deadLetters) {
+      bytes += utf8Length(m.id()) + 16;
+      if (bytes > maxBytes) break;
+      ids.add(m.id());
+    }
+    return ids;
+  }
+
+  public int deadLetterCount() {
+    return deadLetters.size();
+  }
+
+  /** The bytes of {@code s} in UTF-8, without encoding it. */
+  public static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) n++;
+      else if (c < 0x800) n += 2;
+      else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else n += 3;
+    }
+    return n;
   }
 
   /** The groups whose message is in flight now (held by a consumer until it acknowledges). */

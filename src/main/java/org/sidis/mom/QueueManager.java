@@ -7,6 +7,7 @@ import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import akka.persistence.query.PersistenceQuery;
 import akka.stream.javadsl.Sink;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -18,8 +19,9 @@ import org.sidis.wire.CborSerializable;
 import org.sidis.mom.QueueProtocol.*;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -29,8 +31,22 @@ import java.util.concurrent.CompletionStage;
  * named queues and hands every PUT, GET, POLL, NOTIFY and ACK to the queue it names. Each queue
  * is a child actor — {@link TransientQueue} in memory, or {@link PersistentQueue}, which stores a
  * message before acknowledging its PUT. A command for a queue that does not exist creates it
- * (transient) when {@code sidis.mom.create-on-demand} is on, and is refused otherwise; a
- * payload larger than {@code sidis.mom.max-message-bytes} is refused.
+ * when {@code sidis.mom.create-on-demand} is on, and is refused otherwise; a payload larger
+ * than {@code sidis.mom.max-message-bytes} is refused.
+ *
+ * <p>A queue created on demand is <em>persistent when the node has a store</em> (a persistent
+ * queue, topic or transmission queue is configured — the default, as transmission queues are
+ * persistent), as ActiveMQ Artemis makes auto-created queues durable: a PUT acknowledged to a
+ * producer that never declared anything must not be memory-only behind its back, and a routed
+ * message the source journaled must not be downgraded to memory at the destination before the
+ * source deletes its copy. On a node without a store every queue is transient anyway, and the
+ * log says so when it creates one.
+ *
+ * <p>Bad input is refused, never thrown: a command with a missing (null) or invalid field is
+ * answered {@link Refused} (or {@link BrokerProtocol.Rejected}) with the reason and logged;
+ * one without a reply address is logged and dropped. The manager watches its queues and
+ * channels and supervises them: a queue that fails anyway restarts (a persistent one from its
+ * journal), so its name never points at a dead actor.
  *
  * <p>It registers with the Receptionist under {@link #KEY}, so programs on other nodes find it.
  */
@@ -87,10 +103,13 @@ public final class QueueManager extends AbstractBehavior<Command> {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
       ctx.getSystem().receptionist().tell(Receptionist.register(key(node), ctx.getSelf()));
+      // A reply or message larger than Artery's frame would be dropped: refuse to start with such limits.
+      String frame = "akka.remote.artery.advanced.maximum-frame-size";
+      if (ctx.getSystem().settings().config().hasPath(frame)) settings.checkFrame(ctx.getSystem().settings().config().getBytes(frame));
       boolean persistent = settings.queues().containsValue(QueueSettings.Durability.PERSISTENT)
           || settings.transmission() == QueueSettings.Durability.PERSISTENT
           || broker.topics().values().stream().anyMatch(t -> t.durability() == QueueSettings.Durability.PERSISTENT);
-      if (!persistent) return new QueueManager(ctx, settings, broker, node, List.of());
+      if (!persistent) return new QueueManager(ctx, settings, broker, node, List.of(), false);
       // Persistent queues need the journal's tables: make them if missing, and hold every
       // command until the store answers. A store that cannot be opened stops the manager with
       // the store's own error, rather than queues that would fail one PUT at a time.
@@ -104,7 +123,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
             }
             ctx.getLog().info("queue store open ({})", storeDescription(ctx.getSystem().settings().config()));
             if (settings.transmission() != QueueSettings.Durability.PERSISTENT) {
-              return stash.unstashAll(new QueueManager(ctx, settings, broker, node, List.of()));
+              return stash.unstashAll(new QueueManager(ctx, settings, broker, node, List.of(), true));
             }
             ctx.pipeToSelf(transmissionQueues(ctx.getSystem(), node), TransmissionFound::new);
             return Behaviors.same();
@@ -117,7 +136,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
             if (!m.destinations().isEmpty()) {
               ctx.getLog().info("transmission queues found in the store, for {}: their channels start", m.destinations());
             }
-            return stash.unstashAll(new QueueManager(ctx, settings, broker, node, m.destinations()));
+            return stash.unstashAll(new QueueManager(ctx, settings, broker, node, m.destinations(), true));
           })
           .onAnyMessage(m -> {
             stash.stash(m);
@@ -156,27 +175,33 @@ public final class QueueManager extends AbstractBehavior<Command> {
     return config.hasPath(path) ? config.getString(path) : "jdbc-journal";
   }
 
-  private static final int REMEMBERED_FORWARDS = 100_000;
-
   private final QueueSettings settings;
   private final String node;
   private final Map<String, ActorRef<Command>> queues = new HashMap<>();
+  /** The name of each queue and channel child, by its ref: what a Terminated names. */
+  private final Map<ActorRef<Void>, String> children = new HashMap<>();
   /** The channel to each node this one has routed messages to, by node. */
   private final Map<String, ActorRef<Command>> channels = new HashMap<>();
-  /** Forwarded messages handed to a local queue and not yet answered, by id. */
-  private final Map<String, Forward> storingForwards = new HashMap<>();
+  /**
+   * Forwarded messages handed to a local queue and not yet answered, by queue and id, in
+   * arrival order: the queue answers one id's PUTs in the order they came.
+   */
+  private final Map<String, ArrayDeque<Forward>> storingForwards = new HashMap<>();
   private final ActorRef<Reply> forwardStored;
-  /** Ids of forwarded messages already stored here, so a retransmission is not a second message. */
-  private final LinkedHashSet<String> forwardedHere = new LinkedHashSet<>();
+  /** The durability of a queue or topic created on demand: persistent when the node has a store. */
+  private final QueueSettings.Durability onDemand;
+  /** Commands refused for a missing or invalid field, since start (logged with each refusal). */
+  private long refusals;
   private final BrokerSettings brokerSettings;
   private final Map<String, ActorRef<Command>> topics = new HashMap<>();
   private final ActorRef<Command> broker;
 
   private QueueManager(ActorContext<Command> ctx, QueueSettings settings, BrokerSettings brokerSettings, String node,
-                       List<String> transmitting) {
+                       List<String> transmitting, boolean store) {
     super(ctx);
     this.settings = settings;
     this.node = node;
+    this.onDemand = store ? QueueSettings.Durability.PERSISTENT : QueueSettings.Durability.TRANSIENT;
     this.brokerSettings = brokerSettings;
     this.forwardStored = ctx.messageAdapter(Reply.class, ForwardStored::new);
     settings.queues().forEach(this::open);
@@ -200,7 +225,56 @@ public final class QueueManager extends AbstractBehavior<Command> {
         .onMessage(Topic.OpenQueue.class, this::onOpenQueue)
         .onMessage(Forward.class, this::onForward)
         .onMessage(ForwardStored.class, this::onForwardStored)
+        .onSignal(akka.actor.typed.Terminated.class, this::onChildStopped)
         .build();
+  }
+
+  /**
+   * A queue or channel stopped for good (its supervisor restarts it on a failure; this is a
+   * stop, or restarts given up): forget it, so the next command opens it again — a persistent
+   * queue from its journal — instead of going to dead letters.
+   */
+  private Behavior<Command> onChildStopped(akka.actor.typed.Terminated t) {
+    String name = children.remove(t.getRef());
+    if (name == null) return this;
+    if (queues.get(name) != null && queues.get(name).equals(t.getRef())) {
+      queues.remove(name);
+      getContext().getLog().warn("queue [{}] stopped; it reopens on the next command for it", name);
+      if (settings.queues().containsKey(name)) open(name, settings.queues().get(name));
+    } else if (channels.get(name) != null && channels.get(name).equals(t.getRef())) {
+      channels.remove(name);
+      getContext().getLog().warn("channel to [{}] stopped; it reopens on the next message for that node", name);
+    }
+    return this;
+  }
+
+  /** Refuses a command whose fields are missing or invalid: answered with the reason when it has a reply address, and logged. */
+  private Behavior<Command> refuse(QueueCommand m, String reason) {
+    refusals++;
+    ActorRef<Reply> to = replyTo(m);
+    getContext().getLog().warn("refused {} for queue [{}] ({} refusals so far){}: {}", m.getClass().getSimpleName(), m.queue(), refusals,
+        to == null ? ", no reply address" : "", reason);
+    if (to != null) to.tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : m instanceof Ack a ? a.msgId() : null, reason));
+    return this;
+  }
+
+  /** Why a command cannot be carried out for a missing or invalid field, or null when it can. */
+  private static String invalid(QueueCommand m) {
+    if (replyTo(m) == null) return "no reply address (" + (m instanceof Notify ? "handler" : "replyTo") + " is null)";
+    if (m.queue() == null || m.queue().isBlank()) return "no queue name";
+    if (QueueCore.utf8Length(m.queue()) > QueueSettings.MAX_QUEUE_NAME_BYTES) {
+      return "a queue name is at most " + QueueSettings.MAX_QUEUE_NAME_BYTES + " bytes (UTF-8)";
+    }
+    if (m instanceof Put p) {
+      if (p.msgId() == null || p.msgId().isBlank()) return "PUT needs a message id";
+      if (p.payload() == null) return "PUT needs a payload (it may be empty, not null)";
+    } else if (m instanceof Get g) {
+      if (g.timeout() == null || g.timeout().isNegative()) return "GET needs a timeout of zero or more";
+    } else if (m instanceof Ack a) {
+      if (a.msgId() == null) return "ACK needs the id of the message it acknowledges";
+      if (a.token() == null) return "ACK needs the token of the delivery it acknowledges (Delivery.token)";
+    }
+    return null;
   }
 
   // A queue named "<node>/<queue>" is queue <queue> of node <node>. A PUT to it goes to the
@@ -208,32 +282,37 @@ public final class QueueManager extends AbstractBehavior<Command> {
   // moves it on when the destination's manager is there (Channel). The destination remembers the
   // ids it stored, so a retransmission whose confirmation was lost is not stored twice.
   private ActorRef<Command> channel(String destination) {
-    return channels.computeIfAbsent(destination, d -> getContext().spawn(Channel.create(node, d, settings),
-        "channel-" + java.net.URLEncoder.encode(d, StandardCharsets.UTF_8)));
+    ActorRef<Command> channel = channels.get(destination);
+    if (channel != null) return channel;
+    channel = getContext().spawn(supervised(Channel.create(node, destination, settings)),
+        "channel-" + java.net.URLEncoder.encode(destination, StandardCharsets.UTF_8));
+    watch(channel, destination);
+    channels.put(destination, channel);
+    return channel;
   }
 
+  // The queue itself deduplicates a forward, by (origin node, id) within the queue, journaled
+  // with the message (QueueCore, PersistentQueue.Enqueued): so another node's message with the
+  // same id, or one for another queue, is stored; a retransmission is not, even after the first
+  // copy was consumed and this node restarted.
   private Behavior<Command> onForward(Forward f) {
-    if (forwardedHere.contains(f.msgId())) {
-      f.replyTo().tell(new Forwarded(node, f.msgId()));
+    if (f.queue() == null || f.msgId() == null || f.payload() == null || f.fromNode() == null || f.replyTo() == null) {
+      refusals++;
+      getContext().getLog().warn("refused a forwarded message with a missing field ({} refusals so far): {}", refusals, f);
       return this;
     }
-    // A retransmission that comes while the first copy is being stored replaces it: one answer
-    // confirms both, as they come from the same channel.
-    storingForwards.put(f.msgId(), f);
-    return onQueueCommand(new Put(f.queue(), f.msgId(), f.payload(), forwardStored, null, f.durability()));
+    storingForwards.computeIfAbsent(f.queue() + "\n" + f.msgId(), k -> new ArrayDeque<>()).add(f);
+    return onQueueCommand(new Put(f.queue(), f.msgId(), f.payload(), forwardStored, null, f.durability(), f.fromNode()));
   }
 
   private Behavior<Command> onForwardStored(ForwardStored m) {
-    String id = m.reply() instanceof PutAck a ? a.msgId() : m.reply() instanceof Refused r ? r.msgId() : null;
-    Forward f = id == null ? null : storingForwards.remove(id);
-    if (f == null) return this;
+    String key = m.reply() instanceof PutAck a ? a.queue() + "\n" + a.msgId()
+        : m.reply() instanceof Refused r ? r.queue() + "\n" + r.msgId() : null;
+    ArrayDeque<Forward> waiting = key == null ? null : storingForwards.get(key);
+    if (waiting == null) return this;
+    Forward f = waiting.poll();
+    if (waiting.isEmpty()) storingForwards.remove(key);
     if (m.reply() instanceof PutAck) {
-      forwardedHere.add(f.msgId());
-      if (forwardedHere.size() > REMEMBERED_FORWARDS) {
-        var it = forwardedHere.iterator();
-        it.next();
-        it.remove();
-      }
       f.replyTo().tell(new Forwarded(node, f.msgId()));
     } else {
       getContext().getLog().warn("forwarded message [{}] from [{}] not stored: {}", f.msgId(), f.fromNode(), m.reply());
@@ -242,6 +321,8 @@ public final class QueueManager extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onQueueCommand(QueueCommand m) {
+    String invalid = invalid(m);
+    if (invalid != null) return refuse(m, invalid);
     if (m.queue().startsWith(Channel.TRANSMISSION_PREFIX) || m.queue().contains("\n")) {
       replyTo(m).tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : null, m.queue().contains("\n")
           ? "a queue name cannot contain a line break"
@@ -253,7 +334,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
       String destination = m.queue().substring(0, slash);
       String queue = m.queue().substring(slash + 1);
       if (!destination.equals(node)) {
-        if (m instanceof Put put && put.payload().getBytes(StandardCharsets.UTF_8).length <= settings.maxMessageBytes()) {
+        if (m instanceof Put put && QueueCore.utf8Length(put.payload()) <= settings.maxMessageBytes()) {
           channel(destination).tell(put);
           return this;
         }
@@ -272,16 +353,13 @@ public final class QueueManager extends AbstractBehavior<Command> {
         m = renamed(m, queue);
       }
     }
-    if (m instanceof Put put && put.payload().getBytes(StandardCharsets.UTF_8).length > settings.maxMessageBytes()) {
-      put.replyTo().tell(new Refused(put.queue(), put.msgId(), "message of " + put.payload().getBytes(StandardCharsets.UTF_8).length
+    if (m instanceof Put put && QueueCore.utf8Length(put.payload()) > settings.maxMessageBytes()) {
+      put.replyTo().tell(new Refused(put.queue(), put.msgId(), "message of " + QueueCore.utf8Length(put.payload())
           + " bytes exceeds sidis.mom.max-message-bytes = " + settings.maxMessageBytes()));
       return this;
     }
     String bad = badBatch(m);
-    if (bad != null) {
-      replyTo(m).tell(new Refused(m.queue(), null, bad));
-      return this;
-    }
+    if (bad != null) return refuse(m, bad);
     ActorRef<Command> queue = queues.get(m.queue());
     if (queue == null && declaredSubscriptionDurability(m.queue()) != null) {
       // A durable subscription's queue of a declared topic, asked for before its topic reopened
@@ -294,8 +372,9 @@ public final class QueueManager extends AbstractBehavior<Command> {
             "no queue [" + m.queue() + "] on this node (sidis.mom.create-on-demand = off)"));
         return this;
       }
-      queue = open(m.queue(), QueueSettings.Durability.TRANSIENT);
-      getContext().getLog().info("created transient queue [{}] on demand", m.queue());
+      queue = open(m.queue(), onDemand);
+      getContext().getLog().info("created {} queue [{}] on demand{}", onDemand.name().toLowerCase(), m.queue(),
+          onDemand == QueueSettings.Durability.TRANSIENT ? " (this node has no store: its messages live in memory only)" : "");
     }
     queue.tell(m);
     return this;
@@ -303,7 +382,35 @@ public final class QueueManager extends AbstractBehavior<Command> {
 
   // ------------------------------------------------------------------ the broker and topics
 
+  /** Why a broker command cannot be carried out for a missing field, or null when it can. */
+  private static String invalid(BrokerProtocol.BrokerCommand m) {
+    if (m instanceof BrokerProtocol.Send s) {
+      if (s.replyTo() == null) return "no reply address";
+      if (s.msgId() == null || s.payload() == null) return "Send needs a message id and a payload";
+    } else if (m instanceof BrokerProtocol.Publish p) {
+      if (p.replyTo() == null) return "no reply address";
+      if (p.msgId() == null || p.payload() == null) return "Publish needs a message id and a payload";
+    } else if (m instanceof BrokerProtocol.Subscribe s) {
+      if (s.replyTo() == null) return "no reply address";
+      if (s.subscription() == null || s.subscription().isBlank()) return "Subscribe needs a subscription name";
+      if (!s.durable() && s.subscriber() == null) return "a non-durable Subscribe needs a subscriber";
+    } else if (m instanceof BrokerProtocol.Unsubscribe u) {
+      if (u.replyTo() == null) return "no reply address";
+      if (u.subscription() == null) return "Unsubscribe needs a subscription name";
+    }
+    return null;
+  }
+
   private Behavior<Command> onBrokerCommand(BrokerProtocol.BrokerCommand m) {
+    String invalid = invalid(m);
+    if (invalid != null) {
+      refusals++;
+      getContext().getLog().warn("refused {} ({} refusals so far): {}", m.getClass().getSimpleName(), refusals, invalid);
+      ActorRef<BrokerProtocol.Reply> to = m instanceof BrokerProtocol.Send s ? s.replyTo() : m instanceof BrokerProtocol.Publish p ? p.replyTo()
+          : m instanceof BrokerProtocol.Subscribe s ? s.replyTo() : ((BrokerProtocol.Unsubscribe) m).replyTo();
+      if (to != null) to.tell(new BrokerProtocol.Rejected(null, null, invalid));
+      return this;
+    }
     if (m instanceof BrokerProtocol.Send send) {
       broker.tell(send);
       return this;
@@ -313,7 +420,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
     if (m instanceof BrokerProtocol.Publish p) {
       topic = p.topic();
       replyTo = p.replyTo();
-      int bytes = p.payload().getBytes(StandardCharsets.UTF_8).length;
+      int bytes = QueueCore.utf8Length(p.payload());
       if (bytes > settings.maxMessageBytes()) {
         replyTo.tell(new BrokerProtocol.Rejected("topic:" + topic, p.msgId(), "message of " + bytes
             + " bytes exceeds sidis.mom.max-message-bytes = " + settings.maxMessageBytes()));
@@ -338,8 +445,8 @@ public final class QueueManager extends AbstractBehavior<Command> {
             "no topic [" + topic + "] on this node (sidis.mom.create-on-demand = off)"));
         return this;
       }
-      t = openTopic(topic, new BrokerSettings.TopicDeclaration(QueueSettings.Durability.TRANSIENT, java.util.List.of()));
-      getContext().getLog().info("created transient topic [{}] on demand", topic);
+      t = openTopic(topic, new BrokerSettings.TopicDeclaration(onDemand, java.util.List.of()));
+      getContext().getLog().info("created {} topic [{}] on demand", onDemand.name().toLowerCase(), topic);
     }
     t.tell(m);
     return this;
@@ -391,11 +498,13 @@ public final class QueueManager extends AbstractBehavior<Command> {
       }
       if (f.timeout() == null || f.timeout().isNegative()) return "Fetch needs a timeout of zero or more";
     } else if (m instanceof AckBatch a) {
-      if (a.msgIds() == null || a.msgIds().isEmpty()) return "empty AckBatch: it must name at least one message";
-      if (a.msgIds().size() > settings.maxBatch()) {
-        return "AckBatch of " + a.msgIds().size() + " ids exceeds sidis.mom.max-batch = " + settings.maxBatch();
+      if (a.handles() == null || a.handles().isEmpty()) return "empty AckBatch: it must name at least one message";
+      if (a.handles().size() > settings.maxBatch()) {
+        return "AckBatch of " + a.handles().size() + " ids exceeds sidis.mom.max-batch = " + settings.maxBatch();
       }
-      if (a.msgIds().stream().anyMatch(java.util.Objects::isNull)) return "AckBatch names a null message id";
+      if (a.handles().stream().anyMatch(h -> h == null || h.msgId() == null || h.token() == null)) {
+        return "AckBatch names a null message id or token (each Handle is a delivery's msgId and token)";
+      }
     }
     return null;
   }
@@ -405,9 +514,26 @@ public final class QueueManager extends AbstractBehavior<Command> {
       case TRANSIENT -> TransientQueue.create(name, settings);
       case PERSISTENT -> PersistentQueue.create(name, settings);
     };
-    ActorRef<Command> ref = getContext().spawn(queue, "queue-" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+    ActorRef<Command> ref = getContext().spawn(supervised(queue), "queue-" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+    watch(ref, name);
     queues.put(name, ref);
     return ref;
+  }
+
+  /**
+   * A child that throws restarts after a backoff (a persistent queue replays its journal; a
+   * transient one starts empty, as after a crash) instead of stopping with its ref still in
+   * the map, where every later command would go to dead letters. The command that threw is
+   * not retried. (PersistentQueue supervises its journal's failures itself; this catches the rest.)
+   */
+  private static Behavior<Command> supervised(Behavior<Command> child) {
+    return Behaviors.supervise(child).onFailure(Exception.class,
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+  }
+
+  private void watch(ActorRef<Command> child, String name) {
+    getContext().watch(child);
+    children.put(child.unsafeUpcast(), name);
   }
 
   private static QueueCommand renamed(QueueCommand m, String q) {
@@ -415,10 +541,10 @@ public final class QueueManager extends AbstractBehavior<Command> {
     if (m instanceof Get g) return new Get(q, g.timeout(), g.replyTo());
     if (m instanceof Poll p) return new Poll(q, p.replyTo());
     if (m instanceof Notify n) return new Notify(q, n.handler());
-    if (m instanceof Ack a) return new Ack(q, a.msgId(), a.replyTo());
+    if (m instanceof Ack a) return new Ack(q, a.msgId(), a.token(), a.replyTo());
     if (m instanceof PutBatch b) return new PutBatch(q, b.messages(), b.replyTo());
     if (m instanceof Fetch f) return new Fetch(q, f.max(), f.timeout(), f.replyTo());
-    if (m instanceof AckBatch a) return new AckBatch(q, a.msgIds(), a.replyTo());
+    if (m instanceof AckBatch a) return new AckBatch(q, a.handles(), a.replyTo());
     return new ListDeadLetters(q, ((ListDeadLetters) m).replyTo());
   }
 

@@ -30,21 +30,29 @@ public final class QueueProtocol {
    * {@code durability} is the sender's choice for this message (null: the queue's own): a
    * transient message in a persistent queue is kept in memory only, acknowledged at once and
    * lost if the queue's node crashes (JMS's NON_PERSISTENT); a persistent message for a
-   * transient queue is refused, as that queue cannot keep the promise.
+   * transient queue is refused, as that queue cannot keep the promise. {@code origin} is set by
+   * the queue manager for a message forwarded from another node (that node's name; null
+   * otherwise): the queue remembers (origin, id) so a retransmission is stored once, even after
+   * the first copy was consumed and the queue restarted.
    */
   public record Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo, ActorRef<Reply> receipts,
-                    QueueSettings.Durability durability) implements QueueCommand {
+                    QueueSettings.Durability durability, String origin) implements QueueCommand {
     public Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo) {
-      this(queue, msgId, payload, replyTo, null, null);
+      this(queue, msgId, payload, replyTo, null, null, null);
     }
 
     public Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo, ActorRef<Reply> receipts) {
-      this(queue, msgId, payload, replyTo, receipts, null);
+      this(queue, msgId, payload, replyTo, receipts, null, null);
+    }
+
+    public Put(String queue, String msgId, String payload, ActorRef<Reply> replyTo, ActorRef<Reply> receipts,
+               QueueSettings.Durability durability) {
+      this(queue, msgId, payload, replyTo, receipts, durability, null);
     }
 
     /** This PUT under another queue name (routing strips the node). */
     public Put to(String otherQueue) {
-      return new Put(otherQueue, msgId, payload, replyTo, receipts, durability);
+      return new Put(otherQueue, msgId, payload, replyTo, receipts, durability, origin);
     }
   }
 
@@ -57,8 +65,21 @@ public final class QueueProtocol {
   /** NOTIFY: {@code handler} receives an {@link Inserted} for every message put from now on. */
   public record Notify(String queue, ActorRef<Reply> handler) implements QueueCommand {}
 
-  /** Acknowledge a delivered message: it leaves the queue; answered {@link Acked} or {@link Refused}. */
-  public record Ack(String queue, String msgId, ActorRef<Reply> replyTo) implements QueueCommand {}
+  /**
+   * Acknowledge a delivered message: it leaves the queue; answered {@link Acked} or
+   * {@link Refused}. {@code token} is the one its {@link Delivery} carried: an ack is accepted only
+   * while that delivery is in flight (not for a message never delivered, nor for a delivery whose
+   * visibility timeout passed and which may be in flight at another consumer now).
+   */
+  public record Ack(String queue, String msgId, String token, ActorRef<Reply> replyTo) implements QueueCommand {
+    /** The ack of delivery {@code d}. */
+    public Ack(Delivery d, ActorRef<Reply> replyTo) {
+      this(d.queue(), d.msgId(), d.token(), replyTo);
+    }
+  }
+
+  /** What names one delivery in an {@link AckBatch}: the message's id and its delivery's token. */
+  public record Handle(String msgId, String token) implements CborSerializable {}
 
   // Batches: the same operations for many messages at once. Per-message actor traffic, not the
   // disk, was what bounded a persistent queue (issue 6); a batch crosses each mailbox once and a
@@ -78,14 +99,20 @@ public final class QueueProtocol {
   /**
    * GET of up to {@code max} messages (a consumer's prefetch): answered {@link Deliveries} with
    * what is ready, as soon as at least one message is, or {@link Empty} after {@code timeout}.
+   * One answer carries at most {@code sidis.mom.max-reply-bytes} (and at least one message).
    * Each message is in flight on its own and must be acknowledged (ACK or {@link AckBatch}).
    */
   public record Fetch(String queue, int max, Duration timeout, ActorRef<Reply> replyTo) implements QueueCommand {}
 
-  /** ACK of several delivered messages: answered one {@link BatchAcked} once the acks are recorded. */
-  public record AckBatch(String queue, List<String> msgIds, ActorRef<Reply> replyTo) implements QueueCommand {}
+  /** ACK of several delivered messages, each by its {@link Handle}: answered one {@link BatchAcked} once the acks are recorded. */
+  public record AckBatch(String queue, List<Handle> handles, ActorRef<Reply> replyTo) implements QueueCommand {
+    /** The ack of every delivery of {@code d}. */
+    public static AckBatch of(Deliveries d, ActorRef<Reply> replyTo) {
+      return new AckBatch(d.queue(), d.deliveries().stream().map(Delivery::handle).toList(), replyTo);
+    }
+  }
 
-  /** The queue's dead letters, oldest first; answered {@link DeadLetters}. */
+  /** The queue's dead letters, oldest first (as many ids as fit one reply); answered {@link DeadLetters}. */
   public record ListDeadLetters(String queue, ActorRef<Reply> replyTo) implements QueueCommand {}
 
   /** Everything a queue answers. */
@@ -95,8 +122,16 @@ public final class QueueProtocol {
   /** The message is in the queue (stored, for a persistent queue). */
   public record PutAck(String queue, String msgId) implements Reply {}
 
-  /** A message for the consumer: its {@code deliveries}-th delivery; ack it before the visibility timeout. */
-  public record Delivery(String queue, String msgId, String payload, int deliveries) implements Reply {}
+  /**
+   * A message for the consumer: its {@code deliveries}-th delivery; ack it, with {@code token},
+   * before the visibility timeout. (A non-durable topic subscription's push has no token: it
+   * is not acknowledged.)
+   */
+  public record Delivery(String queue, String msgId, String payload, int deliveries, String token) implements Reply {
+    public Handle handle() {
+      return new Handle(msgId, token);
+    }
+  }
 
   /** No message: POLL found the queue empty, or GET's timeout passed. */
   public record Empty(String queue) implements Reply {}
@@ -124,7 +159,11 @@ public final class QueueProtocol {
   /** Every message of the {@link PutBatch} is in the queue (stored, for a persistent queue). */
   public record PutBatchAck(String queue, List<String> msgIds) implements Reply {}
 
-  /** FETCH's answer: one message or more, oldest first, each its own delivery. */
+  /**
+   * FETCH's answer: one message or more, oldest first, each its own delivery — at most
+   * {@code sidis.mom.max-reply-bytes} of them (always at least one), so the answer fits the
+   * transport's frame.
+   */
   public record Deliveries(String queue, List<Delivery> deliveries) implements Reply {}
 
   /**
@@ -133,6 +172,10 @@ public final class QueueProtocol {
    */
   public record BatchAcked(String queue, List<String> acked, List<String> refused) implements Reply {}
 
-  /** The dead-letter list: ids of messages delivered the maximum number of times without an ack. */
-  public record DeadLetters(String queue, List<String> msgIds) implements Reply {}
+  /**
+   * The dead-letter list: ids of messages delivered the maximum number of times without an ack,
+   * oldest first — as many as fit one reply under the transport's frame; {@code total} says how
+   * many there are.
+   */
+  public record DeadLetters(String queue, List<String> msgIds, int total) implements Reply {}
 }

@@ -137,7 +137,7 @@ public final class Topic extends AbstractBehavior<Command> {
     }
     List<String> to = new ArrayList<>(durable.keySet());
     to.addAll(live.keySet());
-    live.values().forEach(s -> s.tell(new QueueProtocol.Delivery(name, m.msgId(), m.payload(), 1)));
+    live.values().forEach(s -> s.tell(new QueueProtocol.Delivery(name, m.msgId(), m.payload(), 1, null)));
     if (durable.isEmpty()) {
       m.replyTo().tell(new Published(name, m.msgId(), List.copyOf(to)));
       return this;

@@ -36,7 +36,19 @@ public final class TransientQueue extends AbstractBehavior<Command> {
     }));
   }
 
+  /** The core of queue {@code name}: every delivery repeats the queue's name, so its envelope counts it. */
+  static QueueCore<Waiting> newCore(String name, QueueSettings settings) {
+    return new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries(), settings.grouping(name),
+        QueueCore.ENVELOPE_BYTES + QueueCore.utf8Length(name));
+  }
+
+  /** The dead-letter list, as much of it as fits one reply. */
+  static DeadLetters deadLetters(String name, QueueCore<?> core, QueueSettings settings) {
+    return new DeadLetters(name, core.deadLetterIds(settings.maxReplyBytes() - QueueCore.utf8Length(name)), core.deadLetterCount());
+  }
+
   private final String name;
+  private final QueueSettings settings;
   private final QueueCore<Waiting> core;
   private final List<ActorRef<Reply>> handlers = new ArrayList<>();
   private final Receipts receipts;
@@ -44,7 +56,8 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   private TransientQueue(ActorContext<Command> ctx, String name, QueueSettings settings) {
     super(ctx);
     this.name = name;
-    this.core = new QueueCore<>(settings.visibilityTimeout().toMillis(), settings.maxDeliveries(), settings.grouping(name));
+    this.settings = settings;
+    this.core = newCore(name, settings);
     this.receipts = new Receipts(name);
   }
 
@@ -60,7 +73,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
         .onMessage(Fetch.class, this::onFetch)
         .onMessage(AckBatch.class, this::onAckBatch)
         .onMessage(ListDeadLetters.class, m -> {
-          m.replyTo().tell(new DeadLetters(name, core.deadLetters().stream().map(QueueCore.Stored::id).toList()));
+          m.replyTo().tell(deadLetters(name, core, settings));
           return this;
         })
         .onMessage(Tick.class, m -> onTick())
@@ -73,7 +86,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
           + " needs a persistent queue (sidis.mom.queues: { name = " + name + ", durability = persistent })"));
       return this;
     }
-    if (core.enqueue(m.msgId(), m.payload())) {
+    if (core.enqueue(m.msgId(), m.payload(), m.origin())) {
       receipts.expect(m);
       handlers.forEach(h -> h.tell(new Inserted(name, m.msgId())));
     }
@@ -99,7 +112,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
 
   private Behavior<Command> onFetch(Fetch m) {
     long now = System.currentTimeMillis();
-    List<QueueCore.Delivery> got = core.fetch(new Waiting(m.replyTo(), true), m.max(), now + m.timeout().toMillis(), now);
+    List<QueueCore.Delivery> got = core.fetch(new Waiting(m.replyTo(), true), m.max(), settings.maxReplyBytes(), now + m.timeout().toMillis(), now);
     if (!got.isEmpty()) m.replyTo().tell(new Deliveries(name, got.stream().map(this::delivery).toList()));
     return this;
   }
@@ -107,15 +120,16 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   private Behavior<Command> onAckBatch(AckBatch m) {
     List<String> acked = new ArrayList<>();
     List<String> refused = new ArrayList<>();
-    for (String id : m.msgIds()) {
-      if (core.ack(id)) {
-        acked.add(id);
-        receipts.processed(id);
+    for (Handle h : m.handles()) {
+      if (core.ack(h.msgId(), h.token()) == QueueCore.AckResult.ACKED) {
+        acked.add(h.msgId());
+        receipts.processed(h.msgId());
       } else {
-        refused.add(id);
+        refused.add(h.msgId());
       }
     }
     m.replyTo().tell(new BatchAcked(name, acked, refused));
+    if (!acked.isEmpty()) serve(System.currentTimeMillis());
     return this;
   }
 
@@ -131,14 +145,23 @@ public final class TransientQueue extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onAck(Ack m) {
-    if (core.ack(m.msgId())) {
+    QueueCore.AckResult r = core.ack(m.msgId(), m.token());
+    if (r == QueueCore.AckResult.ACKED) {
       m.replyTo().tell(new Acked(name, m.msgId()));
       receipts.processed(m.msgId());
       serve(System.currentTimeMillis()); // an ack frees the message's group for the next of that key
     } else {
-      m.replyTo().tell(new Refused(name, m.msgId(), "not in flight: already acknowledged, dead-lettered, or never delivered"));
+      m.replyTo().tell(new Refused(name, m.msgId(), notInFlight(r)));
     }
     return this;
+  }
+
+  /** Why an ack was refused; begins "not in flight" (the gateway answers 409). */
+  static String notInFlight(QueueCore.AckResult r) {
+    return r == QueueCore.AckResult.NOT_HELD
+        ? "not in flight: already acknowledged, dead-lettered, or never in this queue"
+        : "not in flight under this token: never delivered with it, or its visibility timeout passed (the message may be"
+            + " in flight at another consumer); ack with the token of your delivery while it lasts";
   }
 
   private Behavior<Command> onTick() {
@@ -163,6 +186,6 @@ public final class TransientQueue extends AbstractBehavior<Command> {
 
   private Delivery delivery(QueueCore.Delivery d) {
     receipts.delivered(d.id());
-    return new Delivery(name, d.id(), d.payload(), d.deliveries());
+    return new Delivery(name, d.id(), d.payload(), d.deliveries(), d.token());
   }
 }

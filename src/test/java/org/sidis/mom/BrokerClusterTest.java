@@ -76,7 +76,7 @@ class BrokerClusterTest {
         fromC.tell(new QueueProtocol.Get("prices@audit", Duration.ofSeconds(5), consumer.getRef()));
         Delivery d = consumer.expectMessageClass(Delivery.class, Duration.ofSeconds(10));
         assertEquals("b:" + i, d.msgId());
-        fromC.tell(new QueueProtocol.Ack("prices@audit", d.msgId(), consumer.getRef()));
+        fromC.tell(new QueueProtocol.Ack("prices@audit", d.msgId(), d.token(), consumer.getRef()));
         consumer.expectMessageClass(QueueProtocol.Acked.class, Duration.ofSeconds(10));
       }
       fromC.tell(new QueueProtocol.Get("orders", Duration.ofSeconds(5), consumer.getRef()));

@@ -103,8 +103,8 @@ class BrokerTest {
     subscribe(qm, "news", "a", false, c1.getRef());
     subscribe(qm, "news", "b", false, c2.getRef());
     assertEquals(List.of("a", "b"), publish(qm, "news", "t:1").subscriptions());
-    assertEquals(new Delivery("news", "t:1", "{\"id\":\"t:1\"}", 1), c1.receiveMessage());
-    assertEquals(new Delivery("news", "t:1", "{\"id\":\"t:1\"}", 1), c2.receiveMessage());
+    assertEquals(new Delivery("news", "t:1", "{\"id\":\"t:1\"}", 1, null), c1.receiveMessage(), "a push has no token");
+    assertEquals(new Delivery("news", "t:1", "{\"id\":\"t:1\"}", 1, null), c2.receiveMessage());
   }
 
   @Test
@@ -130,7 +130,7 @@ class BrokerTest {
       if (r instanceof Empty) break;
       Delivery d = (Delivery) r;
       kept.add(d.msgId());
-      qm.tell(new Ack(durable.queue(), d.msgId(), consumer.getRef()));
+      qm.tell(new Ack(durable.queue(), d.msgId(), d.token(), consumer.getRef()));
       consumer.expectMessageClass(Acked.class);
     }
     assertFalse(kept.isEmpty());
@@ -240,12 +240,13 @@ class BrokerTest {
     TestProbe<QueueProtocol.Reply> c2 = kit.createTestProbe();
     TestProbe<QueueProtocol.Reply> c3 = kit.createTestProbe();
     qm.tell(new Get("orders", Duration.ofSeconds(5), c1.getRef()));
-    assertEquals("o:1", c1.expectMessageClass(Delivery.class).msgId());
+    Delivery o1 = c1.expectMessageClass(Delivery.class);
+    assertEquals("o:1", o1.msgId());
     qm.tell(new Get("orders", Duration.ofSeconds(5), c2.getRef()));
     assertEquals("o:3", c2.expectMessageClass(Delivery.class).msgId(), "o:2 waits behind o:1 of the same customer");
     qm.tell(new Get("orders", Duration.ofSeconds(5), c3.getRef()));
     c3.expectNoMessage(Duration.ofMillis(200));
-    qm.tell(new Ack("orders", "o:1", ack.getRef()));
+    qm.tell(new Ack(o1, ack.getRef()));
     ack.expectMessageClass(Acked.class);
     assertEquals("o:2", c3.expectMessageClass(Delivery.class).msgId(), "the ack of o:1 frees customer a for the waiting GET");
   }
@@ -284,7 +285,7 @@ class BrokerTest {
           qm.tell(new Get(queue, Duration.ofSeconds(10), c.getRef()));
           Delivery d = c.expectMessageClass(Delivery.class, Duration.ofSeconds(15));
           got.add(d.msgId());
-          qm.tell(new Ack(queue, d.msgId(), c.getRef()));
+          qm.tell(new Ack(queue, d.msgId(), d.token(), c.getRef()));
           c.expectMessageClass(Acked.class, Duration.ofSeconds(10));
         }
         assertEquals(List.of("m:1", "m:2", "m:3", "m:4", "m:5"), got, queue);

@@ -70,13 +70,21 @@ class GatewayTest {
     HttpResponse<String> given = call("POST", "/queues/jobs?id=client:7", "second");
     assertEquals("client:7", json(given).get("msgId").asText());
 
+    // Issue 17/18: before anyone GETs it, a client who guesses the id cannot ack (delete) it.
+    assertStatus(400, call("POST", "/queues/jobs/ack/" + id, null));
+    assertStatus(409, call("POST", "/queues/jobs/ack/" + id, "{\"token\": \"1.guessed\"}"));
+
     HttpResponse<String> get = call("GET", "/queues/jobs?timeout=1s", null);
     assertStatus(200, get);
-    assertEquals("hello", get.body());
+    assertEquals("hello", get.body(), "the message is still there after the guessed acks");
     assertEquals(id, get.headers().firstValue("Sidis-Message-Id").orElseThrow());
     assertEquals("1", get.headers().firstValue("Sidis-Deliveries").orElseThrow());
-    assertStatus(200, call("POST", "/queues/jobs/ack/" + id, null));
-    HttpResponse<String> again = call("POST", "/queues/jobs/ack/" + id, null);
+    String token = get.headers().firstValue("Sidis-Delivery-Token").orElseThrow();
+    String ackBody = BrokerRules.JSON.createObjectNode().put("token", token).toString();
+    HttpResponse<String> ack = call("POST", "/queues/jobs/ack/" + id, ackBody);
+    assertStatus(200, ack);
+    assertEquals(token, json(ack).get("token").asText(), "the ack names the delivery it answered");
+    HttpResponse<String> again = call("POST", "/queues/jobs/ack/" + id, ackBody);
     assertStatus(409, again);
     assertTrue(json(again).get("error").asText().startsWith("not in flight"));
 

@@ -33,7 +33,7 @@ class MessageGroupsTest {
     assertEquals("n1", next(0), "a message without a key is never held back");
     assertEquals(null, next(0), "a2 still waits: a1 is not acknowledged");
     assertEquals(java.util.Set.of("a", "b"), q.heldGroups());
-    q.ack("a1");
+    q.acknowledged("a1");
     assertEquals("a2", next(0));
   }
 
@@ -66,7 +66,7 @@ class MessageGroupsTest {
     assertEquals("a1", q.get("c1", 500, 0).orElseThrow().id());
     assertEquals(Optional.empty(), q.get("c2", 500, 0), "a2 belongs to a held group: c2 waits");
     assertEquals(List.of(), q.serveWaiters(0), "nothing to hand out while a1 is in flight");
-    q.ack("a1");
+    q.acknowledged("a1");
     List<QueueCore.Handoff<String>> served = q.serveWaiters(1);
     assertEquals(1, served.size());
     assertEquals("c2", served.get(0).waiter());
@@ -100,7 +100,7 @@ class MessageGroupsTest {
         } else if (!h.isEmpty()) {
           QueueCore.Delivery d = h.remove(rnd.nextInt(h.size()));
           if (rnd.nextInt(10) == 0) continue; // the consumer crashed before acking
-          if (g.ack(d.id())) {
+          if (g.ack(d.id(), d.token()) == QueueCore.AckResult.ACKED) {
             String key = d.payload().substring(0, d.payload().indexOf('/'));
             processed.computeIfAbsent(key, k -> new ArrayList<>()).add(Integer.parseInt(d.payload().substring(key.length() + 1)));
           }

@@ -58,7 +58,7 @@ class QueueManagerTest {
     assertEquals(new Empty("jobs"), consumer.receiveMessage());
     put(qm, "p1:1");
     qm.tell(new Poll("jobs", consumer.getRef()));
-    assertEquals(new Delivery("jobs", "p1:1", "payload-p1:1", 1), consumer.receiveMessage());
+    assertEquals(Replies.delivery("jobs", "p1:1", "payload-p1:1", 1), Replies.untokened(consumer.receiveMessage()));
   }
 
   @Test
@@ -105,10 +105,10 @@ class QueueManagerTest {
     ActorRef<Command> qm = manager();
     put(qm, "p1:1");
     qm.tell(new Poll("jobs", consumer.getRef()));
-    consumer.expectMessageClass(Delivery.class);
-    qm.tell(new Ack("jobs", "p1:1", consumer.getRef()));
+    Delivery d = consumer.expectMessageClass(Delivery.class);
+    qm.tell(new Ack(d, consumer.getRef()));
     assertEquals(new Acked("jobs", "p1:1"), consumer.receiveMessage());
-    qm.tell(new Ack("jobs", "p1:1", consumer.getRef()));
+    qm.tell(new Ack(d, consumer.getRef()));
     assertEquals(Refused.class, consumer.receiveMessage().getClass());
     qm.tell(new Get("jobs", Duration.ofMillis(800), consumer.getRef()));
     assertEquals(new Empty("jobs"), consumer.receiveMessage(Duration.ofSeconds(2)));
@@ -128,7 +128,7 @@ class QueueManagerTest {
     qm.tell(new Get("jobs", Duration.ofMillis(1500), consumer.getRef()));
     assertEquals(new Empty("jobs"), consumer.receiveMessage(Duration.ofSeconds(3)));
     qm.tell(new ListDeadLetters("jobs", consumer.getRef()));
-    assertEquals(new DeadLetters("jobs", List.of("p1:1")), consumer.receiveMessage());
+    assertEquals(new DeadLetters("jobs", List.of("p1:1"), 1), consumer.receiveMessage());
   }
 
   @Test
@@ -164,7 +164,7 @@ class QueueManagerTest {
         dropped = true;
         continue;
       }
-      qm.tell(new Ack("jobs", d.msgId(), consumer.getRef()));
+      qm.tell(new Ack("jobs", d.msgId(), d.token(), consumer.getRef()));
       assertEquals(new Acked("jobs", d.msgId()), consumer.receiveMessage());
       consumerTrace.ack(d.msgId());
     }
@@ -206,7 +206,7 @@ class QueueManagerTest {
     qm.tell(new Fetch("jobs", 3, Duration.ofSeconds(1), consumer.getRef()));
     Deliveries first = consumer.expectMessageClass(Deliveries.class);
     assertEquals(List.of("p1:1", "p1:2", "p1:3"), ids(first));
-    assertEquals(new Delivery("jobs", "p1:1", "m1", 1), first.deliveries().get(0));
+    assertEquals(Replies.delivery("jobs", "p1:1", "m1", 1), Replies.untokened(first.deliveries().get(0)));
     qm.tell(new Get("jobs", Duration.ofSeconds(1), consumer.getRef()));
     assertEquals("p1:4", consumer.expectMessageClass(Delivery.class).msgId(), "a single GET still gets one message");
     qm.tell(new PutBatch("jobs", batch(5, 6), producer.getRef()));
@@ -233,10 +233,11 @@ class QueueManagerTest {
     qm.tell(new PutBatch("jobs", batch(1, 3), producer.getRef()));
     producer.expectMessageClass(PutBatchAck.class);
     qm.tell(new Fetch("jobs", 2, Duration.ofSeconds(1), consumer.getRef()));
-    assertEquals(List.of("p1:1", "p1:2"), ids(consumer.expectMessageClass(Deliveries.class)));
-    qm.tell(new AckBatch("jobs", List.of("p1:1", "p1:2"), consumer.getRef()));
+    Deliveries two = consumer.expectMessageClass(Deliveries.class);
+    assertEquals(List.of("p1:1", "p1:2"), ids(two));
+    qm.tell(AckBatch.of(two, consumer.getRef()));
     assertEquals(new BatchAcked("jobs", List.of("p1:1", "p1:2"), List.of()), consumer.receiveMessage());
-    qm.tell(new AckBatch("jobs", List.of("p1:2", "p1:9"), consumer.getRef()));
+    qm.tell(new AckBatch("jobs", List.of(two.deliveries().get(1).handle(), new Handle("p1:9", "1.x")), consumer.getRef()));
     assertEquals(new BatchAcked("jobs", List.of(), List.of("p1:2", "p1:9")), consumer.receiveMessage(),
         "a second ack and an unknown id are refused by name");
     qm.tell(new Get("jobs", Duration.ofSeconds(2), consumer.getRef()));
@@ -265,5 +266,82 @@ class QueueManagerTest {
         "a routed batch is checked like a local one");
     qm.tell(new Poll("jobs", consumer.getRef()));
     assertEquals(new Empty("jobs"), consumer.receiveMessage(), "a refused batch put nothing");
+  }
+
+  // ------------------------------------------------------------------ issue 17: acks, bad input, supervision
+
+  @Test
+  void anAckOfAMessageNeverDeliveredIsRefusedAndTheMessageStaysQueued() {
+    ActorRef<Command> qm = manager();
+    put(qm, "p1:1");
+    qm.tell(new Ack("jobs", "p1:1", "1.guessed", consumer.getRef())); // the id is guessable, the token is not
+    Reply r = consumer.receiveMessage();
+    assertInstanceOf(Refused.class, r, "an ack by a bare id of a message nobody was given deleted it: " + r);
+    qm.tell(new Poll("jobs", consumer.getRef()));
+    assertEquals("p1:1", consumer.expectMessageClass(Delivery.class).msgId(), "the message is still there for a consumer");
+  }
+
+  @Test
+  void aStaleAckOfAMessageNowInFlightAtAnotherConsumerIsRefused() throws InterruptedException {
+    ActorRef<Command> qm = manager(QueueSettings.defaults().withQueue("jobs", QueueSettings.Durability.TRANSIENT)
+        .withVisibility(Duration.ofMillis(300), 5));
+    TestProbe<Reply> slow = kit.createTestProbe("slow");
+    put(qm, "p1:1");
+    qm.tell(new Poll("jobs", slow.getRef()));
+    Delivery first = slow.expectMessageClass(Delivery.class);
+    assertEquals(1, first.deliveries());
+    Thread.sleep(700); // past the visibility timeout: the message is ready again
+    qm.tell(new Poll("jobs", consumer.getRef()));
+    Delivery second = consumer.expectMessageClass(Delivery.class);
+    assertEquals(2, second.deliveries(), "redelivered to the second consumer");
+    qm.tell(new Ack(first, slow.getRef()));
+    Reply late = slow.receiveMessage();
+    assertInstanceOf(Refused.class, late, "the slow consumer's ack of its expired delivery was taken: " + late);
+    qm.tell(new Ack(second, consumer.getRef()));
+    assertEquals(new Acked("jobs", "p1:1"), consumer.receiveMessage(), "the consumer that holds the message acks it");
+  }
+
+  @Test
+  void commandsWithNullFieldsAreRefusedAndTheManagerLivesOn() {
+    ActorRef<Command> qm = manager();
+    qm.tell(new Put(null, "p1:1", "x", producer.getRef()));
+    assertInstanceOf(Refused.class, producer.receiveMessage(), "null queue");
+    qm.tell(new Put("jobs", null, "x", producer.getRef()));
+    assertInstanceOf(Refused.class, producer.receiveMessage(), "null id");
+    qm.tell(new Put("jobs", "p1:1", null, producer.getRef()));
+    assertInstanceOf(Refused.class, producer.receiveMessage(), "null payload");
+    qm.tell(new Put("other/jobs", "p1:1", null, producer.getRef()));
+    assertInstanceOf(Refused.class, producer.receiveMessage(), "null payload for another node");
+    qm.tell(new Get("jobs", null, consumer.getRef()));
+    assertInstanceOf(Refused.class, consumer.receiveMessage(), "null timeout");
+    qm.tell(new PutBatch("jobs", List.of(new Message("p1:1", "x")), null));
+    qm.tell(new Ack("jobs", null, "1.x", consumer.getRef()));
+    assertInstanceOf(Refused.class, consumer.receiveMessage(), "null id in an ack");
+    qm.tell(new Ack("jobs", "p1:1", null, consumer.getRef()));
+    Refused noToken = consumer.expectMessageClass(Refused.class);
+    assertTrue(noToken.reason().contains("token"), "an ack without a token: " + noToken);
+    qm.tell(new AckBatch("jobs", java.util.Arrays.asList(new Handle("p1:1", null)), consumer.getRef()));
+    assertInstanceOf(Refused.class, consumer.receiveMessage(), "a null token in an AckBatch");
+    TestProbe<BrokerProtocol.Reply> publisher = kit.createTestProbe();
+    qm.tell(new BrokerProtocol.Publish("prices", "p1:9", null, publisher.getRef()));
+    assertInstanceOf(BrokerProtocol.Rejected.class, publisher.receiveMessage(), "null payload of a publish");
+    qm.tell(new QueueManager.Forward(null, "p1:1", "x", "n2", kit.<Command>createTestProbe().getRef()));
+    put(qm, "p1:2");
+    qm.tell(new Poll("jobs", consumer.getRef()));
+    assertEquals("p1:2", consumer.expectMessageClass(Delivery.class).msgId(), "the manager and its queue still serve");
+  }
+
+  @Test
+  void aQueueThatFailsIsRestartedAndKeepsAnswering() {
+    ActorRef<Command> qm = manager();
+    put(qm, "p1:1");
+    // A command that makes the queue itself throw (sent past the manager's checks).
+    akka.actor.typed.javadsl.Adapter.toClassic(kit.system()).actorSelection("/user/queue-manager/queue-jobs")
+        .tell(new Get("jobs", null, consumer.getRef()), akka.actor.ActorRef.noSender());
+    consumer.expectNoMessage(Duration.ofMillis(300));
+    qm.tell(new Put("jobs", "p1:2", "payload-p1:2", producer.getRef()));
+    assertEquals(new PutAck("jobs", "p1:2"), producer.receiveMessage(Duration.ofSeconds(5)), "the queue answers after its failure");
+    qm.tell(new Poll("jobs", consumer.getRef()));
+    assertInstanceOf(Delivery.class, consumer.receiveMessage(Duration.ofSeconds(5)));
   }
 }

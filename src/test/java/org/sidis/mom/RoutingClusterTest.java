@@ -79,7 +79,7 @@ class RoutingClusterTest {
         Reply r = consumer.receiveMessage(Duration.ofSeconds(5));
         if (r instanceof Delivery d) {
           received.add(d.msgId());
-          atN2.tell(new Ack("jobs", d.msgId(), consumer.getRef()));
+          atN2.tell(new Ack("jobs", d.msgId(), d.token(), consumer.getRef()));
           assertEquals(new Acked("jobs", d.msgId()), consumer.receiveMessage(Duration.ofSeconds(5)));
         }
       }

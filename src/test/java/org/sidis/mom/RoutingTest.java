@@ -69,7 +69,7 @@ class RoutingTest {
     // confirmation of p1:1 time to reach n1 first: a destination stopped before it confirms
     // forgets that it stored the message, and its next incarnation would get it again — the
     // at-least-once edge README names.)
-    n2.tell(new Ack("jobs", "p1:1", app.getRef()));
+    n2.tell(new Ack(d, app.getRef()));
     assertEquals(new Acked("jobs", "p1:1"), app.receiveMessage());
     try {
       Thread.sleep(1000);
@@ -93,7 +93,7 @@ class RoutingTest {
     n2.tell(f);
     assertEquals(new QueueManager.Forwarded("n2", "p1:7"), origin.receiveMessage());
     Delivery d = awaitDelivery(n2, "jobs");
-    n2.tell(new Ack("jobs", d.msgId(), app.getRef()));
+    n2.tell(new Ack("jobs", d.msgId(), d.token(), app.getRef()));
     assertEquals(new Acked("jobs", "p1:7"), app.receiveMessage());
 
     n2.tell(f); // its confirmation was lost, say: the origin sends it again
@@ -110,18 +110,20 @@ class RoutingTest {
         new QueueManager.Forwarded("n2", "p1:1"),
         new Put("jobs", "p1:1", "x", app.getRef(), app.getRef()),
         new Get("jobs", Duration.ofMillis(1500), app.getRef()),
-        new Ack("jobs", "p1:1", app.getRef()),
-        new Delivery("jobs", "p1:1", "x", 2),
+        new Ack("jobs", "p1:1", "2.k3x9", app.getRef()),
+        new Delivery("jobs", "p1:1", "x", 2, "2.k3x9"),
+        new Put("jobs", "p1:1", "x", app.getRef(), null, null, "n2"),
         new Receipt("jobs", "p1:1", SyncPoint.PROCESSING),
-        new DeadLetters("jobs", java.util.List.of("p1:1")),
+        new DeadLetters("jobs", java.util.List.of("p1:1"), 7),
         new PersistentQueue.Enqueued("p1:1", "x"),
         new PersistentQueue.Acknowledged("p1:1"),
         new PersistentQueue.DeadLettered("p1:1"),
         new PutBatch("jobs", java.util.List.of(new Message("p1:1", "x"), new Message("p1:2", "y")), app.getRef()),
         new Fetch("jobs", 100, Duration.ofMillis(1500), app.getRef()),
-        new AckBatch("jobs", java.util.List.of("p1:1", "p1:2"), app.getRef()),
+        new AckBatch("jobs", java.util.List.of(new Handle("p1:1", "1.a"), new Handle("p1:2", "1.b")), app.getRef()),
         new PutBatchAck("jobs", java.util.List.of("p1:1", "p1:2")),
-        new Deliveries("jobs", java.util.List.of(new Delivery("jobs", "p1:1", "x", 1))),
+        new Deliveries("jobs", java.util.List.of(new Delivery("jobs", "p1:1", "x", 1, "1.a"))),
+        new PersistentQueue.Enqueued("p1:1", "x", "n2"),
         new BatchAcked("jobs", java.util.List.of("p1:1"), java.util.List.of("p1:2")),
         new PersistentQueue.EnqueuedBatch(java.util.List.of(new PersistentQueue.Enqueued("p1:1", "x"))),
         new PersistentQueue.AcknowledgedBatch(java.util.List.of("p1:1", "p1:2")));
@@ -140,7 +142,7 @@ class RoutingTest {
     for (int i = 0; i < 3; i++) {
       Delivery d = awaitDelivery(n2, "jobs");
       arrived.put(d.msgId(), d.payload());
-      n2.tell(new Ack("jobs", d.msgId(), app.getRef()));
+      n2.tell(new Ack("jobs", d.msgId(), d.token(), app.getRef()));
       app.expectMessageClass(Acked.class);
     }
     assertEquals(java.util.Map.of("b1:1", "one", "b1:2", "two", "b1:3", "three"), arrived, "each message, unchanged");
@@ -156,5 +158,22 @@ class RoutingTest {
     assertEquals(new PutAck("jobs", "p1:1"), app.receiveMessage(), "answered by the queue that stored it");
     n1.tell(new Poll("jobs", app.getRef()));
     assertEquals("p1:1", app.expectMessageClass(Delivery.class).msgId(), "n1/jobs at n1 is its own queue jobs");
+  }
+
+  @Test
+  void forwardsWithOneIdFromTwoNodesToTwoQueuesAreBothStored() {
+    ActorRef<Command> n3 = manager("n3", "qm-n3");
+    TestProbe<Command> fromN1 = kit.createTestProbe();
+    TestProbe<Command> fromN2 = kit.createTestProbe();
+    n3.tell(new QueueManager.Forward("q1", "x:1", "from n1", "n1", fromN1.getRef()));
+    assertEquals(new QueueManager.Forwarded("n3", "x:1"), fromN1.receiveMessage());
+    n3.tell(new QueueManager.Forward("q2", "x:1", "from n2", "n2", fromN2.getRef()));
+    assertEquals(new QueueManager.Forwarded("n3", "x:1"), fromN2.receiveMessage());
+    n3.tell(new Poll("q1", app.getRef()));
+    assertEquals("from n1", app.expectMessageClass(Delivery.class).payload());
+    n3.tell(new Poll("q2", app.getRef()));
+    Reply r = app.receiveMessage();
+    assertTrue(r instanceof Delivery d && d.payload().equals("from n2"),
+        "n2's message x:1 for q2 was confirmed to n2 but not stored (deduplicated against n1's x:1 for q1): " + r);
   }
 }

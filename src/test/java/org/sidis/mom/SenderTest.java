@@ -85,7 +85,7 @@ class SenderTest {
       CompletableFuture<Done> f = send(q, "s1:3", SyncPoint.PROCESSING);
       Delivery d = take(q);
       notYet(f);
-      qm.tell(new Ack(q, d.msgId(), consumer.getRef()));
+      qm.tell(new Ack(q, d.msgId(), d.token(), consumer.getRef()));
       consumer.expectMessageClass(Acked.class, Duration.ofSeconds(10));
       f.get(10, TimeUnit.SECONDS);
     }
