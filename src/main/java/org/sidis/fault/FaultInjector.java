@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * between two messages would, so what supervision must restore is exactly the actor's state
  * between messages. Off (probability 0) unless {@code sidis.fault.inject.<target>} says otherwise.
  *
- * <p>Not thread-safe: one injector per actor, used from its own messages only.
+ * <p>One injector per actor, used from its own messages only; an actor restarted in the same JVM
+ * goes on with its stream of draws.
  */
 public final class FaultInjector {
 
@@ -32,17 +33,27 @@ public final class FaultInjector {
 
   private static final FaultInjector NEVER = new FaultInjector(Target.WORKER, 0, 0);
 
+  /**
+   * Each actor's stream of draws, kept across its restarts: a restarted actor that drew again from
+   * the same seed would crash at the same message after every restart.
+   */
+  private static final java.util.Map<String, SplittableRandom> STREAMS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Target target;
   private final double probability;
   private final SplittableRandom random;
   private long struck;
 
   FaultInjector(Target target, double probability, long seed) {
+    this(target, probability, new SplittableRandom(seed));
+  }
+
+  private FaultInjector(Target target, double probability, SplittableRandom random) {
     if (!(probability >= 0 && probability <= 1))
       throw new IllegalArgumentException("sidis.fault.inject." + target.key() + " must be a probability in [0, 1], got " + probability);
     this.target = target;
     this.probability = probability;
-    this.random = new SplittableRandom(seed);
+    this.random = random;
   }
 
   /** An injector that never strikes. */
@@ -58,7 +69,10 @@ public final class FaultInjector {
     Config inject = config.getConfig("sidis.fault.inject");
     double p = inject.getDouble(target.key());
     if (p == 0) return NEVER;
-    return new FaultInjector(target, p, inject.getLong("seed") * 31 + who.hashCode());
+    String stream = config.getString("sidis.node.name") + who;
+    long seed = inject.getLong("seed") * 31 + stream.hashCode();
+    SplittableRandom random = STREAMS.computeIfAbsent(stream, k -> new SplittableRandom(seed));
+    return new FaultInjector(target, p, random);
   }
 
   /** Throws {@link InjectedFailure} with the configured probability, naming {@code what} was being handled. */

@@ -217,6 +217,10 @@ public final class QueueManager extends AbstractBehavior<Command> {
     }
   }
 
+  private final org.sidis.fault.FaultInjector injector = org.sidis.fault.FaultInjector.fromConfig(
+      getContext().getSystem().settings().config(), org.sidis.fault.FaultInjector.Target.QUEUE_MANAGER,
+      getContext().getSelf().path().toStringWithoutAddress());
+
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
@@ -321,6 +325,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onQueueCommand(QueueCommand m) {
+    injector.strike("a command for queue [" + m.queue() + "]"); // crash injection (demo supervision); off by default
     String invalid = invalid(m);
     if (invalid != null) return refuse(m, invalid);
     if (m.queue().startsWith(Channel.TRANSMISSION_PREFIX) || m.queue().contains("\n")) {

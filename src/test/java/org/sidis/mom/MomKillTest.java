@@ -103,7 +103,7 @@ class MomKillTest {
       if (r instanceof Empty) return got;
       Delivery d = assertInstanceOf(Delivery.class, r, "polling " + queue + " after " + ids(got));
       got.add(d);
-      qm.tell(new Ack(queue, d.msgId(), consumer.getRef()));
+      qm.tell(new Ack(d, consumer.getRef()));
       assertEquals(new Acked(queue, d.msgId()), consumer.receiveMessage(Duration.ofSeconds(20)));
     }
   }
@@ -273,7 +273,7 @@ class MomKillTest {
         Reply r = consumer.receiveMessage(Duration.ofSeconds(60));
         if (r instanceof Delivery d) {
           received.add(d.msgId());
-          atN2.tell(new Ack("jobs", d.msgId(), consumer.getRef()));
+          atN2.tell(new Ack(d, consumer.getRef()));
           assertEquals(new Acked("jobs", d.msgId()), consumer.receiveMessage(Duration.ofSeconds(30)));
         }
       }
@@ -387,7 +387,7 @@ class MomKillTest {
           } else if (r instanceof Delivery d) {
             System.out.println("acking " + d.msgId());
             System.out.flush(); // before the ACK leaves: what may be gone after the kill
-            qm.tell(new Ack("orders", d.msgId(), app.getRef()));
+            qm.tell(new Ack(d, app.getRef()));
           } else if (r instanceof Acked a) {
             System.out.println("consumed " + a.msgId());
             qm.tell(new Get("orders", Duration.ofSeconds(1), app.getRef()));
