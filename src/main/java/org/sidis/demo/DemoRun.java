@@ -25,8 +25,22 @@ public record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, D
    */
   void startNodes(Launcher launcher, int count, IntFunction<List<String>> extra) {
     List<Integer> ports = Launcher.freePorts(count);
-    String seeds = "127.0.0.1:" + ports.get(0);
+    String seeds = launcher.address("n1") + ":" + ports.get(0);
     for (int i = 0; i < count; i++) launcher.start("n" + (i + 1), options.jvm(), nodeArgs(ports.get(i), seeds, extra.apply(i)));
+  }
+
+  /**
+   * The launcher of this run: its nodes on the hosts the options name (made here: for netns,
+   * the bridge; the launcher removes them when closed), with the options' nemesis.
+   */
+  Launcher launcher() {
+    Hosts hosts = options.hosts() == Hosts.Kind.NETNS ? new Netns(out) : Hosts.loopback();
+    return new Launcher(runDir, out, hosts, options.nemesis(), options.seed());
+  }
+
+  /** Whether the run has a nemesis, which then replaces the demo's own crash. */
+  boolean nemesis() {
+    return options.nemesis() != null;
   }
 
   /**

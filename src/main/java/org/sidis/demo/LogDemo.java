@@ -42,7 +42,7 @@ public final class LogDemo extends Demo {
     CrashRestart crash;
     Launcher.NodeState producer;
     Launcher.NodeState consumer;
-    try (Launcher launcher = new Launcher(runDir, out)) {
+    try (Launcher launcher = run.launcher()) {
       crash = new CrashRestart(run, launcher, "log");
       crash.start("log-producer", "log-consumer", List.of("--set", "sidis.demo.log.records=" + records));
       java.util.function.Supplier<String> status = () -> {

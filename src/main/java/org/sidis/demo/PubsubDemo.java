@@ -34,9 +34,9 @@ public final class PubsubDemo extends Demo {
     long[] keptWhileOffline = {-1};
     Launcher.NodeState publisher;
     List<String> jvm = run.options().jvm();
-    try (Launcher launcher = new Launcher(runDir, out)) {
+    try (Launcher launcher = run.launcher()) {
       List<Integer> ports = Launcher.freePorts(4);
-      String seeds = "127.0.0.1:" + ports.get(0);
+      String seeds = launcher.address("n1") + ":" + ports.get(0);
       String[] services = {"queues", "pubsub-publisher", "pubsub-subscriber", "pubsub-subscriber"};
       java.util.function.IntFunction<List<String>> args = i -> run.nodeArgs(ports.get(i), seeds,
           List.of("--set", "sidis.node.services=[" + services[i] + "]", "--set", "sidis.demo.pubsub.messages=" + messages));

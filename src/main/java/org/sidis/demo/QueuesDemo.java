@@ -45,7 +45,7 @@ public final class QueuesDemo extends Demo {
     CrashRestart crash;
     Launcher.NodeState producer;
     Launcher.NodeState consumer;
-    try (Launcher launcher = new Launcher(runDir, out)) {
+    try (Launcher launcher = run.launcher()) {
       crash = new CrashRestart(run, launcher, "queues");
       crash.start("queues-producer", "queues-consumer",
           List.of("--set", "sidis.demo.queues.messages=" + messages, "--set", "sidis.demo.queues.expected=" + messages));

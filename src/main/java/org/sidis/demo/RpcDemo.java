@@ -37,7 +37,7 @@ public final class RpcDemo extends Demo {
     boolean completed;
     Launcher.NodeState client;
     String[] victim = {null};
-    try (Launcher launcher = new Launcher(run.runDir(), run.out())) {
+    try (Launcher launcher = run.launcher()) {
       run.startNodes(launcher, 3, i -> List.of(
           "--set", "sidis.node.services=[" + (i < 2 ? "rpc-replica" : "rpc-client") + "]",
           "--set", "sidis.demo.rpc.calls=" + calls));
