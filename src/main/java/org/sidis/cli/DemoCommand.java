@@ -183,7 +183,13 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IOException e) {
       return refused("cannot copy the settings of demo [" + name + "]: " + e.getMessage());
     }
-    return demo.run(new DemoRun(System.out, runDir, conf, limit, options));
+    try {
+      return demo.run(new DemoRun(System.out, runDir, conf, limit, options));
+    } catch (IllegalStateException e) {
+      // Making the netns hosts failed (the launcher undid what it made): say which command and why.
+      if (e.getMessage() != null && e.getMessage().startsWith("netns hosts")) return refused(e.getMessage());
+      throw e;
+    }
   }
 
   /** {@code demo faults}: the fault matrix on netns hosts. */

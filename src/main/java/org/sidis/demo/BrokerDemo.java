@@ -65,7 +65,7 @@ public final class BrokerDemo extends Demo {
       producer = launcher.nodes().get("n2");
       consumer = launcher.nodes().get("n3");
       boolean up = launcher.awaitAll(s -> !s.name.equals("n1") ? s.started : !launcher.reports("gateway").isEmpty(),
-          Duration.ofSeconds(90), () -> "producer " + (producer.started ? "started" : "waiting") + " · consumers "
+          DemoRun.STARTUP, () -> "producer " + (producer.started ? "started" : "waiting") + " · consumers "
               + (consumer.started ? "started" : "waiting") + " · gateway " + (launcher.reports("gateway").isEmpty() ? "waiting" : "up"));
       if (up) {
         int port = launcher.reports("gateway").get(0).path("port").asInt();

@@ -104,7 +104,7 @@ public final class ChatDemo extends Demo {
 
   /** Waits until every node is up and has started its workload. */
   static boolean awaitStarted(Launcher launcher, int nodes) {
-    return launcher.awaitAll(s -> s.started, Duration.ofSeconds(90), () -> {
+    return launcher.awaitAll(s -> s.started, DemoRun.STARTUP, () -> {
       long up = launcher.nodes().values().stream().mapToLong(s -> s.up).max().orElse(0);
       long started = launcher.nodes().values().stream().filter(s -> s.started).count();
       return "nodes up " + up + "/" + nodes + " · workload started at " + started + "/" + nodes;

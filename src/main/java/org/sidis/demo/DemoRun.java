@@ -19,6 +19,13 @@ import java.util.function.IntFunction;
 public record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, DemoOptions options) {
 
   /**
+   * How long nodes may take to start and join before their workloads run. 90 s was not enough
+   * on this 2-core machine at a load average of 36 (seven builds at once): JVMs took 60 s to
+   * start and three nodes 90 s to join, on loopback and netns hosts alike.
+   */
+  static final Duration STARTUP = Duration.ofSeconds(180);
+
+  /**
    * Starts nodes {@code n1 … n<count>} on free ports, seeded by n1, with the run's settings file
    * and trace directory; {@code extra} gives node i (0-based) its own arguments, and the
    * command line's {@code --set}s come last so that they win.

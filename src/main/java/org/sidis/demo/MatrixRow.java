@@ -79,7 +79,8 @@ public record MatrixRow(
       String[] row = cells.get(k);
       for (int i = 0; i < row.length; i++) {
         if (i > 0) s.append(" | ");
-        s.append(i >= 2 && i <= 7 && k > 0 ? pad(row[i], width[i], true) : pad(row[i], width[i], false));
+        if (i == row.length - 1) s.append(row[i]); // no trailing blanks
+        else s.append(pad(row[i], width[i], i >= 2 && k > 0)); // counts right-aligned
       }
       s.append('\n');
       if (k == 0) {

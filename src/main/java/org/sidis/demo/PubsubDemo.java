@@ -42,7 +42,7 @@ public final class PubsubDemo extends Demo {
           List.of("--set", "sidis.node.services=[" + services[i] + "]", "--set", "sidis.demo.pubsub.messages=" + messages));
       for (int i = 0; i < 3; i++) launcher.start("n" + (i + 1), jvm, args.apply(i));
       publisher = launcher.nodes().get("n2");
-      boolean up = launcher.awaitAll(s -> s.name.equals("n1") || s.started, Duration.ofSeconds(90),
+      boolean up = launcher.awaitAll(s -> s.name.equals("n1") || s.started, DemoRun.STARTUP,
           () -> "publisher " + (publisher.started ? "started" : "waiting") + " · billing's consumer "
               + (launcher.nodes().get("n3").started ? "started" : "waiting"));
       if (up) {
