@@ -151,7 +151,8 @@ public record MatrixRow(
     long order = verdicts.stream().filter(v -> v.property().endsWith(" order") && v.promised()).mapToLong(Verdict::violations).sum();
     Double recovery = recovery(events, faults);
     String note;
-    if (faults.isEmpty()) note = "no fault was injected: the workload ended first";
+    if (faults.isEmpty() && operations == 0) note = "the workload never ran (the nodes did not start in time: see console.txt)";
+    else if (faults.isEmpty()) note = "no fault was injected: the workload ended first";
     else if (lost > 0) note = lost + " acknowledged " + (demo.equals("gossip") ? "updates" : "messages") + " lost";
     else if (!demoPassed) note = "the demo's checkers or its completion failed (see verdict.txt)";
     else note = "";

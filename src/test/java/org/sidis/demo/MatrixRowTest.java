@@ -80,6 +80,8 @@ class MatrixRowTest {
     assertEquals("failed", noFault.verdict());
     assertEquals("no fault was injected: the workload ended first", noFault.note());
     assertEquals("failed", MatrixRow.measure("queues", "kill", events, List.of(), List.of(new long[] {1, 2}), false, "r").verdict());
+    assertEquals("the workload never ran (the nodes did not start in time: see console.txt)",
+        MatrixRow.measure("queues", "kill", List.of(), List.of(), List.of(), false, "r").note());
     assertNull(MatrixRow.measure("queues", "kill", events, List.of(), List.of(new long[] {100, 200}), true, "r").recoverySeconds(),
         "nothing happened after the fault: no recovery time");
   }
