@@ -52,6 +52,9 @@ public final class TraceReader {
         this.root = root;
     }
 
+    /** Files of a run directory that are JSON lines but not traces. */
+    public static final java.util.Set<String> NOT_TRACES = java.util.Set.of("faults.jsonl", "resolver.jsonl");
+
     public static Trace read(Path runDirOrFile) {
         TraceReader reader = new TraceReader(runDirOrFile);
         List<Path> files = reader.traceFiles();
@@ -74,7 +77,10 @@ public final class TraceReader {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            List<Path> files = walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl"))
+            // A run directory also holds JSON lines that are not traces: the nemesis's faults and the
+            // Split Brain Resolver's decisions (demo launcher); they have a form of their own.
+            List<Path> files = walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl")
+                            && !NOT_TRACES.contains(p.getFileName().toString()))
                     .sorted()
                     .toList();
             checkEveryLaunchedNodeLeftATrace(files);

@@ -5,6 +5,11 @@ import org.sidis.demo.ChatDemo;
 import org.sidis.demo.Demo;
 import org.sidis.demo.DemoOptions;
 import org.sidis.demo.DemoRun;
+import org.sidis.demo.FaultMatrix;
+import org.sidis.demo.FaultSchedule;
+import org.sidis.demo.Hosts;
+import org.sidis.demo.Nemesis;
+import org.sidis.demo.Netns;
 import org.sidis.demo.GossipDemo;
 import org.sidis.demo.Launcher;
 import org.sidis.demo.LogDemo;
@@ -35,7 +40,7 @@ import java.util.concurrent.Callable;
  * only checks the options, makes the run directory and hands over.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, modelTransformer = DemoCommand.ListDemos.class,
-    description = "Run a multi-JVM demo on loopback, gather its logs and traces into runs/, and check them.")
+    description = "Run a multi-JVM demo on loopback or netns hosts, gather its logs and traces into runs/, and check them.")
 public final class DemoCommand implements Callable<Integer> {
 
   /** Every demo, in the order {@code --help} lists them. */
@@ -87,9 +92,35 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--jvm-opt", description = "An option for each node's JVM (repeatable; default: -Xmx384m -XX:+UseSerialGC).")
   List<String> jvmOptions;
 
+  @Option(names = "--hosts", defaultValue = "loopback",
+      description = "loopback (default) or netns: each node's JVM in a Linux network namespace of its own, at 198.18.x.<i> on a"
+          + " bridge (needs root and the ip command; everything made is removed afterwards).")
+  String hosts;
+
+  @Option(names = "--nemesis", description = "Inject faults during the workload: partition (iptables DROP between netns hosts),"
+      + " pause (SIGSTOP then SIGCONT of a node's JVM), kill (SIGKILL, then a restart under the same name), or mix."
+      + " Each fault is a line of faults.jsonl in the run directory.")
+  String nemesis;
+
+  @Option(names = "--nemesis-every", defaultValue = "10s", description = "A fault this often (default: ${DEFAULT-VALUE}).")
+  String nemesisEvery;
+
+  @Option(names = "--nemesis-for", defaultValue = "5s", description = "Each fault lasts this long (default: ${DEFAULT-VALUE}).")
+  String nemesisFor;
+
+  @Option(names = "--nemesis-count", defaultValue = "0", description = "At most this many faults (default: 0, no limit).")
+  int nemesisCount;
+
+  @Option(names = "--json", description = "faults only: also write the matrix as JSON to this file.")
+  Path json;
+
+  @Option(names = "--long", description = "faults only: the long matrix (more messages, a fault every 10s for 5s throughout).")
+  boolean longMatrix;
+
   static final class Names extends ArrayList<String> {
     Names() {
       super(DEMOS);
+      add(FaultMatrix.NAME);
     }
   }
 
@@ -100,6 +131,8 @@ public final class DemoCommand implements Callable<Integer> {
       List<String> lines = new ArrayList<>(List.of(spec.usageMessage().description()));
       lines.add("Demos:");
       for (Demo d : ALL) lines.add("  " + d.description());
+      lines.add("  " + FaultMatrix.NAME + " (total, causal, queues, log and gossip on netns hosts under partition, pause and kill:"
+          + " one table, --json FILE, --long)");
       spec.usageMessage().description(lines.toArray(String[]::new));
       return spec;
     }
@@ -107,6 +140,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (name.equals(FaultMatrix.NAME)) return faults();
+    if (json != null || longMatrix) return refused("--json and --long are for demo " + FaultMatrix.NAME + " only");
     Demo demo = ALL.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     if (demo == null) return refused("unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
     if (nodes < 1) return refused("--nodes must be at least 1, got " + nodes);
@@ -121,7 +156,25 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return refused("--timeout [" + timeout + "] is not a duration like 180s or 5m");
     }
-    DemoOptions options = new DemoOptions(nodes, messages, seed, mode, topology, settings.asMap(), jvmOptions);
+    Hosts.Kind hostKind;
+    Nemesis.Plan plan = null;
+    try {
+      hostKind = Hosts.Kind.parse(hosts);
+      if (nemesis != null) {
+        plan = new Nemesis.Plan(FaultSchedule.Mode.parse(nemesis), duration("--nemesis-every", nemesisEvery),
+            duration("--nemesis-for", nemesisFor), nemesisCount);
+      }
+    } catch (IllegalArgumentException e) {
+      return refused(e.getMessage());
+    }
+    if (plan != null && plan.mode() == FaultSchedule.Mode.PARTITION && hostKind != Hosts.Kind.NETNS) {
+      return refused("--nemesis partition cuts the network between hosts: it needs --hosts netns (loopback hosts share one network)");
+    }
+    if (hostKind == Hosts.Kind.NETNS) {
+      String why = Netns.refusal(plan != null && plan.mode() == FaultSchedule.Mode.PARTITION);
+      if (why != null) return refused(why);
+    }
+    DemoOptions options = new DemoOptions(nodes, messages, seed, mode, topology, settings.asMap(), jvmOptions, hostKind, plan);
     String refusal = demo.refuse(options);
     if (refusal != null) return refused(refusal);
     Path runDir = Launcher.newRunDir(runsDir, name);
@@ -131,7 +184,32 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IOException e) {
       return refused("cannot copy the settings of demo [" + name + "]: " + e.getMessage());
     }
-    return demo.run(new DemoRun(System.out, runDir, conf, limit, options));
+    try {
+      return demo.run(new DemoRun(System.out, runDir, conf, limit, options));
+    } catch (IllegalStateException e) {
+      // Making the netns hosts failed (the launcher undid what it made): say which command and why.
+      if (e.getMessage() != null && e.getMessage().startsWith("netns hosts")) return refused(e.getMessage());
+      throw e;
+    }
+  }
+
+  /** {@code demo faults}: the fault matrix on netns hosts. */
+  private int faults() {
+    String why = Netns.refusal(true);
+    if (why != null) return refused("demo " + FaultMatrix.NAME + " runs every demo on netns hosts: " + why);
+    return new FaultMatrix(System.out, runsDir, longMatrix, seed, jvmOptions, this::demo, DemoCommand::copyDemoConfig).run(json);
+  }
+
+  private Demo demo(String demoName) {
+    return ALL.stream().filter(d -> d.name().equals(demoName)).findFirst().orElseThrow();
+  }
+
+  private static Duration duration(String option, String text) {
+    try {
+      return Duration.parse("PT" + text.toUpperCase());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(option + " [" + text + "] is not a duration like 10s or 1m");
+    }
   }
 
   private static int refused(String why) {
@@ -139,7 +217,7 @@ public final class DemoCommand implements Callable<Integer> {
     return 2;
   }
 
-  private static void copyDemoConfig(String name, Path to) throws IOException {
+  static void copyDemoConfig(String name, Path to) throws IOException {
     Path onDisk = Path.of("conf", name + ".conf");
     if (Files.isRegularFile(onDisk)) {
       Files.copy(onDisk, to);

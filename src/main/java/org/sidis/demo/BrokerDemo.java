@@ -57,19 +57,20 @@ public final class BrokerDemo extends Demo {
     Launcher.NodeState producer;
     Launcher.NodeState consumer;
     HttpRun http = new HttpRun();
-    try (Launcher launcher = new Launcher(runDir, out)) {
+    try (Launcher launcher = run.launcher()) {
       String[] services = {"queues", "broker-producer", "broker-consumer"};
+      // The gateway listens on n1's own address, which is how the launcher reaches it on netns hosts too.
       run.startNodes(launcher, 3, i -> List.of("--set", "sidis.node.services=[" + services[i] + "]",
-          "--set", "sidis.demo.broker.messages=" + messages));
+          "--set", "sidis.demo.broker.messages=" + messages, "--set", "sidis.mom.gateway.host=\"" + launcher.address("n1") + "\""));
       producer = launcher.nodes().get("n2");
       consumer = launcher.nodes().get("n3");
       boolean up = launcher.awaitAll(s -> !s.name.equals("n1") ? s.started : !launcher.reports("gateway").isEmpty(),
-          Duration.ofSeconds(90), () -> "producer " + (producer.started ? "started" : "waiting") + " · consumers "
+          DemoRun.STARTUP, () -> "producer " + (producer.started ? "started" : "waiting") + " · consumers "
               + (consumer.started ? "started" : "waiting") + " · gateway " + (launcher.reports("gateway").isEmpty() ? "waiting" : "up"));
       if (up) {
         int port = launcher.reports("gateway").get(0).path("port").asInt();
-        out.println("  the launcher, a program outside the cluster, uses the gateway at http://127.0.0.1:" + port + "/");
-        outsideProgram(port, http, out);
+        out.println("  the launcher, a program outside the cluster, uses the gateway at http://" + launcher.address("n1") + ":" + port + "/");
+        outsideProgram(launcher.address("n1"), port, http, out);
         completed = launcher.awaitAll(s -> producer.done && consumer.delivered >= producer.delivered + http.routed, limit,
             () -> "sent " + producer.multicast + "/" + messages + " · routed " + producer.delivered + " (+" + http.routed
                 + " over HTTP) · consumed " + consumer.delivered);
@@ -124,9 +125,9 @@ public final class BrokerDemo extends Demo {
    * queue http-in and GETs and ACKs each message back, and tries an oversized PUT (413) and an ack
    * of a message it does not hold (409).
    */
-  static void outsideProgram(int port, HttpRun run, PrintStream out) {
+  static void outsideProgram(String host, int port, HttpRun run, PrintStream out) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    String base = "http://127.0.0.1:" + port;
+    String base = "http://" + host + ":" + port;
     Random rnd = new Random(99);
     Map<String, Integer> seqs = new HashMap<>();
     try {

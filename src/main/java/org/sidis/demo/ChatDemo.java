@@ -34,9 +34,10 @@ public final class ChatDemo extends Demo {
     int messages = o.messages();
     run.out().printf("demo %s: %d nodes, %d messages, seed %d — run directory %s%n", name(), nodes, messages, o.seed(), run.runDir());
     boolean completed;
-    boolean killSequencer = name().equals("total") && nodes > 1;
+    // With a nemesis its faults replace the sequencer's crash.
+    boolean killSequencer = name().equals("total") && nodes > 1 && !run.nemesis();
     long[] killedAt = {0};
-    try (Launcher launcher = new Launcher(run.runDir(), run.out())) {
+    try (Launcher launcher = run.launcher()) {
       run.startNodes(launcher, nodes, i -> o.topology() == null ? chatArgs(o) : withTopology(chatArgs(o), o.topology()));
       long expected = (long) messages * nodes;
       Runnable killer = () -> {
@@ -92,7 +93,7 @@ public final class ChatDemo extends Demo {
 
   /** Waits until every node is up and has started its workload. */
   static boolean awaitStarted(Launcher launcher, int nodes) {
-    return launcher.awaitAll(s -> s.started, Duration.ofSeconds(90), () -> {
+    return launcher.awaitAll(s -> s.started, DemoRun.STARTUP, () -> {
       long up = launcher.nodes().values().stream().mapToLong(s -> s.up).max().orElse(0);
       long started = launcher.nodes().values().stream().filter(s -> s.started).count();
       return "nodes up " + up + "/" + nodes + " · workload started at " + started + "/" + nodes;

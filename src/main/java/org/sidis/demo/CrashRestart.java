@@ -26,6 +26,8 @@ final class CrashRestart {
   private final String store;
   private String note;
   private boolean restarted;
+  /** With a nemesis, its faults replace this crash. */
+  private final boolean enabled;
 
   /** Why {@code demo <demo>} cannot run with {@code options}, with n1 running {@code service}; null if it can. */
   static String refuse(String demo, String service, DemoOptions options) {
@@ -43,7 +45,8 @@ final class CrashRestart {
     this.run = run;
     this.launcher = launcher;
     this.service = service;
-    this.seeds = "127.0.0.1:" + ports.get(1);
+    this.seeds = launcher.address("n2") + ":" + ports.get(1);
+    this.enabled = !run.nemesis();
     this.store = run.runDir().resolve("store").resolve("n1").toAbsolutePath().toString();
   }
 
@@ -73,6 +76,7 @@ final class CrashRestart {
    */
   Runnable crash(String role, long total, String requests, BiFunction<Long, Long, String> consumed) {
     return () -> {
+      if (!enabled) return;
       long acknowledged = launcher.nodes().get("n2").multicast;
       if (note != null || acknowledged < KILL_AT * total) return;
       long delivered = launcher.nodes().get("n3").delivered;
@@ -87,13 +91,14 @@ final class CrashRestart {
     };
   }
 
+  /** Whether n1 is back (or, with a nemesis, there is no crash of this kind to wait for). */
   boolean restarted() {
-    return restarted;
+    return restarted || !enabled;
   }
 
-  /** Whether n1 was killed. */
+  /** Whether n1 was killed (or, with a nemesis, the nemesis's faults stand in for it). */
   boolean happened() {
-    return note != null;
+    return note != null || !enabled;
   }
 
   /** The end of a status line: whether n1 is down or back. */
@@ -103,6 +108,7 @@ final class CrashRestart {
 
   /** The summary's line about the crash. */
   String note() {
+    if (!enabled) return "n1 was not killed by the demo: the nemesis's faults (faults.jsonl) replace that crash";
     return note != null ? note : "n1 was not killed: the run ended first";
   }
 }

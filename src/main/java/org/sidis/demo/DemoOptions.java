@@ -12,11 +12,23 @@ import java.util.Map;
  *
  * @param mode     the gossip demo's mode, or null for its config's
  * @param topology the chat demos' overlay, or null for the demo's config's
+ * @param hosts    where the nodes run: loopback (the default) or a network namespace each
+ * @param nemesis  the faults to inject during the workload, or null for none
  */
 public record DemoOptions(int nodes, int messages, long seed, Mode mode, Overlay.Topology topology,
-                   Map<String, String> settings, List<String> jvmOptions) {
+                   Map<String, String> settings, List<String> jvmOptions, Hosts.Kind hosts, Nemesis.Plan nemesis) {
 
   static final List<String> DEFAULT_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC");
+
+  public DemoOptions {
+    if (hosts == null) hosts = Hosts.Kind.LOOPBACK;
+  }
+
+  /** On loopback, without a nemesis. */
+  public DemoOptions(int nodes, int messages, long seed, Mode mode, Overlay.Topology topology,
+                     Map<String, String> settings, List<String> jvmOptions) {
+    this(nodes, messages, seed, mode, topology, settings, jvmOptions, Hosts.Kind.LOOPBACK, null);
+  }
 
   /** The options of every node's JVM. */
   List<String> jvm() {

@@ -19,14 +19,35 @@ import java.util.function.IntFunction;
 public record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, DemoOptions options) {
 
   /**
+   * How long nodes may take to start and join before their workloads run. 90 s was not enough
+   * on this 2-core machine at a load average of 36 (seven builds at once): JVMs took 60 s to
+   * start and three nodes 90 s to join, on loopback and netns hosts alike.
+   */
+  static final Duration STARTUP = Duration.ofSeconds(180);
+
+  /**
    * Starts nodes {@code n1 … n<count>} on free ports, seeded by n1, with the run's settings file
    * and trace directory; {@code extra} gives node i (0-based) its own arguments, and the
    * command line's {@code --set}s come last so that they win.
    */
   void startNodes(Launcher launcher, int count, IntFunction<List<String>> extra) {
     List<Integer> ports = Launcher.freePorts(count);
-    String seeds = "127.0.0.1:" + ports.get(0);
+    String seeds = launcher.address("n1") + ":" + ports.get(0);
     for (int i = 0; i < count; i++) launcher.start("n" + (i + 1), options.jvm(), nodeArgs(ports.get(i), seeds, extra.apply(i)));
+  }
+
+  /**
+   * The launcher of this run: its nodes on the hosts the options name (made here: for netns,
+   * the bridge; the launcher removes them when closed), with the options' nemesis.
+   */
+  Launcher launcher() {
+    Hosts hosts = options.hosts() == Hosts.Kind.NETNS ? new Netns(out) : Hosts.loopback();
+    return new Launcher(runDir, out, hosts, options.nemesis(), options.seed());
+  }
+
+  /** Whether the run has a nemesis, which then replaces the demo's own crash. */
+  boolean nemesis() {
+    return options.nemesis() != null;
   }
 
   /**

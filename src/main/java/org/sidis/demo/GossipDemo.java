@@ -26,7 +26,7 @@ public final class GossipDemo extends Demo {
     run.out().printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",
         o.mode() == null ? "" : " (" + o.mode().id() + ")", o.nodes(), o.messages(), o.seed(), run.runDir());
     boolean completed;
-    try (Launcher launcher = new Launcher(run.runDir(), run.out())) {
+    try (Launcher launcher = run.launcher()) {
       run.startNodes(launcher, o.nodes(), i -> {
         List<String> args = new ArrayList<>(List.of("--set", "sidis.node.seed=" + o.seed(),
             "--set", "sidis.demo.gossip.nodes=" + o.nodes(), "--set", "sidis.demo.gossip.writes=" + o.messages()));

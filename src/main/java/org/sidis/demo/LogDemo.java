@@ -42,7 +42,7 @@ public final class LogDemo extends Demo {
     CrashRestart crash;
     Launcher.NodeState producer;
     Launcher.NodeState consumer;
-    try (Launcher launcher = new Launcher(runDir, out)) {
+    try (Launcher launcher = run.launcher()) {
       crash = new CrashRestart(run, launcher, "log");
       crash.start("log-producer", "log-consumer", List.of("--set", "sidis.demo.log.records=" + records));
       java.util.function.Supplier<String> status = () -> {
@@ -50,7 +50,7 @@ public final class LogDemo extends Demo {
         return "appends acknowledged " + launcher.nodes().get("n2").multicast + "/" + records + " · read by the group "
             + c.delivered + "/" + records + " · replayed " + DemoRun.field(c, "replayed") + crash.status();
       };
-      completed = launcher.awaitAll(s -> s.name.equals("n1") || s.started, Duration.ofSeconds(90), status)
+      completed = launcher.awaitAll(s -> s.name.equals("n1") || s.started, DemoRun.STARTUP, status)
           && launcher.awaitAll(s -> s.name.equals("n1") || s.done, run.limit(), status,
               crash.crash("the event log", records, "appends", (acknowledged, read) -> read + " read by the group"));
       out.println("  stopping the nodes (SIGTERM)");

@@ -34,15 +34,15 @@ public final class PubsubDemo extends Demo {
     long[] keptWhileOffline = {-1};
     Launcher.NodeState publisher;
     List<String> jvm = run.options().jvm();
-    try (Launcher launcher = new Launcher(runDir, out)) {
+    try (Launcher launcher = run.launcher()) {
       List<Integer> ports = Launcher.freePorts(4);
-      String seeds = "127.0.0.1:" + ports.get(0);
+      String seeds = launcher.address("n1") + ":" + ports.get(0);
       String[] services = {"queues", "pubsub-publisher", "pubsub-subscriber", "pubsub-subscriber"};
       java.util.function.IntFunction<List<String>> args = i -> run.nodeArgs(ports.get(i), seeds,
           List.of("--set", "sidis.node.services=[" + services[i] + "]", "--set", "sidis.demo.pubsub.messages=" + messages));
       for (int i = 0; i < 3; i++) launcher.start("n" + (i + 1), jvm, args.apply(i));
       publisher = launcher.nodes().get("n2");
-      boolean up = launcher.awaitAll(s -> s.name.equals("n1") || s.started, Duration.ofSeconds(90),
+      boolean up = launcher.awaitAll(s -> s.name.equals("n1") || s.started, DemoRun.STARTUP,
           () -> "publisher " + (publisher.started ? "started" : "waiting") + " · billing's consumer "
               + (launcher.nodes().get("n3").started ? "started" : "waiting"));
       if (up) {

@@ -45,7 +45,7 @@ public final class QueuesDemo extends Demo {
     CrashRestart crash;
     Launcher.NodeState producer;
     Launcher.NodeState consumer;
-    try (Launcher launcher = new Launcher(runDir, out)) {
+    try (Launcher launcher = run.launcher()) {
       crash = new CrashRestart(run, launcher, "queues");
       crash.start("queues-producer", "queues-consumer",
           List.of("--set", "sidis.demo.queues.messages=" + messages, "--set", "sidis.demo.queues.expected=" + messages));
@@ -56,7 +56,7 @@ public final class QueuesDemo extends Demo {
       // down does not count, or a fast producer would end the run before the restarted queue
       // handed out what it kept.
       long[] producerDoneAt = {0};
-      completed = launcher.awaitAll(s -> s.name.equals("n1") || s.started, Duration.ofSeconds(90), status)
+      completed = launcher.awaitAll(s -> s.name.equals("n1") || s.started, DemoRun.STARTUP, status)
           && launcher.awaitAll(s -> switch (s.name) {
             case "n2" -> s.done;
             case "n3" -> s.done || (crash.restarted() && drainedSince(launcher.nodes().get("n2"), producerDoneAt)

@@ -37,7 +37,7 @@ public final class RpcDemo extends Demo {
     boolean completed;
     Launcher.NodeState client;
     String[] victim = {null};
-    try (Launcher launcher = new Launcher(run.runDir(), run.out())) {
+    try (Launcher launcher = run.launcher()) {
       run.startNodes(launcher, 3, i -> List.of(
           "--set", "sidis.node.services=[" + (i < 2 ? "rpc-replica" : "rpc-client") + "]",
           "--set", "sidis.demo.rpc.calls=" + calls));
@@ -60,7 +60,7 @@ public final class RpcDemo extends Demo {
           run.out().println("  SIGKILL " + victim[0] + " (the replica the client is using) after " + client.multicast + " of " + calls + " calls");
         }
       };
-      completed = launcher.awaitAll(s -> !s.name.equals("n3") || s.started, Duration.ofSeconds(90), status)
+      completed = launcher.awaitAll(s -> !s.name.equals("n3") || s.started, DemoRun.STARTUP, status)
           && launcher.awaitAll(s -> !s.name.equals("n3") || s.done, run.limit(), status, killer);
       run.out().println("  stopping the nodes (SIGTERM)");
       launcher.stopAll();

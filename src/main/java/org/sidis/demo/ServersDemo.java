@@ -30,7 +30,7 @@ public final class ServersDemo extends Demo {
     // workers-at = remote: the concurrent server's workers run in a third JVM, n3.
     boolean remoteWorkers = "remote".equals(run.options().settings().get("sidis.server.workers-at"));
     if (remoteWorkers) run.out().println("  the concurrent server's workers run in n3's JVM (sidis.server.workers-at = remote)");
-    try (Launcher launcher = new Launcher(run.runDir(), run.out())) {
+    try (Launcher launcher = run.launcher()) {
       run.startNodes(launcher, remoteWorkers ? 3 : 2,
           i -> List.of("--set", "sidis.node.services=[" + List.of("servers", "servers-client", "servers-workers").get(i) + "]"));
       client = launcher.nodes().get("n2");
