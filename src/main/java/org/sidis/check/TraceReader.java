@@ -52,8 +52,11 @@ public final class TraceReader {
         this.root = root;
     }
 
-    /** Files of a run directory that are JSON lines but not traces. */
-    public static final java.util.Set<String> NOT_TRACES = java.util.Set.of("faults.jsonl", "resolver.jsonl");
+    /**
+     * Files of a run directory that are JSON lines but not traces (named .ndjson, so that readers
+     * of {@code *.jsonl}, such as the trace linter, never take them for traces; skipped here too).
+     */
+    public static final java.util.Set<String> NOT_TRACES = java.util.Set.of("faults.ndjson", "resolver.ndjson");
 
     public static Trace read(Path runDirOrFile) {
         TraceReader reader = new TraceReader(runDirOrFile);

@@ -93,13 +93,13 @@ public final class DemoCommand implements Callable<Integer> {
   List<String> jvmOptions;
 
   @Option(names = "--hosts", defaultValue = "loopback",
-      description = "loopback (default) or netns: each node's JVM in a Linux network namespace of its own, at 198.18.x.<i> on a"
+      description = "Runs the nodes on loopback (the default) or, with netns, each node's JVM in a Linux network namespace of its own, at 198.18.x.<i> on a"
           + " bridge (needs root and the ip command; everything made is removed afterwards).")
   String hosts;
 
   @Option(names = "--nemesis", description = "Inject faults during the workload: partition (iptables DROP between netns hosts),"
       + " pause (SIGSTOP then SIGCONT of a node's JVM), kill (SIGKILL, then a restart under the same name), or mix."
-      + " Each fault is a line of faults.jsonl in the run directory.")
+      + " Each fault is a line of faults.ndjson in the run directory.")
   String nemesis;
 
   @Option(names = "--nemesis-every", defaultValue = "10s", description = "A fault this often (default: ${DEFAULT-VALUE}).")
@@ -111,10 +111,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--nemesis-count", defaultValue = "0", description = "At most this many faults (default: 0, no limit).")
   int nemesisCount;
 
-  @Option(names = "--json", description = "faults only: also write the matrix as JSON to this file.")
+  @Option(names = "--json", description = "Also writes the fault matrix as JSON to this file (demo faults only).")
   Path json;
 
-  @Option(names = "--long", description = "faults only: the long matrix (more messages, a fault every 10s for 5s throughout).")
+  @Option(names = "--long", description = "Runs the long fault matrix: more messages, a fault every 10s for 5s throughout (demo faults only).")
   boolean longMatrix;
 
   static final class Names extends ArrayList<String> {

@@ -108,7 +108,7 @@ final class CrashRestart {
 
   /** The summary's line about the crash. */
   String note() {
-    if (!enabled) return "n1 was not killed by the demo: the nemesis's faults (faults.jsonl) replace that crash";
+    if (!enabled) return "n1 was not killed by the demo: the nemesis's faults (faults.ndjson) replace that crash";
     return note != null ? note : "n1 was not killed: the run ended first";
   }
 }

@@ -144,9 +144,9 @@ public final class FaultMatrix {
         exit == 0, runDir.toString());
   }
 
-  /** {@code [start, end]} of each fault in the run's {@code faults.jsonl}. */
+  /** {@code [start, end]} of each fault in the run's {@code faults.ndjson}. */
   static List<long[]> faults(Path runDir) {
-    Path file = runDir.resolve("faults.jsonl");
+    Path file = runDir.resolve("faults.ndjson");
     List<long[]> faults = new ArrayList<>();
     if (!Files.exists(file)) return faults;
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * coordinated shutdown for a {@code ClusterDowningReason}, as the Split Brain Resolver decides)
  * is started again under the same name with a fresh incarnation, as systemd or Kubernetes
  * would; the resolver's decisions, from the nodes' logs, are printed and kept in
- * {@code resolver.jsonl}.
+ * {@code resolver.ndjson}.
  * It never leaves a child behind: children are stopped with SIGTERM (coordinated shutdown,
  * so each leaves the cluster and writes its trace's stop line) and, if they linger, killed; a
  * JVM shutdown hook does the same on Ctrl-C; and each child watches its standard input, so
@@ -448,7 +448,7 @@ public final class Launcher implements AutoCloseable {
       if (nemesis != null || stopping) return;
       if (nodes.values().stream().noneMatch(s -> s.started)) return;
       if (!nodes.values().stream().allMatch(s -> s.started || s.up > 1)) return;
-      nemesis = new Nemesis(nemesisPlan, seed, this, List.copyOf(nodes.keySet()), console, runDir.resolve("faults.jsonl"));
+      nemesis = new Nemesis(nemesisPlan, seed, this, List.copyOf(nodes.keySet()), console, runDir.resolve("faults.ndjson"));
       nemesis.start();
     }
   }
@@ -461,11 +461,11 @@ public final class Launcher implements AutoCloseable {
   /**
    * Prints the Split Brain Resolver's lines from node {@code name}'s log as they are written
    * (Akka's {@code SplitBrainResolver} logs each decision with "SBR"), and keeps them in
-   * {@code resolver.jsonl} with the time they were seen.
+   * {@code resolver.ndjson} with the time they were seen.
    */
   private void tailResolver(String name) {
     Path log = runDir.resolve("logs").resolve(name + ".log");
-    Path out = runDir.resolve("resolver.jsonl");
+    Path out = runDir.resolve("resolver.ndjson");
     Thread t = new Thread(() -> {
       long offset = 0;
       String last = null;

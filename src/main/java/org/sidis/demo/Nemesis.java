@@ -20,7 +20,7 @@ import java.util.List;
  * the workload started, then every {@code every}, it takes the next fault of a
  * {@link FaultSchedule}, holds it for {@code for} and heals it — a partition's DROP rules
  * removed, a paused JVM continued (SIGCONT), a killed node started again under the same name.
- * Each fault is one JSON line of {@code faults.jsonl} in the run directory, written when it is
+ * Each fault is one JSON line of {@code faults.ndjson} in the run directory, written when it is
  * healed: {@code start_ts} and {@code end_ts} (microseconds since the epoch, as trace
  * {@code ts}), {@code kind}, {@code shape} (partitions), {@code nodes} and {@code sides}.
  */
@@ -158,7 +158,7 @@ public final class Nemesis {
     }
   }
 
-  /** The fault's line of {@code faults.jsonl}. */
+  /** The fault's line of {@code faults.ndjson}. */
   static String line(Injected i) {
     ObjectNode o = JSON.createObjectNode();
     o.put("start_ts", i.startMicros());

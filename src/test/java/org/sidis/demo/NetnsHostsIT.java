@@ -113,7 +113,7 @@ class NetnsHostsIT {
       hostsSeen.add(Launcher.option(List.of(cmd.trim().split(" ")), "--host"));
     }
     assertEquals(3, Set.copyOf(hostsSeen).size(), "three distinct addresses: " + hostsSeen);
-    Path faults = run.resolve("faults.jsonl");
+    Path faults = run.resolve("faults.ndjson");
     if (Files.exists(faults)) {
       assertTrue(mostRules.get() > 0, "a partition was recorded, so DROP rules were seen while it held:\n" + Files.readString(faults));
     }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code --nemesis pause} on loopback hosts: a node's JVM is really stopped (SIGSTOP: state T in
- * /proc) and continued, and the pause is one line of faults.jsonl with its start and end.
+ * /proc) and continued, and the pause is one line of faults.ndjson with its start and end.
  */
 class PauseIT {
 
@@ -46,7 +46,7 @@ class PauseIT {
     try (var dirs = Files.list(runs)) {
       run = dirs.filter(Files::isDirectory).findFirst().orElseThrow(() -> new AssertionError("no run directory:\n" + out));
     }
-    List<String> lines = Files.readAllLines(run.resolve("faults.jsonl"));
+    List<String> lines = Files.readAllLines(run.resolve("faults.ndjson"));
     assertEquals(1, lines.size(), "one fault (--nemesis-count 1): " + lines + "\n" + out);
     JsonNode fault = new ObjectMapper().readTree(lines.get(0));
     assertEquals("pause", fault.path("kind").asText(), lines.get(0));
