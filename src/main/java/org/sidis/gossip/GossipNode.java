@@ -1,5 +1,6 @@
 package org.sidis.gossip;
 
+import org.sidis.trace.Events;
 import org.sidis.membership.NodeNames;
 
 import akka.Done;
@@ -199,7 +200,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     this.discovery = discovery;
     this.self = self;
     Traces traces = Traces.get(ctx.getSystem());
-    this.tracer = new Tracer(traces.sink(), self, ctx.getSelf().path().toStringWithoutAddress(), "gossip", settings.group());
+    this.tracer = new Tracer(traces.sink(), self, ctx.getSelf().path().toStringWithoutAddress(), Events.Proto.GOSSIP, settings.group());
     this.core = new GossipCore(self, incarnation, settings, new Random(seed), new ShellEffects());
     if (incarnation.id() != null) ctx.getLog().info("[{}] incarnation [{}]: this start's updates are [{}:1…]", settings.group(),
         incarnation.id(), incarnation.origin());
@@ -273,7 +274,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     if (!settings.group().equals(m.group())) {
       getContext().getLog().warn("[{}] refused a [{}] from [{}] for group [{}]: this replica serves group [{}] only",
           settings.group(), m.kind(), m.from(), m.group(), settings.group());
-      tracer.event("reject", Map.of("reason", "message for another group", "from", String.valueOf(m.from()),
+      tracer.event(Events.Group.REJECT, Map.of("reason", "message for another group", "from", String.valueOf(m.from()),
           "for", String.valueOf(m.group())));
       return this;
     }
@@ -294,7 +295,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   private void dropped(GossipMessage m, NetworkModel.Fate fate) {
     droppedInStep++;
     if (tracer.enabled())
-      tracer.event("drop", Map.of("peer", String.valueOf(m.from()), "kind", m.kind(),
+      tracer.event(Events.Group.DROP, Map.of("peer", String.valueOf(m.from()), "kind", m.kind(),
           "reason", fate instanceof NetworkModel.Cut ? "partition" : "lost by the network model"));
   }
 
@@ -386,7 +387,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
       store.live().forEach((k, e) -> entries.put(k, e.version().toString()));
       fields.put("entries", entries);
     }
-    tracer.event("state", fields);
+    tracer.event(Events.Gossip.STATE, fields);
     tracer.flush();
     getContext().getLog().info("[{}] store at the end: {} live keys, fingerprint [{}], {} certificates, {} dormant",
         settings.group(), store.live().size(), store.fingerprint(), store.activeCertificates(), store.dormantCertificates());
@@ -406,7 +407,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
       sent++;
       sentInStep++;
       if (message.updates() > 0) updatesInStep++;
-      if (tracer.enabled()) tracer.event("send", Map.of("peer", peer, "kind", message.kind(), "count", message.count()));
+      if (tracer.enabled()) tracer.event(Events.Gossip.SEND, Map.of("peer", peer, "kind", message.kind(), "count", message.count()));
       if (clocking == Clocking.PHASED) to.tell(new InFlight(phasedStep, message));
       else to.tell(message);
     }
@@ -414,7 +415,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     @Override
     public void updated(Entry e) {
       if (tracer.enabled()) {
-        tracer.event("update", e.msgId(), null, null, Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id()));
+        tracer.event(Events.Gossip.UPDATE, e.msgId(), null, null, Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id()));
         tracer.flush(); // the update is on record before it can leave the node
       }
       notifySubscribers(e, self);
@@ -423,7 +424,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     @Override
     public void applied(Entry e, String from) {
       if (tracer.enabled())
-        tracer.event("apply", e.msgId(), null, null,
+        tracer.event(Events.Gossip.APPLY, e.msgId(), null, null,
             Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id(), "peer", from));
       notifySubscribers(e, from);
     }
@@ -433,7 +434,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
       getContext().getLog().info("[{}] dormant certificate of [{}] woke: [{}] brought an older version; it spreads again as [{}]",
           settings.group(), e.key(), from, e.msgId());
       if (tracer.enabled())
-        tracer.event("reactivate", e.msgId(), null, null,
+        tracer.event(Events.Gossip.REACTIVATE, e.msgId(), null, null,
             Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id(), "peer", from));
       notifySubscribers(e, from);
     }
@@ -441,13 +442,13 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     @Override
     public void expired(Store.Expired x) {
       if (tracer.enabled())
-        tracer.event("expire", x.certificate().msgId(), null, null, Map.of("key", x.certificate().key(), "dormant", x.dormant()));
+        tracer.event(Events.Gossip.EXPIRE, x.certificate().msgId(), null, null, Map.of("key", x.certificate().key(), "dormant", x.dormant()));
     }
 
     @Override
     public void reject(String reason) {
       getContext().getLog().warn("[{}] refused: {}", settings.group(), reason);
-      if (tracer.enabled()) tracer.event("reject", Map.of("reason", reason));
+      if (tracer.enabled()) tracer.event(Events.Group.REJECT, Map.of("reason", reason));
     }
 
     @Override

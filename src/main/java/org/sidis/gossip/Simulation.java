@@ -1,5 +1,6 @@
 package org.sidis.gossip;
 
+import org.sidis.trace.Events;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
@@ -86,7 +87,7 @@ public final class Simulation implements AutoCloseable {
     if (traces.sink().enabled()) {
       // Each simulated node is a node of the trace: it starts here and stops in finish().
       for (String name : names) lifecycle.put(name, new Tracer(traces.sink(), name, "node", "node", null));
-      lifecycle.values().forEach(t -> t.event("start", Map.of("simulation", run)));
+      lifecycle.values().forEach(t -> t.event(Events.Node.START, Map.of("simulation", run)));
     }
     GossipNode.ViewChanged view = new GossipNode.ViewChanged(Map.copyOf(nodes));
     for (ActorRef<GossipNode.Command> node : nodes.values()) node.tell(view);
@@ -196,7 +197,7 @@ public final class Simulation implements AutoCloseable {
       asks.add(AskPattern.<GossipNode.Command, akka.Done>ask(node, GossipNode.TraceState::new, timeout, system.scheduler())
           .toCompletableFuture());
     asks.forEach(CompletableFuture::join);
-    lifecycle.values().forEach(t -> t.event("stop", (Map<String, ?>) null));
+    lifecycle.values().forEach(t -> t.event(Events.Node.STOP, (Map<String, ?>) null));
     lifecycle.clear();
     Traces.get(system).sink().flush();
   }

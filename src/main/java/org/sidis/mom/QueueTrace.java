@@ -1,5 +1,6 @@
 package org.sidis.mom;
 
+import org.sidis.trace.Events;
 import akka.actor.typed.ActorSystem;
 import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
@@ -20,24 +21,24 @@ public final class QueueTrace {
   private final Tracer tracer;
 
   public QueueTrace(ActorSystem<?> system, String actor, String queue) {
-    this.tracer = Traces.get(system).tracer(actor, "queue", queue);
+    this.tracer = Traces.get(system).tracer(actor, Events.Proto.QUEUE, queue);
   }
 
   public void attempt(String msgId) {
-    tracer.event("attempt", msgId);
+    tracer.event(Events.Queue.ATTEMPT, msgId);
   }
 
   public void put(String msgId) {
-    tracer.event("put", msgId);
+    tracer.event(Events.Queue.PUT, msgId);
   }
 
   public void get(String msgId, int deliveries) {
-    tracer.event("get", msgId, null, null, Map.of("deliveries", deliveries));
+    tracer.event(Events.Queue.GET, msgId, null, null, Map.of("deliveries", deliveries));
   }
 
   /** Written before the consumer acts on the message, so a crash right after leaves the line. */
   public void ack(String msgId) {
-    tracer.event("ack", msgId);
+    tracer.event(Events.Queue.ACK, msgId);
     tracer.flush();
   }
 }

@@ -1,5 +1,6 @@
 package org.sidis.mom;
 
+import org.sidis.trace.Events;
 import akka.actor.typed.ActorSystem;
 import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
@@ -21,15 +22,15 @@ public final class TopicTrace {
   private final Tracer tracer;
 
   public TopicTrace(ActorSystem<?> system, String actor, String topic) {
-    this.tracer = Traces.get(system).tracer(actor, "topic", topic);
+    this.tracer = Traces.get(system).tracer(actor, Events.Proto.TOPIC, topic);
   }
 
   public synchronized void attempt(String msgId) {
-    tracer.event("attempt", msgId);
+    tracer.event(Events.Queue.ATTEMPT, msgId);
   }
 
   public synchronized void put(String msgId, List<String> subscriptions) {
-    tracer.event("put", msgId, null, null, Map.of("to", subscriptions));
+    tracer.event(Events.Queue.PUT, msgId, null, null, Map.of("to", subscriptions));
   }
 
   /**
@@ -39,12 +40,12 @@ public final class TopicTrace {
    * this line, which the checker reads as "in doubt" rather than as a loss.
    */
   public synchronized void get(String msgId, String subscription, boolean durable, int deliveries) {
-    tracer.event("get", msgId, null, null, Map.of("subscription", subscription, "durable", durable, "deliveries", deliveries));
+    tracer.event(Events.Queue.GET, msgId, null, null, Map.of("subscription", subscription, "durable", durable, "deliveries", deliveries));
     if (durable) tracer.flush();
   }
 
   public synchronized void ack(String msgId, String subscription) {
-    tracer.event("ack", msgId, null, null, Map.of("subscription", subscription));
+    tracer.event(Events.Queue.ACK, msgId, null, null, Map.of("subscription", subscription));
     tracer.flush();
   }
 }

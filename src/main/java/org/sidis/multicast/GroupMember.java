@@ -1,5 +1,6 @@
 package org.sidis.multicast;
 
+import org.sidis.trace.Events;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -222,7 +223,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     if (!settings.group().equals(group)) {
       getContext().getLog().error("[{}] refused a [{}] from [{}] for group [{}]: this member serves group [{}] only",
           settings.group(), wire.getClass().getSimpleName(), from, group, settings.group());
-      tracer.event("reject", Map.of("reason", "message for another group", "from", String.valueOf(from), "for", String.valueOf(group)));
+      tracer.event(Events.Group.REJECT, Map.of("reason", "message for another group", "from", String.valueOf(from), "for", String.valueOf(group)));
       // Tell the sender, so the error shows where the mistake was made too.
       ActorRef<Command> sender = wire instanceof Hello h && h.replyTo() != null ? h.replyTo() : refs.get(from);
       if (sender != null && !(wire instanceof Refused)) {
@@ -245,13 +246,13 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         if (fate instanceof NetworkModel.Deliver deliver) {
           later(new Bundle(b.group(), b.from(), List.of(d)), deliver.delayMillis());
         } else if (d != null) {
-          tracer.event("drop", d.msgId(), null, null, Map.of("reason", "lost by the network model", "from", b.from()));
+          tracer.event(Events.Group.DROP, d.msgId(), null, null, Map.of("reason", "lost by the network model", "from", b.from()));
         }
       }
     } else if (network.fateOfControl() instanceof NetworkModel.Deliver deliver) {
       later(wire, deliver.delayMillis());
     } else {
-      tracer.event("drop", Map.of("reason", "control message lost by the network model", "from", String.valueOf(from),
+      tracer.event(Events.Group.DROP, Map.of("reason", "control message lost by the network model", "from", String.valueOf(from),
           "what", wire.getClass().getSimpleName()));
     }
     return this;
@@ -415,7 +416,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     @Override
     public void reject(String reason) {
       getContext().getLog().error("[{}] refused: {}", settings.group(), reason);
-      tracer.event("reject", Map.of("reason", reason));
+      tracer.event(Events.Group.REJECT, Map.of("reason", reason));
     }
 
     @Override

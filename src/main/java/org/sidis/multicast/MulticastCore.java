@@ -1,5 +1,6 @@
 package org.sidis.multicast;
 
+import org.sidis.trace.Events;
 import org.sidis.clock.VectorClock;
 
 import java.util.ArrayDeque;
@@ -220,7 +221,7 @@ public final class MulticastCore {
     VectorClock vc = settings.order() == Order.CAUSAL ? clockWith(self, seq) : null;
     Data data = new Data(self, seq, vc, payload);
     buffer.computeIfAbsent(self, o -> new TreeMap<>()).put(seq, data);
-    fx.trace("multicast", data.msgId(), vc, null, null);
+    fx.trace(Events.Group.MULTICAST, data.msgId(), vc, null, null);
     if (overlay.topology() == Overlay.Topology.DIRECT) {
       for (String peer : view) {
         if (streamStart.getOrDefault(peer, Long.MAX_VALUE) <= seq) fx.sendData(peer, data);
@@ -256,7 +257,7 @@ public final class MulticastCore {
     if (deliveredOf(from) < firstSeq - 1) setDelivered(from, firstSeq - 1);
     while (!in.holdback.isEmpty() && in.holdback.firstKey() < firstSeq) {
       Data before = in.holdback.pollFirstEntry().getValue();
-      fx.trace("drop", before.msgId(), null, null, Map.of("reason", "sent before this member joined"));
+      fx.trace(Events.Group.DROP, before.msgId(), null, null, Map.of("reason", "sent before this member joined"));
     }
     release(from, in);
   }
@@ -267,14 +268,14 @@ public final class MulticastCore {
       fx.reject(defect + " from [" + from + "]");
       return;
     }
-    fx.trace("receive", data.msgId(), data.vc(), null, Map.of("from", from));
+    fx.trace(Events.Group.RECEIVE, data.msgId(), data.vc(), null, Map.of("from", from));
     if (data.origin().equals(self)) {
       fx.trace("duplicate", data.msgId(), null, null, null);
       return;
     }
     Inbound in = inbound(data.origin());
     if (in.closed) {
-      fx.trace("drop", data.msgId(), null, null, Map.of("reason", "its origin left and its stream was closed"));
+      fx.trace(Events.Group.DROP, data.msgId(), null, null, Map.of("reason", "its origin left and its stream was closed"));
       return;
     }
     if (data.seq() <= in.released || in.holdback.containsKey(data.seq())) {
@@ -282,7 +283,7 @@ public final class MulticastCore {
       return;
     }
     if (in.firstSeq != -1 && data.seq() < in.firstSeq) {
-      fx.trace("drop", data.msgId(), null, null, Map.of("reason", "sent before this member joined"));
+      fx.trace(Events.Group.DROP, data.msgId(), null, null, Map.of("reason", "sent before this member joined"));
       return;
     }
     in.holdback.put(data.seq(), data);
@@ -310,7 +311,7 @@ public final class MulticastCore {
     if (first > last) return;
     toPeer.put(origin, new long[] {last, now});
     for (Data d : held.subMap(first, true, last, true).values()) {
-      fx.trace("retransmit", d.msgId(), null, null, Map.of("to", from));
+      fx.trace(Events.Group.RETRANSMIT, d.msgId(), null, null, Map.of("to", from));
       fx.sendData(from, d);
     }
   }
@@ -383,7 +384,7 @@ public final class MulticastCore {
     TreeSet<String> all = new TreeSet<>(view);
     all.add(self);
     overlay = Overlay.of(settings.topology(), settings.fanout(), all);
-    fx.trace("view", null, null, null, Map.of("members", all));
+    fx.trace(Events.Group.VIEW, null, null, null, Map.of("members", all));
     advanceStability();
     if (total != null) total.onView(all, now);
   }
@@ -504,7 +505,7 @@ public final class MulticastCore {
 
   private void deliver(Data data, Long gseq) {
     setDelivered(data.origin(), data.seq());
-    if (fx.tracing()) fx.trace("deliver", data.msgId(), settings.order() == Order.CAUSAL ? delivered() : null, gseq, null);
+    if (fx.tracing()) fx.trace(Events.Group.DELIVER, data.msgId(), settings.order() == Order.CAUSAL ? delivered() : null, gseq, null);
     fx.deliver(data, gseq == null ? 0 : gseq);
     if (!data.origin().equals(self) && ++deliveriesSinceStatus >= settings.statusEvery()) broadcastStatus();
   }
@@ -520,7 +521,7 @@ public final class MulticastCore {
   private void close(String origin, Inbound in) {
     in.closed = true;
     for (Data lost : in.holdback.values())
-      fx.trace("drop", lost.msgId(), null, null, Map.of("reason", "a predecessor was lost with its departed origin"));
+      fx.trace(Events.Group.DROP, lost.msgId(), null, null, Map.of("reason", "a predecessor was lost with its departed origin"));
     long droppedFrom = in.released + 1;
     in.holdback.clear();
     in.gapSince = -1;
@@ -555,7 +556,7 @@ public final class MulticastCore {
       ArrayDeque<Data> waiting = e.getValue();
       Data head = waiting.peekFirst();
       if (head == null || !lostCause(head)) continue;
-      for (Data d : waiting) fx.trace("drop", d.msgId(), null, null, Map.of("reason", "a cause was lost with its departed origin"));
+      for (Data d : waiting) fx.trace(Events.Group.DROP, d.msgId(), null, null, Map.of("reason", "a cause was lost with its departed origin"));
       causallyWaiting -= waiting.size();
       waiting.clear();
       // As if never released: should a survivor turn out to hold the cause, the stream reopens here.

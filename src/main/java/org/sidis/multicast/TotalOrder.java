@@ -1,5 +1,6 @@
 package org.sidis.multicast;
 
+import org.sidis.trace.Events;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -358,7 +359,7 @@ public final class TotalOrder {
 
   private void onOrdered(String from, Ordered o, long now) {
     if (o.epoch() < epoch || o.epoch() < promisedEpoch) {
-      host.trace("reject", null, null, Map.of("reason", "stale epoch", "from", from, "epoch", o.epoch(), "current", Math.max(epoch, promisedEpoch)));
+      host.trace(Events.Group.REJECT, null, null, Map.of("reason", "stale epoch", "from", from, "epoch", o.epoch(), "current", Math.max(epoch, promisedEpoch)));
       host.reject("refused order from [" + from + "] of stale epoch " + o.epoch() + " (this member is at epoch "
           + Math.max(epoch, promisedEpoch) + ")");
       return;
