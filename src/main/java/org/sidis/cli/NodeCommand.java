@@ -65,7 +65,9 @@ public final class NodeCommand implements Callable<Integer> {
       // Queue settings and broker rules are checked before the node starts, so a malformed
       // rule is an error naming it (file, line) and an exit code, not a guardian that dies later.
       if (config.getStringList("sidis.node.services").contains("queues")) {
-        org.sidis.mom.QueueSettings.fromConfig(config.getConfig("sidis.mom"));
+        org.sidis.mom.QueueSettings queues = org.sidis.mom.QueueSettings.fromConfig(config.getConfig("sidis.mom"));
+        // Limits past Artery's frame would make the manager fail at start and restart for ever.
+        queues.checkFrame(config.getBytes("akka.remote.artery.advanced.maximum-frame-size"));
         org.sidis.mom.BrokerSettings broker = org.sidis.mom.BrokerSettings.fromConfig(config.getConfig("sidis.mom"));
         if (broker.gateway().enabled() && broker.gateway().port() != 0) {
           try {

@@ -110,7 +110,11 @@ public final class ChatDemo extends Demo {
 
   /** The verdict of the checkers over the traces; also writes the report page {@code sidis inspect} writes. */
   static int judged(DemoRun run, Report report, boolean completed) {
-    return judged(run, report, "", completed && report.passed());
+    // The checkers judge what was traced; a run that did not finish fails whatever they said.
+    String summary = completed ? "" : "the run did not complete (nodes not started in time, or the workload not done within"
+        + " --timeout): the checkers judged only what was traced, and the verdict is FAILED\n";
+    if (!completed) run.out().print(summary);
+    return judged(run, report, summary, completed && report.passed());
   }
 
   /** The verdict {@code passed}, with the checkers' table and {@code summary}; also writes the report page. */
