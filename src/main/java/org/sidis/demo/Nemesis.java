@@ -105,7 +105,9 @@ public final class Nemesis {
       out.println("  nemesis: " + fault.describe() + " for " + plan.duration().toSeconds() + "s");
       sleepUntil(began + plan.duration().toNanos());
       heal(fault);
-      Injected done = new Injected(fault, start, micros());
+      // The end from the monotonic clock: the wall clock may be slewed while we sleep, and a
+      // fault held for --nemesis-for must never be recorded as shorter.
+      Injected done = new Injected(fault, start, start + (System.nanoTime() - began) / 1_000);
       injected.add(done);
       record(done);
       out.println("  nemesis: healed " + fault.describe());
