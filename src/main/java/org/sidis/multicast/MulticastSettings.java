@@ -74,6 +74,11 @@ public record MulticastSettings(
         departedFlushTimeout, bundleMaxMessages, bundleMaxBytes, totalMinMembers, t, k);
   }
 
+  public MulticastSettings withTotalMinMembers(int n) {
+    return new MulticastSettings(group, order, window, statusInterval, statusEvery, nackDelay, nackBatch,
+        departedFlushTimeout, bundleMaxMessages, bundleMaxBytes, n, topology, fanout);
+  }
+
   /** Defaults for tests that build settings by hand. */
   public static MulticastSettings defaults(String group, Order order) {
     return new MulticastSettings(group, order, 5000, Duration.ofMillis(50), 256, Duration.ofMillis(100), 500,

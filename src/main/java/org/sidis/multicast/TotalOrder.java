@@ -46,7 +46,10 @@ import java.util.TreeSet;
  * and numbers every other held message from there, in the order its reliable layer released
  * them. Nothing a survivor delivered is renumbered or reordered, no number is assigned twice
  * in one epoch, and assignments carry their epoch, so a deposed sequencer's late messages are
- * refused. Origins do not re-submit: the reliable layer already has every message of a live
+ * refused. The group forms the same way: once {@code total-min-members} are in the view the
+ * lowest name asks for the first hand-over, and if it dies before its first NewEpoch, a majority
+ * of the group it asked for goes on without it (a minority does not: see {@link #primary}).
+ * Origins do not re-submit: the reliable layer already has every message of a live
  * origin reach every member, and those of a crashed origin reach the survivors from whichever
  * survivor holds them.
  *
@@ -138,8 +141,12 @@ public final class TotalOrder {
   /** A member misses the assignments {@code fromGseq..toGseq}. */
   public record OrderNack(long epoch, long fromGseq, long toGseq) implements Message {}
 
-  /** A candidate opens {@code epoch} and asks for the member's state. */
-  public record FlushRequest(long epoch) implements Message {}
+  /**
+   * A candidate opens {@code epoch} for {@code members} and asks for the member's state. The
+   * members matter while the group forms: a member that answered knows which group it promised
+   * to, so it can tell a majority of it from a minority if the candidate dies before any epoch.
+   */
+  public record FlushRequest(long epoch, List<String> members) implements Message {}
 
   /**
    * A member's state for the hand-over to {@code epoch}, in {@code parts} messages (this is
@@ -201,6 +208,13 @@ public final class TotalOrder {
   private long nextAssign = 1;
   private Flush flush;
   private Set<String> epochMembers = Set.of();
+  /**
+   * Before any epoch is installed: the members of the last hand-over this member led or answered
+   * (the group it promised to form). Empty until the first one. It stands in for the installed
+   * epoch in the primary-partition rule, and it says the group formed once (total-min-members
+   * was met), so a candidate that dies before its first NewEpoch does not stall the group.
+   */
+  private Set<String> formingMembers = Set.of();
 
   private long nextDeliver = 1;
   private final TreeMap<Long, Assignment> assignments = new TreeMap<>();
@@ -255,14 +269,16 @@ public final class TotalOrder {
    * members — or exactly half of them, the lowest name among them included (the same tie-break
    * on every side) — may number, deliver or open the next epoch. Two disjoint views can never
    * both pass, so a sequencer cut off or paused in a minority cannot fork the numbering while the
-   * majority opens a new epoch (review F1). Before the first epoch, nothing is ordered yet.
+   * majority opens a new epoch (review F1). Before the first epoch the group the member promised
+   * to form stands in for it; before any promise, nothing is ordered yet and any view may form.
    */
   boolean primary(Set<String> members) {
-    if (epochMembers.isEmpty()) return true;
+    Set<String> last = epochMembers.isEmpty() ? formingMembers : epochMembers;
+    if (last.isEmpty()) return true;
     int have = 0;
-    for (String m : epochMembers) if (members.contains(m)) have++;
-    int all = epochMembers.size();
-    return 2 * have > all || (2 * have == all && members.contains(new TreeSet<>(epochMembers).first()));
+    for (String m : last) if (members.contains(m)) have++;
+    int all = last.size();
+    return 2 * have > all || (2 * have == all && members.contains(new TreeSet<>(last).first()));
   }
 
   private boolean primary() {
@@ -340,8 +356,9 @@ public final class TotalOrder {
   // ------------------------------------------------------------------ ordering messages
 
   void onMessage(String from, Message m, long now) {
-    if (m == null || m.epoch() < 1 || (m instanceof Ordered o && malformed(o))) {
-      host.reject("ordering message from [" + from + "] without a valid epoch: " + m);
+    if (m == null || m.epoch() < 1 || (m instanceof Ordered o && malformed(o))
+        || (m instanceof FlushRequest r && (r.members() == null || !r.members().contains(from)))) {
+      host.reject("malformed ordering message from [" + from + "] (no valid epoch, or a hand-over that does not name its sender): " + m);
       return;
     }
     if (m instanceof Ordered o) onOrdered(from, o, now);
@@ -433,7 +450,9 @@ public final class TotalOrder {
     }
     deliverReady(); // a departed member no longer holds deliveries back
     if (!lowest.equals(self) || toldLate) return;
-    if (sequencer == null && members.size() < settings.totalMinMembers()) return; // the group is still forming
+    // The group is still forming — unless it formed once: a candidate that died before its
+    // first NewEpoch leaves a majority of the promised group that must go on without it.
+    if (sequencer == null && formingMembers.isEmpty() && members.size() < settings.totalMinMembers()) return;
     // The lowest name leads. It opens an epoch when it is not the sequencer yet (start, or the
     // sequencer left) and when members came that never adopted its epoch (the group forming).
     boolean newcomers = false;
@@ -475,10 +494,11 @@ public final class TotalOrder {
     flush = new Flush(e, new TreeSet<>(members));
     promisedEpoch = e;
     promisedTo = self;
+    if (epochMembers.isEmpty()) formingMembers = flush.members;
     leading = false;
     host.trace("flush", null, null, Map.of("epoch", e, "members", new TreeSet<>(members)));
     flush.replies.put(self, stateFor(e));
-    for (String peer : flush.members) if (!peer.equals(self)) host.sendOrdering(peer, new FlushRequest(e));
+    for (String peer : flush.members) if (!peer.equals(self)) host.sendOrdering(peer, new FlushRequest(e, List.copyOf(flush.members)));
     maybeDecide();
   }
 
@@ -498,6 +518,7 @@ public final class TotalOrder {
     promisedEpoch = r.epoch();
     promisedTo = from;
     leading = false;
+    if (epochMembers.isEmpty()) formingMembers = new TreeSet<>(r.members());
     if (flush != null && from.compareTo(self) < 0) flush = null;
     for (FlushReply part : parts(stateFor(r.epoch()))) host.sendOrdering(from, part);
   }
@@ -765,7 +786,7 @@ public final class TotalOrder {
     for (String peer : flush.members) {
       if (peer.equals(self) || flush.replies.containsKey(peer)) continue;
       host.trace("flush-again", null, null, Map.of("epoch", flush.epoch, "peer", peer));
-      host.sendOrdering(peer, new FlushRequest(flush.epoch));
+      host.sendOrdering(peer, new FlushRequest(flush.epoch, List.copyOf(flush.members)));
     }
   }
 

@@ -234,7 +234,7 @@ class GroupMemberTest {
     ActorRef<GroupMember.Command> m = member(Order.TOTAL);
     // n1 is lowest, so it leads; make it a follower instead: n0 opens epoch 5 and numbers.
     m.tell(new GroupMember.ViewChanged(Map.of("n0", n3.getRef(), "n1", m, "n2", n2.getRef())));
-    m.tell(new GroupMember.Sequencing("chat", "n0", new TotalOrder.FlushRequest(5)));
+    m.tell(new GroupMember.Sequencing("chat", "n0", new TotalOrder.FlushRequest(5, List.of("n0", "n1", "n2"))));
     m.tell(new GroupMember.Sequencing("chat", "n0", new TotalOrder.NewEpoch(5, 1, 1, 0, List.of(), List.of("n0", "n1", "n2"))));
     m.tell(new GroupMember.Hello("chat", "n0", n3.getRef(), 1));
     m.tell(new GroupMember.Sequencing("chat", "n0", new TotalOrder.Ordered(4, List.of(new TotalOrder.Run(1, "n2", 1, 1)))));
@@ -264,7 +264,7 @@ class GroupMemberTest {
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.Ordered(2, List.of(new TotalOrder.Run(9, "n1", 4, 3)))),
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushReply(3, 1, 2, 8, List.of(new TotalOrder.Assignment(2, 9, "n1", 4)), List.of("n1:4"))),
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.NewEpoch(3, 1, 1, 9, List.of(), List.of("n1", "n2"))),
-        new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushRequest(3)),
+        new GroupMember.Sequencing("chat", "n2", new TotalOrder.FlushRequest(3, List.of("n1", "n2"))),
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.OrderNack(3, 4, 9)),
         new GroupMember.Refused("chat", "n2", "not here"));
     for (Object msg : wire) {

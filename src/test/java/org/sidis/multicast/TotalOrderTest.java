@@ -49,13 +49,17 @@ class TotalOrderTest {
     }
 
     Group(long seed, int hellosToLose, String... names) {
+      this(seed, hellosToLose, MulticastSettings.defaults("g", Order.TOTAL), names);
+    }
+
+    Group(long seed, int hellosToLose, MulticastSettings settings, String... names) {
       this.hellosToLose = hellosToLose;
       random = new Random(seed);
       for (String n : names) {
         delivered.put(n, new ArrayList<>());
         gseqs.put(n, new ArrayList<>());
         rejects.put(n, new ArrayList<>());
-        cores.put(n, new MulticastCore(n, MulticastSettings.defaults("g", Order.TOTAL), effects(n)));
+        cores.put(n, new MulticastCore(n, settings, effects(n)));
       }
       Set<String> all = new TreeSet<>(List.of(names));
       for (MulticastCore c : cores.values()) c.onView(all, now);
@@ -373,6 +377,56 @@ class TotalOrderTest {
     assertEquals(null, g.forkedGseq());
     assertEquals(List.of(), g.delivered.get("n3"), "n3 and n4 are not the primary half");
     assertEquals(2, g.delivered.get("n1").size(), g.delivered.toString());
+  }
+
+  // ------------------------------------------------------------------ a candidate dies while the group forms
+
+  /**
+   * Seen in CI: with total-min-members = 4, n1 asked for the first hand-over, was killed before
+   * any answer reached it, and the three survivors — each waiting on its promise to n1 and below
+   * the minimum of four — never opened an epoch: nothing was ever delivered. A group that formed
+   * once goes on without a dead candidate when a majority of the promised group is left.
+   */
+  @Test
+  void whenTheFirstCandidateDiesBeforeAnyEpochAMajorityOfThePromisedGroupFormsWithoutIt() {
+    for (long seed = 1; seed <= 20; seed++) {
+      MulticastSettings four = MulticastSettings.defaults("g", Order.TOTAL).withTotalMinMembers(4);
+      Group g = new Group(seed, 0, four, "n1", "n2", "n3", "n4");
+      g.lost = m -> m instanceof TotalOrder.FlushReply; // no answer ever reaches n1
+      g.run(2);
+      for (String n : List.of("n2", "n3", "n4")) g.cores.get(n).multicast(n + " while forming");
+      g.run(2);
+      assertEquals(List.of(), g.delivered.get("n2"), "seed " + seed + ": nothing is ordered before an epoch");
+      g.lost = m -> false;
+      g.crash("n1");
+      g.run(10);
+      assertTrue(g.cores.get("n2").sequencing().contains("sequencer n2 (leading)"), "seed " + seed + ": " + g.cores.get("n2").sequencing());
+      assertEquals(3, g.delivered.get("n2").size(), "seed " + seed + ": " + g.delivered);
+      assertSameOrderEverywhere(g, List.of("n2", "n3", "n4"));
+    }
+  }
+
+  /**
+   * The other side of the rule above: a minority of the promised group does not form on its own
+   * when the candidate is cut off with the rest, even though it meets total-min-members — else
+   * two sides could each order the same messages their own way.
+   */
+  @Test
+  void aMinorityOfThePromisedGroupDoesNotFormOnItsOwn() {
+    MulticastSettings two = MulticastSettings.defaults("g", Order.TOTAL).withTotalMinMembers(2);
+    Group g = new Group(5, 0, two, "n1", "n2", "n3", "n4", "n5");
+    g.lost = m -> m instanceof TotalOrder.FlushReply; // every member promised n1's group of five; n1 never decided
+    g.run(2);
+    g.lost = m -> false;
+    g.partition(Set.of("n4", "n5"));
+    for (String n : List.of("n1", "n2", "n3", "n4", "n5")) g.cores.get(n).multicast(n + " during");
+    g.run(10);
+    assertEquals(List.of(), g.delivered.get("n4"), "n4 and n5 are two of the five promised: " + g.cores.get("n4").sequencing());
+    assertEquals(List.of(), g.delivered.get("n5"));
+    assertTrue(g.cores.get("n1").sequencing().contains("sequencer n1 (leading)"), g.cores.get("n1").sequencing());
+    assertEquals(3, g.delivered.get("n2").size(), g.delivered.toString());
+    assertSameOrderEverywhere(g, List.of("n1", "n2", "n3"));
+    assertEquals(null, g.forkedGseq());
   }
 
   // ------------------------------------------------------------------ late joiners (review F9)
