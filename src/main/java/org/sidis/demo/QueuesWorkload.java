@@ -195,6 +195,14 @@ public final class QueuesWorkload {
     private final Map<String, String> tokens = new java.util.HashMap<>();
     private final Set<String> processed = new HashSet<>();
     private final Set<String> reAcks = new HashSet<>();
+    /**
+     * Acks not answered yet, with when each was last sent. A queue manager that crashed on an
+     * ack lost it (its supervisor restarts it, keeping the queues and their deliveries): after
+     * retry-after the ack is sent again, with the same token, and the queue takes it then.
+     */
+    private final Unacknowledged<String> unansweredAcks = new Unacknowledged<>();
+    /** When a GET was last answered (a delivery or empty): GETs lost to a crash of the manager show as silence. */
+    private long lastAnswer = System.currentTimeMillis();
     private int waiting;
     private long received;
     private long duplicates;
@@ -232,6 +240,7 @@ public final class QueuesWorkload {
 
     private void ack(String id, String token) {
       tokens.put(id, token);
+      unansweredAcks.sent(id);
       manager.ref().tell(new QueueProtocol.Ack(settings.queue(), id, token, replies));
     }
 
@@ -240,6 +249,7 @@ public final class QueuesWorkload {
       QueueProtocol.Reply reply = m.reply();
       if (reply instanceof QueueProtocol.Delivery d) {
         waiting--;
+        lastAnswer = System.currentTimeMillis();
         received++;
         lastDelivery = System.currentTimeMillis();
         trace.get(d.msgId(), d.deliveries());
@@ -260,14 +270,17 @@ public final class QueuesWorkload {
         get();
       } else if (reply instanceof QueueProtocol.Empty) {
         waiting--;
+        lastAnswer = System.currentTimeMillis();
         get();
       } else if (reply instanceof QueueProtocol.Acked a) {
+        unansweredAcks.answered(a.msgId());
         // Whichever of its acks was taken, the message is acknowledged: confirm it once (the
         // other ack's refusal then finds nothing pending).
         reAcks.remove(a.msgId());
         if (pendingAcks.remove(a.msgId()) != null) confirm(a.msgId());
         tokens.remove(a.msgId());
       } else if (reply instanceof QueueProtocol.Refused r) {
+        unansweredAcks.answered(r.msgId());
         if (reAcks.remove(r.msgId())) {
           if (!pendingAcks.containsKey(r.msgId())) tokens.remove(r.msgId());
           return Behaviors.same();
@@ -297,6 +310,19 @@ public final class QueuesWorkload {
 
     @Override
     Behavior<Command> onTick() {
+      if (manager.ref() != null) {
+        unansweredAcks.resendOlderThan(settings.retryAfter(), id -> manager.ref().tell(
+            new QueueProtocol.Ack(settings.queue(), id, tokens.get(id), replies)));
+        // Every GET is answered within its timeout, by a delivery or empty: silence past that
+        // means the GETs were lost (the manager crashed on them), so ask again.
+        long silent = System.currentTimeMillis() - lastAnswer;
+        if (waiting > 0 && silent > settings.getTimeout().plus(settings.retryAfter()).toMillis()) {
+          ctx.getLog().info("{} GETs unanswered for {} ms: asking again", waiting, silent);
+          lastAnswer = System.currentTimeMillis();
+          waiting = 0;
+          while (waiting < settings.consumers()) get();
+        }
+      }
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("node", node);
       report.put("delivered", (long) processed.size());

@@ -39,8 +39,25 @@ public record Supervision(Duration minBackoff, Duration maxBackoff, double rando
     return s;
   }
 
-  /** {@code behavior} under this policy, each restart traced. */
+  /** {@code behavior} under this policy, each restart traced; its children stop when it restarts (Akka's default). */
   public <T> Behavior<T> supervise(Behavior<T> behavior) {
+    return supervise(behavior, false);
+  }
+
+  /**
+   * {@code behavior} under this policy, each restart traced. With {@code keepChildren} its
+   * children keep running through its restart and the restarted actor takes them up again, so
+   * state that lives in them (a queue's deliveries and waiting consumers) outlives a crash of
+   * their parent. Such an actor restarts at once, without backoff: nothing it depends on failed,
+   * and while a backoff lasted its clients' retries would pile up in the restart stash and meet
+   * the next crash together (seen in demo supervision: a retry storm that kept a queue manager
+   * down). Past max-restarts within reset-after it stops, and its children with it.
+   */
+  public <T> Behavior<T> supervise(Behavior<T> behavior, boolean keepChildren) {
+    if (keepChildren) {
+      return Behaviors.supervise(traced(behavior)).onFailure(Exception.class,
+          SupervisorStrategy.restart().withLimit(maxRestarts, resetAfter).withStopChildren(false));
+    }
     return Behaviors.supervise(traced(behavior)).onFailure(Exception.class,
         SupervisorStrategy.restartWithBackoff(minBackoff, maxBackoff, randomFactor)
             .withMaxRestarts(maxRestarts)

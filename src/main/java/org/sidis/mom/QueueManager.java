@@ -204,17 +204,65 @@ public final class QueueManager extends AbstractBehavior<Command> {
     this.onDemand = store ? QueueSettings.Durability.PERSISTENT : QueueSettings.Durability.TRANSIENT;
     this.brokerSettings = brokerSettings;
     this.forwardStored = ctx.messageAdapter(Reply.class, ForwardStored::new);
-    settings.queues().forEach(this::open);
+    adoptChildren();
+    settings.queues().forEach((name, durability) -> {
+      if (!queues.containsKey(name)) open(name, durability);
+    });
     transmitting.forEach(this::channel);
-    brokerSettings.topics().forEach(this::openTopic);
-    this.broker = ctx.spawn(Broker.create(brokerSettings.rules(), ctx.getSelf(), settings.maxMessageBytes(), brokerSettings.timeout()), "broker");
-    if (brokerSettings.gateway().enabled()) {
+    brokerSettings.topics().forEach((name, declaration) -> {
+      if (!topics.containsKey(name)) openTopic(name, declaration);
+    });
+    this.broker = ctx.getChild("broker").map(b -> b.<Command>unsafeUpcast()).orElseGet(() ->
+        ctx.spawn(Broker.create(brokerSettings.rules(), ctx.getSelf(), settings.maxMessageBytes(), brokerSettings.timeout()), "broker"));
+    if (brokerSettings.gateway().enabled() && ctx.getChild("gateway").isEmpty()) { // a restart keeps the running one
       Gateway gateway = Gateway.start(ctx.getSystem(), ctx.getSelf(), brokerSettings.gateway(), settings.maxMessageBytes(), node);
       ctx.spawn(Behaviors.receive(Object.class).onSignal(akka.actor.typed.PostStop.class, sig -> {
         gateway.stop();
         return Behaviors.same();
       }).build(), "gateway");
     }
+  }
+
+  /**
+   * After a crash of this manager its supervisor keeps its children (QueueService spawns it
+   * {@code keepingChildren}): the queues hold the deliveries in flight, their tokens and the
+   * consumers' waiting GETs, and the channels the messages on their way. The restarted manager
+   * takes them up again by name instead of opening new ones, so clients see no error and no
+   * token of theirs goes stale. Returns whether there was anything to take up (a restart).
+   */
+  private boolean adoptChildren() {
+    boolean any = false;
+    for (ActorRef<Void> child : getContext().getChildren()) {
+      String name = child.path().name();
+      ActorRef<Command> ref = child.unsafeUpcast();
+      if (name.startsWith(QUEUE_CHILD)) {
+        String queue = decoded(name.substring(QUEUE_CHILD.length()));
+        queues.put(queue, ref);
+        watch(ref, queue);
+      } else if (name.startsWith(CHANNEL_CHILD)) {
+        String destination = decoded(name.substring(CHANNEL_CHILD.length()));
+        channels.put(destination, ref);
+        watch(ref, destination);
+      } else if (name.startsWith(TOPIC_CHILD)) {
+        topics.put(decoded(name.substring(TOPIC_CHILD.length())), ref);
+      }
+      any = true;
+    }
+    if (any) getContext().getLog().info("restarted: took up {} queues, {} channels and {} topics that kept running",
+        queues.size(), channels.size(), topics.size());
+    return any;
+  }
+
+  private static final String QUEUE_CHILD = "queue-";
+  private static final String CHANNEL_CHILD = "channel-";
+  private static final String TOPIC_CHILD = "topic-";
+
+  private static String encoded(String name) {
+    return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
+  }
+
+  private static String decoded(String childName) {
+    return java.net.URLDecoder.decode(childName, StandardCharsets.UTF_8);
   }
 
   private final org.sidis.fault.FaultInjector injector = org.sidis.fault.FaultInjector.fromConfig(
@@ -289,7 +337,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
     ActorRef<Command> channel = channels.get(destination);
     if (channel != null) return channel;
     channel = getContext().spawn(supervised(Channel.create(node, destination, settings)),
-        "channel-" + java.net.URLEncoder.encode(destination, StandardCharsets.UTF_8));
+        CHANNEL_CHILD + encoded(destination));
     watch(channel, destination);
     channels.put(destination, channel);
     return channel;
@@ -463,7 +511,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
       if (!queues.containsKey(queue)) open(queue, declaration.durability());
     }
     ActorRef<Command> ref = getContext().spawn(Topic.create(name, declaration, getContext().getSelf(), brokerSettings.timeout()),
-        "topic-" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+        TOPIC_CHILD + encoded(name));
     topics.put(name, ref);
     return ref;
   }
@@ -519,7 +567,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
       case TRANSIENT -> TransientQueue.create(name, settings);
       case PERSISTENT -> PersistentQueue.create(name, settings);
     };
-    ActorRef<Command> ref = getContext().spawn(supervised(queue), "queue-" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+    ActorRef<Command> ref = getContext().spawn(supervised(queue), QUEUE_CHILD + encoded(name));
     watch(ref, name);
     queues.put(name, ref);
     return ref;

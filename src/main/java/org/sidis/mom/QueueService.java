@@ -17,6 +17,8 @@ public final class QueueService implements Service {
   @Override
   public List<Spawn<?>> spawns(Context node) {
     var mom = node.config().getConfig("sidis.mom");
-    return List.of(Spawn.of("queue-manager", QueueManager.create(QueueSettings.fromConfig(mom), BrokerSettings.fromConfig(mom))));
+    return List.of(Spawn.of("queue-manager", QueueManager.create(QueueSettings.fromConfig(mom), BrokerSettings.fromConfig(mom)))
+        // Its queues hold the deliveries in flight and the consumers waiting: they outlive a crash of the manager.
+        .keepingChildren());
   }
 }

@@ -146,7 +146,7 @@ public final class NodeGuardian {
   }
 
   private static <T> ActorRef<T> spawnSupervised(ActorContext<Command> ctx, Supervision supervision, Service.Spawn<T> spawn) {
-    return ctx.spawn(supervision.supervise(spawn.behavior()), spawn.name(), spawn.props());
+    return ctx.spawn(supervision.supervise(spawn.behavior(), spawn.keepsChildren()), spawn.name(), spawn.props());
   }
 
   /** The actors services offer each other on this node, by key. */

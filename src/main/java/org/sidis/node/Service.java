@@ -66,8 +66,13 @@ public interface Service {
     }
   }
 
-  /** One actor to spawn: its name, its behavior, its props, and the key it is offered under (or null). */
-  record Spawn<T>(String name, Behavior<T> behavior, Props props, Key<T> offers) {
+  /**
+   * One actor to spawn: its name, its behavior, its props, the key it is offered under (or null),
+   * and whether its children keep running when it restarts ({@code keepsChildren}: an actor
+   * whose state lives in its children — a queue manager and its queues — restarts alone, so a
+   * crash in it loses none of their state).
+   */
+  record Spawn<T>(String name, Behavior<T> behavior, Props props, Key<T> offers, boolean keepsChildren) {
     public Spawn {
       Objects.requireNonNull(name);
       Objects.requireNonNull(behavior);
@@ -75,15 +80,20 @@ public interface Service {
     }
 
     public static <T> Spawn<T> of(String name, Behavior<T> behavior) {
-      return new Spawn<>(name, behavior, Props.empty(), null);
+      return new Spawn<>(name, behavior, Props.empty(), null, false);
     }
 
     public Spawn<T> offeredAs(Key<T> key) {
-      return new Spawn<>(name, behavior, props, key);
+      return new Spawn<>(name, behavior, props, key, keepsChildren);
     }
 
     public Spawn<T> withProps(Props p) {
-      return new Spawn<>(name, behavior, p, offers);
+      return new Spawn<>(name, behavior, p, offers, keepsChildren);
+    }
+
+    /** Its children keep running when it restarts; it must take them up again when it starts. */
+    public Spawn<T> keepingChildren() {
+      return new Spawn<>(name, behavior, props, offers, true);
     }
   }
 
