@@ -50,6 +50,7 @@ public final class NodeGuardian {
       cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
           ClusterEvent.ReachabilityEvent.class));
       List<String> started = startServices(ctx, config, node, known);
+      Management.startIfEnabled(ctx.getSystem(), node);
       // A service that fails past its restarts (a store that cannot be opened, a bug that comes
       // back every time) takes the node down with one error line, rather than leaving a node
       // that is Up and answers nothing.
