@@ -52,7 +52,10 @@ public final class ServersDemo extends Demo {
     double gain = r.path("concurrent_per_s").asDouble() / r.path("iterative_per_s").asDouble();
     table.append(String.format("concurrent / iterative throughput: %.1fx%n", gain));
     run.out().print(table);
-    boolean passed = r.path("iterative_failed").asLong() == 0 && r.path("concurrent_failed").asLong() == 0 && gain > 1;
+    // The verdict judges what the servers promise — every request answered, none failed — not
+    // their speed: the gain is a measurement, printed (and bench's business), and a loaded
+    // machine must not turn a correct run into a failed one.
+    boolean passed = r.path("iterative_failed").asLong() == 0 && r.path("concurrent_failed").asLong() == 0;
     return run.verdict(table.toString(), passed, "logs in");
   }
 }
