@@ -105,7 +105,8 @@ public final class KeyTool {
         "-storetype", "PKCS12", "-keystore", dir.caKeystore().toString(), "-storepass:env", CA_PASSWORD_ENV);
     byte[] pem = run(env, null, "-exportcert", "-rfc", "-alias", "ca", "-keystore", dir.caKeystore().toString(),
         "-storepass:env", CA_PASSWORD_ENV);
-    write(dir.caCert(), pem);
+    write(dir.caCert(), pem, "rw-r--r--");
+    ownerOnly(dir.caKeystore());
     out.println("CA: " + dir.caCert() + " (CN=" + cn + ", " + CA_DAYS + " days); its private key " + dir.caKeystore()
         + " stays with you, off the nodes");
   }
@@ -140,6 +141,7 @@ public final class KeyTool {
       run(env, null, "-importcert", "-noprompt", "-alias", node, "-file", chain.toString(),
           "-keystore", keystore.toString(), "-storepass:env", PASSWORD_ENV);
       Files.move(chain, dir.dir().resolve(node + ".pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      ownerOnly(keystore);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + chain, e);
     }
@@ -153,15 +155,26 @@ public final class KeyTool {
     byte[] bytes = new byte[24];
     random.nextBytes(bytes);
     String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    write(file, (password + "\n").getBytes(StandardCharsets.US_ASCII));
+    write(file, (password + "\n").getBytes(StandardCharsets.US_ASCII), "rw-------");
     return password;
   }
 
-  private static void write(Path file, byte[] content) {
+  /** A private key's keystore is for its owner's eyes only (keytool leaves it to the umask). */
+  private static void ownerOnly(Path file) {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its own access rules apply
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restrict " + file + " to its owner", e);
+    }
+  }
+
+  private static void write(Path file, byte[] content, String permissions) {
     try {
       Files.deleteIfExists(file);
       try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
       } catch (UnsupportedOperationException e) {
         Files.createFile(file);
       }
