@@ -26,15 +26,16 @@ import java.util.List;
 
 /**
  * Artery's {@link ConfigSSLEngineProvider} (keystore, protocol, cipher suites and mutual
- * authentication from {@code akka.remote.artery.ssl.config-ssl-engine}) with two changes:
- * the trust store is the cluster CA's PEM file ({@code trust-store}), every certificate in it
- * trusted — so that a CA rotates by listing the old and the new one for a while — and a peer
- * whose certificate chain the CA did not sign is refused with one WARN line naming it, its
- * address and its issuer, rather than only a handshake failure deep in Artery's debug log.
+ * authentication from {@code akka.remote.artery.ssl.config-ssl-engine}) with two changes.
+ * The trust store is the cluster CA's PEM file ({@code trust-store}), every certificate in it
+ * trusted, so that a CA rotates by listing the old and the new one for a while. And a refused
+ * peer is a WARN line in plain words: an inbound one says why the handshake failed (Artery
+ * itself drops it without a word), an outbound one names the peer's address, its certificate
+ * and its issuer.
  */
 public class ClusterTlsProvider extends ConfigSSLEngineProvider {
 
-  /** The logger of refusals: conf/logback.xml keeps it at INFO and on the console. */
+  /** The logger of refusals: WARN, so on the console of a node started by hand and in every node's log file. */
   static final Logger REFUSALS = LoggerFactory.getLogger("org.sidis.node.tls.refused");
 
   /** One line per kind of refusal every 10 s at most. */
