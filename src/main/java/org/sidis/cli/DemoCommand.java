@@ -18,6 +18,8 @@ import org.sidis.demo.QueuesDemo;
 import org.sidis.demo.RpcDemo;
 import org.sidis.demo.ServersDemo;
 import org.sidis.demo.SupervisionDemo;
+import org.sidis.node.tls.KeyTool;
+import org.sidis.node.tls.TlsDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,6 +113,14 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--nemesis-count", defaultValue = "0", description = "At most this many faults (default: 0, no limit).")
   int nemesisCount;
 
+  @Option(names = "--tls", arity = "0..1", paramLabel = "DIR", fallbackValue = FRESH_KEYS,
+      description = "The nodes speak mutual TLS: with keys from DIR (made by 'sidis tls init DIR'), or, with --tls alone,"
+          + " a new CA and node keys made in the run directory's tls/ (docs/security.md).")
+  String tls;
+
+  /** {@code --tls} without a directory: fresh keys in the run directory. */
+  static final String FRESH_KEYS = "";
+
   @Option(names = "--json", description = "Also writes the fault matrix as JSON to this file (demo faults only).")
   Path json;
 
@@ -174,10 +184,32 @@ public final class DemoCommand implements Callable<Integer> {
       String why = Netns.refusal(plan != null && plan.mode() == FaultSchedule.Mode.PARTITION);
       if (why != null) return refused(why);
     }
-    DemoOptions options = new DemoOptions(nodes, messages, seed, mode, topology, settings.asMap(), jvmOptions, hostKind, plan);
-    String refusal = demo.refuse(options);
+    List<String> tlsNames = tlsNames(nodes);
+    if (tls != null && !tls.equals(FRESH_KEYS)) {
+      List<String> missing = new TlsDir(Path.of(tls)).missing(tlsNames);
+      if (!missing.isEmpty()) {
+        return refused("--tls " + tls + " has no " + String.join(", ", missing) + "; make them with: sidis tls init " + tls
+            + " --nodes " + String.join(",", tlsNames));
+      }
+    }
+    DemoOptions probe = new DemoOptions(nodes, messages, seed, mode, topology, settings.asMap(), jvmOptions, hostKind, plan);
+    String refusal = demo.refuse(probe);
     if (refusal != null) return refused(refusal);
     Path runDir = Launcher.newRunDir(runsDir, name);
+    Path tlsDir = null;
+    if (tls != null) {
+      tlsDir = tls.equals(FRESH_KEYS) ? runDir.resolve("tls") : Path.of(tls);
+      if (tls.equals(FRESH_KEYS)) {
+        System.out.println("tls: making a CA and keys for " + String.join(", ", tlsNames) + " in " + tlsDir);
+        try {
+          new KeyTool(new TlsDir(tlsDir), new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).init(tlsNames, false);
+        } catch (RuntimeException e) {
+          System.err.println("error: cannot make the TLS keys: " + e.getMessage());
+          return ExitCodes.FAILED;
+        }
+      }
+    }
+    DemoOptions options = new DemoOptions(nodes, messages, seed, mode, topology, settings.asMap(), jvmOptions, hostKind, plan, tlsDir);
     Path conf = runDir.resolve("conf").resolve(name + ".conf");
     try {
       copyDemoConfig(name, conf);
@@ -202,6 +234,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   private Demo demo(String demoName) {
     return ALL.stream().filter(d -> d.name().equals(demoName)).findFirst().orElseThrow();
+  }
+
+  /**
+   * The nodes a demo with {@code nodes} nodes may start: n1 … n{@code nodes}, and at least n1 … n4,
+   * since some demos start a fixed number of nodes (pubsub: three and a late joiner).
+   */
+  static List<String> tlsNames(int nodes) {
+    return TlsDir.numbered(Math.max(nodes, 4));
   }
 
   private static Duration duration(String option, String text) {

@@ -38,6 +38,11 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--trace-dir", description = "Writes this node's trace file into this directory (sidis.trace.dir).")
   Path traceDir;
 
+  @Option(names = "--tls", paramLabel = "DIR",
+      description = "Speaks mutual TLS with the other nodes, with the CA and this node's key in DIR (made by 'sidis tls init DIR'); "
+          + "a node without a certificate from the same CA is refused (docs/security.md).")
+  Path tls;
+
   @Mixin
   SettingsOption settings;
 
@@ -61,6 +66,7 @@ public final class NodeCommand implements Callable<Integer> {
     Config config;
     try {
       config = Node.config(new Node.Options(name, host, port, seedList, this.config, traceDir, settings.asMap()));
+      if (tls != null) config = new org.sidis.node.tls.TlsDir(tls).nodeConfig(name).withFallback(config);
       Node.checkPortFree(host, port);
       // Queue settings and broker rules are checked before the node starts, so a malformed
       // rule is an error naming it (file, line) and an exit code, not a guardian that dies later.
@@ -95,7 +101,7 @@ public final class NodeCommand implements Callable<Integer> {
       cluster.manager().tell(akka.cluster.typed.Join.create(cluster.selfMember().address()));
       akka.actor.Address a = system.address();
       System.out.println("node [" + name + "] formed a new cluster at " + a + "; others join it with --seeds "
-          + a.getHost().orElse(host) + ":" + a.getPort().orElse(port));
+          + a.getHost().orElse(host) + ":" + a.getPort().orElse(port) + (tls != null ? " --tls DIR (keys from the same CA)" : ""));
     }
     if (exitWithParent) watchParent(system);
     system.getWhenTerminated().toCompletableFuture().join();

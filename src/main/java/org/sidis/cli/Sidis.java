@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * The command line: {@code sidis node | demo | sim | inspect | bench <workload> | completion}.
+ * The command line: {@code sidis node | demo | sim | inspect | bench <workload> | tls init | completion}.
  *
  * <p>The command line is strict, so a typo is an error rather than a run with defaults: an
  * unknown or misplaced option, a missing subcommand, a bad value or an unknown {@code --set}
@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
     footer = {"%nRun 'sidis COMMAND --help' for a command's options.",
         "Bash completion for this shell: source <(sidis completion)"},
     subcommands = {NodeCommand.class, DemoCommand.class, SimCommand.class, InspectCommand.class,
-        BenchCommand.class, CompletionCommand.class})
+        BenchCommand.class, TlsCommand.class, CompletionCommand.class})
 public final class Sidis implements Callable<Integer> {
 
   @Spec

@@ -52,13 +52,14 @@ public record DemoRun(PrintStream out, Path runDir, Path conf, Duration limit, D
 
   /**
    * The arguments of a node on {@code port} that joins {@code seeds}: the run's settings file
-   * and trace directory, then {@code extra}, then the command line's {@code --set}s so that
+   * and trace directory, the cluster's TLS keys if the run has them, then {@code extra}, then the command line's {@code --set}s so that
    * they win.
    */
   List<String> nodeArgs(int port, String seeds, List<String> extra) {
     List<String> args = new ArrayList<>(List.of(
         "--port", String.valueOf(port), "--seeds", seeds,
         "--config", conf.toString(), "--trace-dir", runDir.resolve("trace").toString()));
+    if (options.tls() != null) args.addAll(List.of("--tls", options.tls().toAbsolutePath().toString()));
     args.addAll(extra);
     options.settings().forEach((k, v) -> {
       args.add("--set");

@@ -58,7 +58,7 @@ public final class NodeGuardian {
       ctx.getLog().info("node [{}] started at [{}] with services {}", node, ctx.getSystem().address(), started);
       return Behaviors.receive(Command.class)
           .onMessage(MemberChanged.class, m -> {
-            ctx.getLog().info("membership: {}", m.event());
+            ctx.getLog().info("membership: {}", describe(m.event()));
             if (m.event() instanceof ClusterEvent.MemberUp || m.event() instanceof ClusterEvent.MemberRemoved) {
               long up = java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
                   .filter(x -> x.status() == akka.cluster.MemberStatus.up()).count();
@@ -67,7 +67,7 @@ public final class NodeGuardian {
             return Behaviors.same();
           })
           .onMessage(ReachabilityChanged.class, m -> {
-            ctx.getLog().warn("reachability: {}", m.event());
+            ctx.getLog().warn("reachability: {}", describe(m.event()));
             return Behaviors.same();
           })
           .onSignal(akka.actor.typed.ChildFailed.class, failed -> {
@@ -82,6 +82,41 @@ public final class NodeGuardian {
           .onSignal(akka.actor.typed.Terminated.class, stopped -> Behaviors.same())
           .build();
     });
+  }
+
+  /**
+   * A membership change as an operator reads it: the member's node name (its sidis role), its
+   * address as host:port, and what happened — {@code node [n2] at [127.0.0.1:2552] is up}.
+   */
+  static String describe(ClusterEvent.MemberEvent event) {
+    String what;
+    if (event instanceof ClusterEvent.MemberJoined) what = "is joining";
+    else if (event instanceof ClusterEvent.MemberWeaklyUp) what = "is weakly up (joined while members were unreachable)";
+    else if (event instanceof ClusterEvent.MemberUp) what = "is up";
+    else if (event instanceof ClusterEvent.MemberLeft) what = "is leaving";
+    else if (event instanceof ClusterEvent.MemberExited) what = "has exited";
+    else if (event instanceof ClusterEvent.MemberDowned) what = "was downed";
+    else if (event instanceof ClusterEvent.MemberRemoved r) what = "was removed (it was " + r.previousStatus().toString().toLowerCase() + ")";
+    else what = "changed: " + event;
+    return member(event.member()) + " " + what;
+  }
+
+  /** A reachability change, in the words of {@link #describe(ClusterEvent.MemberEvent)}. */
+  static String describe(ClusterEvent.ReachabilityEvent event) {
+    String what = event instanceof ClusterEvent.UnreachableMember ? "is unreachable"
+        : event instanceof ClusterEvent.ReachableMember ? "is reachable again" : "changed: " + event;
+    return member(event.member()) + " " + what;
+  }
+
+  /** {@code node [n2] at [127.0.0.1:2552]}: the name from the member's sidis role, else its address alone. */
+  static String member(akka.cluster.Member m) {
+    String name = null;
+    for (String role : m.getRoles()) {
+      if (role.startsWith(org.sidis.membership.NodeNames.ROLE_PREFIX)) name = role.substring(org.sidis.membership.NodeNames.ROLE_PREFIX.length());
+    }
+    akka.actor.Address a = m.address();
+    String at = a.getHost().orElse("?") + ":" + a.getPort().map(String::valueOf).orElse("?");
+    return (name == null ? "member" : "node [" + name + "]") + " at [" + at + "]";
   }
 
   /** Starts what {@code sidis.node.services} names, in order; returns the names started. */

@@ -55,17 +55,17 @@ class LoneNodeIT {
       Matcher formed = await(dir.resolve("out-solo.txt"),
           Pattern.compile("node \\[solo] formed a new cluster at akka://sidis@([0-9.]+):(\\d+); others join it with --seeds (\\S+)"), 120);
       assertEquals(formed.group(1) + ":" + formed.group(2), formed.group(3));
-      await(dir.resolve("out-solo.txt"), Pattern.compile("membership: MemberUp\\(Member\\(akka://sidis@" + formed.group(1) + ":" + formed.group(2)), 180);
+      await(dir.resolve("out-solo.txt"), Pattern.compile("membership: node \\[solo] at \\[" + formed.group(1) + ":" + formed.group(2) + "] is up"), 180);
       String console = Files.readString(dir.resolve("out-solo.txt"), StandardCharsets.UTF_8);
       assertTrue(console.contains("INFO  [solo]"), "INFO lines with the node's name on the console:\n" + console);
       Path log = dir.resolve("logs").resolve("solo.log");
-      await(log, Pattern.compile("\\[solo] o\\.s\\.n\\.NodeGuardian \\[akka://sidis/user] - membership: MemberUp"), 60);
+      await(log, Pattern.compile("\\[solo] o\\.s\\.n\\.NodeGuardian \\[akka://sidis/user] - membership: node \\[solo] at \\[[0-9.]+:\\d+] is up"), 60);
       assertFalse(Files.readString(log).contains("%logger"), "no pattern printed literally");
 
       second = node(dir, "--name", "two", "--port", "0", "--seeds", formed.group(3));
       // Both members Up as the second sees them: the one it joined, and itself.
-      await(dir.resolve("out-two.txt"), Pattern.compile("(?s)membership: MemberUp.*membership: MemberUp"), 180);
-      await(dir.resolve("out-two.txt"), Pattern.compile("membership: MemberUp\\(Member\\(akka://sidis@" + formed.group(1) + ":" + formed.group(2)), 10);
+      await(dir.resolve("out-two.txt"), Pattern.compile("(?s)membership: node \\[\\w+] at \\[[0-9.:]+] is up.*membership: node \\[\\w+] at \\[[0-9.:]+] is up"), 180);
+      await(dir.resolve("out-two.txt"), Pattern.compile("membership: node \\[solo] at \\[" + formed.group(1) + ":" + formed.group(2) + "] is up"), 10);
       assertFalse(Files.readString(dir.resolve("out-two.txt")).contains("formed a new cluster"), "a node with seeds joins them");
     } finally {
       for (Process p : second == null ? List.of(solo) : List.of(solo, second)) {
