@@ -199,6 +199,10 @@ public final class Gateway extends AllDirectives {
           burstSize, tls);
     }
 
+    public Settings withTimeouts(Duration wait, Duration request, Duration idle) {
+      return new Settings(enabled, host, port, token, wait, request, idle, maxConnections, maxLongPolls, requestsPerSecond, burst, tls);
+    }
+
     public Settings withTls(Tls t) {
       return new Settings(enabled, host, port, token, maxWait, requestTimeout, idleTimeout, maxConnections, maxLongPolls, requestsPerSecond,
           burst, t);

@@ -123,6 +123,39 @@ class GatewaySecurityTest {
   }
 
   @Test
+  void aClientThatNeverFinishesItsRequestIsClosedAfterTheIdleTimeout() throws Exception {
+    start(Gateway.Settings.on(0).withToken(TOKEN).withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(20), Duration.ofSeconds(1)));
+    Socket s = new Socket("127.0.0.1", gateway.port());
+    sockets.add(s);
+    s.getOutputStream().write("GET /queues/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    s.setSoTimeout(30_000); // the bound of this wait, not a claim about speed
+    int read;
+    try {
+      InputStream in = s.getInputStream();
+      while ((read = in.read()) >= 0) {
+        // Akka HTTP may answer before closing (408); only the close matters here.
+      }
+    } catch (java.net.SocketException reset) {
+      read = -1;
+    } catch (SocketTimeoutException e) {
+      fail("the half-sent request's connection was still open 30 s after a 1 s idle timeout");
+    }
+    assertStatus(201, call("POST", "/queues/jobs", "after", TOKEN));
+  }
+
+  @Test
+  void aRequestTheQueueManagerDoesNotAnswerIsAnsweredAtTheRequestTimeout() throws Exception {
+    kit = org.sidis.node.TestKits.localN1("gateway-security", dir);
+    ActorRef<Command> silent = kit.spawn(akka.actor.typed.javadsl.Behaviors.ignore(), "silent-manager");
+    gateway = Gateway.start(kit.system(), silent, Gateway.Settings.on(0).withToken(TOKEN)
+        .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(60)), 1024, "n1");
+    assertStatus(503, call("POST", "/queues/jobs", "x", TOKEN));
+    // A GET that waits gets its wait on top of the request timeout, then the same answer.
+    assertStatus(503, call("GET", "/queues/jobs?timeout=1s", null, TOKEN));
+  }
+
+  @Test
   void anOversizedBodyIs413() throws Exception {
     start(Gateway.Settings.on(0).withToken(TOKEN));
     HttpResponse<String> big = call("POST", "/queues/jobs", "x".repeat(1025), TOKEN);
