@@ -113,7 +113,7 @@ public final class BrokerDemo extends Demo {
                 + " over HTTP) · consumed " + consumer.delivered);
         // A final drain: anything still arriving (a redelivery) lands before the nodes stop.
         Threads.sleep(1500);
-        if (keepRunning) awaitStdinClosed(out);
+        if (keepRunning) awaitStdinClosed(out, runDir);
       }
       out.println("  stopping the nodes (SIGTERM)");
       launcher.stopAll();
@@ -319,8 +319,12 @@ public final class BrokerDemo extends Demo {
    * closes (end of input: Ctrl-D, or the parent closing the pipe). SIGTERM needs nothing here:
    * the launcher's shutdown hook stops the nodes.
    */
-  private static void awaitStdinClosed(PrintStream out) {
+  private static void awaitStdinClosed(PrintStream out, Path runDir) {
     out.println("  keeping the cluster up (--keep-running): close stdin (Ctrl-D) or send SIGTERM to stop");
+    // On SIGTERM the JVM ends without a verdict: say where the traces are to judge them later.
+    Thread sigterm = new Thread(() -> out.println("  SIGTERM: stopping the nodes; judge the run with: sidis inspect " + runDir),
+        "sidis-keep-running");
+    Runtime.getRuntime().addShutdownHook(sigterm);
     try {
       byte[] sink = new byte[1024];
       while (System.in.read(sink) >= 0) {
@@ -328,6 +332,11 @@ public final class BrokerDemo extends Demo {
       }
     } catch (IOException e) {
       out.println("  stdin failed (" + e.getMessage() + "): stopping");
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(sigterm);
+    } catch (IllegalStateException shuttingDown) {
+      // SIGTERM came as stdin closed: the hook runs.
     }
   }
 
