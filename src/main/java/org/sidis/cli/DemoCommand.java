@@ -124,6 +124,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Also writes the fault matrix as JSON to this file (demo faults only).")
   Path json;
 
+  @Option(names = "--keep-running", description = "Demo broker: once the run is done, keeps the cluster and its HTTP gateway up"
+      + " until stdin closes or SIGTERM (the gateway's address and token file are printed); sets sidis.demo.broker.keep-running.")
+  boolean keepRunning;
+
   @Option(names = "--long", description = "Runs the long fault matrix: more messages, a fault every 10s for 5s throughout (demo faults only).")
   boolean longMatrix;
 
@@ -159,6 +163,10 @@ public final class DemoCommand implements Callable<Integer> {
     if (mode != null && !(demo instanceof GossipDemo)) return refused("--mode is for the gossip demo only");
     if (topology != null && !(demo instanceof ChatDemo)) {
       return refused("--topology is for the chat demos only (causal, fifo, total, overlay)");
+    }
+    if (keepRunning) {
+      if (!(demo instanceof org.sidis.demo.BrokerDemo)) return refused("--keep-running is for demo broker only");
+      settings.asMap().put("sidis.demo.broker.keep-running", "on");
     }
     Duration limit;
     try {

@@ -59,12 +59,13 @@ public final class Broker extends AbstractBehavior<Command> {
     }
     int bytes = m.payload().getBytes(StandardCharsets.UTF_8).length;
     if (bytes > maxMessageBytes) {
-      m.replyTo().tell(new Rejected(null, m.msgId(), "message of " + bytes + " bytes exceeds sidis.mom.max-message-bytes = " + maxMessageBytes));
+      m.replyTo().tell(new Rejected(null, m.msgId(), "message of " + bytes + " bytes exceeds sidis.mom.max-message-bytes = " + maxMessageBytes,
+          Refusal.TOO_LARGE));
       return this;
     }
     BrokerRules.Outcome outcome = rules.route(m.payload());
     if (outcome instanceof BrokerRules.Refused r) {
-      m.replyTo().tell(new Rejected(null, m.msgId(), r.reason()));
+      m.replyTo().tell(new Rejected(null, m.msgId(), r.reason(), Refusal.UNPROCESSABLE));
       return this;
     }
     BrokerRules.Routed route = (BrokerRules.Routed) outcome;
@@ -86,15 +87,15 @@ public final class Broker extends AbstractBehavior<Command> {
     ActorRef<Reply> replyTo = d.send().replyTo();
     String id = d.send().msgId();
     if (d.failure() != null) {
-      replyTo.tell(new Rejected(to, id, "rule [" + d.route().rule() + "] sent it to " + to + ", which did not answer within " + timeout));
+      replyTo.tell(new Rejected(to, id, "rule [" + d.route().rule() + "] sent it to " + to + ", which did not answer within " + timeout, Refusal.UNAVAILABLE));
     } else if (d.reply() instanceof QueueProtocol.PutAck) {
       replyTo.tell(new Routed(id, d.route().rule(), to, List.of()));
     } else if (d.reply() instanceof Published p) {
       replyTo.tell(new Routed(id, d.route().rule(), to, p.subscriptions()));
     } else if (d.reply() instanceof QueueProtocol.Refused r) {
-      replyTo.tell(new Rejected(to, id, r.reason()));
+      replyTo.tell(new Rejected(to, id, r.reason(), r.kind()));
     } else if (d.reply() instanceof Rejected r) {
-      replyTo.tell(new Rejected(to, id, r.reason()));
+      replyTo.tell(new Rejected(to, id, r.reason(), r.kind()));
     } else {
       replyTo.tell(new Rejected(to, id, "unexpected answer from " + to + ": " + d.reply()));
     }

@@ -61,7 +61,16 @@ public final class BrokerProtocol {
   public record Unsubscribed(String topic, String subscription) implements Reply {}
 
   /** Not done, and why; {@code destination} names the topic or the broker rule's target where known. */
-  public record Rejected(String destination, String msgId, String reason) implements Reply {}
+  public record Rejected(String destination, String msgId, String reason, Refusal kind) implements Reply {
+    public Rejected {
+      if (kind == null) kind = Refusal.CONFLICT;
+    }
+
+    /** A refusal of the state the command met ({@link Refusal#CONFLICT}). */
+    public Rejected(String destination, String msgId, String reason) {
+      this(destination, msgId, reason, Refusal.CONFLICT);
+    }
+  }
 
   /** The queue that holds durable subscription {@code subscription} of {@code topic}. */
   public static String subscriptionQueue(String topic, String subscription) {

@@ -306,7 +306,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
     ActorRef<Reply> to = replyTo(m);
     getContext().getLog().warn("refused {} for queue [{}] ({} refusals so far){}: {}", m.getClass().getSimpleName(), m.queue(), refusals,
         to == null ? ", no reply address" : "", reason);
-    if (to != null) to.tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : m instanceof Ack a ? a.msgId() : null, reason));
+    if (to != null) to.tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : m instanceof Ack a ? a.msgId() : null, reason, Refusal.INVALID));
     return this;
   }
 
@@ -379,7 +379,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
     if (m.queue().startsWith(Channel.TRANSMISSION_PREFIX) || m.queue().contains("\n")) {
       replyTo(m).tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : null, m.queue().contains("\n")
           ? "a queue name cannot contain a line break"
-          : "queues named " + Channel.TRANSMISSION_PREFIX + "<node> are the transmission queues, the queue manager's own"));
+          : "queues named " + Channel.TRANSMISSION_PREFIX + "<node> are the transmission queues, the queue manager's own", Refusal.INVALID));
       return this;
     }
     int slash = m.queue().indexOf('/');
@@ -393,13 +393,13 @@ public final class QueueManager extends AbstractBehavior<Command> {
         }
         if (m instanceof PutBatch batch) {
           String bad = badBatch(batch);
-          if (bad != null) replyTo(m).tell(new Refused(m.queue(), null, bad));
+          if (bad != null) replyTo(m).tell(new Refused(m.queue(), null, bad, Refusal.INVALID));
           else channel(destination).tell(batch);
           return this;
         }
         if (!(m instanceof Put)) {
           replyTo(m).tell(new Refused(m.queue(), null, "only PUT and PutBatch are routed to another node's queue; GET, POLL,"
-              + " NOTIFY, ACK, FETCH and AckBatch go to its own queue manager"));
+              + " NOTIFY, ACK, FETCH and AckBatch go to its own queue manager", Refusal.INVALID));
           return this;
         }
       } else {
@@ -408,7 +408,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
     }
     if (m instanceof Put put && QueueCore.utf8Length(put.payload()) > settings.maxMessageBytes()) {
       put.replyTo().tell(new Refused(put.queue(), put.msgId(), "message of " + QueueCore.utf8Length(put.payload())
-          + " bytes exceeds sidis.mom.max-message-bytes = " + settings.maxMessageBytes()));
+          + " bytes exceeds sidis.mom.max-message-bytes = " + settings.maxMessageBytes(), Refusal.TOO_LARGE));
       return this;
     }
     String bad = badBatch(m);
@@ -422,7 +422,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
     if (queue == null) {
       if (!settings.createOnDemand()) {
         replyTo(m).tell(new Refused(m.queue(), m instanceof Put p ? p.msgId() : null,
-            "no queue [" + m.queue() + "] on this node (sidis.mom.create-on-demand = off)"));
+            "no queue [" + m.queue() + "] on this node (sidis.mom.create-on-demand = off)", Refusal.NOT_FOUND));
         return this;
       }
       queue = open(m.queue(), onDemand);
@@ -461,7 +461,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
       getContext().getLog().warn("refused {} ({} refusals so far): {}", m.getClass().getSimpleName(), refusals, invalid);
       ActorRef<BrokerProtocol.Reply> to = m instanceof BrokerProtocol.Send s ? s.replyTo() : m instanceof BrokerProtocol.Publish p ? p.replyTo()
           : m instanceof BrokerProtocol.Subscribe s ? s.replyTo() : ((BrokerProtocol.Unsubscribe) m).replyTo();
-      if (to != null) to.tell(new BrokerProtocol.Rejected(null, null, invalid));
+      if (to != null) to.tell(new BrokerProtocol.Rejected(null, null, invalid, Refusal.INVALID));
       return this;
     }
     if (m instanceof BrokerProtocol.Send send) {
@@ -476,7 +476,7 @@ public final class QueueManager extends AbstractBehavior<Command> {
       int bytes = QueueCore.utf8Length(p.payload());
       if (bytes > settings.maxMessageBytes()) {
         replyTo.tell(new BrokerProtocol.Rejected("topic:" + topic, p.msgId(), "message of " + bytes
-            + " bytes exceeds sidis.mom.max-message-bytes = " + settings.maxMessageBytes()));
+            + " bytes exceeds sidis.mom.max-message-bytes = " + settings.maxMessageBytes(), Refusal.TOO_LARGE));
         return this;
       }
     } else if (m instanceof BrokerProtocol.Subscribe s) {
@@ -490,12 +490,12 @@ public final class QueueManager extends AbstractBehavior<Command> {
     ActorRef<Command> t = topics.get(topic);
     if (t == null) {
       if (topic == null || topic.isBlank() || topic.contains("/") || topic.contains("@")) {
-        replyTo.tell(new BrokerProtocol.Rejected("topic:" + topic, null, "topic name [" + topic + "] is blank or contains '/' or '@'"));
+        replyTo.tell(new BrokerProtocol.Rejected("topic:" + topic, null, "topic name [" + topic + "] is blank or contains '/' or '@'", Refusal.INVALID));
         return this;
       }
       if (!settings.createOnDemand()) {
         replyTo.tell(new BrokerProtocol.Rejected("topic:" + topic, m instanceof BrokerProtocol.Publish p ? p.msgId() : null,
-            "no topic [" + topic + "] on this node (sidis.mom.create-on-demand = off)"));
+            "no topic [" + topic + "] on this node (sidis.mom.create-on-demand = off)", Refusal.NOT_FOUND));
         return this;
       }
       t = openTopic(topic, new BrokerSettings.TopicDeclaration(onDemand, java.util.List.of()));

@@ -142,8 +142,17 @@ public final class QueueProtocol {
   /** The acknowledgement is recorded (stored, for a persistent queue). */
   public record Acked(String queue, String msgId) implements Reply {}
 
-  /** The command was not carried out, and why ({@code msgId} may be null). */
-  public record Refused(String queue, String msgId, String reason) implements Reply {}
+  /** The command was not carried out, why ({@code msgId} may be null), and which kind of refusal it is. */
+  public record Refused(String queue, String msgId, String reason, Refusal kind) implements Reply {
+    public Refused {
+      if (kind == null) kind = Refusal.CONFLICT;
+    }
+
+    /** A refusal of the state the command met ({@link Refusal#CONFLICT}). */
+    public Refused(String queue, String msgId, String reason) {
+      this(queue, msgId, reason, Refusal.CONFLICT);
+    }
+  }
 
   /** Where a sent message has got to: handed to a consumer, or acknowledged (processed) by one. */
   public record Receipt(String queue, String msgId, SyncPoint point) implements Reply {}

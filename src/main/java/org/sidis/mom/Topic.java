@@ -168,7 +168,7 @@ public final class Topic extends AbstractBehavior<Command> {
   private Behavior<Command> onSubscribe(Subscribe m) {
     String s = m.subscription();
     if (s == null || s.isBlank() || s.contains("/") || s.contains("@")) {
-      m.replyTo().tell(new Rejected("topic:" + name, null, "subscription name [" + s + "] is blank or contains '/' or '@'"));
+      m.replyTo().tell(new Rejected("topic:" + name, null, "subscription name [" + s + "] is blank or contains '/' or '@'", Refusal.INVALID));
       return this;
     }
     if (m.durable()) {
@@ -240,7 +240,7 @@ public final class Topic extends AbstractBehavior<Command> {
     ActorRef<QueueProtocol.Reply> subscriber = live.remove(m.subscription());
     if (subscriber != null) getContext().unwatch(subscriber);
     if (subscriber == null && durable.remove(m.subscription()) == null) {
-      m.replyTo().tell(new Rejected("topic:" + name, null, "no subscription [" + m.subscription() + "]"));
+      m.replyTo().tell(new Rejected("topic:" + name, null, "no subscription [" + m.subscription() + "]", Refusal.NOT_FOUND));
       return this;
     }
     if (subscriber == null && journal != null) {

@@ -151,7 +151,7 @@ public final class TransientQueue extends AbstractBehavior<Command> {
       receipts.processed(m.msgId());
       serve(System.currentTimeMillis()); // an ack frees the message's group for the next of that key
     } else {
-      m.replyTo().tell(new Refused(name, m.msgId(), notInFlight(r)));
+      m.replyTo().tell(new Refused(name, m.msgId(), notInFlight(r), Refusal.CONFLICT));
     }
     return this;
   }

@@ -91,6 +91,23 @@ class SidisCommandLineTest {
   }
 
   @Test
+  void keepRunningIsForTheBrokerDemoOnly() {
+    // DemoCommand's refusals go to System.err: catch them there.
+    java.io.PrintStream was = System.err;
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    Run run;
+    try {
+      System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+      run = sidis("demo", "causal", "--keep-running");
+    } finally {
+      System.setErr(was);
+    }
+    String err = said.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(2, run.code(), run.all() + err);
+    assertTrue(err.startsWith("error: --keep-running is for demo broker only"), run.all() + err);
+  }
+
+  @Test
   void anUnknownSetKeyIsAUsageErrorNamingTheClosestKey() {
     Run run = sidis("bench", "multicast", "--set", "sidis.multicast.windw=5", "--help");
     assertEquals(ExitCodes.USAGE, run.code(), run.all());

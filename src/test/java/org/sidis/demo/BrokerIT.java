@@ -7,9 +7,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The broker and pub/sub demos for real, from the packaged jar: three JVMs (four for pubsub,
@@ -89,6 +99,88 @@ class BrokerIT {
       assertEquals(2, run.exitCode(), run.output());
       assertTrue(run.output().strip().startsWith("error: the gateway (sidis.mom.gateway.port): port " + taken.getLocalPort()
           + " on 127.0.0.1 is already in use"), run.output());
+    }
+  }
+
+  @Test
+  void aNodeRefusesAGatewayBeyondLoopbackWithoutATokenAndTls() throws Exception {
+    int nodePort;
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      nodePort = s.getLocalPort();
+    }
+    SidisProcess run = SidisProcess.run(60, "node", "--name", "n1", "--port", String.valueOf(nodePort),
+        "--set", "sidis.node.services=[queues]", "--set", "sidis.mom.gateway.enabled=on", "--set", "sidis.mom.gateway.host=\"198.18.0.1\"");
+    assertEquals(2, run.exitCode(), run.output());
+    assertTrue(run.output().strip().startsWith("error: sidis.mom.gateway.host = \"198.18.0.1\" is not a loopback address"), run.output());
+    assertTrue(run.output().contains("has token: false, has TLS: false"), run.output());
+  }
+
+  /**
+   * Issue 18, "Show it": {@code demo broker --keep-running} prints the gateway's address and
+   * token file once it is up, and any HTTP client can use it with the token until stdin closes.
+   */
+  @Test
+  void theKeptRunningGatewayServesAnyHttpClientUntilStdinCloses() throws Exception {
+    Path jar = Path.of("target", "sidis.jar");
+    Path log = Files.createTempFile("sidis-keep-running", ".out");
+    Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(), "demo", "broker",
+        "--messages", "100", "--runs-dir", "target/it-runs", "--keep-running").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      Matcher gateway = await(log, Pattern.compile("(?m)^gateway: (http://127\\.0\\.0\\.1:\\d+/) token-file: (\\S+)$"), 240);
+      String base = gateway.group(1);
+      String token = Files.readString(Path.of(gateway.group(2))).trim();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> stranger = http.send(HttpRequest.newBuilder(URI.create(base + "queues/outside")).timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, stranger.statusCode(), stranger.body());
+      // Once the run's own work is done the cluster stays up: a client still PUTs, GETs and ACKs.
+      await(log, Pattern.compile("keeping the cluster up"), 240);
+      HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "queues/outside")).timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("from curl")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, put.statusCode(), put.body());
+      HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(base + "queues/outside?timeout=5s")).timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, got.statusCode(), got.body());
+      assertEquals("from curl", got.body());
+      String ack = "{\"token\": \"" + got.headers().firstValue("Sidis-Delivery-Token").orElseThrow() + "\"}";
+      HttpResponse<String> acked = http.send(HttpRequest.newBuilder(URI.create(base + "queues/outside/ack/"
+              + got.headers().firstValue("Sidis-Message-Id").orElseThrow())).timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(ack)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, acked.statusCode(), acked.body());
+      p.getOutputStream().close(); // stdin closes: the demo stops its nodes and judges the run
+      assertTrue(p.waitFor(180, TimeUnit.SECONDS), () -> "the demo did not stop after stdin closed:\n" + read(log));
+      String out = read(log);
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(out.contains("[queue outside] total queue: held"), out);
+      assertTrue(out.contains("verdict: PASSED"), out);
+    } finally {
+      List<ProcessHandle> nodes = p.descendants().toList();
+      p.destroy();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+      nodes.forEach(ProcessHandle::destroyForcibly);
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /** Waits (at most {@code seconds}) until {@code log} holds a match of {@code pattern}; fails with the log otherwise. */
+  private static Matcher await(Path log, Pattern pattern, long seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      Matcher m = pattern.matcher(read(log));
+      if (m.find()) return m;
+      if (System.nanoTime() > deadline) fail("no line matching " + pattern + " within " + seconds + " s:\n" + read(log));
+      Thread.sleep(200);
+    }
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      return "(cannot read " + log + ": " + e + ")";
     }
   }
 }
