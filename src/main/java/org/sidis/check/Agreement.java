@@ -17,6 +17,11 @@ import java.util.TreeSet;
  * leave the group while the others went on (another member's view dropped it). Crashed nodes
  * are bound by neither rule: a node that dies may miss anything, and what only it delivered binds no
  * one. Each missing (node, message) pair is one violation.
+ *
+ * <p>A member is owed only what was addressed to it ({@link GroupTrace#addressedTo}): a member
+ * that joined late — a node restarted under its name is a new member — is not owed what was
+ * multicast before its origin's view listed it. A member a total-order group refused as a late
+ * joiner is bound by neither rule.
  */
 public final class Agreement extends Property {
 
@@ -51,7 +56,7 @@ public final class Agreement extends Property {
             DeliveryOrder order = group.deliveries(node);
             int missing = 0;
             for (MessageId id : required) {
-                if (!order.contains(id)) {
+                if (!order.contains(id) && group.addressedTo(id, node)) {
                     missing++;
                     offences.add(node, id, List.of(), node + " never delivered " + group.name() + " " + id
                             + " (" + provenance(group, id, deliveredAtCorrect.get(id)) + ")");

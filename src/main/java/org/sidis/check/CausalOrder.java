@@ -33,6 +33,10 @@ import java.util.TreeSet;
  * remaining node waits — possible only in a corrupt trace, where deliveries and multicasts form a
  * cycle — the first waiting delivery is taken with unknown causes and a note says so; the walk
  * always ends.
+ *
+ * <p>A node owes only the messages addressed to it ({@link GroupTrace#addressedTo}): a member
+ * that joined late may deliver an effect whose cause was multicast before it was there, and
+ * never that cause.
  */
 public final class CausalOrder extends Property {
 
@@ -130,12 +134,19 @@ public final class CausalOrder extends Property {
             final int[] firstOwed = new int[origins.size()];
             MessageId waitingFor;
             boolean takeWithUnknownCauses;
+            /** Per origin, the counters multicast and addressed to this node, ascending. */
+            final int[][] owed = new int[origins.size()][];
 
             NodeWalk(String node) {
                 this.node = node;
                 this.events = group.events(node).stream().filter(e -> e.isMulticast() || e.isDeliver()).toList();
                 this.order = group.deliveries(node);
                 Arrays.setAll(delivered, o -> new BitSet());
+                for (int o = 0; o < origins.size(); o++) {
+                    String origin = origins.get(o);
+                    owed[o] = Arrays.stream(multicastCounters[o])
+                            .filter(c -> group.addressedTo(new MessageId(origin, c), node)).toArray();
+                }
             }
 
             boolean done() {
@@ -195,14 +206,14 @@ public final class CausalOrder extends Property {
                     }
                 }
                 delivered[origin].set(id.counter());
-                int[] counters = multicastCounters[origin];
+                int[] counters = owed[origin];
                 while (firstOwed[origin] < counters.length && delivered[origin].get(counters[firstOwed[origin]])) {
                     firstOwed[origin]++;
                 }
             }
 
             private int firstUndelivered(int origin) {
-                int[] counters = multicastCounters[origin];
+                int[] counters = owed[origin];
                 return firstOwed[origin] < counters.length ? counters[firstOwed[origin]] : Integer.MAX_VALUE;
             }
         }

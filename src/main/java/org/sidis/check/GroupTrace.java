@@ -3,6 +3,7 @@ package org.sidis.check;
 import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -22,6 +23,16 @@ import java.util.stream.Collectors;
  * One multicast group as the trace shows it: its members (the nodes with any event for the group),
  * which of them crashed, and each member's events for the group in local ({@code lseq}) order.
  * This is what every property check reads; none of them looks at wall-clock time.
+ *
+ * <p>A node restarted under its name in the same run (the nemesis's kill, a node the resolver
+ * downed and the launcher started again) writes each incarnation's trace to a file of its own,
+ * and each incarnation is a member of its own (issue 17): it is named by the {@code self} its
+ * {@code view} lines give ({@code n1~<inc>}), or {@code n1#<k>} without one; a node that ran
+ * once keeps its plain name. Each incarnation crashed unless its own file ends with a clean
+ * {@code stop}. A member is owed a message only if the message was addressed to it — its
+ * origin's last {@code view} before the multicast listed it ({@link #addressedTo}); a member
+ * that joined late is not owed what was sent before. A member that a total-order group refused
+ * as a late joiner ({@code refuse-joiner}) delivers nothing and is owed nothing.
  */
 public final class GroupTrace {
 
@@ -33,24 +44,36 @@ public final class GroupTrace {
     private final List<String> nodes;
     private final Set<String> crashed;
     private final Set<String> left;
+    private final Set<String> refused;
+    /** A member's name in view and refuse-joiner lines (its incarnation) → its name here. */
+    private final Map<String, String> memberOf;
+    /** Per message, the members its origin's view held when it was multicast; absent: unknown (everyone). */
+    private final Map<MessageId, Set<String>> addressed = new HashMap<>();
     private final Map<String, List<TraceEvent>> eventsByNode;
     private final Map<String, DeliveryOrder> deliveries = new HashMap<>();
     private final Map<MessageId, String> multicastBy = new HashMap<>();
     private final Set<MessageId> messages = new HashSet<>();
     private final List<TraceProblem> problems = new ArrayList<>();
 
-    private GroupTrace(String name, Map<String, List<TraceEvent>> eventsByNode, Set<String> crashedNodes) {
+    private GroupTrace(String name, Map<String, List<TraceEvent>> eventsByNode, Set<String> crashedNodes,
+            Map<String, String> memberOf) {
         this.name = name;
         this.eventsByNode = eventsByNode;
+        this.memberOf = memberOf;
         this.nodes = List.copyOf(eventsByNode.keySet());
         this.crashed = nodes.stream().filter(crashedNodes::contains).collect(Collectors.toCollection(() -> new TreeSet<>(NODE_ORDER)));
         this.proto = settleProto();
         this.left = leftTheGroup();
+        this.refused = refusedJoiners();
         eventsByNode.forEach((node, events) -> {
             List<MessageId> delivered = new ArrayList<>();
+            Set<String> view = null;
             for (TraceEvent e : events) {
-                if (e.isMulticast()) {
-                    multicastBy.putIfAbsent(e.msg(), node);
+                if (Events.Group.VIEW.equals(e.event()) && e.members() != null) {
+                    view = new HashSet<>();
+                    for (String m : e.members()) view.add(member(m));
+                } else if (e.isMulticast()) {
+                    if (multicastBy.putIfAbsent(e.msg(), node) == null && view != null) addressed.put(e.msg(), view);
                     messages.add(e.msg());
                 } else if (e.isDeliver()) {
                     delivered.add(e.msg());
@@ -67,28 +90,75 @@ public final class GroupTrace {
      * @param crashedNodes nodes whose trace has no clean {@code stop}
      */
     public static List<GroupTrace> allIn(Collection<TraceEvent> events, Set<String> crashedNodes) {
-        Map<String, Map<String, List<TraceEvent>>> byGroupAndNode = new TreeMap<>();
+        Map<String, Map<String, Map<Path, List<TraceEvent>>>> byGroupNodeAndFile = new TreeMap<>();
         Set<String> multicastGroups = new HashSet<>();
+        Set<List<Object>> stopped = new HashSet<>(); // (node, file) that ended with a clean stop
         for (TraceEvent e : events) {
+            if (e.isNodeStop()) {
+                stopped.add(List.of(e.node(), String.valueOf(e.file())));
+            }
             if (e.group() == null) {
                 continue;
             }
-            byGroupAndNode.computeIfAbsent(e.group(), g -> new TreeMap<>(NODE_ORDER))
-                    .computeIfAbsent(e.node(), n -> new ArrayList<>())
+            byGroupNodeAndFile.computeIfAbsent(e.group(), g -> new TreeMap<>(NODE_ORDER))
+                    .computeIfAbsent(e.node(), n -> new TreeMap<>(Comparator.comparing(String::valueOf)))
+                    .computeIfAbsent(e.file(), f -> new ArrayList<>())
                     .add(e);
             if (e.isMulticast() || e.isDeliver()) {
                 multicastGroups.add(e.group());
             }
         }
         List<GroupTrace> groups = new ArrayList<>();
-        byGroupAndNode.forEach((group, byNode) -> {
+        byGroupNodeAndFile.forEach((group, byNode) -> {
             // Queues, gossip and other rooms use `group` too; only multicast groups are ours to judge.
-            if (multicastGroups.contains(group)) {
-                byNode.values().forEach(GroupTrace::sortLocally);
-                groups.add(new GroupTrace(group, byNode, crashedNodes));
+            if (!multicastGroups.contains(group)) {
+                return;
             }
+            Map<String, List<TraceEvent>> byMember = new TreeMap<>(NODE_ORDER);
+            Map<String, String> memberOf = new HashMap<>();
+            Set<String> crashedMembers = new HashSet<>();
+            byNode.forEach((node, byFile) -> {
+                if (byFile.size() == 1) {
+                    // A node that ran once: its plain name, crashed as the run says.
+                    List<TraceEvent> all = byFile.values().iterator().next();
+                    byMember.put(node, all);
+                    memberOf.put(node, node);
+                    String self = selfOf(all);
+                    if (self != null) memberOf.put(self, node);
+                    if (crashedNodes.contains(node)) crashedMembers.add(node);
+                    return;
+                }
+                // A node restarted under its name: one member per incarnation (per trace file).
+                int k = 0;
+                for (Map.Entry<Path, List<TraceEvent>> f : byFile.entrySet()) {
+                    k++;
+                    String self = selfOf(f.getValue());
+                    String key = self != null && !byMember.containsKey(self) ? self : node + "#" + k;
+                    byMember.put(key, f.getValue());
+                    if (self != null) memberOf.put(self, key);
+                    if (!stopped.contains(List.of(node, String.valueOf(f.getKey())))) crashedMembers.add(key);
+                }
+            });
+            byMember.values().forEach(GroupTrace::sortLocally);
+            groups.add(new GroupTrace(group, byMember, crashedMembers, memberOf));
         });
         return groups;
+    }
+
+    /** The member's own name as its view lines give it ({@code self}), or null. */
+    private static String selfOf(List<TraceEvent> events) {
+        for (TraceEvent e : events) {
+            if (Events.Group.VIEW.equals(e.event())) {
+                String self = e.text("self");
+                if (self != null) return self;
+            }
+        }
+        return null;
+    }
+
+    /** A name from a view or refuse-joiner line, as this group names that member. */
+    private String member(String named) {
+        return memberOf.getOrDefault(named, named);
     }
 
     /** Local order is lseq within a file; a node that restarted continues in its next file. */
@@ -165,8 +235,10 @@ public final class GroupTrace {
                     dropped.clear();
                 }
                 if (!Events.Group.VIEW.equals(e.event()) || e.members() == null) continue;
-                for (String n : seen) if (!e.members().contains(n) && !n.equals(observer)) dropped.add(n);
-                seen.addAll(e.members());
+                Set<String> members = new HashSet<>();
+                for (String m : e.members()) members.add(member(m));
+                for (String n : seen) if (!members.contains(n) && !n.equals(observer)) dropped.add(n);
+                seen.addAll(members);
             }
         });
         out.removeAll(crashed);
@@ -174,9 +246,43 @@ public final class GroupTrace {
         return out;
     }
 
-    /** Members that did not crash: the ones liveness properties such as agreement bind. */
+    /**
+     * Members a total-order group refused as late joiners: some member traced
+     * {@code refuse-joiner} naming them. They deliver nothing of the group.
+     */
+    private Set<String> refusedJoiners() {
+        Set<String> out = new TreeSet<>(NODE_ORDER);
+        for (List<TraceEvent> events : eventsByNode.values()) {
+            for (TraceEvent e : events) {
+                String m = "refuse-joiner".equals(e.event()) ? e.text("member") : null;
+                if (m != null) out.add(member(m));
+            }
+        }
+        out.retainAll(nodes);
+        return out;
+    }
+
+    /** Members a total-order group refused as late joiners: bound by no liveness property. */
+    public Set<String> refusedNodes() {
+        return Collections.unmodifiableSet(refused);
+    }
+
+    /**
+     * Members that did not crash, leave or get refused: the ones liveness properties such as
+     * agreement bind.
+     */
     public List<String> correctNodes() {
-        return nodes.stream().filter(n -> !crashed.contains(n) && !left.contains(n)).toList();
+        return nodes.stream().filter(n -> !crashed.contains(n) && !left.contains(n) && !refused.contains(n)).toList();
+    }
+
+    /**
+     * Whether message {@code id} was addressed to member {@code node}: its origin's view listed
+     * the member when it multicast it, or the origin traced no view before it (unknown: taken as
+     * addressed to everyone), or the member is its origin.
+     */
+    public boolean addressedTo(MessageId id, String node) {
+        Set<String> view = addressed.get(id);
+        return view == null || view.contains(node) || node.equals(multicastBy.get(id));
     }
 
     /** The node's events for this group, in local order. */
@@ -217,6 +323,7 @@ public final class GroupTrace {
     public String toString() {
         return "group " + name + " (" + proto + "): " + String.join(", ", nodes)
                 + (crashed.isEmpty() ? "" : "; crashed: " + String.join(", ", crashed))
-                + (left.isEmpty() ? "" : "; left: " + String.join(", ", left));
+                + (left.isEmpty() ? "" : "; left: " + String.join(", ", left))
+                + (refused.isEmpty() ? "" : "; refused as late joiners: " + String.join(", ", refused));
     }
 }

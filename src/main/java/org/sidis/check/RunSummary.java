@@ -96,7 +96,7 @@ public final class RunSummary {
         for (String node : group.nodes()) {
             Set<MessageId> seen = new HashSet<>();
             for (TraceEvent e : group.events(node)) {
-                if (!e.isDeliver() || e.msg().origin().equals(node) || !seen.add(e.msg())) {
+                if (!e.isDeliver() || node.equals(group.multicastBy(e.msg())) || !seen.add(e.msg())) {
                     continue;
                 }
                 remoteDeliveries++;

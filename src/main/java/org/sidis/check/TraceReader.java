@@ -208,9 +208,11 @@ public final class TraceReader {
         checkLocalOrder(file, lineNo, node, actor, lseq, lastSkippedLine);
         // Gossip, event-log, topic and rpc lines keep their attributes: their checkers read them
         // (key, version, op, digest; partition, offset; to, subscription; idempotent, outcome).
+        // Multicast view and refuse-joiner lines keep theirs too: the member's incarnation
+        // ("self") and the refused member ("member") tell a restarted node's members apart.
         JsonNode attributes = switch (proto == null ? "" : proto) {
           case "gossip", "log", "topic", "rpc" -> json;
-          default -> null;
+          default -> Events.Group.VIEW.equals(event) || "refuse-joiner".equals(event) ? json : null;
         };
         events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),
                 extraFields((ObjectNode) json), fields.members(), file, lineNo, attributes));

@@ -57,8 +57,8 @@ public final class ChatDemo extends Demo {
             return "multicast " + multicast + "/" + messages + " · delivered " + delivered + "/" + expected
                 + " · done " + done + "/" + (nodes - launcher.killed().size());
           }, killer);
-      if (completed && killSequencer) {
-        // The survivors are done with each other's messages; let what they hold of the victim's settle.
+      if (completed && (killSequencer || run.nemesis())) {
+        // The survivors are done with each other's messages; let what they hold of a victim's settle.
         Threads.sleep(Duration.ofSeconds(3).toMillis());
       }
       stop(run, launcher, nodes);

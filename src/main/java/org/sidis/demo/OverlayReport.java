@@ -31,7 +31,8 @@ public record OverlayReport(int messages, long copies, long retransmissions, dou
         case "multicast" -> origin.put(msg, e.node());
         case "receive" -> {
           copies++;
-          String from = e.extra() == null ? "" : JSON.readTree(e.extra()).path("from").asText();
+          // "from" is the sending member, <node>~<incarnation>: the hop is between nodes.
+          String from = org.sidis.multicast.GroupMember.nodeOf(e.extra() == null ? "" : JSON.readTree(e.extra()).path("from").asText());
           firstFrom.computeIfAbsent(msg, m -> new HashMap<>()).putIfAbsent(e.node(), from);
           perLink.merge(msg + " " + from + "->" + e.node(), 1, Integer::sum);
         }

@@ -1,7 +1,10 @@
 package org.sidis.multicast;
 
 import org.sidis.trace.Events;
+import akka.actor.Address;
 import akka.actor.typed.ActorRef;
+import akka.cluster.Member;
+import akka.cluster.typed.Cluster;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -39,8 +42,17 @@ import java.util.TreeSet;
  * waits for a {@link Flush} that the actor sends itself, so under load one network message
  * carries many multicasts and at rest a multicast leaves at once.
  *
- * <p>A peer's node name is the cluster role of its member ({@link NodeNames}), which is how a
- * Receptionist listing (refs) becomes a view (names).
+ * <p>A peer's member name is the cluster role of its node ({@link NodeNames}) qualified by
+ * the node's incarnation, {@code <node>~<inc>}, where {@code <inc>} is the Akka cluster's
+ * unique id of that start of the node's actor system (its {@code UniqueAddress} uid, base 36):
+ * every node of the cluster reads the same id from the same membership, and a node restarted
+ * under its name — the nemesis's SIGKILL and restart, a node the Split Brain Resolver downed and
+ * the launcher started again — has another one. So a restarted node is a new member of its
+ * groups: its messages {@code n1~<inc>:1, 2, …} never collide with its former incarnation's,
+ * whose departure is a crash, and its old and new incarnations may even be listed side by side
+ * while the old one is unreachable and not yet removed (issue 17; gossip does the same with its
+ * own incarnations). The application still hears node names ({@link GroupEvent}); message ids
+ * carry the member name.
  */
 public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
@@ -60,9 +72,17 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
   // ------------------------------------------------------------------ the wire
 
-  /** Tells a peer from which of our sequence numbers our messages are addressed to it. */
-  public record Hello(String group, String from, ActorRef<Command> replyTo, long firstSeq)
-      implements Command, CborSerializable {}
+  /**
+   * Tells a peer from which of our sequence numbers our messages are addressed to it; in causal
+   * groups {@code cut} is what we had delivered when we added it (null elsewhere).
+   */
+  public record Hello(String group, String from, ActorRef<Command> replyTo, long firstSeq, Map<String, Long> cut)
+      implements Command, CborSerializable {
+
+    public Hello(String group, String from, ActorRef<Command> replyTo, long firstSeq) {
+      this(group, from, replyTo, firstSeq, null);
+    }
+  }
 
   /**
    * Multicast messages for one peer, in one network message, with the sender's progress riding
@@ -130,6 +150,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private final String self;
   private final Tracer tracer;
   private final MulticastCore core;
+  private boolean notAdmitted;
   private final List<ActorRef<GroupEvent>> subscribers = new ArrayList<>();
   private final Map<String, ActorRef<Command>> refs = new HashMap<>();
   private final Map<String, List<Data>> outbox = new LinkedHashMap<>();
@@ -148,7 +169,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     this.network = network;
     this.discovery = discovery;
     Traces traces = Traces.get(ctx.getSystem());
-    this.self = traces.node();
+    this.self = discovery ? memberName(traces.node(), incarnation(Cluster.get(ctx.getSystem()).selfMember())) : traces.node();
     this.tracer = traces.tracer(ctx.getSelf().path().toStringWithoutAddress(), settings.order().id(), settings.group());
     this.core = new MulticastCore(self, settings, new ShellEffects());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.statusInterval());
@@ -180,6 +201,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private Behavior<Command> onSubscribe(Subscribe s) {
     subscribers.add(s.subscriber());
     s.subscriber().tell(new GroupEvent.MembersChanged(settings.group(), currentMembers()));
+    if (notAdmitted) s.subscriber().tell(new GroupEvent.NotAdmitted(settings.group(), "joined after ordering began"));
     return this;
   }
 
@@ -193,7 +215,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     lastView = members;
     getContext().getLog().info("[{}] view is now {}", settings.group(), members);
     // The application hears of the new view before any of its consequences (stability, deliveries).
-    GroupEvent.MembersChanged changed = new GroupEvent.MembersChanged(settings.group(), members);
+    GroupEvent.MembersChanged changed = new GroupEvent.MembersChanged(settings.group(), nodesOf(members));
     subscribers.forEach(s -> s.tell(changed));
     core.onView(members, now());
     return this;
@@ -212,10 +234,60 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     // removes its node (downed or left), never because its heartbeats were late. Akka's
     // getServiceInstances lists the reachable ones only, and a member paused for a few seconds
     // (GC, SIGSTOP) would be cut from the group and refused for good when it came back (review F2).
-    NodeNames.Named<Command> listed = NodeNames.name(getContext().getSystem(),
-        lastListing.getAllServiceInstances(key(settings.group())), false);
-    unresolved = listed.notYet();
-    onViewChanged(new ViewChanged(listed.named()));
+    Map<String, ActorRef<Command>> named = new HashMap<>();
+    Set<ActorRef<Command>> notYet = new java.util.HashSet<>();
+    nameMembers(lastListing.getAllServiceInstances(key(settings.group())), named, notYet);
+    unresolved = notYet;
+    onViewChanged(new ViewChanged(named));
+  }
+
+  /**
+   * Names listed refs {@code <node>~<inc>} from the cluster's membership: the node's role and
+   * the uid of the member at the ref's address. A restarted node binds a fresh port (the
+   * launcher's restart), and Akka admits a new incarnation at an old address only once the old
+   * one is removed, so one address names one member at a time. A ref whose member this node
+   * does not know yet waits for the next tick.
+   */
+  private void nameMembers(java.util.Collection<ActorRef<Command>> refs, Map<String, ActorRef<Command>> named,
+                           Set<ActorRef<Command>> notYet) {
+    Cluster cluster = Cluster.get(getContext().getSystem());
+    Map<Address, String> names = new HashMap<>();
+    for (Member m : cluster.state().getMembers()) {
+      for (String r : m.getRoles()) {
+        if (r.startsWith(NodeNames.ROLE_PREFIX)) names.put(m.address(), memberName(r.substring(NodeNames.ROLE_PREFIX.length()), incarnation(m)));
+      }
+    }
+    Address own = getContext().getSystem().address();
+    for (ActorRef<Command> ref : refs) {
+      Address a = ref.path().address();
+      String name = a.hasLocalScope() ? names.get(own) : names.get(a);
+      if (name == null) notYet.add(ref);
+      else named.put(name, ref);
+    }
+  }
+
+  /** Separates a node's name from its incarnation in a member name, as in gossip's update origins. */
+  public static final char INCARNATION_SEPARATOR = '~';
+
+  /** A cluster member's incarnation: its unique address's uid in base 36. */
+  static String incarnation(Member m) {
+    return Long.toUnsignedString(m.uniqueAddress().longUid(), 36);
+  }
+
+  static String memberName(String node, String incarnation) {
+    return node + INCARNATION_SEPARATOR + incarnation;
+  }
+
+  /** The node a member name belongs to: the name without its incarnation. */
+  public static String nodeOf(String member) {
+    int at = member.indexOf(INCARNATION_SEPARATOR);
+    return at < 0 ? member : member.substring(0, at);
+  }
+
+  private static Set<String> nodesOf(Set<String> members) {
+    Set<String> nodes = new TreeSet<>(NodeNames.ORDER);
+    for (String m : members) nodes.add(nodeOf(m));
+    return nodes;
   }
 
   /** The network model decides when (and for data, whether) a wire message arrives. */
@@ -275,7 +347,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
       if (p != null && network.isPerfect()) core.onStatus(b.from(), p.delivered(), p.released(), p.gseq(), now);
     } else if (wire instanceof Hello h) {
       if (h.replyTo() != null && h.from() != null && !h.from().equals(self)) refs.putIfAbsent(h.from(), h.replyTo());
-      core.onHello(h.from(), h.firstSeq());
+      core.onHello(h.from(), h.firstSeq(), h.cut());
     } else if (wire instanceof Nack n) {
       core.onNack(n.from(), n.origin(), n.fromSeq(), n.toSeq(), now);
     } else if (wire instanceof Status s) {
@@ -343,7 +415,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private Set<String> currentMembers() {
     Set<String> members = new TreeSet<>(core.view());
     members.add(self);
-    return members;
+    return nodesOf(members);
   }
 
   private static long now() {
@@ -378,8 +450,20 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
     @Override
     public void sendHello(String peer, long firstSeq) {
+      sendHello(peer, firstSeq, null);
+    }
+
+    @Override
+    public void sendHello(String peer, long firstSeq, Map<String, Long> cut) {
       ActorRef<Command> to = refs.get(peer);
-      if (to != null) to.tell(new Hello(settings.group(), self, getContext().getSelf(), firstSeq));
+      if (to != null) to.tell(new Hello(settings.group(), self, getContext().getSelf(), firstSeq, cut));
+    }
+
+    @Override
+    public void notAdmitted(String reason) {
+      notAdmitted = true;
+      GroupEvent.NotAdmitted n = new GroupEvent.NotAdmitted(settings.group(), reason);
+      for (ActorRef<GroupEvent> s : subscribers) s.tell(n);
     }
 
     @Override
@@ -397,7 +481,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     @Override
     public void deliver(Data data, long gseq) {
       if (subscribers.isEmpty()) return;
-      GroupEvent.Delivered d = new GroupEvent.Delivered(settings.group(), data.msgId(), data.origin(), data.seq(),
+      GroupEvent.Delivered d = new GroupEvent.Delivered(settings.group(), data.msgId(), nodeOf(data.origin()), data.seq(),
           data.payload(), data.vc(), gseq);
       for (ActorRef<GroupEvent> s : subscribers) s.tell(d);
     }

@@ -43,7 +43,15 @@ import java.util.TreeSet;
  * origin than we do. Once {@code departed-flush-timeout} has passed and no survivor says so,
  * the survivor closes that origin's stream at the first gap and drops the later messages it
  * held (traced as {@code drop}). A closed stream reopens if a survivor's status later shows
- * more of it. A node name must not come back in the same run.
+ * more of it.
+ *
+ * <h2>Incarnations</h2>
+ * A member's name is its node's name qualified by the node's incarnation ({@code n1~<inc>}, see
+ * {@link GroupMember}): a node restarted under its name is a new member, whose messages
+ * {@code n1~<inc'>:1, 2, …} never collide with the old one's, and the old one's departure is a
+ * crash. The same member name must not come back once it left the view (it is refused). A
+ * member that joins late gets each origin's messages from that origin's Hello on; in causal
+ * groups a cause that was never addressed to it does not hold back what was ({@link #neverOurs}).
  *
  * <p>Nothing is ever delivered out of FIFO or causal order: a message whose cause is missing
  * waits, and is dropped (traced) only when both its origin and its cause's origin are closed
@@ -63,6 +71,17 @@ public final class MulticastCore {
     void sendData(String peer, Data data);
 
     void sendHello(String peer, long firstSeq);
+
+    /**
+     * A Hello with the cut: in causal groups, what this member had delivered when it added the
+     * peer (null elsewhere). A shell that carries it overrides this; tests may ignore it.
+     */
+    default void sendHello(String peer, long firstSeq, Map<String, Long> cut) {
+      sendHello(peer, firstSeq);
+    }
+
+    /** In a total group, this member joined after ordering began and is not admitted: it delivers nothing. */
+    default void notAdmitted(String reason) {}
 
     void sendNack(String peer, String origin, long fromSeq, long toSeq);
 
@@ -101,6 +120,8 @@ public final class MulticastCore {
     long lastNackAt = Long.MIN_VALUE / 2;
     long departedAt = -1;
     boolean closed; // departed, and what no survivor had is given up
+    /** From the origin's Hello, in causal groups: what it had delivered when it added us. */
+    Map<String, Long> cut = Map.of();
 
     boolean hasGap() {
       return firstSeq != -1 && !closed && (!holdback.isEmpty() || highestKnown > released);
@@ -116,6 +137,14 @@ public final class MulticastCore {
   private final Set<String> view = new TreeSet<>();
   private final Set<String> everDeparted = new TreeSet<>();
   private final Map<String, Long> streamStart = new HashMap<>();
+  /** Per peer, the cut its Hello carries (causal groups): our delivered vector when we added it. */
+  private final Map<String, Map<String, Long>> helloCut = new HashMap<>();
+  /**
+   * Per origin that never said Hello to us, the highest sequence number of it that a delivery
+   * here took as "not addressed to us" (see {@link #neverOurs}). Should its Hello come after
+   * all, those messages are skipped, never delivered after their effects.
+   */
+  private final Map<String, Long> settledUnaddressed = new HashMap<>();
   /**
    * Peers whose status does not yet show our Hello, with when we last said it. A Hello is a
    * single message that nothing else repeats, and until it arrives the peer holds our messages
@@ -189,6 +218,11 @@ public final class MulticastCore {
     public void announce() {
       broadcastStatus();
     }
+
+    @Override
+    public void notAdmitted(String reason) {
+      fx.notAdmitted(reason);
+    }
   }
 
   // ---------------------------------------------------------------- the application's side
@@ -240,7 +274,17 @@ public final class MulticastCore {
   // ---------------------------------------------------------------- the network's side
 
   public void onHello(String from, long firstSeq) {
-    if (from == null || from.isBlank() || firstSeq < 1) {
+    onHello(from, firstSeq, null);
+  }
+
+  /**
+   * {@code from} addresses its messages to us from {@code firstSeq} on; in causal groups
+   * {@code cut} is what it had delivered when it added us: its later messages may name those
+   * as causes, and those of them from an origin that never addresses us were multicast before
+   * we were there.
+   */
+  public void onHello(String from, long firstSeq, Map<String, Long> cut) {
+    if (from == null || from.isBlank() || firstSeq < 1 || (cut != null && malformed(cut))) {
       fx.reject("hello from [" + from + "] with first sequence number [" + firstSeq + "]");
       return;
     }
@@ -253,13 +297,25 @@ public final class MulticastCore {
       return;
     }
     in.firstSeq = firstSeq;
-    in.released = firstSeq - 1;
-    if (deliveredOf(from) < firstSeq - 1) setDelivered(from, firstSeq - 1);
-    while (!in.holdback.isEmpty() && in.holdback.firstKey() < firstSeq) {
+    if (cut != null) in.cut = Map.copyOf(cut);
+    long settled = settledUnaddressed.getOrDefault(from, 0L);
+    long start = Math.max(firstSeq, settled + 1);
+    in.released = start - 1;
+    if (deliveredOf(from) < start - 1) setDelivered(from, start - 1);
+    while (!in.holdback.isEmpty() && in.holdback.firstKey() < start) {
       Data before = in.holdback.pollFirstEntry().getValue();
-      fx.trace(Events.Group.DROP, before.msgId(), null, null, Map.of("reason", "sent before this member joined"));
+      fx.trace(Events.Group.DROP, before.msgId(), null, null, Map.of("reason", before.seq() < firstSeq
+          ? "sent before this member joined"
+          : "taken as sent before this member joined: its effects were delivered before this Hello came"));
+    }
+    if (settled >= firstSeq) {
+      // Messages [firstSeq, settled] were addressed to us after all, but their effects are
+      // delivered: delivering them now would break causal order, so they are skipped, loudly.
+      fx.reject("hello from [" + from + "] with first sequence number [" + firstSeq + "] came after this member had taken "
+          + from + ":1.." + settled + " as sent before it joined: those are skipped, not delivered out of causal order");
     }
     release(from, in);
+    if (causallyWaiting > 0) deliverCausallyReady();
   }
 
   public void onData(String from, Data data, long now) {
@@ -366,7 +422,9 @@ public final class MulticastCore {
       }
       view.add(peer);
       streamStart.put(peer, nextSeq);
-      fx.sendHello(peer, nextSeq);
+      Map<String, Long> cut = settings.order() == Order.CAUSAL ? progress().delivered() : null;
+      if (cut != null) helloCut.put(peer, cut);
+      fx.sendHello(peer, nextSeq, cut);
       helloUnconfirmed.put(peer, now);
     }
     for (Iterator<String> it = view.iterator(); it.hasNext(); ) {
@@ -374,6 +432,7 @@ public final class MulticastCore {
       if (next.contains(peer)) continue;
       it.remove();
       streamStart.remove(peer);
+      helloCut.remove(peer);
       helloUnconfirmed.remove(peer);
       peerDelivered.remove(peer);
       peerReleased.remove(peer);
@@ -384,7 +443,11 @@ public final class MulticastCore {
     TreeSet<String> all = new TreeSet<>(view);
     all.add(self);
     overlay = Overlay.of(settings.topology(), settings.fanout(), all);
-    fx.trace(Events.Group.VIEW, null, null, null, Map.of("members", all));
+    // "self" names this member's incarnation, so the checkers can tell a restarted node's
+    // members apart and know to whom each multicast was addressed (the origin's view at the time).
+    fx.trace(Events.Group.VIEW, null, null, null, Map.of("members", all, "self", self));
+    // A cause from a departed origin that never addressed us no longer holds anything back.
+    if (causallyWaiting > 0) deliverCausallyReady();
     advanceStability();
     if (total != null) total.onView(all, now);
   }
@@ -416,7 +479,7 @@ public final class MulticastCore {
       if (now - h.getValue() < settings.nackDelay().toMillis()) continue;
       h.setValue(now);
       fx.trace("hello-again", null, null, null, Map.of("to", h.getKey(), "firstSeq", streamStart.get(h.getKey())));
-      fx.sendHello(h.getKey(), streamStart.get(h.getKey()));
+      fx.sendHello(h.getKey(), streamStart.get(h.getKey()), helloCut.get(h.getKey()));
     }
     if (total != null) total.tick(now);
     broadcastStatus();
@@ -479,15 +542,42 @@ public final class MulticastCore {
     }
   }
 
+  /**
+   * Whether m is next from its origin and every cause it names is delivered here or was never
+   * addressed here; true also records the latter, so they are never delivered after m.
+   */
   private boolean causallyReady(Data m) {
     if (m.seq() != deliveredOf(m.origin()) + 1) return false;
     VectorClock vc = m.vc();
     for (int i = 0; i < vc.size(); i++) {
       String k = vc.node(i);
       if (k.equals(m.origin())) continue;
-      if (vc.count(i) > deliveredOf(k)) return false;
+      if (vc.count(i) > deliveredOf(k) && !neverOurs(k, m.origin(), vc.count(i))) return false;
+    }
+    for (int i = 0; i < vc.size(); i++) {
+      String k = vc.node(i);
+      if (!k.equals(m.origin()) && vc.count(i) > deliveredOf(k)) settledUnaddressed.merge(k, vc.count(i), Math::max);
     }
     return true;
+  }
+
+  /**
+   * Whether message {@code k:seq}, a cause of a message from {@code citing}, was never addressed
+   * to this member — so it never comes, and waiting for it would hold {@code citing}'s stream
+   * back for good. That is so when k never said Hello to us (we have no stream of it) and either
+   * k left the view (it never will), or k is not in our view and {@code citing} had delivered
+   * k:seq before it added us (its Hello's cut): a member that joined late — a node restarted
+   * under its name is a new member — gets what is multicast after it joined, and the causes of
+   * that from before its time are not its to wait for. A cause from an origin that did address
+   * us is always waited for. Issue 17.
+   */
+  private boolean neverOurs(String k, String citing, long seq) {
+    Inbound ik = inbound.get(k);
+    if (ik != null && ik.firstSeq != -1) return false;
+    if (everDeparted.contains(k)) return true;
+    if (view.contains(k)) return false; // its Hello may be on its way
+    Inbound ic = inbound.get(citing);
+    return ic != null && seq <= ic.cut.getOrDefault(k, 0L);
   }
 
   /**
@@ -606,7 +696,8 @@ public final class MulticastCore {
     for (Iterator<Map.Entry<String, TreeMap<Long, Data>>> it = buffer.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, TreeMap<Long, Data>> e = it.next();
       String origin = e.getKey();
-      long stable = deliveredOf(origin);
+      // A member not admitted to a total group never delivers its own messages; the others do.
+      long stable = origin.equals(self) && total != null && total.notAdmitted() ? Long.MAX_VALUE : deliveredOf(origin);
       // In a total group, a member refused as a late joiner delivers nothing: not waited for.
       for (String peer : total == null ? view : total.orderingPeers()) {
         Map<String, Long> theirs = peerDelivered.get(peer);

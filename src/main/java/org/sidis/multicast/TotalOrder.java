@@ -179,6 +179,9 @@ public final class TotalOrder {
 
     /** Tell the peers our progress now (ready gseq), not only at the next tick. */
     void announce();
+
+    /** This member joined after ordering began and is not admitted (said once). */
+    default void notAdmitted(String reason) {}
   }
 
   /** A hand-over this member leads as the candidate sequencer. */
@@ -237,6 +240,11 @@ public final class TotalOrder {
     this.self = self;
     this.settings = settings;
     this.host = host;
+  }
+
+  /** Told it joined after ordering began, and not admitted since: it delivers nothing. */
+  boolean notAdmitted() {
+    return toldLate && epoch == 0;
   }
 
   long deliveredGseq() {
@@ -475,8 +483,11 @@ public final class TotalOrder {
     if (epoch == 0 && gseq > 0 && !toldLate && !promisedToAnother) {
       toldLate = true;
       flush = null; // a hand-over it leads would only be refused, again and again
-      host.reject("this member joined total-order group after ordering began ([" + from + "] is ready up to gseq "
-          + gseq + "): late joiners are not admitted; it will deliver nothing of this group");
+      String reason = "this member joined total-order group after ordering began ([" + from + "] is ready up to gseq "
+          + gseq + "): late joiners are not admitted; it will deliver nothing of this group";
+      host.reject(reason);
+      host.trace("not-admitted", null, null, Map.of("by", from, "gseq", gseq));
+      host.notAdmitted(reason);
     }
   }
 

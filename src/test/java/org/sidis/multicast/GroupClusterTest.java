@@ -122,6 +122,86 @@ class GroupClusterTest {
     }
   }
 
+  /**
+   * Issue 17 on real ActorSystems: n3 leaves and its node starts again under the same name (a
+   * new actor system, so a new incarnation). Before the fix n1 and n2 refused it — "member [n3]
+   * came back after leaving the view" — and its second incarnation numbered from n3:1 again, so
+   * nothing it multicast after the restart was delivered. Now it is a new member: it gets what
+   * is multicast after it joined, its own messages reach everyone under ids of their own, and
+   * the checkers pass with each incarnation judged apart.
+   */
+  @Test
+  void aNodeRestartedUnderItsNameIsANewMemberOfItsGroup() {
+    List<ActorTestKit> kits = new ArrayList<>();
+    Map<String, TestProbe<GroupEvent>> apps = new HashMap<>();
+    Map<String, ActorRef<GroupMember.Command>> members = new HashMap<>();
+    ActorTestKit again = null;
+    try {
+      for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
+      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
+      for (int i = 0; i < kits.size(); i++) {
+        String name = "n" + (i + 1);
+        ActorRef<GroupMember.Command> member = kits.get(i).spawn(GroupMember.create(MulticastSettings.defaults("chat", Order.CAUSAL),
+            new NetworkModel(0, 10, 0.0, new Random(i))), "multicast-chat");
+        TestProbe<GroupEvent> app = kits.get(i).createTestProbe("app-" + name);
+        member.tell(new GroupMember.Subscribe(app.getRef()));
+        apps.put(name, app);
+        members.put(name, member);
+      }
+      for (String name : apps.keySet()) awaitMembers(apps.get(name), List.of("n1", "n2", "n3"));
+      for (int k = 0; k < 10; k++) members.values().forEach(m -> m.tell(new GroupMember.Multicast("before")));
+      java.util.Set<String> firstIds = new java.util.HashSet<>();
+      for (int k = 0; k < 30; k++) firstIds.add(nextDelivery(apps.get("n1")).msgId());
+      for (String name : List.of("n2", "n3")) assertEquals(30, countDeliveries(apps.get(name), 30), name);
+
+      kits.get(2).shutdownTestKit(); // n3 goes away; the cluster removes it
+      awaitMembers(apps.get("n1"), List.of("n1", "n2"));
+      awaitMembers(apps.get("n2"), List.of("n1", "n2"));
+
+      // The same node name starts again: a new actor system, its trace in a file of its own.
+      again = ActorTestKit.create("sidis", org.sidis.node.TestClusters.tracedNodeConfig("n3",
+          dir.resolve("trace").resolve("incarnation-2"), Map.of()));
+      Cluster.get(again.system()).manager().tell(akka.cluster.typed.Join.create(kits.get(0).system().address()));
+      ActorRef<GroupMember.Command> n3 = again.spawn(GroupMember.create(MulticastSettings.defaults("chat", Order.CAUSAL),
+          new NetworkModel(0, 10, 0.0, new Random(3))), "multicast-chat");
+      TestProbe<GroupEvent> n3app = again.createTestProbe("app-n3-again");
+      n3.tell(new GroupMember.Subscribe(n3app.getRef()));
+      awaitMembers(n3app, List.of("n1", "n2", "n3"));
+      awaitMembers(apps.get("n1"), List.of("n1", "n2", "n3"));
+      awaitMembers(apps.get("n2"), List.of("n1", "n2", "n3"));
+
+      for (int k = 0; k < 5; k++) {
+        members.get("n1").tell(new GroupMember.Multicast("after from n1"));
+        n3.tell(new GroupMember.Multicast("after from the new n3"));
+      }
+      List<GroupEvent.Delivered> atN1 = new ArrayList<>();
+      for (int k = 0; k < 10; k++) atN1.add(nextDelivery(apps.get("n1")));
+      List<String> fromNewN3 = atN1.stream().filter(d -> d.origin().equals("n3")).map(GroupEvent.Delivered::msgId).toList();
+      assertEquals(5, fromNewN3.size(), "n1 delivers the restarted n3's messages: " + atN1);
+      for (String id : fromNewN3) assertTrue(!firstIds.contains(id), id + " collides with the first incarnation's ids " + firstIds);
+      List<GroupEvent.Delivered> atNewN3 = new ArrayList<>();
+      for (int k = 0; k < 10; k++) atNewN3.add(nextDelivery(n3app));
+      assertEquals(5, atNewN3.stream().filter(d -> d.origin().equals("n1")).count(),
+          "the restarted n3 gets what n1 multicast after it joined, and nothing from before: " + atNewN3);
+      assertEquals(10, countDeliveries(apps.get("n2"), 10), "n2 delivers what n1 and the new n3 multicast");
+    } finally {
+      if (again != null) again.shutdownTestKit();
+      kits.get(0).shutdownTestKit();
+      kits.get(1).shutdownTestKit();
+    }
+    Report report = Inspection.of(dir.resolve("trace"));
+    assertTrue(report.passed(), report.table());
+    assertEquals(4, report.verdict("chat", "causal order").nodesChecked(), "both incarnations of n3 are members: " + report.table());
+  }
+
+  private static GroupEvent.Delivered nextDelivery(TestProbe<GroupEvent> app) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (app.receiveMessage(Duration.ofSeconds(30)) instanceof GroupEvent.Delivered d) return d;
+    }
+    throw new AssertionError("no delivery within 30 s");
+  }
+
   @Test
   void totalOrderSurvivesTheSequencersNodeGoingAwayMidStream() throws Exception {
     List<ActorTestKit> kits = new ArrayList<>();

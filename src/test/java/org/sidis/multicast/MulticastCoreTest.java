@@ -279,6 +279,79 @@ class MulticastCoreTest {
     assertTrue(fx.rejects.get(0).contains("came back"), fx.rejects.toString());
   }
 
+  // ------------------------------------------------------------------ a node restarted under its name
+
+  /**
+   * Issue 17: the nemesis kills n1 and the launcher starts it again under its name. Members are
+   * named with their incarnation ({@code n1~a}, {@code n1~b}), so the new one is a new member:
+   * its ids never collide with the old one's, and the old one's departure is a crash.
+   */
+  @Test
+  void aRestartedNodeIsANewMemberWhoseMessagesNeverCollideWithItsFormerIncarnation() {
+    MulticastCore c = member("n2", Order.FIFO, "n1~a");
+    c.onData("n1~a", fifo("n1~a", 1), 0);
+    c.onData("n1~a", fifo("n1~a", 2), 0);
+    c.onView(Set.of("n2"), 10); // n1~a killed and removed
+    c.onView(Set.of("n2", "n1~b"), 20); // n1 restarted: a new incarnation
+    assertEquals(List.of(), fx.rejects, "a new incarnation is not a name coming back");
+    assertTrue(fx.hellos.contains("n1~b from 1"), fx.hellos.toString());
+    c.onHello("n1~b", 1);
+    c.onData("n1~b", fifo("n1~b", 1), 30);
+    assertEquals(List.of("n1~a:1", "n1~a:2", "n1~b:1"), fx.delivered, "n1~b:1 is not n1~a:1 again");
+  }
+
+  /**
+   * The restarted member n1~b joins a causal group whose messages cite the old incarnation
+   * n1~a: n2:6 was sent after n1~b joined n2's view, and its clock names n1~a:3, which n1~a
+   * multicast before n1~b existed and so never to it. Before the fix n1~b held n2:6 back for
+   * good, and with it every later message of n2.
+   */
+  @Test
+  void aRestartedMemberDeliversWhatIsSentAfterItJoinedThoughItCitesTheFormerIncarnation() {
+    MulticastCore c = new MulticastCore("n1~b", MulticastSettings.defaults("chat", Order.CAUSAL), fx);
+    c.onView(Set.of("n1~b", "n1~a", "n2"), 0); // the old incarnation is still listed, unreachable
+    c.onHello("n2", 6);
+    c.onData("n2", causal("n2", 6, "n1~a", 3), 0);
+    assertEquals(List.of(), fx.delivered, "while n1~a is a member it may yet say where its stream to us starts");
+    c.onView(Set.of("n1~b", "n2"), 100); // n1~a removed: it never addressed n1~b
+    assertEquals(List.of("n2:6"), fx.delivered);
+    c.onData("n2", causal("n2", 7, "n1~a", 3), 110);
+    assertEquals(List.of("n2:6", "n2:7"), fx.delivered);
+  }
+
+  /**
+   * Negative control: a cause from a departed origin that did address us (its Hello came) is
+   * still waited for — only causes that were never ours are settled by the departure.
+   */
+  @Test
+  void aCauseFromADepartedOriginThatAddressedUsIsStillWaitedFor() {
+    MulticastCore c = new MulticastCore("n1~b", MulticastSettings.defaults("chat", Order.CAUSAL), fx);
+    c.onView(Set.of("n1~b", "n3", "n2"), 0);
+    c.onHello("n2", 1);
+    c.onHello("n3", 1);
+    c.onData("n2", causal("n2", 1, "n3", 1), 0);
+    c.onView(Set.of("n1~b", "n2"), 100); // n3 crashed; its n3:1 was addressed to us
+    assertEquals(List.of(), fx.delivered, "n3:1 may still come from a survivor");
+    c.onData("n2", causal("n3", 1), 110);
+    assertEquals(List.of("n3:1", "n2:1"), fx.delivered);
+  }
+
+  /**
+   * A restarted member learns from each peer's Hello what the peer had delivered when it added
+   * the member (the cut): a cause within the cut from an origin the member never heard from
+   * was multicast before the member was there, and does not hold back what is addressed to it.
+   */
+  @Test
+  void causesInsideThePeersCutFromAnOriginThatNeverAddressedUsDoNotHoldBack() {
+    MulticastCore c = new MulticastCore("n1~b", MulticastSettings.defaults("chat", Order.CAUSAL), fx);
+    c.onView(Set.of("n1~b", "n2"), 0); // n1~a was removed before n1~b's first view
+    c.onHello("n2", 6, Map.of("n1~a", 3L, "n2", 5L));
+    c.onData("n2", causal("n2", 6, "n1~a", 3), 0);
+    assertEquals(List.of("n2:6"), fx.delivered);
+    c.onData("n2", causal("n2", 7, "n1~a", 4), 0);
+    assertEquals(List.of("n2:6"), fx.delivered, "n1~a:4 is past the cut: n2 delivered it after adding us, it may be ours");
+  }
+
   // ------------------------------------------------------------------ causal order
 
   @Test

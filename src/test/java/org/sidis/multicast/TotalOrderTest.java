@@ -33,6 +33,7 @@ class TotalOrderTest {
     final Map<String, List<String>> delivered = new HashMap<>();
     final Map<String, List<Long>> gseqs = new HashMap<>();
     final Map<String, List<String>> rejects = new HashMap<>();
+    final Map<String, List<String>> notAdmitted = new HashMap<>();
     final List<Runnable> pending = new ArrayList<>();
     final List<String> pendingTo = new ArrayList<>();
     final Set<String> crashed = new HashSet<>();
@@ -90,6 +91,7 @@ class TotalOrderTest {
         @Override public boolean tracing() { return false; }
         @Override public void stable(long upToSeq) { }
         @Override public void reject(String reason) { rejects.get(self).add(reason); }
+        @Override public void notAdmitted(String reason) { notAdmitted.computeIfAbsent(self, s -> new ArrayList<>()).add(reason); }
         @Override public void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra) {
           if (DEBUG && !event.equals("receive")) System.out.println(self + " " + event + " " + msgId + " " + gseq + " " + extra);
         }
@@ -458,6 +460,42 @@ class TotalOrderTest {
         g.rejects.toString());
     assertTrue(g.rejects.get("n4").stream().anyMatch(r -> r.contains("this member joined total-order group after ordering began")),
         g.rejects.toString());
+  }
+
+  /**
+   * Issue 17: the sequencer n1~a is killed and its node restarted under its name as n1~b, a
+   * new member. The survivors open the next epoch without it and go on numbering; n1~b is
+   * refused as a late joiner and delivers nothing, and is told so (not-admitted). Its own
+   * multicasts — more than its window — are numbered and delivered by the survivors, and count
+   * as stable once they did: before the fix they waited for n1~b's own delivery, which never
+   * comes, and everything past the window stayed pending for good.
+   */
+  @Test
+  void aRestartedSequencerIsANewMemberRefusedAsALateJoinerWhoseMulticastsStillReachTheSurvivors() {
+    Group g = new Group(3, "n1~a", "n2", "n3");
+    g.run(1);
+    for (String n : List.of("n1~a", "n2", "n3")) g.cores.get(n).multicast(n + " first");
+    g.run(3);
+    g.crash("n1~a");
+    g.run(5);
+    g.delivered.put("n1~b", new ArrayList<>());
+    g.gseqs.put("n1~b", new ArrayList<>());
+    g.rejects.put("n1~b", new ArrayList<>());
+    g.cores.put("n1~b", new MulticastCore("n1~b", MulticastSettings.defaults("g", Order.TOTAL), g.effects("n1~b")));
+    Set<String> all = Set.of("n1~b", "n2", "n3");
+    for (String n : all) g.cores.get(n).onView(all, g.now);
+    int window = MulticastSettings.defaults("g", Order.TOTAL).window();
+    for (int i = 0; i < window + 5; i++) g.cores.get("n1~b").multicast("n1~b line " + i);
+    g.cores.get("n2").multicast("n2 second");
+    g.run(20);
+    assertEquals(null, g.forkedGseq());
+    assertSameOrderEverywhere(g, List.of("n2", "n3"));
+    assertEquals(List.of(), g.delivered.get("n1~b"), "a refused member delivers nothing");
+    assertEquals(1, g.notAdmitted.getOrDefault("n1~b", List.of()).size(), "n1~b is told once that it is not admitted: " + g.rejects.get("n1~b"));
+    assertEquals(0, g.cores.get("n1~b").pendingCount(), "n1~b's multicasts past its window must not wait for its own delivery");
+    long fromB = g.delivered.get("n2").stream().filter(id -> id.startsWith("n1~b:")).count();
+    assertEquals(window + 5, fromB, "the survivors deliver every multicast of the refused member: " + g.delivered.get("n2"));
+    assertTrue(g.delivered.get("n2").containsAll(List.of("n1~a:1", "n2:1", "n3:1", "n2:2")), g.delivered.get("n2").toString());
   }
 
   @Test
