@@ -1,9 +1,5 @@
 package org.sidis.gossip;
 
-import akka.actor.typed.ActorSystem;
-import akka.actor.typed.SpawnProtocol;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.check.Inspection;
@@ -11,6 +7,7 @@ import org.sidis.check.Report;
 import org.sidis.check.Verdict;
 import org.sidis.net.NetworkModel;
 import org.sidis.net.Partitions;
+import org.sidis.trace.TraceSink;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,22 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Seeded runs of replicas as actors in one JVM, in rounds: small, so the suite stays fast. */
+/** Seeded runs of gossip cores in one JVM, in rounds: small, so the suite stays fast. */
 @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // simulations of up to 200 nodes
 class SimulationTest {
-
-  private static ActorSystem<SpawnProtocol.Command> system;
-
-  @BeforeAll
-  static void start() {
-    system = Simulation.system("sim-test", null);
-  }
-
-  @AfterAll
-  static void stop() {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().join();
-  }
 
   private static NetworkModel network(double loss, double duplicate, long seed) {
     return new NetworkModel(new NetworkModel.Link(0, 0, loss, duplicate), Map.of(), Partitions.none(), new Random(seed));
@@ -61,7 +45,7 @@ class SimulationTest {
   }
 
   private static int roundsToAll(Mode mode, int n, long seed, double loss, double dup) {
-    try (Simulation sim = new Simulation(system, n, GossipSettings.defaults("kv", mode), network(loss, dup, seed), seed)) {
+    try (Simulation sim = new Simulation(n, GossipSettings.defaults("kv", mode), network(loss, dup, seed), seed)) {
       List<Simulation.Round> rounds = spread(sim, 100);
       Simulation.Round last = rounds.get(rounds.size() - 1);
       return last.informed() == n ? last.round() : -1;
@@ -91,7 +75,7 @@ class SimulationTest {
   void oneSeedGivesOneRun() {
     List<List<Simulation.Round>> runs = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      try (Simulation sim = new Simulation(system, 64, GossipSettings.defaults("kv", Mode.RUMOR), network(0.1, 0.05, 7), 7)) {
+      try (Simulation sim = new Simulation(64, GossipSettings.defaults("kv", Mode.RUMOR), network(0.1, 0.05, 7), 7)) {
         sim.write("n1", "k", "v");
         List<Simulation.Round> rounds = new ArrayList<>();
         for (int r = 0; r < 15; r++) rounds.add(sim.runRound("n1:1"));
@@ -112,7 +96,7 @@ class SimulationTest {
     GossipSettings rumor = GossipSettings.defaults("kv", Mode.RUMOR); // feedback, coin, p_stop 0.5: s ≈ 0.06
     double residue = 0;
     for (long seed = 1; seed <= 4; seed++) {
-      try (Simulation sim = new Simulation(system, 200, rumor, network(0, 0, seed), seed)) {
+      try (Simulation sim = new Simulation(200, rumor, network(0, 0, seed), seed)) {
         sim.write("n1", "k", "v");
         Simulation.Round r;
         do r = sim.runRound("n1:1"); while (r.hot() > 0 && sim.round() < 100);
@@ -125,7 +109,7 @@ class SimulationTest {
     assertTrue(residue > 0 && residue < 0.2, "mean residue " + residue + ", theory 0.06");
 
     GossipSettings withBackup = rumor.withIntervals(Duration.ofMillis(200), Duration.ofMillis(400));
-    try (Simulation sim = new Simulation(system, 200, withBackup, network(0, 0, 1), 1)) {
+    try (Simulation sim = new Simulation(200, withBackup, network(0, 0, 1), 1)) {
       sim.write("n1", "k", "v");
       Simulation.Round r;
       do r = sim.runRound("n1:1"); while (r.informed() < 200 && sim.round() < 60);
@@ -136,7 +120,7 @@ class SimulationTest {
   @Test
   void floodingReachesEveryNodeOfTheOverlayInAboutItsDiameterAndSendsAboutDegreeMessagesPerNode() {
     GossipSettings flood = GossipSettings.defaults("kv", Mode.FLOOD); // random overlay, degree 4
-    try (Simulation sim = new Simulation(system, 200, flood, network(0, 0, 1), 1)) {
+    try (Simulation sim = new Simulation(200, flood, network(0, 0, 1), 1)) {
       List<Simulation.Round> rounds = spread(sim, 50);
       assertEquals(200, rounds.get(rounds.size() - 1).informed());
       assertTrue(rounds.size() <= 10, "rounds: " + rounds.size());
@@ -155,8 +139,8 @@ class SimulationTest {
     // A round is 200 ms: certificates live 10 rounds, dormant ones 500.
     GossipSettings s = GossipSettings.defaults("kv", Mode.PUSH_PULL)
         .withCertificates(new GossipSettings.Certificates(Duration.ofSeconds(2), Duration.ofSeconds(100), 2, Duration.ofMillis(200)));
-    ActorSystem<SpawnProtocol.Command> traced = Simulation.system("sim-rejoin", traceDir);
-    try (Simulation sim = new Simulation(traced, n, s, network(0, 0, 5), 5)) {
+    try (TraceSink traced = TraceSink.open(traceDir.resolve("sim.jsonl"));
+         Simulation sim = new Simulation(n, s, network(0, 0, 5), 5, traced)) {
       List<String> members = sim.names();
       List<String> keepers = Keepers.of("k", members, 2);
       String away = members.stream().filter(m -> !keepers.contains(m) && !m.equals("n1")).reduce((a, b) -> b).orElseThrow();
@@ -210,9 +194,6 @@ class SimulationTest {
       assertEquals(20, report.verdict("kv", "no resurrection").nodesHeld(), report.table());
       assertTrue(java.nio.file.Files.readString(traceDir.resolve("sim.jsonl")).contains("\"event\":\"reactivate\""),
           "a keeper woke its certificate");
-    } finally {
-      traced.terminate();
-      traced.getWhenTerminated().toCompletableFuture().join();
     }
   }
 }
