@@ -7,10 +7,10 @@ import akka.actor.typed.Props;
 import akka.actor.typed.SpawnProtocol;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.ConfigFactory;
 import org.sidis.gossip.GossipEvent;
 import org.sidis.gossip.GossipNode;
 import org.sidis.gossip.GossipSettings;
-import org.sidis.gossip.Simulation;
 import org.sidis.net.NetworkModel;
 import org.sidis.net.Partitions;
 
@@ -224,8 +224,7 @@ public final class BroadcastBench {
     String scenario = partitioned ? "partitioned" : "healthy";
     // The network model delays by scheduling; Akka's default 10 ms scheduler tick would stretch
     // every 100 ms link to 100–110 ms, so the emulated network gets a 1 ms tick.
-    ActorSystem<SpawnProtocol.Command> sys = Simulation.system("bench-broadcast", null,
-        Map.of("akka.scheduler.tick-duration", "1ms"));
+    ActorSystem<SpawnProtocol.Command> sys = localSystem("bench-broadcast", Map.of("akka.scheduler.tick-duration", "1ms"));
     try {
       ActorRef<Object> obs = spawnChild(sys, observer(p.values(), p.nodes()), "observer");
       ActorRef<GossipEvent> observer = obs.narrow();
@@ -290,6 +289,17 @@ public final class BroadcastBench {
       sys.terminate();
       sys.getWhenTerminated().toCompletableFuture().join();
     }
+  }
+
+  /** A local ActorSystem for one run, untraced, with quiet logs; {@code extra} settings win. */
+  static ActorSystem<SpawnProtocol.Command> localSystem(String name, Map<String, Object> extra) {
+    Map<String, Object> conf = new LinkedHashMap<>(extra);
+    conf.putIfAbsent("akka.actor.provider", "local");
+    conf.putIfAbsent("akka.loglevel", "WARNING");
+    conf.putIfAbsent("sidis.node.name", "bench");
+    conf.put("sidis.trace.enabled", false);
+    return ActorSystem.create(Behaviors.setup(ctx -> SpawnProtocol.create()), name,
+        ConfigFactory.parseMap(conf).withFallback(ConfigFactory.load()));
   }
 
   private static Spread ask(ActorSystem<?> sys, ActorRef<Object> obs, int nodes) {

@@ -4,8 +4,6 @@ import org.sidis.gossip.GossipSettings;
 import org.sidis.gossip.Mode;
 import org.sidis.gossip.Overlay;
 import org.sidis.gossip.Simulation;
-import akka.actor.typed.ActorSystem;
-import akka.actor.typed.SpawnProtocol;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,14 +26,14 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
- * {@code sidis sim gossip}: one update spreads from a random node through N replicas running
- * as actors in one JVM, in rounds, for each mode and seed; the table shows, averaged over the
+ * {@code sidis sim gossip}: one update spreads from a random node through N replicas — gossip
+ * cores driven by {@link Simulation} in one thread, in rounds — for each mode and seed; the table shows, averaged over the
  * seeds, the rounds until every node had it, the messages per node, and the residue (the share
  * of nodes it never reached), beside what the theory says.
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
     description = {"In-process simulations in rounds, seeded and reproducible.",
-        "gossip: one update spreads through --nodes replicas (actors in this JVM) by each --mode;",
+        "gossip: one update spreads through --nodes replicas (gossip cores in this JVM) by each --mode;",
         "prints rounds to full spread, messages per node and residue averaged over --seeds runs,",
         "beside the theory (Demers et al. 1987; Karp et al. 2000)."})
 public final class SimCommand implements Callable<Integer> {
@@ -161,17 +159,10 @@ public final class SimCommand implements Callable<Integer> {
         seeds == 1 ? "" : "s", seed, seed + seeds - 1,
         loss > 0 || duplicate > 0 ? String.format(Locale.ROOT, ", loss %.3f, duplication %.3f", loss, duplicate) : "");
     List<Row> rows = new ArrayList<>();
-    ActorSystem<SpawnProtocol.Command> system = Simulation.system("gossip-sim", null);
-    try {
-      for (GossipSettings s : runs) {
-        List<Run> results = new ArrayList<>();
-        for (long sd = seed; sd < seed + seeds; sd++) results.add(runOnce(system, s, link, sd));
-        Row row = new Row(s.mode(), s, results);
-        rows.add(row);
-      }
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
+    for (GossipSettings s : runs) {
+      List<Run> results = new ArrayList<>();
+      for (long sd = seed; sd < seed + seeds; sd++) results.add(runOnce(s, link, sd));
+      rows.add(new Row(s.mode(), s, results));
     }
     out.println();
     out.print(table(rows, nodes));
@@ -193,9 +184,9 @@ public final class SimCommand implements Callable<Integer> {
 
 
   /** One run: a random node writes, rounds run until every node has it or nothing moves any more. */
-  Run runOnce(ActorSystem<SpawnProtocol.Command> system, GossipSettings s, NetworkModel.Link link, long sd) {
+  Run runOnce(GossipSettings s, NetworkModel.Link link, long sd) {
     NetworkModel network = new NetworkModel(link, Map.of(), Partitions.none(), new Random(sd));
-    try (Simulation sim = new Simulation(system, nodes, s, network, sd)) {
+    try (Simulation sim = new Simulation(nodes, s, network, sd)) {
       String origin = sim.names().get(new Random(sd).nextInt(nodes));
       sim.write(origin, "k", "v");
       String watch = origin + ":1";

@@ -21,7 +21,6 @@ import org.sidis.trace.Traces;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,21 +30,19 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One replica of a gossip store: the thin actor shell around {@link GossipCore}, the same in a
- * real cluster and in an in-process simulation of a thousand nodes.
+ * One replica of a gossip store in a cluster: the thin actor shell around {@link GossipCore}.
+ * The in-process {@link Simulation} drives the same core without an actor (Demers et al. 1987,
+ * "Epidemic algorithms for replicated database maintenance", rounds and all).
  *
- * <p>It feeds the core what arrives — after the {@link NetworkModel} has decided whether, when
- * and how often it arrives on that link — and carries out what the core asks: tells, trace
- * lines, events to subscribers. What differs between the two worlds is only the clock
- * ({@link Clocking}):
+ * <p>It feeds the core what arrives — view changes, its timers, wire messages after the
+ * {@link NetworkModel} has decided whether, when and how often they arrive on that link — and
+ * carries out what the core asks: tells, trace lines ({@link GossipTrace}, shared with the
+ * simulation), events to subscribers. Its clock ({@link Clocking}):
  * <ul>
  *   <li>{@code TIMERS} — a cluster node or an in-process benchmark: rounds every
  *       {@code interval}, backup anti-entropy and certificate sweeps on their own timers,
  *       messages handled when the network model delivers them;</li>
- *   <li>{@code MANUAL} — probe tests: messages handled at once, a round when told;</li>
- *   <li>{@code PHASED} — the simulation: a driver moves all nodes in lock-step, a round and then
- *       delivery phases until nothing is in flight; what arrives waits for the next phase and
- *       is handled sorted by sender, so that one seed gives one run.</li>
+ *   <li>{@code MANUAL} — probe tests: messages handled at once, a round when told.</li>
  * </ul>
  * In a cluster the node registers with the Receptionist under its group's key; the view is
  * the set of registered replicas on reachable cluster members, named by their roles
@@ -72,7 +69,20 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
 
   /** What a node holds now: the members it gossips with (itself included), its digest, the fingerprint of its live store, and counters. */
   public record State(String node, String group, List<String> members, Digest digest, String fingerprint,
-                      Map<String, String> values, int live, int certificates, int dormant, int hot, long sent) {}
+                      Map<String, String> values, int live, int certificates, int dormant, int hot, long sent) {
+
+    /** What {@code core} holds now, having sent {@code sent} messages: the same for an actor and a simulated node. */
+    static State of(GossipCore core, long sent) {
+      Store store = core.store();
+      Map<String, String> values = new LinkedHashMap<>();
+      store.live().forEach((k, e) -> values.put(k, e.value()));
+      List<String> members = new ArrayList<>(core.peers());
+      members.add(core.self());
+      members.sort(NodeNames.ORDER);
+      return new State(core.self(), core.settings().group(), List.copyOf(members), store.digest(), store.fingerprint(), values,
+          values.size(), store.activeCertificates(), store.dormantCertificates(), core.hot(), sent);
+    }
+  }
 
   /** Write the node's {@code state} trace line (at the end of a run), then reply. */
   public record TraceState(ActorRef<Done> replyTo) implements Command {}
@@ -91,37 +101,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
   /** MANUAL: sweep certificates now. */
   public enum Sweep implements Command { INSTANCE }
 
-  /** PHASED: what a step of the simulation does. */
-  public enum Phase {
-    /** Sweep certificates, then one round of the mode. */
-    ROUND,
-    /** Handle what arrived in the previous step. */
-    DELIVER
-  }
-
-  /**
-   * PHASED: step number {@code step} (counting up from 1) at simulated time {@code nowMillis};
-   * {@code watch} is an update id to report on (or null).
-   */
-  public record Step(Phase phase, long step, long nowMillis, String watch, ActorRef<Stepped> replyTo) implements Command {}
-
-  /**
-   * PHASED: a message as it travels between simulated nodes, tagged with the step that sent it.
-   * The driver tells the nodes one after another, so a peer's message of this step can reach a
-   * node before the node's own step command does; the tag keeps it for the next step.
-   */
-  public record InFlight(long step, GossipMessage message) implements Command {}
-
-  /**
-   * PHASED: a node's report after a step: messages sent, of which carried updates, messages the
-   * network model dropped on their way in, rumors still hot, and whether the watched update is known.
-   */
-  public record Stepped(String node, int sent, int sentUpdates, int dropped, int hot, boolean informed) {}
-
-  /** Stop this replica (simulations between runs). */
-  public enum Stop implements Command { INSTANCE }
-
-  public enum Clocking { TIMERS, MANUAL, PHASED }
+  public enum Clocking { TIMERS, MANUAL }
 
   // ------------------------------------------------------------------ internal
 
@@ -174,33 +154,26 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
 
   private final GossipSettings settings;
   private final NetworkModel network;
-  private final Clocking clocking;
   private final boolean discovery;
   private final String self;
-  private final Tracer tracer;
+  private final GossipTrace trace;
   private final GossipCore core;
   private final List<ActorRef<GossipEvent>> subscribers = new ArrayList<>();
   private final Map<String, ActorRef<Command>> refs = new HashMap<>();
-  private final List<InFlight> inbox = new ArrayList<>();
   private Receptionist.Listing lastListing;
   private Set<String> lastView = Set.of();
   private long sent;
-  private int sentInStep;
-  private int updatesInStep;
-  private int droppedInStep;
-  private long phasedNow;
-  private long phasedStep;
 
   private GossipNode(ActorContext<Command> ctx, TimerScheduler<Command> timers, String self, Incarnation incarnation,
                      GossipSettings settings, NetworkModel network, Clocking clocking, boolean discovery, long seed) {
     super(ctx);
     this.settings = settings;
     this.network = network;
-    this.clocking = clocking;
     this.discovery = discovery;
     this.self = self;
     Traces traces = Traces.get(ctx.getSystem());
-    this.tracer = new Tracer(traces.sink(), self, ctx.getSelf().path().toStringWithoutAddress(), Events.Proto.GOSSIP, settings.group());
+    this.trace = new GossipTrace(new Tracer(traces.sink(), self, ctx.getSelf().path().toStringWithoutAddress(), Events.Proto.GOSSIP,
+        settings.group()));
     this.core = new GossipCore(self, incarnation, settings, new Random(seed), new ShellEffects());
     if (incarnation.id() != null) ctx.getLog().info("[{}] incarnation [{}]: this start's updates are [{}:1…]", settings.group(),
         incarnation.id(), incarnation.origin());
@@ -223,7 +196,6 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
         .onMessage(ViewChanged.class, this::onViewChanged)
         .onMessage(ListingChanged.class, this::onListing)
         .onMessage(GossipMessage.class, this::fromNetwork)
-        .onMessage(InFlight.class, f -> { inbox.add(f); return this; })
         .onMessage(Arrived.class, a -> { handle(a.message()); return this; })
         .onMessage(Tick.class, t -> onTick())
         .onMessage(BackupTick.class, t -> { core.backupRound(now()); return this; })
@@ -231,8 +203,6 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
         .onMessage(RunRound.class, t -> { core.round(now()); return this; })
         .onMessage(RunBackup.class, t -> { core.backupRound(now()); return this; })
         .onMessage(Sweep.class, t -> { core.sweep(now()); return this; })
-        .onMessage(Step.class, this::onStep)
-        .onMessage(Stop.class, t -> Behaviors.stopped())
         .build();
   }
 
@@ -247,7 +217,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     members.add(self);
     if (members.equals(lastView)) return this;
     lastView = members;
-    if (clocking != Clocking.PHASED) getContext().getLog().info("[{}] view is now {}", settings.group(), members);
+    getContext().getLog().info("[{}] view is now {}", settings.group(), members);
     core.onView(members);
     return this;
   }
@@ -274,8 +244,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     if (!settings.group().equals(m.group())) {
       getContext().getLog().warn("[{}] refused a [{}] from [{}] for group [{}]: this replica serves group [{}] only",
           settings.group(), m.kind(), m.from(), m.group(), settings.group());
-      tracer.event(Events.Group.REJECT, Map.of("reason", "message for another group", "from", String.valueOf(m.from()),
-          "for", String.valueOf(m.group())));
+      trace.otherGroup(m);
       return this;
     }
     NetworkModel.Fate fate = network.fate(String.valueOf(m.from()), self);
@@ -283,20 +252,13 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     else if (fate instanceof NetworkModel.Duplicate d) {
       later(m, d.firstDelayMillis());
       later(m, d.secondDelayMillis());
-    } else dropped(m, fate);
+    } else trace.dropped(m, fate);
     return this;
   }
 
   private void later(GossipMessage m, long delayMillis) {
     if (delayMillis == 0) handle(m);
     else getContext().scheduleOnce(Duration.ofMillis(delayMillis), getContext().getSelf(), new Arrived(m));
-  }
-
-  private void dropped(GossipMessage m, NetworkModel.Fate fate) {
-    droppedInStep++;
-    if (tracer.enabled())
-      tracer.event(Events.Group.DROP, Map.of("peer", String.valueOf(m.from()), "kind", m.kind(),
-          "reason", fate instanceof NetworkModel.Cut ? "partition" : "lost by the network model"));
   }
 
   private void handle(GossipMessage m) {
@@ -312,83 +274,19 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     return this;
   }
 
-  private Behavior<Command> onStep(Step s) {
-    phasedNow = s.nowMillis();
-    phasedStep = s.step();
-    sentInStep = 0;
-    updatesInStep = 0;
-    droppedInStep = 0;
-    if (s.phase() == Phase.ROUND) {
-      core.sweep(phasedNow);
-      core.round(phasedNow);
-      // The backup anti-entropy keeps its pace in rounds: one exchange every backup-interval / interval rounds.
-      long every = settings.backupInterval().toMillis() / settings.interval().toMillis();
-      if (every > 0 && (phasedNow / settings.interval().toMillis()) % every == 0) core.backupRound(phasedNow);
-    } else {
-      List<InFlight> arrived = new ArrayList<>();
-      for (java.util.Iterator<InFlight> it = inbox.iterator(); it.hasNext(); ) {
-        InFlight f = it.next();
-        if (f.step() < s.step()) {
-          arrived.add(f);
-          it.remove();
-        }
-      }
-      // Mailbox order between senders depends on threads; sorted by sender (stable: each sender's own order kept), it does not.
-      arrived.sort(Comparator.comparing(f -> f.message().from()));
-      for (InFlight f : arrived) {
-        GossipMessage m = f.message();
-        if (!settings.group().equals(m.group())) continue;
-        NetworkModel.Fate fate = network.fate(m.from(), self);
-        if (fate instanceof NetworkModel.Deliver) handle(m);
-        else if (fate instanceof NetworkModel.Duplicate) {
-          handle(m);
-          handle(m);
-        } else dropped(m, fate);
-      }
-    }
-    boolean informed = false;
-    if (s.watch() != null) {
-      int colon = s.watch().lastIndexOf(':');
-      informed = core.store().knows(s.watch().substring(0, colon), Long.parseLong(s.watch().substring(colon + 1)));
-    }
-    s.replyTo().tell(new Stepped(self, sentInStep, updatesInStep, droppedInStep, core.hot(), informed));
-    return this;
-  }
-
   private long now() {
-    return clocking == Clocking.PHASED ? phasedNow : System.nanoTime() / 1_000_000;
+    return System.nanoTime() / 1_000_000;
   }
 
   // ------------------------------------------------------------------ state
 
   private State state() {
-    Store store = core.store();
-    Map<String, String> values = new LinkedHashMap<>();
-    store.live().forEach((k, e) -> values.put(k, e.value()));
-    List<String> members = new ArrayList<>(core.peers());
-    members.add(self);
-    members.sort(org.sidis.membership.NodeNames.ORDER);
-    return new State(self, settings.group(), List.copyOf(members), store.digest(), store.fingerprint(), values, values.size(),
-        store.activeCertificates(), store.dormantCertificates(), core.hot(), sent);
+    return State.of(core, sent);
   }
 
   private Behavior<Command> onTraceState(TraceState t) {
     Store store = core.store();
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("digest", store.fingerprint());
-    fields.put("mode", settings.mode().id());
-    fields.put("live", store.live().size());
-    fields.put("certificates", store.activeCertificates());
-    fields.put("dormant", store.dormantCertificates());
-    fields.put("lines", store.digest().asMap());
-    fields.put("sent", sent);
-    if (store.live().size() <= settings.stateEntries()) {
-      Map<String, String> entries = new LinkedHashMap<>();
-      store.live().forEach((k, e) -> entries.put(k, e.version().toString()));
-      fields.put("entries", entries);
-    }
-    tracer.event(Events.Gossip.STATE, fields);
-    tracer.flush();
+    trace.state(core, sent);
     getContext().getLog().info("[{}] store at the end: {} live keys, fingerprint [{}], {} certificates, {} dormant",
         settings.group(), store.live().size(), store.fingerprint(), store.activeCertificates(), store.dormantCertificates());
     t.replyTo().tell(Done.getInstance());
@@ -405,27 +303,19 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
         return;
       }
       sent++;
-      sentInStep++;
-      if (message.updates() > 0) updatesInStep++;
-      if (tracer.enabled()) tracer.event(Events.Gossip.SEND, Map.of("peer", peer, "kind", message.kind(), "count", message.count()));
-      if (clocking == Clocking.PHASED) to.tell(new InFlight(phasedStep, message));
-      else to.tell(message);
+      trace.send(peer, message);
+      to.tell(message);
     }
 
     @Override
     public void updated(Entry e) {
-      if (tracer.enabled()) {
-        tracer.event(Events.Gossip.UPDATE, e.msgId(), null, null, Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id()));
-        tracer.flush(); // the update is on record before it can leave the node
-      }
+      trace.updated(e);
       notifySubscribers(e, self);
     }
 
     @Override
     public void applied(Entry e, String from) {
-      if (tracer.enabled())
-        tracer.event(Events.Gossip.APPLY, e.msgId(), null, null,
-            Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id(), "peer", from));
+      trace.applied(e, from);
       notifySubscribers(e, from);
     }
 
@@ -433,32 +323,29 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     public void reactivated(Entry e, String from) {
       getContext().getLog().info("[{}] dormant certificate of [{}] woke: [{}] brought an older version; it spreads again as [{}]",
           settings.group(), e.key(), from, e.msgId());
-      if (tracer.enabled())
-        tracer.event(Events.Gossip.REACTIVATE, e.msgId(), null, null,
-            Map.of("key", e.key(), "version", e.version().toString(), "op", e.op().id(), "peer", from));
+      trace.reactivated(e, from);
       notifySubscribers(e, from);
     }
 
     @Override
     public void expired(Store.Expired x) {
-      if (tracer.enabled())
-        tracer.event(Events.Gossip.EXPIRE, x.certificate().msgId(), null, null, Map.of("key", x.certificate().key(), "dormant", x.dormant()));
+      trace.expired(x);
     }
 
     @Override
     public void reject(String reason) {
       getContext().getLog().warn("[{}] refused: {}", settings.group(), reason);
-      if (tracer.enabled()) tracer.event(Events.Group.REJECT, Map.of("reason", reason));
+      trace.reject(reason);
     }
 
     @Override
     public void ignore(String what) {
-      if (clocking != Clocking.PHASED) getContext().getLog().debug("[{}] {}", settings.group(), what);
+      getContext().getLog().debug("[{}] {}", settings.group(), what);
     }
 
     @Override
     public void notice(String what) {
-      if (clocking != Clocking.PHASED) getContext().getLog().info("[{}] {}", settings.group(), what);
+      getContext().getLog().info("[{}] {}", settings.group(), what);
     }
 
     private void notifySubscribers(Entry e, String from) {
