@@ -136,7 +136,7 @@ public final class Gateway extends AllDirectives {
         if (!token.isEmpty()) throw new IllegalArgumentException("sidis.mom.gateway: set token or token-file, not both");
         try {
           token = Files.readString(Path.of(tokenFile)).trim();
-        } catch (IOException e) {
+        } catch (IOException | java.nio.file.InvalidPathException e) { // a NUL in the name is not a path (ConfigFuzzTest seed 3)
           throw new IllegalArgumentException("sidis.mom.gateway.token-file [" + tokenFile + "] cannot be read: " + e);
         }
         if (token.isEmpty()) throw new IllegalArgumentException("sidis.mom.gateway.token-file [" + tokenFile + "] is empty");
@@ -165,8 +165,17 @@ public final class Gateway extends AllDirectives {
         throw new IllegalArgumentException("sidis.mom.gateway: max-long-polls, max-connections, requests-per-second and burst must be"
             + " above 0");
       }
-      if (tls.enabled() && !Files.isReadable(Path.of(tls.keystore()))) {
+      if (tls.enabled() && !readable(tls.keystore())) {
         throw new IllegalArgumentException("sidis.mom.gateway.tls.keystore [" + tls.keystore() + "] cannot be read");
+      }
+    }
+
+    /** False for a name that is not a path at all (a NUL in it), so the refusal names the setting. */
+    private static boolean readable(String file) {
+      try {
+        return Files.isReadable(Path.of(file));
+      } catch (java.nio.file.InvalidPathException e) {
+        return false;
       }
     }
 
