@@ -342,7 +342,7 @@ public final class Gateway extends AllDirectives {
   /** The documented API as Akka HTTP's Java DSL; every leaf hands its request on at once and answers with a CompletionStage. */
   Route route() {
     return admitted(() -> concat(
-        pathPrefix("queues", () -> pathPrefix(PathMatchers.segment(), q -> concat(
+        pathPrefix("queues", () -> pathPrefix(PathMatchers.segment(), q -> named("queue", q, () -> concat(
             pathEnd(() -> concat(
                 post(() -> answer(req -> put(q, req))),
                 get(() -> extractRequest(req -> attempt(() -> {
@@ -354,16 +354,16 @@ public final class Gateway extends AllDirectives {
                       () -> answer(r -> longPoll(q, wait)));
                 }))),
                 notAllowed())),
-            path(PathMatchers.segment("ack").slash(PathMatchers.segment()), id -> concat(
+            path(PathMatchers.segment("ack").slash(PathMatchers.segment()), id -> named("message id", id, () -> concat(
                 post(() -> answer(req -> ack(q, id, req))),
-                notAllowed())),
-            notFound()))),
-        pathPrefix("topics", () -> pathPrefix(PathMatchers.segment(), t -> concat(
+                notAllowed()))),
+            notFound())))),
+        pathPrefix("topics", () -> pathPrefix(PathMatchers.segment(), t -> named("topic", t, () -> concat(
             pathEnd(() -> concat(post(() -> answer(req -> publish(t, req))), notAllowed())),
-            path(PathMatchers.segment("subscriptions").slash(PathMatchers.segment()), s -> concat(
+            path(PathMatchers.segment("subscriptions").slash(PathMatchers.segment()), s -> named("subscription", s, () -> concat(
                 put(() -> answer(req -> subscribe(t, s))),
-                notAllowed())),
-            notFound()))),
+                notAllowed()))),
+            notFound())))),
         path("broker", () -> concat(
             post(() -> answer(this::send)),
             extractRequest(req -> complete(error(new HttpError(405, req.method().value()
@@ -391,6 +391,26 @@ public final class Gateway extends AllDirectives {
       }
       return inner.get();
     });
+  }
+
+  /**
+   * A name from the path, refused (400) when it is no text a client meant: Akka HTTP decodes
+   * %-escapes of bytes that are not UTF-8 (an overlong '/', a lone continuation byte) leniently,
+   * into U+FFFD, and would let {@code /queues/%C0%AF} name a queue "\uFFFD"; a control character
+   * (NUL, a line break) is no part of a name either.
+   */
+  static String badName(String kind, String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '\uFFFD') return kind + " name is not valid UTF-8 once its %-escapes are decoded: " + name;
+      if (Character.isISOControl(c)) return kind + " name contains control character U+" + String.format("%04X", (int) c);
+    }
+    return null;
+  }
+
+  private Route named(String kind, String name, Supplier<Route> inner) {
+    String bad = badName(kind, name);
+    return bad == null ? inner.get() : complete(error(new HttpError(400, bad)));
   }
 
   private Route notAllowed() {
