@@ -6,7 +6,6 @@ import akka.actor.typed.ActorSystem;
 import akka.cluster.Member;
 import akka.cluster.typed.Cluster;
 
-import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -61,6 +60,24 @@ public final class NodeNames {
     return new Named<>(named, notYet);
   }
 
+  /**
+   * The digit runs {@code a[i, endA)} and {@code b[j, endB)} by value, however long, without
+   * building numbers: the run with more significant digits is larger, else the first differing
+   * digit decides. (A BigInteger per comparison cost the 1000-node gossip simulation most of its
+   * time in sorting views.)
+   */
+  private static int compareNumerals(String a, int i, int endA, String b, int j, int endB) {
+    while (i < endA - 1 && Character.digit(a.charAt(i), 10) == 0) i++;
+    while (j < endB - 1 && Character.digit(b.charAt(j), 10) == 0) j++;
+    int byLength = Integer.compare(endA - i, endB - j);
+    if (byLength != 0) return byLength;
+    for (; i < endA; i++, j++) {
+      int byDigit = Integer.compare(Character.digit(a.charAt(i), 10), Character.digit(b.charAt(j), 10));
+      if (byDigit != 0) return byDigit;
+    }
+    return 0;
+  }
+
   private static int compareNodeNames(String a, String b) {
     int i = 0;
     int j = 0;
@@ -72,7 +89,7 @@ public final class NodeNames {
         int endB = j;
         while (endA < a.length() && Character.isDigit(a.charAt(endA))) endA++;
         while (endB < b.length() && Character.isDigit(b.charAt(endB))) endB++;
-        int byValue = new BigInteger(a.substring(i, endA)).compareTo(new BigInteger(b.substring(j, endB)));
+        int byValue = compareNumerals(a, i, endA, b, j, endB);
         if (byValue != 0) return byValue;
         i = endA;
         j = endB;

@@ -4,7 +4,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.cluster.typed.Cluster;
-import com.typesafe.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.net.NetworkModel;
@@ -20,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,8 +37,21 @@ class GossipClusterTest {
   @TempDir
   Path dir;
 
-  private Config node(String name) {
-    return org.sidis.node.TestClusters.tracedNodeConfig(name, dir.resolve("trace"), Map.of());
+  /**
+   * Nodes {@code names}, traced into {@code traceDir}, joined and Up, each with a gossip replica
+   * ("gossip-kv", seeded by its index) on {@code network.apply(index)}, every replica seeing them
+   * all. Fills {@code kits} and {@code replicas} (the caller shuts the kits down) and returns the
+   * settings the replicas run with: the node config's, {@code tune}d.
+   */
+  private static GossipSettings startReplicas(List<String> names, Path traceDir, UnaryOperator<GossipSettings> tune,
+                                              IntFunction<NetworkModel> network, List<ActorTestKit> kits,
+                                              List<ActorRef<GossipNode.Command>> replicas) {
+    for (String name : names) kits.add(ActorTestKit.create("sidis", org.sidis.node.TestClusters.tracedNodeConfig(name, traceDir, Map.of())));
+    org.sidis.node.TestClusters.joinAndAwaitUp(kits);
+    GossipSettings settings = tune.apply(GossipSettings.fromConfig(kits.get(0).system().settings().config().getConfig("sidis.gossip")));
+    for (int i = 0; i < kits.size(); i++) replicas.add(kits.get(i).spawn(GossipNode.create(settings, network.apply(i), i), "gossip-kv"));
+    for (int i = 0; i < kits.size(); i++) awaitView(kits.get(i), replicas.get(i), names.size());
+    return settings;
   }
 
   @Test
@@ -45,17 +59,9 @@ class GossipClusterTest {
     List<ActorTestKit> kits = new ArrayList<>();
     List<ActorRef<GossipNode.Command>> replicas = new ArrayList<>();
     try {
-      for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
-      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
-
-      GossipSettings settings = GossipSettings.fromConfig(kits.get(0).system().settings().config().getConfig("sidis.gossip"))
-          .withIntervals(Duration.ofMillis(100), Duration.ZERO);
-      for (int i = 0; i < kits.size(); i++) {
-        NetworkModel network = new NetworkModel(new NetworkModel.Link(0, 20, 0.1, 0.05), Map.of(),
-            org.sidis.net.Partitions.none(), new Random(i));
-        replicas.add(kits.get(i).spawn(GossipNode.create(settings, network, i), "gossip-kv"));
-      }
-      awaitView(kits.get(0), replicas.get(0), 3);
+      startReplicas(List.of("n1", "n2", "n3"), dir.resolve("trace"), s -> s.withIntervals(Duration.ofMillis(100), Duration.ZERO),
+          i -> new NetworkModel(new NetworkModel.Link(0, 20, 0.1, 0.05), Map.of(), org.sidis.net.Partitions.none(), new Random(i)),
+          kits, replicas);
 
       Random random = new Random(42);
       for (int w = 0; w < 90; w++) {
@@ -101,18 +107,10 @@ class GossipClusterTest {
     List<ActorTestKit> kits = new ArrayList<>();
     List<ActorRef<GossipNode.Command>> replicas = new ArrayList<>();
     try {
-      for (String name : List.of("n1", "n2", "n3", "n4", "n5")) {
-        kits.add(ActorTestKit.create("sidis", org.sidis.node.TestClusters.tracedNodeConfig(name, traceDir, Map.of())));
-      }
-      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
-      GossipSettings settings = GossipSettings.fromConfig(kits.get(0).system().settings().config().getConfig("sidis.gossip"))
-          .withMode(mode).withIntervals(Duration.ofMillis(100), Duration.ofSeconds(1)); // backup anti-entropy reaches the residue
-      for (int i = 0; i < kits.size(); i++) {
-        NetworkModel network = new NetworkModel(new NetworkModel.Link(0, 10, 0, 0), Map.of(),
-            org.sidis.net.Partitions.none(), new Random(i));
-        replicas.add(kits.get(i).spawn(GossipNode.create(settings, network, i), "gossip-kv"));
-      }
-      for (int i = 0; i < kits.size(); i++) awaitView(kits.get(i), replicas.get(i), 5);
+      startReplicas(List.of("n1", "n2", "n3", "n4", "n5"), traceDir,
+          s -> s.withMode(mode).withIntervals(Duration.ofMillis(100), Duration.ofSeconds(1)), // backup anti-entropy reaches the residue
+          i -> new NetworkModel(new NetworkModel.Link(0, 10, 0, 0), Map.of(), org.sidis.net.Partitions.none(), new Random(i)),
+          kits, replicas);
       Random random = new Random(7);
       for (int w = 0; w < 100; w++) {
         ActorRef<GossipNode.Command> at = replicas.get(w % 5);
@@ -142,12 +140,8 @@ class GossipClusterTest {
     List<ActorTestKit> kits = new ArrayList<>();
     List<ActorRef<GossipNode.Command>> replicas = new ArrayList<>();
     try {
-      for (String name : List.of("n1", "n2", "n3")) kits.add(ActorTestKit.create("sidis", node(name)));
-      org.sidis.node.TestClusters.joinAndAwaitUp(kits);
-      GossipSettings settings = GossipSettings.fromConfig(kits.get(0).system().settings().config().getConfig("sidis.gossip"))
-          .withIntervals(Duration.ofMillis(100), Duration.ZERO);
-      for (int i = 0; i < kits.size(); i++) replicas.add(kits.get(i).spawn(GossipNode.create(settings, NetworkModel.PERFECT, i), "gossip-kv"));
-      awaitView(kits.get(0), replicas.get(0), 3);
+      GossipSettings settings = startReplicas(List.of("n1", "n2", "n3"), dir.resolve("trace"),
+          s -> s.withIntervals(Duration.ofMillis(100), Duration.ZERO), i -> NetworkModel.PERFECT, kits, replicas);
 
       replicas.get(0).tell(new GossipNode.Write("x", "before"));
       replicas.get(0).tell(new GossipNode.Write("y", "only before"));
