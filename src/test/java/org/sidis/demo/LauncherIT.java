@@ -22,7 +22,12 @@ class LauncherIT {
     final TimedLines lines;
 
     LongDemo() throws Exception {
-      launcher = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+      // Through env --default-signal=INT: a shell that starts a job in the background without job control
+      // (CI's harness, `mvn verify &`) leaves SIGINT ignored in it, and a JVM started with SIGINT ignored keeps
+      // it ignored, so kill -INT would not reach the launcher at all. A user's terminal delivers Ctrl-C to a
+      // launcher whose SIGINT is at its default; this puts it back there.
+      launcher = new ProcessBuilder("env", "--default-signal=INT",
+          ProcessHandle.current().info().command().orElse("java"), "-jar",
           Path.of("target", "sidis.jar").toString(), "demo", "causal", "--nodes", "3", "--messages", "2000000",
           "--runs-dir", "target/it-runs").redirectErrorStream(true).start();
       // Read with a timeout: a launcher that goes silent must fail the test, not block it.
@@ -57,6 +62,16 @@ class LauncherIT {
         + nodes.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + "").collect(Collectors.joining(", ")) + "\n" + output);
   }
 
+  /** The launcher's ignored-signal mask, from /proc (bit 1 is SIGINT), so a failure says whether it could hear Ctrl-C. */
+  private static String ignoredSignals(long pid) {
+    try {
+      return java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+          .filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn: unknown");
+    } catch (java.io.IOException e) {
+      return "SigIgn: unreadable (" + e.getMessage() + ")";
+    }
+  }
+
   @Test
   void ctrlCStopsEveryNodeItStarted() throws Exception {
     try (LongDemo demo = new LongDemo()) {
@@ -64,7 +79,8 @@ class LauncherIT {
       List<ProcessHandle> nodes = demo.nodes();
       assertEquals(3, nodes.size(), demo.lines.seen());
       new ProcessBuilder("kill", "-INT", String.valueOf(demo.launcher.pid())).start().waitFor();
-      assertTrue(demo.launcher.waitFor(60, TimeUnit.SECONDS), "launcher still running after Ctrl-C");
+      assertTrue(demo.launcher.waitFor(60, TimeUnit.SECONDS), "launcher still running after Ctrl-C; its "
+          + ignoredSignals(demo.launcher.pid()) + "\n" + demo.lines.seen());
       assertAllGone(nodes, demo.rest());
     }
   }
