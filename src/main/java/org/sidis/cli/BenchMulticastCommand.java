@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import org.sidis.bench.MulticastPeer;
+import org.sidis.bench.Rounds;
 import org.sidis.demo.Launcher;
 import org.sidis.multicast.Order;
 import picocli.CommandLine.Command;
@@ -17,16 +19,20 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
  * {@code sidis bench multicast}: deliveries per second per member of messages multicast by the
  * other members, for sidis' multicast in the order asked and, in the same run on the same
- * JVMs' settings, for the baseline — plain Akka tell broadcast with a credit window. Tracing is
- * off in both. {@code --order total} also runs FIFO beside it: the price of the sequencer.
+ * JVMs' settings, for the baseline — plain Akka tell broadcast with a credit window — and, with
+ * {@code --peers}, for JGroups. Tracing is off in all. {@code --order total} also runs FIFO beside
+ * it: the price of the sequencer. The systems run in alternated rounds ({@link Rounds}) and are
+ * compared by their medians.
  */
 @Command(name = "multicast", mixinStandardHelpOptions = true,
     description = "Measures deliveries per second per member for sidis multicast beside a raw Akka tell broadcast,"
@@ -62,45 +68,79 @@ public final class BenchMulticastCommand implements Callable<Integer> {
   @Mixin
   JsonOption json;
 
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Runs every system this many times, alternated round by round (A B C A B C ...), and reports medians (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--peers", description = "Also measures the peer a user would pick, JGroups (FIFO for fifo and causal, SEQUENCER for total),"
+      + " in the same rounds; needs target/sidis-bench.jar (mvn -B -Pbench-peers -DskipTests package).")
+  boolean peers;
+
+  /** One system a round measures: its name, whether it is the baseline, and how it runs. */
+  private record Contender(String name, boolean baseline, Phase phase) {}
+
+  @FunctionalInterface
+  private interface Phase {
+    /** The rate each member measured, or null when the phase did not complete. */
+    Map<String, Long> run(int round) throws Exception;
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintStream out = System.out;
+    PrintStream err = System.err;
     if (nodes < 2) {
-      System.err.println("error: --nodes must be at least 2 (deliveries of other members' messages are measured), got " + nodes);
+      err.println("error: --nodes must be at least 2 (deliveries of other members' messages are measured), got " + nodes);
       return ExitCodes.USAGE;
     }
     if (size < 1 || size > 64 * 1024) {
-      System.err.println("error: --size must be in 1..65536 bytes, got " + size);
+      err.println("error: --size must be in 1..65536 bytes, got " + size);
       return ExitCodes.USAGE;
     }
     if (warmup < 0 || duration < 1) {
-      System.err.println("error: --warmup must be >= 0 and --duration >= 1 seconds");
+      err.println("error: --warmup must be >= 0 and --duration >= 1 seconds");
       return ExitCodes.USAGE;
     }
-    out.printf("bench multicast: order %s, %d nodes, %d B payloads, %d s measured after %d s warm-up%n",
-        order.id(), nodes, size, duration, warmup);
-    Map<String, Long> raw = runPhase("raw", List.of("bench-raw"), null);
-    Map<String, Long> fifo = order == Order.TOTAL ? runPhase("sidis-fifo", List.of("multicast", "bench-multicast"), Order.FIFO) : null;
-    Map<String, Long> sidis = runPhase("sidis-" + order.id(), List.of("multicast", "bench-multicast"), order);
-    if (raw == null || sidis == null || (order == Order.TOTAL && fifo == null)) {
-      System.err.println("error: a benchmark phase did not complete (see the run directories above)");
-      return ExitCodes.FAILED;
+    if (rounds < 1) {
+      err.println("error: --rounds must be at least 1, got " + rounds);
+      return ExitCodes.USAGE;
     }
-    String rawName = "akka-tell-broadcast";
+    List<Contender> systems = new ArrayList<>();
+    systems.add(new Contender(RAW, true, r -> runPhase("raw", List.of("bench-raw"), null)));
+    if (order == Order.TOTAL) systems.add(new Contender("sidis-fifo", false, r -> runPhase("sidis-fifo", List.of("multicast", "bench-multicast"), Order.FIFO)));
     String sidisName = "sidis-" + order.id();
-    out.println();
-    out.printf("%-32s %-6s %14s%n", "system", "member", "deliveries/s");
-    raw.forEach((n, v) -> out.printf("%-32s %-6s %,14d%n", rawName + " (baseline)", n, v));
-    if (fifo != null) fifo.forEach((n, v) -> out.printf("%-32s %-6s %,14d%n", "sidis-fifo", n, v));
-    sidis.forEach((n, v) -> out.printf("%-32s %-6s %,14d%n", sidisName, n, v));
-    double rawMean = mean(raw);
-    double sidisMean = mean(sidis);
-    double fifoMean = fifo == null ? 0 : mean(fifo);
-    out.printf("%-32s %-6s %,14.0f%n", rawName + " (baseline)", "mean", rawMean);
-    if (fifo != null) out.printf("%-32s %-6s %,14.0f%n", "sidis-fifo", "mean", fifoMean);
-    out.printf("%-32s %-6s %,14.0f%n", sidisName, "mean", sidisMean);
-    out.printf("ratio %s / baseline: %.2fx%n", sidisName, rawMean == 0 ? 0 : sidisMean / rawMean);
-    if (fifo != null) out.printf("ratio %s / sidis-fifo: %.2fx%n", sidisName, fifoMean == 0 ? 0 : sidisMean / fifoMean);
+    systems.add(new Contender(sidisName, false, r -> runPhase(sidisName, List.of("multicast", "bench-multicast"), order)));
+    String peerName = null;
+    if (peers) {
+      List<MulticastPeer> found;
+      try {
+        found = MulticastPeer.available();
+      } catch (ServiceConfigurationError | LinkageError e) {
+        err.println("error: a benchmark peer is named in this jar but cannot be loaded (" + e
+            + "); rebuild with `mvn -B -Pbench-peers -DskipTests package`");
+        return ExitCodes.FAILED;
+      }
+      if (found.isEmpty()) {
+        err.println("error: --peers needs JGroups, which is benchmark-only: build target/sidis-bench.jar with"
+            + " `mvn -B -Pbench-peers -DskipTests package` and run `java -jar target/sidis-bench.jar bench multicast --peers ...`");
+        return ExitCodes.USAGE;
+      }
+      MulticastPeer peer = found.get(0);
+      peerName = peer.name(order);
+      MulticastPeer.Params p = new MulticastPeer.Params(order, nodes, size, warmup, duration, launch.jvm());
+      String name = peerName;
+      systems.add(new Contender(peerName, true, r -> {
+        out.println("phase " + name + ": " + nodes + " member JVMs on loopback");
+        return peer.run(p);
+      }));
+    }
+    out.printf("bench multicast: order %s, %d nodes, %d B payloads, %d s measured after %d s warm-up, %d alternated round(s)%n",
+        order.id(), nodes, size, duration, warmup, rounds);
+
+    Map<String, Contender> byName = new LinkedHashMap<>();
+    systems.forEach(s -> byName.put(s.name(), s));
+    Rounds means = Rounds.of(List.copyOf(byName.keySet()));
+    Map<String, Rounds> perMember = new TreeMap<>();
     ObjectNode root = BenchJson.root("multicast");
     ObjectNode params = (ObjectNode) root.get("params");
     params.put("order", order.id());
@@ -108,28 +148,69 @@ public final class BenchMulticastCommand implements Callable<Integer> {
     params.put("size", size);
     params.put("warmup_s", warmup);
     params.put("duration_s", duration);
+    params.put("rounds", rounds);
+    params.put("peers", peers);
     ArrayNode rows = root.putArray("rows");
-    raw.forEach((n, v) -> row(rows, rawName, true, "deliveries_per_s_" + n, v));
-    if (fifo != null) fifo.forEach((n, v) -> row(rows, "sidis-fifo", false, "deliveries_per_s_" + n, v));
-    sidis.forEach((n, v) -> row(rows, sidisName, false, "deliveries_per_s_" + n, v));
-    row(rows, rawName, true, "deliveries_per_s_mean", rawMean);
-    if (fifo != null) row(rows, "sidis-fifo", false, "deliveries_per_s_mean", fifoMean);
-    row(rows, sidisName, false, "deliveries_per_s_mean", sidisMean);
+    List<String> schedule = Rounds.schedule(List.copyOf(byName.keySet()), rounds);
+    for (int i = 0; i < schedule.size(); i++) {
+      int round = i / byName.size() + 1;
+      Contender s = byName.get(schedule.get(i));
+      Map<String, Long> rates;
+      try {
+        rates = s.phase().run(round);
+      } catch (Exception e) {
+        err.println("error: round " + round + " of " + s.name() + " failed: " + e);
+        return ExitCodes.FAILED;
+      }
+      if (rates == null || rates.size() != nodes) {
+        err.println("error: round " + round + " of " + s.name() + " did not complete"
+            + (rates == null ? "" : ": " + rates.size() + " of " + nodes + " members reported " + rates) + " (see the run directories above)");
+        return ExitCodes.FAILED;
+      }
+      double mean = mean(rates);
+      means = means.with(s.name(), mean);
+      for (Map.Entry<String, Long> e : rates.entrySet()) {
+        perMember.merge(e.getKey(), Rounds.of(List.copyOf(byName.keySet())).with(s.name(), e.getValue()),
+            (old, fresh) -> old.with(s.name(), e.getValue()));
+        row(rows, s.name(), s.baseline(), "deliveries_per_s_" + e.getKey(), e.getValue()).put("round", round);
+      }
+      row(rows, s.name(), s.baseline(), "deliveries_per_s_mean", mean).put("round", round);
+      out.printf("round %d  %-26s %,12.0f msg/s per member  %s%n", round, s.name(), mean, rates);
+    }
+
+    out.println();
+    out.printf("%-28s %14s %14s %14s %8s%n", "system", "median", "min", "max", "spread");
+    for (Contender s : systems) {
+      Rounds.Summary m = means.summary(s.name());
+      out.printf("%-28s %,14.0f %,14.0f %,14.0f %7.0f%%%n", s.name() + (s.baseline() ? " (baseline)" : ""),
+          m.median(), m.min(), m.max(), 100 * m.relativeSpread());
+      row(rows, s.name(), s.baseline(), "deliveries_per_s_mean", m.median()).put("round", "median");
+      for (Map.Entry<String, Rounds> e : perMember.entrySet()) {
+        row(rows, s.name(), s.baseline(), "deliveries_per_s_" + e.getKey(), e.getValue().summary(s.name()).median()).put("round", "median");
+      }
+    }
+    out.printf("ratio of medians %s / %s: %.2fx%n", sidisName, RAW, means.ratio(sidisName, RAW));
+    if (order == Order.TOTAL) out.printf("ratio of medians %s / sidis-fifo: %.2fx%n", sidisName, means.ratio(sidisName, "sidis-fifo"));
+    if (peerName != null) out.printf("ratio of medians %s / %s: %.2fx%n", sidisName, peerName, means.ratio(sidisName, peerName));
     BenchJson.write(json, root, out);
     return ExitCodes.OK;
   }
+
+  /** The raw Akka broadcast's name in the table and the JSON. */
+  static final String RAW = "akka-tell-broadcast";
 
   private static double mean(Map<String, Long> rates) {
     return rates.values().stream().mapToLong(Long::longValue).average().orElse(0);
   }
 
-  private static void row(ArrayNode rows, String system, boolean baseline, String metric, double value) {
+  private static ObjectNode row(ArrayNode rows, String system, boolean baseline, String metric, double value) {
     ObjectNode r = rows.addObject();
     r.put("system", system);
     r.put("baseline", baseline);
     r.put("metric", metric);
     r.put("value", Math.round(value));
     r.put("unit", "msg/s");
+    return r;
   }
 
   /**

@@ -107,6 +107,36 @@ class SidisCommandLineTest {
     assertTrue(err.startsWith("error: --keep-running is for demo broker only"), run.all() + err);
   }
 
+  /** What a command wrote to System.err (the commands' own refusals go there, not to picocli's writer). */
+  private static String[] withStderr(String... args) {
+    java.io.PrintStream was = System.err;
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    Run run;
+    try {
+      System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+      run = sidis(args);
+    } finally {
+      System.setErr(was);
+    }
+    return new String[] {String.valueOf(run.code()), run.all() + said.toString(java.nio.charset.StandardCharsets.UTF_8)};
+  }
+
+  @Test
+  void peersInTheDefaultJarIsAUsageErrorSayingHowToBuildThem() {
+    // The default jar carries no peer (JGroups is benchmark-only): the command says so before starting any JVM.
+    String[] r = withStderr("bench", "multicast", "--peers", "--runs-dir", "target/unused-runs");
+    assertEquals(String.valueOf(ExitCodes.USAGE), r[0], r[1]);
+    assertTrue(r[1].contains("error: --peers needs JGroups, which is benchmark-only")
+        && r[1].contains("mvn -B -Pbench-peers -DskipTests package"), r[1]);
+  }
+
+  @Test
+  void zeroRoundsIsAUsageError() {
+    String[] r = withStderr("bench", "multicast", "--rounds", "0");
+    assertEquals(String.valueOf(ExitCodes.USAGE), r[0], r[1]);
+    assertTrue(r[1].contains("error: --rounds must be at least 1, got 0"), r[1]);
+  }
+
   @Test
   void anUnknownSetKeyIsAUsageErrorNamingTheClosestKey() {
     Run run = sidis("bench", "multicast", "--set", "sidis.multicast.windw=5", "--help");
