@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigResolveOptions;
 import org.sidis.bench.QueueBench;
+import org.sidis.bench.RoundRows;
 import org.sidis.bench.QueuePeer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -14,6 +15,10 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -63,6 +68,10 @@ public final class BenchQueueCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "10", description = "Measures for this many seconds (default: ${DEFAULT-VALUE}).")
   int duration;
 
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Measures every system this many times, alternated round by round, and reports medians (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--config", paramLabel = "PROFILE", converter = Profile.Converter.class,
       description = "Journals persistent queues in the store this profile names, e.g. conf/postgres.conf (a file, or a name in the jar's conf/).")
   Profile profile;
@@ -75,6 +84,10 @@ public final class BenchQueueCommand implements Callable<Integer> {
     PrintStream out = System.out;
     if (size < 1 || size > 200 * 1024 || window < 1 || consumers < 1 || batch < 1 || prefetch < 1 || warmup < 0 || duration < 1) {
       System.err.println("error: --size 1..204800, --window, --consumers, --batch, --prefetch and --duration >= 1, --warmup >= 0 are needed");
+      return ExitCodes.USAGE;
+    }
+    if (rounds < 1) {
+      System.err.println("error: --rounds must be at least 1, got " + rounds);
       return ExitCodes.USAGE;
     }
     Config storeProfile = null;
@@ -97,8 +110,8 @@ public final class BenchQueueCommand implements Callable<Integer> {
     params.put("batch", batch);
     params.put("prefetch", prefetch);
     params.put("store", store);
+    params.put("rounds", rounds);
     ArrayNode rows = root.putArray("rows");
-    List<QueuePeer.Result> results = new ArrayList<>();
     List<QueuePeer> peers = new ArrayList<>();
     try {
       ServiceLoader.load(QueuePeer.class).forEach(peers::add);
@@ -107,32 +120,64 @@ public final class BenchQueueCommand implements Callable<Integer> {
           + "); rebuild with `mvn -B -Pbench-peers -DskipTests package`");
       return ExitCodes.FAILED;
     }
-    out.printf("bench queue: %d B messages, %d PUTs outstanding, %d consumers, %d s warm-up, %d s measured; one JVM%n",
-        size, window, consumers, warmup, duration);
+    out.printf("bench queue: %d B messages, %d PUTs outstanding, %d consumers, %d s warm-up, %d s measured, %d alternated round(s);"
+        + " one JVM%n", size, window, consumers, warmup, duration, rounds);
     QueuePeer.Params p = new QueuePeer.Params(size, warmup, duration, window, consumers);
-    for (QueuePeer peer : peers) {
-      try {
-        results.addAll(peer.run(p));
-      } catch (Exception e) {
-        System.err.println("error: baseline " + peer.name() + " failed: " + e);
-        return ExitCodes.FAILED;
-      }
-    }
-    int baselines = results.size();
-    for (boolean persistent : kinds) {
-      for (boolean batched : List.of(false, true)) {
-        String system = (persistent ? "sidis-queue-persistent-" + store : "sidis-queue-transient") + (batched ? "-batched" : "");
+    // Alternated rounds: the peers' modes, then sidis' queues; again. Each system's figures are the medians of its rounds.
+    Map<String, String> modes = new LinkedHashMap<>();
+    Set<String> baselineSystems = new HashSet<>();
+    RoundRows measured = RoundRows.empty();
+    for (int round = 1; round <= rounds; round++) {
+      if (rounds > 1) out.println("round " + round + " of " + rounds);
+      List<QueuePeer.Result> these = new ArrayList<>();
+      for (QueuePeer peer : peers) {
         try {
-          QueueBench.Result r = QueueBench.run(persistent, size, warmup, duration, window, consumers,
-              batched ? batch : 0, batched ? prefetch : 0, storeProfile);
-          results.add(new QueuePeer.Result(system, batched ? "PutBatch/Fetch/AckBatch" : "Put/Get/Ack",
-              r.rate(), r.consumed(), r.putP50Micros(), r.putP99Micros()));
+          List<QueuePeer.Result> theirs = peer.run(p);
+          theirs.forEach(r -> baselineSystems.add(r.system()));
+          these.addAll(theirs);
         } catch (Exception e) {
-          System.err.println("error: " + system + " failed: " + e);
+          System.err.println("error: baseline " + peer.name() + " failed in round " + round + ": " + e);
           return ExitCodes.FAILED;
         }
       }
+      for (boolean persistent : kinds) {
+        for (boolean batched : List.of(false, true)) {
+          String system = (persistent ? "sidis-queue-persistent-" + store : "sidis-queue-transient") + (batched ? "-batched" : "");
+          try {
+            QueueBench.Result r = QueueBench.run(persistent, size, warmup, duration, window, consumers,
+                batched ? batch : 0, batched ? prefetch : 0, storeProfile);
+            these.add(new QueuePeer.Result(system, batched ? "PutBatch/Fetch/AckBatch" : "Put/Get/Ack",
+                r.rate(), r.consumed(), r.putP50Micros(), r.putP99Micros()));
+          } catch (Exception e) {
+            System.err.println("error: " + system + " failed in round " + round + ": " + e);
+            return ExitCodes.FAILED;
+          }
+        }
+      }
+      List<RoundRows.Row> roundRows = new ArrayList<>();
+      for (QueuePeer.Result r : these) {
+        modes.putIfAbsent(r.system(), r.mode());
+        boolean baseline = baselineSystems.contains(r.system());
+        roundRows.add(new RoundRows.Row(r.system(), baseline, "put_get_per_s", r.rate(), "msg/s"));
+        roundRows.add(new RoundRows.Row(r.system(), baseline, "put_ack_p50", r.putP50Micros(), "us"));
+        roundRows.add(new RoundRows.Row(r.system(), baseline, "put_ack_p99", r.putP99Micros(), "us"));
+        roundRows.add(new RoundRows.Row(r.system(), baseline, "consumed", r.consumed(), "msg"));
+      }
+      measured = measured.withRound(roundRows);
     }
+    for (int round = 1; round <= measured.rounds(); round++) {
+      for (RoundRows.Row r : measured.round(round)) {
+        if (!r.metric().equals("consumed")) json(rows, r).put("round", round);
+      }
+    }
+    // The table and the ratios: each system's medians, rebuilt as results in the order measured.
+    Map<String, Map<String, Double>> median = new LinkedHashMap<>();
+    for (RoundRows.Row r : measured.medianRows()) median.computeIfAbsent(r.system(), k -> new LinkedHashMap<>()).put(r.metric(), r.value());
+    List<QueuePeer.Result> results = new ArrayList<>();
+    median.forEach((system, m) -> results.add(new QueuePeer.Result(system, modes.get(system), m.get("put_get_per_s"),
+        Math.round(m.get("consumed")), m.get("put_ack_p50"), m.get("put_ack_p99"))));
+    int baselines = (int) results.stream().filter(r -> baselineSystems.contains(r.system())).count();
+    if (rounds > 1) out.printf("medians of %d alternated rounds%n", rounds);
     QueuePeer.Result reference = baselines > 0 ? results.get(0) : null;
     out.printf("%-40s %14s %14s %14s %12s%n", "system", "PUT->GET msg/s", "PUT-ack p50 us", "PUT-ack p99 us",
         reference == null ? "" : "x " + "baseline");
@@ -147,10 +192,11 @@ public final class BenchQueueCommand implements Callable<Integer> {
       rate.put("metric", "put_get_per_s");
       rate.put("value", Math.round(r.rate()));
       rate.put("unit", "msg/s");
+      rate.put("round", "median");
       rows.addObject().put("system", r.system()).put("baseline", baseline).put("metric", "put_ack_p50")
-          .put("value", r.putP50Micros()).put("unit", "us");
+          .put("value", r.putP50Micros()).put("unit", "us").put("round", "median");
       rows.addObject().put("system", r.system()).put("baseline", baseline).put("metric", "put_ack_p99")
-          .put("value", r.putP99Micros()).put("unit", "us");
+          .put("value", r.putP99Micros()).put("unit", "us").put("round", "median");
     }
     if (reference == null) {
       out.println("no baseline in this jar: ActiveMQ Artemis is benchmark-only; build target/sidis-bench.jar with"
@@ -160,5 +206,16 @@ public final class BenchQueueCommand implements Callable<Integer> {
     }
     BenchJson.write(json, root, out);
     return ExitCodes.OK;
+  }
+
+  private static ObjectNode json(ArrayNode rows, RoundRows.Row r) {
+    ObjectNode o = rows.addObject();
+    o.put("system", r.system());
+    o.put("baseline", r.baseline());
+    o.put("metric", r.metric());
+    if (r.unit().equals("msg/s")) o.put("value", Math.round(r.value()));
+    else o.put("value", r.value());
+    o.put("unit", r.unit());
+    return o;
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import org.sidis.bench.RoundRows;
 import org.sidis.bench.RpcBench;
 import org.sidis.bench.RpcPeer;
 import org.sidis.demo.Launcher;
@@ -52,6 +53,10 @@ public final class BenchRpcCommand implements Callable<Integer> {
       description = "Lays this settings profile over the defaults in client and server, e.g. latency.conf (a file, or a name in the jar's conf/).")
   Profile profile;
 
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Measures sidis and the baselines this many times, alternated round by round, and reports medians (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Mixin
   LaunchOptions launch;
 
@@ -68,6 +73,10 @@ public final class BenchRpcCommand implements Callable<Integer> {
       System.err.println("error: --size 1..65536, --calls >= 100, --handler-ms >= 1 and --workers 1..256 are needed");
       return ExitCodes.USAGE;
     }
+    if (rounds < 1) {
+      System.err.println("error: --rounds must be at least 1, got " + rounds);
+      return ExitCodes.USAGE;
+    }
     if (jvms != 1 && jvms != 2) {
       System.err.println("error: --jvms is 1 or 2, got " + jvms);
       return ExitCodes.USAGE;
@@ -75,23 +84,37 @@ public final class BenchRpcCommand implements Callable<Integer> {
     Config overrides = settings.asConfig();
     if (profile != null) overrides = overrides.withFallback(profile.config());
     out.printf("bench rpc: client and server ActorSystems %s over Artery TCP on loopback%s; %d B strings, %d calls"
-        + " measured per system (alternating); concurrent vs iterative server on a %d ms blocking handler, workers %s%n",
+        + " measured per system (alternating), %d round(s); concurrent vs iterative server on a %d ms blocking handler, workers %s%n",
         jvms == 2 ? "in two JVMs" : "in one JVM", profile == null ? "" : " (profile " + profile.name() + ")", size, calls,
-        handlerMs, workers);
+        rounds, handlerMs, workers);
     RpcBench.Params p = new RpcBench.Params(size, calls / 2, calls, workers, handlerMs, overrides);
-    List<RpcBench.Row> rows = new ArrayList<>(jvms == 1 ? RpcBench.run(p, out) : acrossJvms(p, out));
     List<RpcPeer> peers = RpcPeer.available();
-    for (RpcPeer peer : peers) {
-      out.println("  " + peer.name() + ": server in a child JVM, " + calls + " calls");
-      RpcPeer.Result r = peer.run(new RpcPeer.Params(size, calls / 2, calls));
-      rows.add(new RpcBench.Row(r.system(), true, "round_trip_p50_us", r.p50Micros(), "us"));
-      rows.add(new RpcBench.Row(r.system(), true, "round_trip_p99_us", r.p99Micros(), "us"));
-      rows.add(new RpcBench.Row(r.system(), true, "round_trip_p99.9_us", r.p999Micros(), "us"));
+    // Alternated rounds: sidis (its stub and the raw ask, themselves alternated inside), then each peer; again.
+    RoundRows measured = RoundRows.empty();
+    for (int round = 1; round <= rounds; round++) {
+      out.println("round " + round + " of " + rounds);
+      List<RoundRows.Row> these = new ArrayList<>();
+      for (RpcBench.Row r : jvms == 1 ? RpcBench.run(p, out) : acrossJvms(p, out)) {
+        these.add(new RoundRows.Row(r.system(), r.baseline(), r.metric(), r.value(), r.unit()));
+      }
+      for (RpcPeer peer : peers) {
+        out.println("  " + peer.name() + ": server in a child JVM, " + calls + " calls");
+        RpcPeer.Result r = peer.run(new RpcPeer.Params(size, calls / 2, calls));
+        these.add(new RoundRows.Row(r.system(), true, "round_trip_p50_us", r.p50Micros(), "us"));
+        these.add(new RoundRows.Row(r.system(), true, "round_trip_p99_us", r.p99Micros(), "us"));
+        these.add(new RoundRows.Row(r.system(), true, "round_trip_p99.9_us", r.p999Micros(), "us"));
+      }
+      measured = measured.withRound(these);
     }
+    List<RpcBench.Row> rows = measured.medianRows().stream()
+        .map(r -> new RpcBench.Row(r.system(), r.baseline(), r.metric(), r.value(), r.unit())).toList();
+    if (rounds > 1) out.printf("%nmedians of %d alternated rounds (lowest .. highest round in brackets)%n", rounds);
     out.println();
     out.printf("%-36s %-34s %12s %s%n", "system", "metric", "value", "unit");
-    for (RpcBench.Row r : rows) {
-      out.printf("%-36s %-34s %12.1f %s%n", r.system() + (r.baseline() ? " (baseline)" : ""), r.metric(), r.value(), r.unit());
+    for (RoundRows.Median m : measured.medians()) {
+      RoundRows.Row r = m.row();
+      out.printf("%-36s %-34s %12.1f %s%s%n", r.system() + (r.baseline() ? " (baseline)" : ""), r.metric(), r.value(), r.unit(),
+          m.rounds() > 1 ? String.format("  [%.1f .. %.1f]", m.min(), m.max()) : "");
     }
     for (String stub : List.of("sidis-rpc-sync-stub-nonblocking", "sidis-rpc-sync-stub-worker")) {
       for (String q : List.of("p50", "p99")) {
@@ -122,17 +145,24 @@ public final class BenchRpcCommand implements Callable<Integer> {
     params.put("workers", workers.toString());
     params.put("profile", profile == null ? "default" : profile.name());
     params.put("jvms", jvms);
+    params.put("rounds", rounds);
     ArrayNode arr = root.putArray("rows");
-    for (RpcBench.Row r : rows) {
-      ObjectNode o = arr.addObject();
-      o.put("system", r.system());
-      o.put("baseline", r.baseline());
-      o.put("metric", r.metric());
-      o.put("value", Math.round(r.value() * 1000) / 1000.0);
-      o.put("unit", r.unit());
+    for (int round = 1; round <= measured.rounds(); round++) {
+      for (RoundRows.Row r : measured.round(round)) json(arr, r).put("round", round);
     }
+    for (RoundRows.Row r : measured.medianRows()) json(arr, r).put("round", "median");
     BenchJson.write(json, root, out);
     return ExitCodes.OK;
+  }
+
+  private static ObjectNode json(ArrayNode arr, RoundRows.Row r) {
+    ObjectNode o = arr.addObject();
+    o.put("system", r.system());
+    o.put("baseline", r.baseline());
+    o.put("metric", r.metric());
+    o.put("value", Math.round(r.value() * 1000) / 1000.0);
+    o.put("unit", r.unit());
+    return o;
   }
 
   private static double value(List<RpcBench.Row> rows, String system, String metric) {

@@ -15,6 +15,8 @@ class QueueBenchIT {
     SidisProcess run = SidisProcess.run(120, "bench", "queue", "--transient", "--size", "256", "--warmup", "0", "--duration", "1");
     assertEquals(0, run.exitCode(), run.output());
     assertTrue(run.output().contains("sidis-queue-transient ") && run.output().contains("sidis-queue-transient-batched"), run.output());
+    // Three alternated rounds by default, reported as medians.
+    assertTrue(run.output().contains("round 3 of 3") && run.output().contains("medians of 3 alternated rounds"), run.output());
     assertTrue(run.output().contains("no baseline in this jar") && run.output().contains("mvn -B -Pbench-peers -DskipTests package"),
         run.output());
     assertFalse(run.output().contains("activemq-artemis"), run.output());
@@ -25,6 +27,9 @@ class QueueBenchIT {
     SidisProcess window = SidisProcess.run(60, "bench", "queue", "--window", "0");
     assertEquals(2, window.exitCode(), window.output());
     assertTrue(window.output().contains("--window"), window.output());
+    SidisProcess rounds = SidisProcess.run(60, "bench", "queue", "--rounds", "0");
+    assertEquals(2, rounds.exitCode(), rounds.output());
+    assertTrue(rounds.output().contains("error: --rounds must be at least 1, got 0"), rounds.output());
     SidisProcess store = SidisProcess.run(60, "bench", "queue", "--persistent", "--config", "no-such-store.conf");
     assertEquals(2, store.exitCode(), store.output());
     assertTrue(store.output().contains("[no-such-store.conf] not found"), store.output());

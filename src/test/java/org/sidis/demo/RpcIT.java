@@ -57,18 +57,24 @@ class RpcIT {
   void benchRpcMeasuresTheStubBesideAskAcrossTwoJvmsAndWritesTheContractsJson() throws Exception {
     java.nio.file.Path json = java.nio.file.Path.of("target", "it-bench-rpc.json");
     java.nio.file.Files.deleteIfExists(json);
-    SidisProcess run = SidisProcess.run(300, "bench", "rpc", "--calls", "400", "--workers", "2", "--runs-dir", "target/it-runs",
-        "--json", json.toString());
+    SidisProcess run = SidisProcess.run(400, "bench", "rpc", "--calls", "400", "--workers", "2", "--rounds", "2",
+        "--runs-dir", "target/it-runs", "--json", json.toString());
     assertEquals(0, run.exitCode(), run.output());
     assertTrue(run.output().contains("in two JVMs"), run.output());
     com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
     assertEquals("rpc", root.path("bench").asText());
     assertEquals(2, root.path("params").path("jvms").asInt(), root.toString());
     java.util.Map<String, Double> p50 = new java.util.HashMap<>();
+    java.util.Map<String, java.util.Set<String>> roundsOf = new java.util.HashMap<>();
     for (com.fasterxml.jackson.databind.JsonNode r : root.path("rows")) {
-      if (r.path("metric").asText().equals("round_trip_p50_us")) p50.put(r.path("system").asText(), r.path("value").asDouble());
+      if (r.path("metric").asText().equals("round_trip_p50_us")) {
+        p50.put(r.path("system").asText(), r.path("value").asDouble());
+        roundsOf.computeIfAbsent(r.path("system").asText(), k -> new java.util.TreeSet<>()).add(r.path("round").asText());
+      }
       assertTrue(r.path("value").asDouble() > 0, "a measured row: " + r);
     }
+    // Two alternated rounds, each a row, and the median the table and the ratios use.
+    for (String system : p50.keySet()) assertEquals(java.util.Set.of("1", "2", "median"), roundsOf.get(system), system + ": " + root);
     assertEquals(java.util.Set.of("akka-ask", "sidis-rpc-sync-stub-nonblocking", "sidis-rpc-sync-stub-worker"), p50.keySet(),
         root.toString());
     assertTrue(root.toString().contains("\"system\":\"akka-ask\",\"baseline\":true"), root.toString());
