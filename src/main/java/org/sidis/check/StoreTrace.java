@@ -3,6 +3,7 @@ package org.sidis.check;
 import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -65,7 +66,10 @@ public final class StoreTrace {
         }
     }
 
-    /** An update as written (or a woken certificate as republished): the candidates for each key's last write. */
+    /**
+     * An update as written (or a woken certificate as republished): the candidates for each key's
+     * last write. {@code node} is the replica that wrote it ({@code n3#2} for an incarnation).
+     */
     public record Update(MessageId id, String node, String key, Version version, boolean delete) {}
 
     /** The last {@code state} line of a node: its store's fingerprint and, when listed, its live entries. */
@@ -98,7 +102,7 @@ public final class StoreTrace {
                         }
                         ofNode.add(c);
                         if (!ev.event().equals(Events.Gossip.APPLY)) {
-                            updates.putIfAbsent(ev.msg(), new Update(ev.msg(), ev.node(), c.key(), c.version(), c.delete()));
+                            updates.putIfAbsent(ev.msg(), new Update(ev.msg(), e.getKey(), c.key(), c.version(), c.delete()));
                         } else {
                             applied.add(ev.msg());
                         }
@@ -152,23 +156,72 @@ public final class StoreTrace {
         return new FinalState(ev, digest, listed);
     }
 
-    /** The gossip stores in a trace, each with its nodes' events in local order. */
+    /**
+     * The gossip stores in a trace, each with its replicas' events in local order. A node killed
+     * and restarted under its name (the launcher writes its k-th incarnation's trace to
+     * {@code trace/incarnation-<k>/}) starts a new, empty replica: each incarnation is a replica
+     * of its own, {@code n3#1}, {@code n3#2}, crashed unless its own trace ends with a clean
+     * {@code stop} (issue 17: merged into one replica, the second incarnation taking its
+     * values again read as resurrections). A node that ran once keeps its plain name.
+     *
+     * @param crashedNodes nodes whose trace has no clean {@code stop}
+     */
     public static List<StoreTrace> allIn(Collection<TraceEvent> events, Set<String> crashedNodes) {
-        Map<String, Map<String, List<TraceEvent>>> byStore = new TreeMap<>();
+        Map<String, Map<String, Map<Integer, List<TraceEvent>>>> byStore = new TreeMap<>();
+        Set<String> stopped = new TreeSet<>(); // node#incarnation that ended with a clean stop
         for (TraceEvent e : events) {
+            if (e.isNodeStop()) {
+                stopped.add(e.node() + "#" + incarnationOf(e));
+            }
             if (!Events.Proto.GOSSIP.equals(e.proto()) || e.group() == null) {
                 continue;
             }
             byStore.computeIfAbsent(e.group(), g -> new TreeMap<>(GroupTrace.NODE_ORDER))
-                    .computeIfAbsent(e.node(), n -> new ArrayList<>()).add(e);
+                    .computeIfAbsent(e.node(), n -> new TreeMap<>())
+                    .computeIfAbsent(incarnationOf(e), k -> new ArrayList<>()).add(e);
         }
         List<StoreTrace> stores = new ArrayList<>();
         byStore.forEach((name, byNode) -> {
-            byNode.values().forEach(l -> l.sort(Comparator.comparing(TraceEvent::file).thenComparingLong(TraceEvent::lseq)));
-            stores.add(new StoreTrace(name, byNode, crashedNodes));
+            Map<String, List<TraceEvent>> byReplica = new TreeMap<>(GroupTrace.NODE_ORDER);
+            Set<String> crashedReplicas = new TreeSet<>(GroupTrace.NODE_ORDER);
+            byNode.forEach((node, byIncarnation) -> {
+                if (byIncarnation.size() == 1 && byIncarnation.containsKey(1)) {
+                    byReplica.put(node, byIncarnation.get(1));
+                    if (crashedNodes.contains(node)) {
+                        crashedReplicas.add(node);
+                    }
+                    return;
+                }
+                byIncarnation.forEach((k, l) -> {
+                    String replica = node + "#" + k;
+                    byReplica.put(replica, l);
+                    if (!stopped.contains(replica)) {
+                        crashedReplicas.add(replica);
+                    }
+                });
+            });
+            byReplica.values().forEach(l -> l.sort(Comparator.comparing(TraceEvent::file).thenComparingLong(TraceEvent::lseq)));
+            stores.add(new StoreTrace(name, byReplica, crashedReplicas));
         });
         return stores;
     }
+
+    /** The incarnation whose trace holds {@code e}: k for {@code trace/incarnation-<k>/}, else 1. */
+    static int incarnationOf(TraceEvent e) {
+        Path dir = e.file() == null ? null : e.file().getParent();
+        String d = dir == null || dir.getFileName() == null ? "" : dir.getFileName().toString();
+        if (d.startsWith(INCARNATION_DIR)) {
+            try {
+                return Integer.parseInt(d.substring(INCARNATION_DIR.length()));
+            } catch (NumberFormatException ignored) {
+                return 1; // some other directory: not the launcher's
+            }
+        }
+        return 1;
+    }
+
+    /** Where the launcher writes a restarted node's trace: {@code trace/incarnation-<k>/}. */
+    private static final String INCARNATION_DIR = "incarnation-";
 
     /**
      * Each key's last write among the updates that count: written at a node that did not crash,

@@ -131,6 +131,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--long", description = "Runs the long fault matrix: more messages, a fault every 10s for 5s throughout (demo faults only).")
   boolean longMatrix;
 
+  @Option(names = "--rows", paramLabel = "DEMO:FAULT,...", description = "Runs only these rows of the fault matrix, in this order,"
+      + " e.g. queues:pause,log:pause (demo faults only).")
+  String rows;
+
   static final class Names extends ArrayList<String> {
     Names() {
       super(DEMOS);
@@ -146,7 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
       lines.add("Demos:");
       for (Demo d : ALL) lines.add("  " + d.description());
       lines.add("  " + FaultMatrix.NAME + " (total, causal, queues, log and gossip on netns hosts under partition, pause and kill:"
-          + " one table, --json FILE, --long)");
+          + " one table, --json FILE, --long, --rows DEMO:FAULT,...)");
       spec.usageMessage().description(lines.toArray(String[]::new));
       return spec;
     }
@@ -155,7 +159,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (name.equals(FaultMatrix.NAME)) return faults();
-    if (json != null || longMatrix) return refused("--json and --long are for demo " + FaultMatrix.NAME + " only");
+    if (json != null || longMatrix || rows != null) return refused("--json, --long and --rows are for demo " + FaultMatrix.NAME + " only");
     Demo demo = ALL.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     if (demo == null) return refused("unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
     if (nodes < 1) return refused("--nodes must be at least 1, got " + nodes);
@@ -235,9 +239,15 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** {@code demo faults}: the fault matrix on netns hosts. */
   private int faults() {
+    FaultMatrix matrix = new FaultMatrix(System.out, runsDir, longMatrix, seed, jvmOptions, this::demo, DemoCommand::copyDemoConfig);
+    try {
+      matrix.check(rows);
+    } catch (IllegalArgumentException e) {
+      return refused(e.getMessage());
+    }
     String why = Netns.refusal(true);
     if (why != null) return refused("demo " + FaultMatrix.NAME + " runs every demo on netns hosts: " + why);
-    return new FaultMatrix(System.out, runsDir, longMatrix, seed, jvmOptions, this::demo, DemoCommand::copyDemoConfig).run(json);
+    return matrix.run(json, rows);
   }
 
   private Demo demo(String demoName) {

@@ -96,9 +96,31 @@ final class CrashRestart {
     return restarted || !enabled;
   }
 
-  /** Whether n1 was killed (or, with a nemesis, the nemesis's faults stand in for it). */
+  /**
+   * Whether n1 was killed (or, with a nemesis, the nemesis has injected and healed a fault, which
+   * stands in for it): the run is not done, nor passed, before.
+   */
   boolean happened() {
-    return note != null || !enabled;
+    return note != null || (!enabled && missingFault(true, faultsHealed()) == null);
+  }
+
+  /**
+   * Why a run cannot be judged yet: with a {@code nemesis}, none of its faults was injected and
+   * healed ({@code faultsHealed} of them were). A workload that ended before the first fault
+   * showed nothing about faults, yet was once judged passed (issue 17). Null when it can.
+   */
+  static String missingFault(boolean nemesis, int faultsHealed) {
+    return nemesis && faultsHealed == 0 ? "no fault was injected: the workload ended first" : null;
+  }
+
+  /** Whether the run may end: with a nemesis, once a fault was injected and healed; without one, at once. */
+  boolean mayEnd() {
+    return enabled || happened();
+  }
+
+  private int faultsHealed() {
+    Nemesis n = launcher.nemesis();
+    return n == null ? 0 : n.injected().size();
   }
 
   /** The end of a status line: whether n1 is down or back. */
@@ -108,7 +130,11 @@ final class CrashRestart {
 
   /** The summary's line about the crash. */
   String note() {
-    if (!enabled) return "n1 was not killed by the demo: the nemesis's faults (faults.ndjson) replace that crash";
+    if (!enabled) {
+      String missing = missingFault(true, faultsHealed());
+      return "n1 was not killed by the demo: the nemesis's faults (faults.ndjson) replace that crash"
+          + (missing == null ? "" : "; " + missing);
+    }
     return note != null ? note : "n1 was not killed: the run ended first";
   }
 }

@@ -90,9 +90,45 @@ public final class FaultMatrix {
     return specs;
   }
 
+  /**
+   * The runs {@code rows} names ({@code demo:fault,...}, e.g. {@code queues:pause,log:pause}), in
+   * the order named; every run when {@code rows} is null. An unknown or repeated row is an
+   * {@link IllegalArgumentException} that lists the valid ones.
+   */
+  static List<Spec> select(List<Spec> specs, String rows) {
+    if (rows == null) return specs;
+    Map<String, Spec> byName = new LinkedHashMap<>();
+    for (Spec s : specs) byName.put(s.demo() + ":" + s.fault().label(), s);
+    List<Spec> chosen = new ArrayList<>();
+    for (String part : rows.split(",")) {
+      String row = part.trim();
+      if (row.isEmpty()) continue;
+      Spec spec = byName.get(row);
+      if (spec == null) {
+        throw new IllegalArgumentException("--rows: unknown row [" + row + "]; valid rows: " + String.join(", ", byName.keySet()));
+      }
+      if (chosen.contains(spec)) throw new IllegalArgumentException("--rows names [" + row + "] twice");
+      chosen.add(spec);
+    }
+    if (chosen.isEmpty()) {
+      throw new IllegalArgumentException("--rows names no row; valid rows: " + String.join(", ", byName.keySet()));
+    }
+    return chosen;
+  }
+
+  /** The runs {@code rows} names (see {@link #select}) of this matrix, as {@code demo:fault}; every run for null. */
+  public List<String> check(String rows) {
+    return select(specs(longMatrix), rows).stream().map(s -> s.demo() + ":" + s.fault().label()).toList();
+  }
+
   /** Runs every row, prints the table, writes {@code json} (when not null); 0 when every row passed. */
   public int run(Path json) {
-    List<Spec> specs = specs(longMatrix);
+    return run(json, null);
+  }
+
+  /** Runs the rows {@code named} names (null: every row), prints the table, writes {@code json}; 0 when every row passed. */
+  public int run(Path json, String named) {
+    List<Spec> specs = select(specs(longMatrix), named);
     out.printf("demo faults: %d runs (%s matrix) on netns hosts, seed %d — run directories under %s%n", specs.size(),
         longMatrix ? "long" : "short", seed, runsDir);
     List<MatrixRow> rows = new ArrayList<>();

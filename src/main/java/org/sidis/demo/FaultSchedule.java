@@ -2,6 +2,7 @@ package org.sidis.demo;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -15,7 +16,8 @@ import java.util.Random;
  * queue and log demos: {@code n1}), the nodes split in two halves, a bridge (two sides that
  * both still see one node but not each other — with three nodes the majority of each side's
  * view differs), then a random node alone. Pauses (SIGSTOP, then SIGCONT: a long GC pause) and
- * kills (SIGKILL, then a restart under the same name) take a node the seed picks.
+ * kills (SIGKILL, then a restart under the same name) strike the primary first, then a node the
+ * seed picks.
  */
 public final class FaultSchedule {
 
@@ -85,10 +87,12 @@ public final class FaultSchedule {
   private final boolean partitions;
   private final Random random;
   private int partitionsMade;
+  /** The kinds of fault already made once (PAUSE, KILL): the first of each strikes the primary. */
+  private final EnumSet<Kind> struck = EnumSet.noneOf(Kind.class);
 
   /**
    * @param nodes      the nodes in the run, in start order (at least one)
-   * @param primary    the node whose loss matters most (n1 in every demo), isolated first
+   * @param primary    the node whose loss matters most (n1 in every demo), isolated, paused and killed first
    * @param partitions whether the hosts can be partitioned; {@code mix} leaves partitions out
    *                   when they cannot, {@code partition} is refused
    */
@@ -117,8 +121,18 @@ public final class FaultSchedule {
     };
     return switch (kind) {
       case PARTITION -> partition();
-      case PAUSE, KILL -> new Fault(kind, null, List.of(nodes.get(random.nextInt(nodes.size()))), List.of());
+      case PAUSE, KILL -> new Fault(kind, null, List.of(target(kind)), List.of());
     };
+  }
+
+  /**
+   * The first pause and the first kill strike the primary, as the first partition isolates it: a
+   * run with one fault (a row of the fault matrix) must test the role whose loss matters; later
+   * ones strike a node the seed picks.
+   */
+  private String target(Kind kind) {
+    String drawn = nodes.get(random.nextInt(nodes.size())); // drawn always, so the seed's sequence stays one
+    return struck.add(kind) ? primary : drawn;
   }
 
   private Fault partition() {

@@ -321,22 +321,25 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
         answers.add(() -> b.replyTo().tell(new PutBatchAck(name, b.messages().stream().map(Message::msgId).toList())));
       } else if (c instanceof Ack a) {
         // Checked against the delivery now; journaled, then applied by id (QueueCore.acknowledged).
+        // An ack repeated within this write (a consumer re-sending under a partition) names the
+        // same delivery: it is journaled once and answered Acked after the write like the first —
+        // refused at once, its Refused overtook the first copy's Acked (issue 17).
         QueueCore.AckResult r = core.check(a.msgId(), a.token());
-        if (r == QueueCore.AckResult.ACKED && ackIds.add(a.msgId())) {
+        if (r == QueueCore.AckResult.ACKED) {
+          ackIds.add(a.msgId());
           answers.add(() -> {
             a.replyTo().tell(new Acked(name, a.msgId()));
             receipts.processed(a.msgId());
           });
         } else {
-          a.replyTo().tell(new Refused(name, a.msgId(), TransientQueue.notInFlight(
-              r == QueueCore.AckResult.ACKED ? QueueCore.AckResult.NOT_HELD : r)));
+          a.replyTo().tell(new Refused(name, a.msgId(), TransientQueue.notInFlight(r)));
         }
       } else if (c instanceof AckBatch b) {
         List<String> acked = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (Handle h : b.handles()) {
-          if (core.check(h.msgId(), h.token()) == QueueCore.AckResult.ACKED && ackIds.add(h.msgId())) acked.add(h.msgId());
-          else refused.add(h.msgId());
+          if (core.check(h.msgId(), h.token()) != QueueCore.AckResult.ACKED) refused.add(h.msgId());
+          else if (ackIds.add(h.msgId()) || !acked.contains(h.msgId())) acked.add(h.msgId()); // once, however often named
         }
         answers.add(() -> {
           b.replyTo().tell(new BatchAcked(name, acked, refused));

@@ -10,6 +10,7 @@ import akka.cluster.ClusterEvent;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import com.typesafe.config.Config;
+import org.sidis.membership.UpMembers;
 import org.sidis.trace.Traces;
 import org.sidis.wire.Progress;
 
@@ -56,32 +57,40 @@ public final class NodeGuardian {
       // that is Up and answers nothing.
       ctx.getChildren().forEach(ctx::watch);
       ctx.getLog().info("node [{}] started at [{}] with services {}", node, ctx.getSystem().address(), started);
-      return Behaviors.receive(Command.class)
-          .onMessage(MemberChanged.class, m -> {
-            ctx.getLog().info("membership: {}", describe(m.event()));
-            if (m.event() instanceof ClusterEvent.MemberUp || m.event() instanceof ClusterEvent.MemberRemoved) {
-              long up = java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-                  .filter(x -> x.status() == akka.cluster.MemberStatus.up()).count();
-              Progress.print("members", Map.of("node", node, "up", up));
-            }
-            return Behaviors.same();
-          })
-          .onMessage(ReachabilityChanged.class, m -> {
-            ctx.getLog().warn("reachability: {}", describe(m.event()));
-            return Behaviors.same();
-          })
-          .onSignal(akka.actor.typed.ChildFailed.class, failed -> {
-            String what = "service actor [" + failed.getRef().path().name() + "] of node [" + node
-                + "] failed past its restarts: " + failed.getCause();
-            ctx.getLog().error("{}; the node stops", what);
-            System.err.println("error: " + what + "; the node stops");
-            akka.actor.CoordinatedShutdown.get(ctx.getSystem()).runAll(ServiceFailed.INSTANCE);
-            return Behaviors.same();
-          })
-          // A service that finished its work and stopped is no failure.
-          .onSignal(akka.actor.typed.Terminated.class, stopped -> Behaviors.same())
-          .build();
+      return running(ctx, node, UpMembers.NONE);
     });
+  }
+
+  /**
+   * Counts the Up members from the events themselves ({@link UpMembers}): {@code cluster.state()}
+   * lags them, and a launcher waiting for every node up never heard it.
+   */
+  private static Behavior<Command> running(ActorContext<Command> ctx, String node, UpMembers up) {
+    return Behaviors.receive(Command.class)
+      .onMessage(MemberChanged.class, m -> {
+        ctx.getLog().info("membership: {}", describe(m.event()));
+        akka.cluster.Member member = m.event().member();
+        UpMembers now = up.with(member.uniqueAddress(), member.status() == akka.cluster.MemberStatus.up());
+        if (m.event() instanceof ClusterEvent.MemberUp || m.event() instanceof ClusterEvent.MemberRemoved) {
+          Progress.print("members", Map.of("node", node, "up", now.count()));
+        }
+        return now == up ? Behaviors.same() : running(ctx, node, now);
+      })
+      .onMessage(ReachabilityChanged.class, m -> {
+        ctx.getLog().warn("reachability: {}", describe(m.event()));
+        return Behaviors.same();
+      })
+      .onSignal(akka.actor.typed.ChildFailed.class, failed -> {
+        String what = "service actor [" + failed.getRef().path().name() + "] of node [" + node
+            + "] failed past its restarts: " + failed.getCause();
+        ctx.getLog().error("{}; the node stops", what);
+        System.err.println("error: " + what + "; the node stops");
+        akka.actor.CoordinatedShutdown.get(ctx.getSystem()).runAll(ServiceFailed.INSTANCE);
+        return Behaviors.same();
+      })
+      // A service that finished its work and stopped is no failure.
+      .onSignal(akka.actor.typed.Terminated.class, stopped -> Behaviors.same())
+      .build();
   }
 
   /**

@@ -122,4 +122,39 @@ class StoreCheckTest {
         assertTrue(report.table().contains("n3 did not crash but wrote no state line"), report.table());
         assertEquals(Report.Result.FAILED, report.result());
     }
+    /**
+     * n3 is killed after it applied all three updates and restarted under its name; the new
+     * incarnation (trace/incarnation-2/) starts with an empty replica and applies them again. Each
+     * incarnation is a replica of its own: the second taking k's put again is no resurrection
+     * (issue 17: merged into one "n3", it read as n3 bringing back deleted [k]).
+     */
+    @Test
+    void aNodeRestartedUnderItsNameIsAReplicaPerIncarnationNotAResurrection() {
+        TraceFiles run = run();
+        writesAndADelete(run);
+        run.restarts("n3").gossip("apply", "n1:1", "k", "1@n1", "put").gossip("apply", "n1:2", "k", "2@n1", "delete")
+                .gossip("apply", "n1:3", "j", "3@n1", "put");
+        for (String n : List.of("n1", "n2", "n3")) run.node(n).endsWith("f00d", Map.of("j", "3@n1"));
+        Report report = Inspection.of(run.write());
+        assertTrue(report.passed(), report.table());
+        assertTrue(lines(report).containsAll(List.of(
+                "store kv (gossip push-pull): n1, n2, n3#1, n3#2; crashed: n3#1",
+                "convergence: held at 3/3 nodes — 3 updates, 0 violations",
+                "no resurrection: held at 4/4 nodes — 3 updates, 0 violations")), report.table());
+    }
+
+    /** The negative control: a restarted incarnation that itself goes back behind a delete is still caught. */
+    @Test
+    void aRestartedIncarnationThatBringsBackADeletedKeyIsStillAResurrection() {
+        TraceFiles run = run();
+        writesAndADelete(run);
+        run.restarts("n3").gossip("apply", "n1:2", "k", "2@n1", "delete").gossip("apply", "n1:1", "k", "1@n1", "put")
+                .gossip("apply", "n1:3", "j", "3@n1", "put");
+        for (String n : List.of("n1", "n2", "n3")) run.node(n).endsWith("f00d", Map.of("j", "3@n1"));
+        Report report = Inspection.of(run.write());
+        Verdict v = report.verdict("kv", "no resurrection");
+        assertEquals(Verdict.Outcome.VIOLATED, v.outcome(), report.table());
+        assertEquals(1, v.violations(), report.table());
+        assertTrue(report.table().contains("n3#2 brought back deleted [k]: put 1@n1 (apply n1:1)"), report.table());
+    }
 }

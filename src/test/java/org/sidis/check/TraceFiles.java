@@ -44,9 +44,22 @@ final class TraceFiles {
         this.defaultGroup = group;
     }
 
-    /** The node's trace; the first call starts it. */
+    /** The node's trace (its latest incarnation's); the first call starts it. */
     Node node(String name) {
-        return nodes.computeIfAbsent(name, Node::new);
+        return nodes.computeIfAbsent(name, n -> new Node(n, 1));
+    }
+
+    /**
+     * The node is killed (its current trace ends without a stop line) and started again under its
+     * name, as the launcher does: the new incarnation's trace goes to
+     * {@code trace/incarnation-<k>/<node>.jsonl}, and {@link #node} names it from now on.
+     */
+    Node restarts(String name) {
+        Node old = node(name).crashes();
+        nodes.put(name + "#" + (old.incarnation + 1), old); // kept, under a key of its own, to be written
+        Node next = new Node(name, old.incarnation + 1);
+        nodes.put(name, next);
+        return next;
     }
 
     /** Writes every node's file, adding {@code stop} for each node that did not crash. */
@@ -63,7 +76,10 @@ final class TraceFiles {
                 if (node.cutOff != null) {
                     text.append(node.cutOff);
                 }
-                Files.writeString(traceDir.resolve(node.name + ".jsonl"), text);
+                Path file = node.incarnation == 1 ? traceDir.resolve(node.name + ".jsonl")
+                        : traceDir.resolve("incarnation-" + node.incarnation).resolve(node.name + ".jsonl");
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, text);
             }
             return runDir;
         } catch (IOException e) {
@@ -74,6 +90,7 @@ final class TraceFiles {
     /** One node's trace file. */
     final class Node {
         private final String name;
+        private final int incarnation;
         private final List<String> lines = new ArrayList<>();
         private final Map<String, Long> lseqByActor = new HashMap<>();
         private String group = defaultGroup;
@@ -82,8 +99,9 @@ final class TraceFiles {
         private boolean stopped;
         private String cutOff;
 
-        private Node(String name) {
+        private Node(String name, int incarnation) {
             this.name = name;
+            this.incarnation = incarnation;
             lifecycle("start");
         }
 

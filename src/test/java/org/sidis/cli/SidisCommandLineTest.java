@@ -138,6 +138,26 @@ class SidisCommandLineTest {
   }
 
   @Test
+  void demoFaultsRefusesAnUnknownRowListingTheValidOnesAndRowsElsewhere() {
+    java.io.PrintStream was = System.err;
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    Run unknown;
+    Run elsewhere;
+    try {
+      System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+      unknown = sidis("demo", "faults", "--rows", "queues:flood");
+      elsewhere = sidis("demo", "causal", "--rows", "queues:pause");
+    } finally {
+      System.setErr(was);
+    }
+    String err = said.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(2, unknown.code(), unknown.all() + err);
+    assertEquals(2, elsewhere.code(), elsewhere.all() + err);
+    assertTrue(err.contains("error: --rows: unknown row [queues:flood]; valid rows: total:partition,"), err);
+    assertTrue(err.contains("error: --json, --long and --rows are for demo faults only"), err);
+  }
+
+  @Test
   void anUnknownSetKeyIsAUsageErrorNamingTheClosestKey() {
     Run run = sidis("bench", "multicast", "--set", "sidis.multicast.windw=5", "--help");
     assertEquals(ExitCodes.USAGE, run.code(), run.all());

@@ -504,4 +504,41 @@ class PersistentQueueTest {
           "the PUT to a queue created on demand was acknowledged, then lost in a restart: " + r);
     });
   }
+  // ------------------------------------------------------------------ issue 17: a repeated ack in one write
+
+  /**
+   * A consumer that re-sends an ack (its first answer late, under a partition) may have both
+   * copies land in one journal write. The copy that came first must be answered {@link Acked};
+   * the repeat, the same delivery acknowledged once more, is answered {@link Acked} too, after the
+   * write — a {@link Refused} before the Acked told the consumer its ack failed, and the demo's
+   * checker counted the acknowledged message lost.
+   */
+  @Test
+  void anAckRepeatedWithinOneJournalWriteIsAnsweredAckedTwiceNeverRefusedFirst() {
+    onN3("reack", settings(), (kit, qm) -> {
+      TestProbe<Reply> producer = kit.createTestProbe();
+      TestProbe<Reply> consumer = kit.createTestProbe();
+      qm.tell(new Put("jobs", "p1:1", "x", producer.getRef()));
+      producer.expectMessageClass(PutAck.class, Duration.ofSeconds(60));
+      qm.tell(new Poll("jobs", consumer.getRef()));
+      Delivery d = consumer.expectMessageClass(Delivery.class, Duration.ofSeconds(10));
+      // A PUT first starts a journal write, so both acks wait for the next one and go together.
+      qm.tell(new Put("jobs", "p1:2", "y", producer.getRef()));
+      qm.tell(new Ack("jobs", d.msgId(), d.token(), consumer.getRef()));
+      qm.tell(new Ack("jobs", d.msgId(), d.token(), consumer.getRef()));
+      Reply first = consumer.receiveMessage(Duration.ofSeconds(10));
+      Reply second = consumer.receiveMessage(Duration.ofSeconds(10));
+      assertEquals(List.of(new Acked("jobs", "p1:1"), new Acked("jobs", "p1:1")), List.of(first, second),
+          "answers to one delivery acknowledged twice in one write");
+      producer.expectMessageClass(PutAck.class, Duration.ofSeconds(10));
+      // The same in one AckBatch naming the delivery twice: acknowledged, not refused.
+      qm.tell(new Poll("jobs", consumer.getRef()));
+      Delivery d2 = consumer.expectMessageClass(Delivery.class, Duration.ofSeconds(10));
+      qm.tell(new AckBatch("jobs", List.of(d2.handle(), d2.handle()), consumer.getRef()));
+      BatchAcked b = consumer.expectMessageClass(BatchAcked.class, Duration.ofSeconds(10));
+      assertEquals(List.of(), b.refused(), "a handle named twice in one AckBatch: " + b);
+      assertTrue(b.acked().contains("p1:2"), "the AckBatch's message not acknowledged: " + b);
+      assertEquals(List.of(), drain(kit, qm), "acknowledged messages still in the queue");
+    });
+  }
 }
