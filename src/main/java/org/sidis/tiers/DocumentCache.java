@@ -40,6 +40,11 @@ public final class DocumentCache {
     entries.put(key, document);
   }
 
+  /** Forgets every document (the counters keep counting). */
+  public synchronized void clear() {
+    entries.clear();
+  }
+
   public synchronized boolean contains(int key) {
     return entries.containsKey(key);
   }
