@@ -48,9 +48,8 @@ public final class AppServer extends AbstractBehavior<ServerCommand> {
   /** The dispatcher answered a request. */
   private record Answered(ServerProtocol.Response response) implements ServerCommand {}
 
-  private record DataTierListed(Receptionist.Listing listing) implements ServerCommand {}
-
-  private record FrontEndsListed(Receptionist.Listing listing) implements ServerCommand {}
+  /** The data tier's or the front ends' listing (one adapter: a message adapter is per message class). */
+  private record Listed(Receptionist.Listing listing) implements ServerCommand {}
 
   private enum Report implements ServerCommand { INSTANCE }
 
@@ -85,10 +84,9 @@ public final class AppServer extends AbstractBehavior<ServerCommand> {
     this.cache = new DocumentCache(settings.cacheSize());
     this.dispatcher = ctx.spawn(Dispatcher.create(server, handler(ctx)), "dispatcher");
     this.answers = ctx.messageAdapter(ServerProtocol.Response.class, Answered::new);
-    ctx.getSystem().receptionist().tell(Receptionist.subscribe(TiersProtocol.DATA_TIER,
-        ctx.messageAdapter(Receptionist.Listing.class, DataTierListed::new)));
-    ctx.getSystem().receptionist().tell(Receptionist.subscribe(TiersProtocol.FRONT_ENDS,
-        ctx.messageAdapter(Receptionist.Listing.class, FrontEndsListed::new)));
+    ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class, Listed::new);
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(TiersProtocol.DATA_TIER, listings));
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(TiersProtocol.FRONT_ENDS, listings));
     ctx.getSystem().receptionist().tell(Receptionist.register(TiersProtocol.SERVERS, ctx.getSelf()));
     timers.startTimerWithFixedDelay(Report.INSTANCE, settings.reportInterval());
     ctx.pipeToSelf(ServerDoor.bind(ctx.getSystem(), ctx.getSelf(), settings), (d, e) -> {
@@ -129,14 +127,15 @@ public final class AppServer extends AbstractBehavior<ServerCommand> {
     return newReceiveBuilder()
         .onMessage(Serve.class, this::onServe)
         .onMessage(Answered.class, this::onAnswered)
-        .onMessage(DataTierListed.class, l -> {
-          var all = l.listing().getServiceInstances(TiersProtocol.DATA_TIER);
-          dataTier.set(all.isEmpty() ? null : all.iterator().next());
-          return this;
-        })
-        .onMessage(FrontEndsListed.class, l -> {
-          frontEnds = new HashSet<>(l.listing().getServiceInstances(TiersProtocol.FRONT_ENDS));
-          report();
+        .onMessage(Listed.class, l -> {
+          if (l.listing().isForKey(TiersProtocol.DATA_TIER)) {
+            var all = l.listing().getServiceInstances(TiersProtocol.DATA_TIER);
+            dataTier.set(all.isEmpty() ? null : all.iterator().next());
+            report();
+          } else if (l.listing().isForKey(TiersProtocol.FRONT_ENDS)) {
+            frontEnds = new HashSet<>(l.listing().getServiceInstances(TiersProtocol.FRONT_ENDS));
+            report();
+          }
           return this;
         })
         .onMessage(Report.class, r -> {
@@ -196,7 +195,8 @@ public final class AppServer extends AbstractBehavior<ServerCommand> {
   }
 
   private void report() {
-    if (url.isEmpty()) return; // not routable for redirects until its endpoint is known
+    // Not routable until it can serve: its endpoint (for redirects) and the data tier are known.
+    if (url.isEmpty() || dataTier.get() == null) return;
     LoadReport r = new LoadReport(getContext().getSelf(), url, pending.size(), cache.hits(), cache.misses());
     for (ActorRef<FrontEndCommand> f : frontEnds) f.tell(r);
   }
