@@ -136,4 +136,64 @@ class TiersClusterTest {
       for (ActorTestKit k : List.of(data, s2, s1, fe)) k.shutdownTestKit();
     }
   }
+
+  @Test
+  void theRequestsOfAServerThatShutsDownMidRequestAreRetriedOnTheOtherAndEachAnsweredOnce() throws Exception {
+    // Reads take 3 s: the server that leaves cannot answer before it is gone.
+    Map<String, Object> slow = new java.util.HashMap<>(TIERS);
+    slow.put("sidis.tiers.read-cost", "3s");
+    slow.put("sidis.tiers.request-timeout", "30s");
+    slow.put("sidis.tiers.policy", "round-robin");
+    ActorTestKit fe = ActorTestKit.create("sidis", TestClusters.nodeConfig("fe", slow));
+    ActorTestKit s1 = ActorTestKit.create("sidis", TestClusters.nodeConfig("s1", slow));
+    ActorTestKit s2 = ActorTestKit.create("sidis", TestClusters.nodeConfig("s2", slow));
+    ActorTestKit data = ActorTestKit.create("sidis", TestClusters.nodeConfig("data", slow));
+    FrontDoor door = null;
+    boolean s2Down = false;
+    try {
+      TestClusters.joinAndAwaitUp(List.of(fe, s1, s2, data));
+      TiersSettings settings = settings(fe);
+      ServerSettings server = ServerSettings.fromConfig(fe.system().settings().config().getConfig("sidis.server"));
+      data.spawn(DataTier.create(settings.documents(), settings.documentSize(), settings.readCost()), "data-tier");
+      s1.spawn(AppServer.create("s1", settings, server), "app-server");
+      s2.spawn(AppServer.create("s2", settings, server), "app-server");
+      ActorRef<FrontEndCommand> frontEnd = fe.spawn(FrontEnd.create("fe", settings), "front-end");
+      door = FrontDoor.bind(fe.system(), frontEnd, settings, "fe").toCompletableFuture().get(30, TimeUnit.SECONDS);
+      String front = door.url();
+      awaitServers(front, 2);
+
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+      for (int key = 0; key < 6; key++) {
+        String mode = key % 2 == 0 ? "relay" : "handoff";
+        inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(front + "/doc/" + key + "?mode=" + mode))
+            .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      // Wait until s2 holds some of them, then shut its ActorSystem down (it leaves the cluster).
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      boolean s2Busy = false;
+      while (!s2Busy && System.nanoTime() < deadline) {
+        for (JsonNode srv : status(front).get("servers")) {
+          if (srv.get("server").asText().startsWith(s2.system().address().toString()) && srv.get("load").asInt() > 0) s2Busy = true;
+        }
+        Thread.sleep(50);
+      }
+      assertTrue(s2Busy, "s2 never reported a load: " + status(front));
+      s2.shutdownTestKit();
+      s2Down = true;
+      List<String> wrong = new ArrayList<>();
+      for (int key = 0; key < 6; key++) {
+        HttpResponse<String> r = inFlight.get(key).get(90, TimeUnit.SECONDS);
+        if (r.statusCode() != 200 || !r.body().equals(Documents.content(key, 4096))) wrong.add(key + ": " + r.statusCode() + " " + r.body());
+      }
+      assertEquals(List.of(), wrong);
+      JsonNode st = status(front);
+      assertTrue(st.get("retried").asLong() >= 1, "s2's requests should have been retried: " + st);
+      assertEquals(6, st.get("answered").asLong(), st.toString());
+      assertEquals(0, st.get("refused").asLong(), st.toString());
+    } finally {
+      if (door != null) door.stop();
+      for (ActorTestKit k : List.of(data, s1, fe)) k.shutdownTestKit();
+      if (!s2Down) s2.shutdownTestKit();
+    }
+  }
 }
