@@ -139,10 +139,10 @@ class TiersClusterTest {
 
   @Test
   void theRequestsOfAServerThatShutsDownMidRequestAreRetriedOnTheOtherAndEachAnsweredOnce() throws Exception {
-    // Reads take 3 s: the server that leaves cannot answer before it is gone.
+    // Reads take 8 s: the server that leaves cannot answer before it is gone, even on a loaded machine.
     Map<String, Object> slow = new java.util.HashMap<>(TIERS);
-    slow.put("sidis.tiers.read-cost", "3s");
-    slow.put("sidis.tiers.request-timeout", "30s");
+    slow.put("sidis.tiers.read-cost", "8s");
+    slow.put("sidis.tiers.request-timeout", "40s");
     slow.put("sidis.tiers.policy", "round-robin");
     ActorTestKit fe = ActorTestKit.create("sidis", TestClusters.nodeConfig("fe", slow));
     ActorTestKit s1 = ActorTestKit.create("sidis", TestClusters.nodeConfig("s1", slow));
