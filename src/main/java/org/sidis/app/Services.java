@@ -7,6 +7,7 @@ import org.sidis.mom.LogService;
 import org.sidis.mom.QueueService;
 import org.sidis.multicast.MulticastService;
 import org.sidis.node.Service;
+import org.sidis.tiers.TiersService;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class Services {
         new GossipService(),
         new QueueService(),
         new LogService()));
+    all.addAll(TiersService.all());
     all.addAll(DemoServices.all());
     all.addAll(BenchServices.all());
     return List.copyOf(all);

@@ -18,6 +18,7 @@ import org.sidis.demo.QueuesDemo;
 import org.sidis.demo.RpcDemo;
 import org.sidis.demo.ServersDemo;
 import org.sidis.demo.SupervisionDemo;
+import org.sidis.demo.TiersDemo;
 import org.sidis.node.tls.KeyTool;
 import org.sidis.node.tls.TlsDir;
 import picocli.CommandLine;
@@ -58,7 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
       new LogDemo(),
       new BrokerDemo(),
       new PubsubDemo(),
-      new SupervisionDemo());
+      new SupervisionDemo(),
+      new TiersDemo());
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
 
@@ -121,11 +123,21 @@ public final class DemoCommand implements Callable<Integer> {
   /** {@code --tls} without a directory: fresh keys in the run directory. */
   static final String FRESH_KEYS = "";
 
-  @Option(names = "--json", description = "Also writes the fault matrix as JSON to this file (demo faults only).")
+  @Option(names = "--json", description = "Also writes the fault matrix (demo faults) or the table (demo tiers) as JSON to this file.")
   Path json;
 
+  @Option(names = "--servers", description = "Demo tiers: application servers, each its own JVM (default: conf/tiers.conf's, 3).")
+  Integer servers;
+
+  @Option(names = "--requests", description = "Demo tiers: requests per reply mode and policy (default: conf/tiers.conf's, 1000).")
+  Integer requests;
+
+  @Option(names = "--reply-size", description = "Demo tiers: the size of each document, as HOCON bytes: 64KiB, 4096 (default: conf/tiers.conf's, 64KiB).")
+  String replySize;
+
   @Option(names = "--keep-running", description = "Demo broker: once the run is done, keeps the cluster and its HTTP gateway up"
-      + " until stdin closes or SIGTERM (the gateway's address and token file are printed); sets sidis.demo.broker.keep-running.")
+      + " until stdin closes or SIGTERM (the gateway's address and token file are printed); sets sidis.demo.broker.keep-running."
+      + " Demo tiers: keeps the cluster and its front door (printed as 'front door: URL') up the same way.")
   boolean keepRunning;
 
   @Option(names = "--long", description = "Runs the long fault matrix: more messages, a fault every 10s for 5s throughout (demo faults only).")
@@ -159,9 +171,31 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (name.equals(FaultMatrix.NAME)) return faults();
-    if (json != null || longMatrix || rows != null) return refused("--json, --long and --rows are for demo " + FaultMatrix.NAME + " only");
     Demo demo = ALL.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     if (demo == null) return refused("unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
+    boolean tiers = demo instanceof TiersDemo;
+    if (longMatrix || rows != null) return refused("--long and --rows are for demo " + FaultMatrix.NAME + " only");
+    if (json != null && !tiers) return refused("--json is for demos " + FaultMatrix.NAME + " and tiers only");
+    if (!tiers && (servers != null || requests != null || replySize != null)) {
+      return refused("--servers, --requests and --reply-size are for demo tiers only");
+    }
+    if (tiers) {
+      if (servers != null && (servers < 1 || servers > 16)) return refused("--servers must be 1 .. 16, got " + servers);
+      if (requests != null && requests < 1) return refused("--requests must be at least 1, got " + requests);
+      if (servers != null) settings.asMap().put("sidis.demo.tiers.servers", String.valueOf(servers));
+      if (requests != null) settings.asMap().put("sidis.demo.tiers.requests", String.valueOf(requests));
+      if (replySize != null) {
+        try {
+          long bytes = com.typesafe.config.ConfigFactory.parseString("b = \"" + replySize.replace("\"", "") + "\"").getBytes("b");
+          if (bytes < 16 || bytes > 128 * 1024) return refused("--reply-size must be 16 B .. 128 KiB, got " + replySize);
+          settings.asMap().put("sidis.tiers.document-size", String.valueOf(bytes));
+        } catch (com.typesafe.config.ConfigException e) {
+          return refused("--reply-size [" + replySize + "] is not a size like 64KiB or 4096");
+        }
+      }
+      if (json != null) settings.asMap().put("sidis.demo.tiers.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(
+          json.toAbsolutePath().toString()).toString());
+    }
     if (nodes < 1) return refused("--nodes must be at least 1, got " + nodes);
     if (messages < 0) return refused("--messages must not be negative, got " + messages);
     if (mode != null && !(demo instanceof GossipDemo)) return refused("--mode is for the gossip demo only");
@@ -169,8 +203,9 @@ public final class DemoCommand implements Callable<Integer> {
       return refused("--topology is for the chat demos only (causal, fifo, total, overlay)");
     }
     if (keepRunning) {
-      if (!(demo instanceof org.sidis.demo.BrokerDemo)) return refused("--keep-running is for demo broker only");
-      settings.asMap().put("sidis.demo.broker.keep-running", "on");
+      if (demo instanceof TiersDemo) settings.asMap().put("sidis.demo.tiers.keep-running", "on");
+      else if (demo instanceof org.sidis.demo.BrokerDemo) settings.asMap().put("sidis.demo.broker.keep-running", "on");
+      else return refused("--keep-running is for demos broker and tiers only");
     }
     Duration limit;
     try {

@@ -91,7 +91,7 @@ class SidisCommandLineTest {
   }
 
   @Test
-  void keepRunningIsForTheBrokerDemoOnly() {
+  void keepRunningIsForTheBrokerAndTiersDemosOnly() {
     // DemoCommand's refusals go to System.err: catch them there.
     java.io.PrintStream was = System.err;
     java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
@@ -104,7 +104,27 @@ class SidisCommandLineTest {
     }
     String err = said.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(2, run.code(), run.all() + err);
-    assertTrue(err.startsWith("error: --keep-running is for demo broker only"), run.all() + err);
+    assertTrue(err.startsWith("error: --keep-running is for demos broker and tiers only"), run.all() + err);
+  }
+
+  @Test
+  void theTiersDemosOptionsAreCheckedBeforeAnythingStarts() {
+    java.io.PrintStream was = System.err;
+    for (String[] args : List.of(new String[] {"demo", "causal", "--servers", "3"}, new String[] {"demo", "tiers", "--servers", "0"},
+        new String[] {"demo", "tiers", "--requests", "0"}, new String[] {"demo", "tiers", "--reply-size", "5 parsecs"},
+        new String[] {"demo", "tiers", "--reply-size", "1GiB"}, new String[] {"demo", "causal", "--json", "x.json"})) {
+      java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+      Run run;
+      try {
+        System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+        run = sidis(args);
+      } finally {
+        System.setErr(was);
+      }
+      String err = said.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(2, run.code(), String.join(" ", args) + ": " + run.all() + err);
+      assertTrue(err.startsWith("error: --"), String.join(" ", args) + ": " + err);
+    }
   }
 
   /** What a command wrote to System.err (the commands' own refusals go there, not to picocli's writer). */
@@ -154,7 +174,7 @@ class SidisCommandLineTest {
     assertEquals(2, unknown.code(), unknown.all() + err);
     assertEquals(2, elsewhere.code(), elsewhere.all() + err);
     assertTrue(err.contains("error: --rows: unknown row [queues:flood]; valid rows: total:partition,"), err);
-    assertTrue(err.contains("error: --json, --long and --rows are for demo faults only"), err);
+    assertTrue(err.contains("error: --long and --rows are for demo faults only"), err);
   }
 
   @Test

@@ -105,6 +105,8 @@ class ConfigFuzzTest {
     RpcSettings.fromConfig(config.getConfig("sidis.rpc"));
     GossipSettings.fromConfig(config.getConfig("sidis.gossip"));
     NetworkModel.fromConfig(config.getConfig("sidis.net"), 1);
+    org.sidis.tiers.TiersSettings.fromConfig(config.getConfig("sidis.tiers"));
+    org.sidis.server.ServerSettings.fromConfig(config.getConfig("sidis.server"));
     Config mc = config.getConfig("sidis.multicast");
     for (Config g : mc.getConfigList("groups")) {
       String name = g.getString("name");
