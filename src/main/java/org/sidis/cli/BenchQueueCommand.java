@@ -179,12 +179,16 @@ public final class BenchQueueCommand implements Callable<Integer> {
     int baselines = (int) results.stream().filter(r -> baselineSystems.contains(r.system())).count();
     if (rounds > 1) out.printf("medians of %d alternated rounds%n", rounds);
     QueuePeer.Result reference = baselines > 0 ? results.get(0) : null;
-    out.printf("%-40s %14s %14s %14s %12s%n", "system", "PUT->GET msg/s", "PUT-ack p50 us", "PUT-ack p99 us",
+    Map<String, RoundRows.Median> rateSpread = new LinkedHashMap<>();
+    for (RoundRows.Median m : measured.medians()) if (m.row().metric().equals("put_get_per_s")) rateSpread.put(m.row().system(), m);
+    out.printf("%-44s %14s %19s %14s %14s %12s%n", "system", "PUT->GET msg/s", "lowest .. highest", "PUT-ack p50 us", "PUT-ack p99 us",
         reference == null ? "" : "x " + "baseline");
     for (int i = 0; i < results.size(); i++) {
       QueuePeer.Result r = results.get(i);
       boolean baseline = i < baselines;
-      out.printf("%-40s %14.0f %14.0f %14.0f %12s%n", r.system() + (baseline ? " (baseline)" : ""), r.rate(), r.putP50Micros(),
+      RoundRows.Median spread = rateSpread.get(r.system());
+      out.printf("%-44s %14.0f %19s %14.0f %14.0f %12s%n", r.system() + (baseline ? " (baseline)" : ""), r.rate(),
+          String.format("%.0f .. %.0f", spread.min(), spread.max()), r.putP50Micros(),
           r.putP99Micros(), reference == null ? "" : String.format("%.2f", r.rate() / reference.rate()));
       ObjectNode rate = rows.addObject();
       rate.put("system", r.system());

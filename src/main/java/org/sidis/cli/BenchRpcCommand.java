@@ -99,7 +99,13 @@ public final class BenchRpcCommand implements Callable<Integer> {
       }
       for (RpcPeer peer : peers) {
         out.println("  " + peer.name() + ": server in a child JVM, " + calls + " calls");
-        RpcPeer.Result r = peer.run(new RpcPeer.Params(size, calls / 2, calls));
+        RpcPeer.Result r;
+        try {
+          r = peer.run(new RpcPeer.Params(size, calls / 2, calls));
+        } catch (Exception e) {
+          System.err.println("error: baseline " + peer.name() + " failed in round " + round + ": " + e);
+          return ExitCodes.FAILED;
+        }
         these.add(new RoundRows.Row(r.system(), true, "round_trip_p50_us", r.p50Micros(), "us"));
         these.add(new RoundRows.Row(r.system(), true, "round_trip_p99_us", r.p99Micros(), "us"));
         these.add(new RoundRows.Row(r.system(), true, "round_trip_p99.9_us", r.p999Micros(), "us"));

@@ -66,13 +66,31 @@ public final class GrpcRpcPeer implements RpcPeer {
 
   @Override
   public Result run(Params params) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), GrpcRpcPeer.class.getName()));
+    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m"));
+    // The server logs as this JVM does (bin/sidis points Logback at conf/logback.xml).
+    String logback = System.getProperty("logback.configurationFile");
+    if (logback != null) cmd.add("-Dlogback.configurationFile=" + logback);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcRpcPeer.class.getName()));
     Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
-      if (line == null || !line.startsWith("port ")) throw new IllegalStateException("the gRPC server did not start: " + line);
+      // Its output is read on a thread of its own for as long as it runs: log lines (gRPC's and Netty's, at whatever
+      // level the class path's logging sets) may come before the port and after it, and an unread pipe would stall it.
+      java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+      Thread drain = new Thread(() -> {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String l; (l = out.readLine()) != null; ) {
+            if (l.startsWith("port ")) lines.add(l);
+          }
+        } catch (IOException ignored) {
+          // the server is gone
+        }
+      }, "grpc-server-output");
+      drain.setDaemon(true);
+      drain.start();
+      String line = lines.poll(60, TimeUnit.SECONDS);
+      if (line == null) {
+        throw new IllegalStateException("the gRPC server printed no port within 60 s" + (server.isAlive() ? "" : "; it exited " + server.exitValue()));
+      }
       int port = Integer.parseInt(line.substring(5).trim());
       ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
       try {

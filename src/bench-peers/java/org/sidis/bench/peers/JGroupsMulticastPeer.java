@@ -60,6 +60,9 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(p.jvmOptions());
+        // The members log as this JVM does (bin/sidis points Logback at conf/logback.xml).
+        String logback = System.getProperty("logback.configurationFile");
+        if (logback != null) cmd.add("-Dlogback.configurationFile=" + logback);
         cmd.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-Djgroups.bind_port=" + ports.get(i),
             "-Djgroups.tcpping.initial_hosts=" + initialHosts, "-cp", System.getProperty("java.class.path"),
             JGroupsMulticastPeer.class.getName(), name, String.valueOf(i), String.valueOf(p.nodes()), String.valueOf(p.size()),
