@@ -14,8 +14,9 @@ import java.util.TreeMap;
  * The sink's playout buffer for isochronous delivery (seed notes: a maximum <em>and</em> a
  * minimum delay): frames wait here, keyed by flow and number, until their playout time
  * {@code pts + offset + delay}, and are then played on that fixed clock — or missed, when they
- * are not here by then. {@code offset} is the smallest {@code arrival − pts} seen, which maps
- * the stream's clock onto ours (the clocks' difference plus the path's shortest transit);
+ * are not here by then. {@code offset} is the smallest transit seen ({@code arrival − sent} of a
+ * packet, or {@code arrival − pts} of a frame), which maps the stream's clock onto ours (the
+ * clocks' difference plus the path's shortest transit);
  * {@code delay = base + k·J} (clamped to [min, max]) where J is the RFC 3550 interarrival
  * jitter ({@link JitterEstimator}) of the packets that carried the frames. So the buffer is
  * sized from the measured jitter and adapts when it changes, as WebRTC's NetEQ and GStreamer's
@@ -115,9 +116,16 @@ public final class JitterBuffer {
         new EnumMap<>(Flow.class), new EnumMap<>(Flow.class), Set.of(), Counts.ZERO);
   }
 
-  /** The buffer after a packet sent at {@code sentUs} (sender's clock) arrived at {@code arrivalUs}: the jitter it measures. */
+  /**
+   * The buffer after a packet sent at {@code sentUs} — on the stream's clock, where frame pts live —
+   * arrived at {@code arrivalUs}: the jitter it measures, and the path's shortest transit so far.
+   * A packet's transit, unlike a frame's {@code arrival − pts}, does not include how long the frame
+   * waited at the source for its interleaving block, so the offset is the path's alone.
+   */
   public JitterBuffer observeTransit(long sentUs, long arrivalUs) {
-    return new JitterBuffer(settings, jitter.observe(sentUs, arrivalUs), offsetUs, frames, nextToPlay, highest, last, missed, counts);
+    long transit = arrivalUs - sentUs;
+    long offset = offsetUs == NO_OFFSET ? transit : Math.min(offsetUs, transit);
+    return new JitterBuffer(settings, jitter.observe(sentUs, arrivalUs), offset, frames, nextToPlay, highest, last, missed, counts);
   }
 
   /** Frames of {@code flow} end with number {@code lastNumber}: the numbers up to it fall due even when the last ones never arrive. */
@@ -222,6 +230,21 @@ public final class JitterBuffer {
   /** Whether {@code id} is still to be played and not here: a candidate for retransmission. */
   public boolean awaits(FrameId id) {
     return id.number() >= nextToPlay.getOrDefault(id.flow(), 0L) && !frames.containsKey(id);
+  }
+
+  /** The next frame number of {@code flow} to fall due. */
+  public long nextToPlay(Flow flow) {
+    return nextToPlay.getOrDefault(flow, 0L);
+  }
+
+  /** The highest frame number of {@code flow} that arrived, −1 before any. */
+  public long highest(Flow flow) {
+    return highest.getOrDefault(flow, -1L);
+  }
+
+  /** The smallest {@code arrival − pts} seen: the stream's clock on ours; empty before the first frame. */
+  public OptionalLong offsetUs() {
+    return offsetUs == NO_OFFSET ? OptionalLong.empty() : OptionalLong.of(offsetUs);
   }
 
   public long jitterUs() {
