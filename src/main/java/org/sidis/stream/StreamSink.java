@@ -89,6 +89,7 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
   private final NetworkModel edge;
   private final ActorRef<Event> listener;
   private final Udp udp;
+  private final StreamTrace trace;
   private final TimerScheduler<Command> timers;
   private JitterBuffer buffer;
   private RetransmitPolicy policy;
@@ -112,6 +113,7 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
     this.edge = edge;
     this.listener = listener;
     this.udp = udp;
+    this.trace = new StreamTrace(ctx, settings.streamId());
     this.timers = timers;
     JitterBuffer b = JitterBuffer.create(settings.buffer());
     for (Map.Entry<Flow, Long> e : settings.frames().entrySet()) b = b.endsAt(e.getKey(), e.getValue() - 1);
@@ -129,7 +131,7 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
         .onMessage(Arrived.class, a -> onArrived(a.datagram(), a.atUs()))
         .onMessage(Playout.class, p -> onPlayout())
         .onMessage(Repair.class, r -> { askForMissing(Udp.nowUs()); return this; })
-        .onSignal(PostStop.class, s -> { udp.close(); return this; })
+        .onSignal(PostStop.class, s -> { udp.close(); trace.flush(); return this; })
         .build();
   }
 
@@ -165,6 +167,7 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
         drop(r, "frame " + f.id() + " has pts " + f.ptsUs() + " off its flow's clock");
         continue;
       }
+      trace.receive(f.id(), m.isRepair());
       Long asked = askedAt.remove(f.id());
       JitterBuffer.Inserted in = buffer.insert(f, arrivalUs);
       buffer = in.buffer();
@@ -183,6 +186,7 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
     if (buffer.finished()) {
       QosReport report = report();
       getContext().getLog().info("[{}] finished: {}", settings.streamId(), report);
+      trace.flush();
       listener.tell(new Finished(report));
       return Behaviors.stopped();
     }
@@ -191,6 +195,7 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
 
   private void play(Played pl, long now) {
     FrameId id = pl.frame().id();
+    trace.play(id, pl.dueUs(), now);
     playoutError.add(Math.abs(now - pl.dueUs()));
     askedAt.remove(id);
     missRun.put(id.flow(), 0L);
@@ -205,6 +210,7 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
   }
 
   private void miss(Missed ms) {
+    trace.miss(ms.id());
     askedAt.remove(ms.id());
     long run = missRun.merge(ms.id().flow(), 1L, Long::sum);
     longestMissRun = Math.max(longestMissRun, run);

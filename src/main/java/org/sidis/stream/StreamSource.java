@@ -76,6 +76,7 @@ public final class StreamSource extends AbstractBehavior<StreamSource.Command> {
   private final NetworkModel edge;
   private final TimerScheduler<Command> timers;
   private final Udp udp;
+  private final StreamTrace trace;
   private final long startUs;
   private final Map<Flow, Long> next = new EnumMap<>(Flow.class);
   private final Map<Flow, List<Frame>> block = new EnumMap<>(Flow.class);
@@ -97,6 +98,7 @@ public final class StreamSource extends AbstractBehavior<StreamSource.Command> {
     this.edge = edge;
     this.timers = timers;
     this.udp = udp;
+    this.trace = new StreamTrace(ctx, settings.streamId());
     this.startUs = Udp.nowUs();
     this.bucket = TokenBucket.full(settings.rateBytesPerSec(), settings.burstBytes(), startUs);
     for (Flow f : settings.frames().keySet()) block.put(f, new ArrayList<>());
@@ -112,7 +114,7 @@ public final class StreamSource extends AbstractBehavior<StreamSource.Command> {
         .onMessage(FromSocket.class, this::onFromSocket)
         .onMessage(Arrived.class, a -> onArrived(a.datagram()))
         .onMessage(GetStats.class, this::onGetStats)
-        .onSignal(PostStop.class, s -> { udp.close(); return this; })
+        .onSignal(PostStop.class, s -> { udp.close(); trace.flush(); return this; })
         .build();
   }
 
@@ -152,6 +154,8 @@ public final class StreamSource extends AbstractBehavior<StreamSource.Command> {
         return this;
       }
       bucket = bucket.take(size, now);
+      // flushed by the node's trace every flush-interval: a flush per packet costs a busy machine its timing
+      if (!p.isRepair()) for (Frame f : p.frames()) trace.send(f.id());
       queue = queue.pop();
       // sent on the stream's clock, where pts live: the sink's offset is then the path's transit alone
       Media stamped = new Media(p.kind(), p.streamId(), Udp.nowUs() - startUs, p.frames());

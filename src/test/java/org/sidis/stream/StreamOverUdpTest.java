@@ -9,6 +9,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sidis.net.NetworkModel;
 import org.sidis.net.Partitions;
+import org.sidis.trace.Events;
+import org.sidis.trace.Traces;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,11 +41,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamOverUdpTest {
 
   private static ActorTestKit kit;
+  private static Path traceDir;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
+    traceDir = Files.createTempDirectory("stream-trace");
     // a 1 ms scheduler tick so playout timers fire near their time (Akka's default is 10 ms)
-    kit = ActorTestKit.create("stream", ConfigFactory.parseString("akka.scheduler.tick-duration = 1ms").withFallback(ConfigFactory.load()));
+    kit = ActorTestKit.create("stream", ConfigFactory.parseMap(Map.of(
+            "akka.scheduler.tick-duration", "1ms",
+            "akka.actor.provider", "local",
+            "sidis.node.name", "n1",
+            "sidis.trace.dir", traceDir.toString()))
+        .withFallback(ConfigFactory.load()));
   }
 
   @AfterAll
@@ -68,14 +84,14 @@ class StreamOverUdpTest {
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     TestProbe<StreamSink.Event> events = kit.createTestProbe();
-    kit.spawn(StreamSink.create(new StreamSink.Settings(id, loopback, FRAMES, hold, buffer, policy, 30_000, Duration.ofMillis(10)),
+    kit.spawn(StreamSink.create(new StreamSink.Settings(id, loopback, FRAMES, hold, buffer, policy, 50_000, Duration.ofMillis(10)),
         impaired(id, duplicate), events.getRef()), "sink-" + id);
     InetSocketAddress sinkAt = events.expectMessageClass(StreamSink.Bound.class).address();
     try (DatagramChannel stranger = DatagramChannel.open()) {
       for (byte[] g : garbage) stranger.send(ByteBuffer.wrap(g), sinkAt);
     }
     ActorRef<StreamSource.Command> source = kit.spawn(StreamSource.create(new StreamSource.Settings(id, sinkAt, FRAMES, BYTES, il,
-        80_000, 8_000, Duration.ofMillis(5), Duration.ofSeconds(3)), impaired(id + 1000, duplicate)), "source-" + id);
+        160_000, 10_000, Duration.ofMillis(5), Duration.ofSeconds(3)), impaired(id + 1000, duplicate)), "source-" + id);
     QosReport report = events.expectMessageClass(StreamSink.Finished.class, Duration.ofSeconds(SECONDS + 30)).report();
     TestProbe<StreamSource.Stats> stats = kit.createTestProbe();
     source.tell(new StreamSource.GetStats(stats.getRef()));
@@ -112,5 +128,24 @@ class StreamOverUdpTest {
     assertEquals(3, r.report().badDatagrams(), "foreign, truncated and unknown-stream datagrams: " + r.report());
     assertTrue(r.report().duplicates() > 0, "5 % duplication shows: " + r.report());
     assertTrue(r.report().onTimeRatio() >= 0.99, r.report().toString());
+
+    // the trace tells the same story: every frame sent once, every frame due played or missed once
+    Traces.get(kit.system()).sink().flush();
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Set<String>> byEvent = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    for (String line : Files.readAllLines(traceDir.resolve("n1.jsonl"))) {
+      JsonNode n = json.readTree(line);
+      if (!Events.Proto.STREAM.equals(n.path("proto").asText()) || !"3".equals(n.path("group").asText())) continue;
+      String event = n.get("event").asText();
+      byEvent.computeIfAbsent(event, e -> new HashSet<>()).add(n.get("msg").asText());
+      counts.merge(event, 1, Integer::sum);
+      assertEquals(n.get("msg").asText().startsWith("audio") ? "audio" : "video", n.get("flow").asText(), line);
+    }
+    assertEquals(600, counts.get(Events.Stream.SEND), "each frame's first send traced once: " + counts);
+    assertEquals(r.report().played(), (long) counts.get(Events.Stream.PLAY), counts.toString());
+    assertEquals(r.report().missed(), (long) counts.getOrDefault(Events.Stream.MISS, 0), counts.toString());
+    assertTrue(byEvent.get(Events.Stream.SEND).containsAll(byEvent.get(Events.Stream.PLAY)), "nothing played that was not sent");
+    assertTrue(byEvent.get(Events.Stream.RECEIVE).containsAll(byEvent.get(Events.Stream.PLAY)), "nothing played that was not received");
   }
 }
