@@ -94,6 +94,8 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
   private JitterBuffer buffer;
   private RetransmitPolicy policy;
   private InetSocketAddress source;
+  /** The latest send instant (stream clock) of a first-sent packet that arrived: how far the source has got. */
+  private long sourceProgressUs = Long.MIN_VALUE;
   private final Map<FrameId, Long> askedAt = new HashMap<>();
   private final Map<Long, Long> audioPresentedAt = new HashMap<>();
   private final Map<Flow, Long> missRun = new EnumMap<>(Flow.class);
@@ -161,7 +163,10 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
     Media m = (Media) p;
     source = r.from();
     // a repair's transit includes the ask's round trip: it says nothing of the path's jitter
-    if (!m.isRepair()) buffer = buffer.observeTransit(m.sentUs(), arrivalUs);
+    if (!m.isRepair()) {
+      buffer = buffer.observeTransit(m.sentUs(), arrivalUs);
+      sourceProgressUs = Math.max(sourceProgressUs, m.sentUs());
+    }
     for (Frame f : m.frames()) {
       if (f.ptsUs() != f.id().ptsUs()) {
         drop(r, "frame " + f.id() + " has pts " + f.ptsUs() + " off its flow's clock");
@@ -222,7 +227,10 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
     return this;
   }
 
-  /** Frames presumed lost: not here a slack after the latest they should have arrived, and still to be played. */
+  /**
+   * Frames presumed lost: not here a slack after the latest they should have arrived, though the
+   * source has sent packets since, and still to be played.
+   */
   private void askForMissing(long now) {
     OptionalLong offset = buffer.offsetUs();
     if (offset.isEmpty() || source == null || !policy.enabled()) return;
@@ -233,7 +241,10 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
       long hold = settings.holdUs().getOrDefault(f, 0L);
       for (long n = buffer.nextToPlay(f); n < e.getValue(); n++) {
         long expected = f.ptsOf(n) + offset.getAsLong() + hold + expectedSlack;
-        if (expected > now) break;
+        // and only once a packet the source sent a slack after this frame's block left has come: a
+        // source (or a whole JVM) that stalled has not lost the frame, and asking for it would only
+        // add repairs to the queue it is behind on — the storm seen at load ~20
+        if (expected > now || sourceProgressUs < f.ptsOf(n) + hold + settings.slackUs()) break;
         FrameId id = new FrameId(f, n);
         if (buffer.awaits(id)) missing.add(new Missing(id, buffer.dueUs(f.ptsOf(n)), askedAt.getOrDefault(id, -1L)));
       }
