@@ -7,6 +7,7 @@ import org.sidis.mom.LogService;
 import org.sidis.mom.QueueService;
 import org.sidis.multicast.MulticastService;
 import org.sidis.node.Service;
+import org.sidis.stream.StreamService;
 import org.sidis.tiers.TiersService;
 
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ public final class Services {
         new MulticastService(),
         new GossipService(),
         new QueueService(),
-        new LogService()));
+        new LogService(),
+        new StreamService()));
     all.addAll(TiersService.all());
     all.addAll(DemoServices.all());
     all.addAll(BenchServices.all());

@@ -21,6 +21,7 @@ public final class Events {
     public static final String QUEUE = "queue";
     public static final String TOPIC = "topic";
     public static final String LOG = "log";
+    public static final String STREAM = "stream";
 
     private Proto() {}
   }
@@ -92,5 +93,21 @@ public final class Events {
     public static final String COMMIT = "commit";
 
     private Log() {}
+  }
+
+  /**
+   * Streams ({@code group} the stream id, {@code flow} audio/video, {@code msg} {@code <flow>:<n>},
+   * {@code pts_us} the frame's nominal time on the stream's clock): the source's {@code send} of a
+   * frame's first transmission, the sink's {@code receive} of every copy that arrives ({@code repair}
+   * true for a retransmitted one), {@code play} when it is played out and {@code miss} for a frame
+   * number that fell due with nothing to play.
+   */
+  public static final class Stream {
+    public static final String SEND = "send";
+    public static final String RECEIVE = "receive";
+    public static final String PLAY = "play";
+    public static final String MISS = "miss";
+
+    private Stream() {}
   }
 }
