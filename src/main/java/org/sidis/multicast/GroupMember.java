@@ -209,7 +209,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     v.members().forEach((name, ref) -> {
       if (!name.equals(self)) refs.put(name, ref);
     });
-    Set<String> members = new TreeSet<>(v.members().keySet());
+    Set<String> members = new TreeSet<>(MemberNames.ORDER);
+    members.addAll(v.members().keySet());
     members.add(self);
     if (members.equals(lastView)) return this;
     lastView = members;
@@ -267,7 +268,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   }
 
   /** Separates a node's name from its incarnation in a member name, as in gossip's update origins. */
-  public static final char INCARNATION_SEPARATOR = '~';
+  public static final char INCARNATION_SEPARATOR = MemberNames.INCARNATION_SEPARATOR;
 
   /** A cluster member's incarnation: its unique address's uid in base 36. */
   static String incarnation(Member m) {
@@ -275,13 +276,12 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   }
 
   static String memberName(String node, String incarnation) {
-    return node + INCARNATION_SEPARATOR + incarnation;
+    return MemberNames.of(node, incarnation);
   }
 
   /** The node a member name belongs to: the name without its incarnation. */
   public static String nodeOf(String member) {
-    int at = member.indexOf(INCARNATION_SEPARATOR);
-    return at < 0 ? member : member.substring(0, at);
+    return MemberNames.nodeOf(member);
   }
 
   private static Set<String> nodesOf(Set<String> members) {
@@ -413,7 +413,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   }
 
   private Set<String> currentMembers() {
-    Set<String> members = new TreeSet<>(core.view());
+    Set<String> members = new TreeSet<>(MemberNames.ORDER);
+    members.addAll(core.view());
     members.add(self);
     return nodesOf(members);
   }

@@ -134,8 +134,8 @@ public final class MulticastCore {
 
   private long nextSeq = 1;
   private long stableOwn;
-  private final Set<String> view = new TreeSet<>();
-  private final Set<String> everDeparted = new TreeSet<>();
+  private final Set<String> view = new TreeSet<>(MemberNames.ORDER);
+  private final Set<String> everDeparted = new TreeSet<>(MemberNames.ORDER);
   private final Map<String, Long> streamStart = new HashMap<>();
   /** Per peer, the cut its Hello carries (causal groups): our delivered vector when we added it. */
   private final Map<String, Map<String, Long>> helloCut = new HashMap<>();
@@ -412,7 +412,8 @@ public final class MulticastCore {
 
   /** The group's members now (this member may or may not be among them). */
   public void onView(Set<String> members, long now) {
-    TreeSet<String> next = new TreeSet<>(members);
+    TreeSet<String> next = new TreeSet<>(MemberNames.ORDER);
+    next.addAll(members);
     next.remove(self);
     for (String peer : next) {
       if (view.contains(peer)) continue;
@@ -440,7 +441,8 @@ public final class MulticastCore {
       inbound(peer).departedAt = now;
       if (total != null) total.forget(peer);
     }
-    TreeSet<String> all = new TreeSet<>(view);
+    TreeSet<String> all = new TreeSet<>(MemberNames.ORDER);
+    all.addAll(view);
     all.add(self);
     overlay = Overlay.of(settings.topology(), settings.fanout(), all);
     // "self" names this member's incarnation, so the checkers can tell a restarted node's

@@ -21,7 +21,8 @@ import java.util.TreeSet;
  *
  * <h2>Ordering</h2>
  * Data travels as in every group: each origin multicasts its messages to all members through
- * the reliable layer. The sequencer — the member with the lowest node name in the view — is a
+ * the reliable layer. The sequencer — the first member of the view in {@link MemberNames#ORDER}
+ * (n2 before n10, incarnation after node) — is a
  * member like the others; as the reliable layer releases a message to it (in FIFO order per
  * origin) it assigns the next global sequence number ({@code gseq}) and multicasts only the
  * assignment ({@link Ordered}, many per network message). A member is <em>ready</em> up to g
@@ -286,7 +287,7 @@ public final class TotalOrder {
     int have = 0;
     for (String m : last) if (members.contains(m)) have++;
     int all = last.size();
-    return 2 * have > all || (2 * have == all && members.contains(new TreeSet<>(last).first()));
+    return 2 * have > all || (2 * have == all && members.contains(MemberNames.first(last)));
   }
 
   private boolean primary() {
@@ -431,7 +432,7 @@ public final class TotalOrder {
 
   void onView(Set<String> members, long now) {
     if (!primary(members)) {
-      host.trace("minority", null, null, Map.of("epoch", epoch, "view", new TreeSet<>(members), "installed", epochMembers));
+      host.trace("minority", null, null, Map.of("epoch", epoch, "view", MemberNames.sorted(members), "installed", epochMembers));
       flush = null;
       if (leading) {
         leading = false; // a minority numbers nothing; the majority's sequencer takes over
@@ -441,7 +442,7 @@ public final class TotalOrder {
     }
     // Once an epoch is installed, only its members may lead: a newcomer is brought in (or refused)
     // by their sequencer's hand-over, never by leading one itself.
-    TreeSet<String> eligible = new TreeSet<>(members);
+    TreeSet<String> eligible = MemberNames.sorted(members);
     if (!epochMembers.isEmpty()) eligible.retainAll(epochMembers);
     String lowest = eligible.first();
     if (flush != null) {
@@ -468,7 +469,7 @@ public final class TotalOrder {
     if (!self.equals(sequencer) || newcomers || !leading) startFlush(members);
   }
 
-  private final Set<String> refusedJoiners = new TreeSet<>();
+  private final Set<String> refusedJoiners = new TreeSet<>(MemberNames.ORDER);
 
   /**
    * A peer says it delivered up to {@code gseq} while this member never adopted an epoch: it
@@ -494,7 +495,7 @@ public final class TotalOrder {
   private void startFlush(Set<String> members) {
     if (!epochMembers.isEmpty() && (nextDeliver > 1 || nextAssign > 1 || !assignments.isEmpty())) {
       // Ordering began here: a newcomer is refused now, not asked (see admitOrRefuseNewcomers).
-      Set<String> admitted = new TreeSet<>();
+      Set<String> admitted = new TreeSet<>(MemberNames.ORDER);
       for (String m : members) {
         if (epochMembers.contains(m)) admitted.add(m);
         else refuseJoiner(m);
@@ -502,12 +503,12 @@ public final class TotalOrder {
       members = admitted;
     }
     long e = Math.max(Math.max(epoch, promisedEpoch), flush == null ? 0 : flush.epoch) + 1;
-    flush = new Flush(e, new TreeSet<>(members));
+    flush = new Flush(e, MemberNames.sorted(members));
     promisedEpoch = e;
     promisedTo = self;
     if (epochMembers.isEmpty()) formingMembers = flush.members;
     leading = false;
-    host.trace("flush", null, null, Map.of("epoch", e, "members", new TreeSet<>(members)));
+    host.trace("flush", null, null, Map.of("epoch", e, "members", MemberNames.sorted(members)));
     flush.replies.put(self, stateFor(e));
     for (String peer : flush.members) if (!peer.equals(self)) host.sendOrdering(peer, new FlushRequest(e, List.copyOf(flush.members)));
     maybeDecide();
@@ -520,7 +521,7 @@ public final class TotalOrder {
       return;
     }
     boolean older = r.epoch() < promisedEpoch || r.epoch() <= epoch;
-    boolean sameButOutranked = r.epoch() == promisedEpoch && promisedTo != null && from.compareTo(promisedTo) > 0;
+    boolean sameButOutranked = r.epoch() == promisedEpoch && promisedTo != null && MemberNames.before(promisedTo, from);
     if (older || sameButOutranked) {
       host.reject("refused hand-over to epoch " + r.epoch() + " from [" + from + "]: already promised epoch "
           + promisedEpoch + " to [" + promisedTo + "]");
@@ -529,8 +530,8 @@ public final class TotalOrder {
     promisedEpoch = r.epoch();
     promisedTo = from;
     leading = false;
-    if (epochMembers.isEmpty()) formingMembers = new TreeSet<>(r.members());
-    if (flush != null && from.compareTo(self) < 0) flush = null;
+    if (epochMembers.isEmpty()) formingMembers = MemberNames.sorted(r.members());
+    if (flush != null && MemberNames.before(from, self)) flush = null;
     for (FlushReply part : parts(stateFor(r.epoch()))) host.sendOrdering(from, part);
   }
 
@@ -607,14 +608,14 @@ public final class TotalOrder {
       // messages: stop here, loudly, rather than fork the order (review F9).
       throw new IllegalStateException("total order invariant broken in group hand-over to epoch " + flush.epoch
           + ": no assignment for gseq " + (keepUpTo + 1) + " is known though a member delivered up to gseq "
-          + maxDelivered + " (answers from " + new TreeSet<>(flush.replies.keySet()) + ")");
+          + maxDelivered + " (answers from " + MemberNames.sorted(flush.replies.keySet()) + ")");
     }
     List<Assignment> kept = new ArrayList<>();
     for (long g = minDelivered + 1; g <= keepUpTo; g++) kept.add(known.get(g));
     long e = flush.epoch;
     epochMembers = flush.members;
     flush = null;
-    List<String> members = List.copyOf(new TreeSet<>(epochMembers));
+    List<String> members = List.copyOf(MemberNames.sorted(epochMembers));
     NewEpoch decision = new NewEpoch(e, 1, 1, keepUpTo, kept, members);
     host.trace("sequencer", null, null, Map.of("epoch", e, "keepUpTo", keepUpTo, "kept", kept.size()));
     decided = decision;
@@ -650,7 +651,7 @@ public final class TotalOrder {
   }
 
   private Set<String> withoutRefused(Set<String> members) {
-    Set<String> out = new TreeSet<>(members);
+    Set<String> out = MemberNames.sorted(members);
     out.removeAll(refusedJoiners);
     return out;
   }
@@ -720,7 +721,7 @@ public final class TotalOrder {
   private void adopt(String from, NewEpoch e) {
     epoch = e.epoch();
     sequencer = from;
-    epochMembers = new TreeSet<>(e.members());
+    epochMembers = MemberNames.sorted(e.members());
     toldLate = false; // it is a member after all
     if (flush != null && flush.epoch <= e.epoch()) flush = null; // a hand-over we led lost to this one
     promisedEpoch = Math.max(promisedEpoch, e.epoch());
