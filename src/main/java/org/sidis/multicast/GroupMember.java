@@ -124,6 +124,9 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
   private record ListingChanged(Receptionist.Listing listing) implements Command {}
 
+  /** What this member's sequencer actor says (total groups, while this member leads). */
+  private record FromSequencer(SequencerActor.Outcome outcome) implements Command {}
+
   public static ServiceKey<Command> key(String group) {
     return ServiceKey.create(Command.class, "sidis-group-" + group);
   }
@@ -161,6 +164,11 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private Set<ActorRef<Command>> unresolved = Set.of();
   private Receptionist.Listing lastListing;
   private Set<String> lastView = Set.of();
+  /** The sequencer actor while this member leads an epoch (total groups), else null. */
+  private ActorRef<SequencerActor.Command> sequencer;
+  private ActorRef<SequencerActor.Outcome> fromSequencer;
+  private final org.sidis.fault.FaultInjector sequencerFaults;
+  private int sequencersSpawned;
 
   private GroupMember(ActorContext<Command> ctx, TimerScheduler<Command> timers, MulticastSettings settings,
                      NetworkModel network, boolean discovery) {
@@ -171,6 +179,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     Traces traces = Traces.get(ctx.getSystem());
     this.self = discovery ? memberName(traces.node(), incarnation(Cluster.get(ctx.getSystem()).selfMember())) : traces.node();
     this.tracer = traces.tracer(ctx.getSelf().path().toStringWithoutAddress(), settings.order().id(), settings.group());
+    this.sequencerFaults = org.sidis.fault.FaultInjector.fromConfig(ctx.getSystem().settings().config(),
+        org.sidis.fault.FaultInjector.Target.SEQUENCER, ctx.getSelf().path().toStringWithoutAddress() + "/sequencer");
     this.core = new MulticastCore(self, settings, new ShellEffects());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.statusInterval());
   }
@@ -195,7 +205,21 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         .onMessage(Arrived.class, m -> { handleWire(m.wire()); return this; })
         .onMessage(Tick.class, m -> onTick())
         .onMessage(Flush.class, m -> onFlush())
+        .onMessage(FromSequencer.class, this::onSequencer)
         .build();
+  }
+
+  /**
+   * The sequencer actor (re)started and asks for its state, or numbered messages. Only the
+   * current one is heard: one stopped when this member stepped down may still have spoken.
+   */
+  private Behavior<Command> onSequencer(FromSequencer f) {
+    if (f.outcome() instanceof SequencerActor.NeedState need) {
+      if (need.replyTo().equals(sequencer)) need.replyTo().tell(new SequencerActor.Resume(core.sequencerState()));
+    } else if (f.outcome() instanceof SequencerActor.Numbered n) {
+      core.onNumbered(n.ordered());
+    }
+    return this;
   }
 
   private Behavior<Command> onSubscribe(Subscribe s) {
@@ -425,6 +449,32 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
   /** Carries out what the core decides. */
   private final class ShellEffects implements MulticastCore.Effects {
+    @Override
+    public boolean sequencerIsAnActor() {
+      return true;
+    }
+
+    @Override
+    public void openSequencer(long epoch) {
+      closeSequencer();
+      if (fromSequencer == null) fromSequencer = getContext().messageAdapter(SequencerActor.Outcome.class, FromSequencer::new);
+      // A fresh name each time: the one stopped when this member last stepped down may not be gone yet.
+      sequencer = getContext().spawn(SequencerActor.create(fromSequencer, sequencerFaults), "sequencer-" + epoch + "-" + (++sequencersSpawned));
+      tracer.event("sequencer-start", Map.of("epoch", epoch));
+    }
+
+    @Override
+    public void sequence(long epoch, List<TotalOrder.Key> messages, long deliveredGseq) {
+      if (sequencer != null) sequencer.tell(new SequencerActor.Number(epoch, List.copyOf(messages), deliveredGseq));
+    }
+
+    @Override
+    public void closeSequencer() {
+      if (sequencer == null) return;
+      getContext().stop(sequencer);
+      sequencer = null;
+    }
+
     @Override
     public void sendData(String peer, Data data) {
       outbox.computeIfAbsent(peer, p -> new ArrayList<>()).add(data);

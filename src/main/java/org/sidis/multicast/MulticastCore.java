@@ -109,6 +109,26 @@ public final class MulticastCore {
     void reject(String reason);
 
     void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra);
+
+    /**
+     * Whether the shell runs the total-order sequencer as an actor of its own ({@link
+     * SequencerActor}): then the core asks it through {@link #openSequencer}, {@link #sequence}
+     * and {@link #closeSequencer} and hears back through {@link MulticastCore#onNumbered}. A
+     * shell that does not (the plain-core tests, the simulation) gets a {@link Sequencer} core
+     * called in place.
+     */
+    default boolean sequencerIsAnActor() {
+      return false;
+    }
+
+    /** This member leads {@code epoch}: start its sequencer, which asks {@link MulticastCore#sequencerState} for its state. */
+    default void openSequencer(long epoch) {}
+
+    /** Ask the sequencer of {@code epoch} to number {@code messages}. */
+    default void sequence(long epoch, List<TotalOrder.Key> messages, long deliveredGseq) {}
+
+    /** This member leads no more: its sequencer stops. */
+    default void closeSequencer() {}
   }
 
   /** What this member knows of one origin's stream. */
@@ -195,6 +215,36 @@ public final class MulticastCore {
 
   /** What the total-order stage may do through this member. */
   private final class Stage implements TotalOrder.Host {
+    /** The sequencer called in place, when the shell runs no actor for it. */
+    private Sequencer inPlace;
+
+    @Override
+    public void openSequencer(long epoch) {
+      if (fx.sequencerIsAnActor()) {
+        fx.openSequencer(epoch);
+        return;
+      }
+      TotalOrder.SequencerState state = total.sequencerState();
+      inPlace = new Sequencer(epoch, state.next());
+    }
+
+    @Override
+    public void sequence(long epoch, List<TotalOrder.Key> messages, long deliveredGseq) {
+      if (fx.sequencerIsAnActor()) {
+        fx.sequence(epoch, messages, deliveredGseq);
+        return;
+      }
+      if (inPlace == null || inPlace.epoch() != epoch) return; // it leads no more: nothing to number
+      List<TotalOrder.Assignment> numbered = inPlace.number(messages, deliveredGseq);
+      if (!numbered.isEmpty()) total.onNumbered(TotalOrder.Ordered.of(epoch, numbered));
+    }
+
+    @Override
+    public void closeSequencer() {
+      if (fx.sequencerIsAnActor()) fx.closeSequencer();
+      inPlace = null;
+    }
+
     @Override
     public Set<String> peers() {
       return view;
@@ -403,6 +453,23 @@ public final class MulticastCore {
   private static boolean malformed(Map<String, Long> vector) {
     for (Map.Entry<String, Long> e : vector.entrySet()) if (e.getKey() == null || e.getValue() == null || e.getValue() < 0) return true;
     return false;
+  }
+
+  /** This member's sequencer actor numbered messages (total groups whose shell runs one). */
+  public void onNumbered(TotalOrder.Ordered numbered) {
+    if (total == null || numbered == null || numbered.runs() == null) {
+      fx.reject("numbers from a sequencer in a " + settings.order().id() + " group, or none: " + numbered);
+      return;
+    }
+    total.onNumbered(numbered);
+  }
+
+  /**
+   * What this member's sequencer actor comes back from when it (re)starts, or null when this
+   * member leads nothing now (then the sequencer numbers nothing).
+   */
+  public TotalOrder.SequencerState sequencerState() {
+    return total == null ? null : total.sequencerState();
   }
 
   /** A total-order message from a peer (total groups only). */

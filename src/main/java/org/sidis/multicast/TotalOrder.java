@@ -76,7 +76,7 @@ public final class TotalOrder {
   }
 
   /** A message's identity as a map key: cheaper than building its id string on every lookup. */
-  record Key(String origin, long seq) {
+  public record Key(String origin, long seq) {
     static Key of(Data d) {
       return new Key(d.origin(), d.seq());
     }
@@ -183,7 +183,27 @@ public final class TotalOrder {
 
     /** This member joined after ordering began and is not admitted (said once). */
     default void notAdmitted(String reason) {}
+
+    /**
+     * This member leads {@code epoch}: start its {@link Sequencer}, numbering on from what
+     * {@link #sequencerState()} says (the state it comes back from after a restart, too).
+     */
+    void openSequencer(long epoch);
+
+    /** Ask the sequencer of {@code epoch} to number {@code messages}; the answer comes to {@link #onNumbered}. */
+    void sequence(long epoch, List<Key> messages, long deliveredGseq);
+
+    /** This member leads no more: its sequencer stops. */
+    void closeSequencer();
   }
+
+  /**
+   * What a (re)started sequencer of {@code epoch} numbers on from: {@code next} is one past the
+   * highest gseq this member took from it (or from the epoch's cut), and {@code unnumbered} the
+   * messages it holds that have no number yet — a request lost with a crashed sequencer is among
+   * them, so nothing waits for good and nothing is numbered twice.
+   */
+  public record SequencerState(long epoch, long next, List<Key> unnumbered, long deliveredGseq) {}
 
   /** A hand-over this member leads as the candidate sequencer. */
   private static final class Flush {
@@ -209,7 +229,8 @@ public final class TotalOrder {
   private long promisedEpoch; // the highest epoch this member answered a flush for
   private String promisedTo;
   private boolean leading;
-  private long nextAssign = 1;
+  /** As the leader: the highest gseq of its epoch that its sequencer gave (or the epoch's cut). */
+  private long numberedUpTo;
   private Flush flush;
   private Set<String> epochMembers = Set.of();
   /**
@@ -313,21 +334,56 @@ public final class TotalOrder {
   void onReleased(Data data) {
     Key key = Key.of(data);
     held.put(key, data);
-    if (leading && !gseqOf.containsKey(key) && primary()) assign(List.of(data));
+    if (leading && !gseqOf.containsKey(key) && primary()) host.sequence(epoch, List.of(key), deliveredGseq());
     deliverReady();
   }
 
-  private void assign(List<Data> messages) {
-    List<Assignment> batch = new ArrayList<>(messages.size());
-    for (Data d : messages) {
-      Assignment a = new Assignment(epoch, nextAssign++, d.origin(), d.seq());
+  /**
+   * The sequencer numbered messages: as the leader of that epoch, take the numbers and tell the
+   * group. A number from an epoch this member no longer leads is void (it stepped down, or a new
+   * epoch began while the answer was on its way): those messages are numbered again, by whoever
+   * leads, from the new cut.
+   */
+  void onNumbered(Ordered o) {
+    if (!leading || o.epoch() != epoch) {
+      host.trace("numbered-void", null, null, Map.of("epoch", o.epoch(), "current", epoch, "leading", leading));
+      return;
+    }
+    List<Assignment> batch = new ArrayList<>();
+    for (Assignment a : o.assignments()) {
+      if (a.gseq() <= numberedUpTo || assignments.containsKey(a.gseq()) || gseqOf.containsKey(a.key())) {
+        // The sequencer's one rule says this cannot be; refusing it keeps the order whole if it were.
+        host.reject("sequencer of epoch " + epoch + " gave " + a + " though gseq " + numberedUpTo + " was the last taken or the message has a number");
+        continue;
+      }
+      numberedUpTo = a.gseq();
       assignments.put(a.gseq(), a);
       gseqOf.put(a.key(), a.gseq());
       batch.add(a);
     }
-    highestKnown = Math.max(highestKnown, nextAssign - 1);
+    if (batch.isEmpty()) return;
+    highestKnown = Math.max(highestKnown, numberedUpTo);
     Ordered ordered = Ordered.of(epoch, batch);
     for (String peer : orderingPeers()) host.sendOrdering(peer, ordered);
+    deliverReady();
+  }
+
+  /** What this member's sequencer comes back from, or null when this member leads nothing. */
+  SequencerState sequencerState() {
+    if (!leading) return null;
+    return new SequencerState(epoch, numberedUpTo + 1, unnumbered(), deliveredGseq());
+  }
+
+  private List<Key> unnumbered() {
+    List<Key> out = new ArrayList<>();
+    for (Key k : held.keySet()) if (!gseqOf.containsKey(k)) out.add(k);
+    return out;
+  }
+
+  /** Leading ends here, whatever the reason: its sequencer stops with it. */
+  private void stopLeading() {
+    if (leading) host.closeSequencer();
+    leading = false;
   }
 
   private void deliverReady() {
@@ -435,7 +491,7 @@ public final class TotalOrder {
       host.trace("minority", null, null, Map.of("epoch", epoch, "view", MemberNames.sorted(members), "installed", epochMembers));
       flush = null;
       if (leading) {
-        leading = false; // a minority numbers nothing; the majority's sequencer takes over
+        stopLeading(); // a minority numbers nothing; the majority's sequencer takes over
         host.trace("step-down", null, null, Map.of("epoch", epoch, "for", "majority"));
       }
       return;
@@ -454,7 +510,7 @@ public final class TotalOrder {
       return;
     }
     if (leading && !lowest.equals(self)) {
-      leading = false; // a member with a lower name came: it will lead; assign nothing more meanwhile
+      stopLeading(); // a member with a lower name came: it will lead; assign nothing more meanwhile
       host.trace("step-down", null, null, Map.of("epoch", epoch, "for", lowest));
     }
     deliverReady(); // a departed member no longer holds deliveries back
@@ -493,7 +549,7 @@ public final class TotalOrder {
   }
 
   private void startFlush(Set<String> members) {
-    if (!epochMembers.isEmpty() && (nextDeliver > 1 || nextAssign > 1 || !assignments.isEmpty())) {
+    if (!epochMembers.isEmpty() && (nextDeliver > 1 || numberedUpTo > 0 || !assignments.isEmpty())) {
       // Ordering began here: a newcomer is refused now, not asked (see admitOrRefuseNewcomers).
       Set<String> admitted = new TreeSet<>(MemberNames.ORDER);
       for (String m : members) {
@@ -507,7 +563,7 @@ public final class TotalOrder {
     promisedEpoch = e;
     promisedTo = self;
     if (epochMembers.isEmpty()) formingMembers = flush.members;
-    leading = false;
+    stopLeading();
     host.trace("flush", null, null, Map.of("epoch", e, "members", MemberNames.sorted(members)));
     flush.replies.put(self, stateFor(e));
     for (String peer : flush.members) if (!peer.equals(self)) host.sendOrdering(peer, new FlushRequest(e, List.copyOf(flush.members)));
@@ -529,7 +585,7 @@ public final class TotalOrder {
     }
     promisedEpoch = r.epoch();
     promisedTo = from;
-    leading = false;
+    stopLeading();
     if (epochMembers.isEmpty()) formingMembers = MemberNames.sorted(r.members());
     if (flush != null && MemberNames.before(from, self)) flush = null;
     for (FlushReply part : parts(stateFor(r.epoch()))) host.sendOrdering(from, part);
@@ -622,10 +678,10 @@ public final class TotalOrder {
     for (String peer : epochMembers) if (!peer.equals(self)) sendDecision(peer);
     adopt(self, decision);
     leading = true;
-    nextAssign = keepUpTo + 1;
-    List<Data> unordered = new ArrayList<>();
-    for (Map.Entry<Key, Data> h : held.entrySet()) if (!gseqOf.containsKey(h.getKey())) unordered.add(h.getValue());
-    if (!unordered.isEmpty()) assign(unordered);
+    numberedUpTo = keepUpTo;
+    host.openSequencer(e);
+    List<Key> unordered = unnumbered();
+    if (!unordered.isEmpty()) host.sequence(e, unordered, deliveredGseq());
     deliverReady();
   }
 
@@ -638,7 +694,7 @@ public final class TotalOrder {
    */
   private void admitOrRefuseNewcomers() {
     if (epochMembers.isEmpty()) return;
-    boolean began = nextDeliver > 1 || nextAssign > 1 || !assignments.isEmpty() || !deliveredLog.isEmpty();
+    boolean began = nextDeliver > 1 || numberedUpTo > 0 || !assignments.isEmpty() || !deliveredLog.isEmpty();
     for (FlushReply r : flush.replies.values()) began |= r.deliveredGseq() > 0 || !r.known().isEmpty();
     if (!began) return;
     for (Iterator<String> it = flush.members.iterator(); it.hasNext(); ) {
@@ -725,7 +781,7 @@ public final class TotalOrder {
     toldLate = false; // it is a member after all
     if (flush != null && flush.epoch <= e.epoch()) flush = null; // a hand-over we led lost to this one
     promisedEpoch = Math.max(promisedEpoch, e.epoch());
-    if (!from.equals(self)) leading = false;
+    if (!from.equals(self)) stopLeading();
     for (Iterator<Map.Entry<Long, Assignment>> it = assignments.tailMap(e.keepUpTo(), false).entrySet().iterator(); it.hasNext(); ) {
       gseqOf.remove(it.next().getValue().key());
       it.remove();
