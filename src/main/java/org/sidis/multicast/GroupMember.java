@@ -169,6 +169,10 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private ActorRef<SequencerActor.Outcome> fromSequencer;
   private final org.sidis.fault.FaultInjector sequencerFaults;
   private int sequencersSpawned;
+  /** Messages to number, sent to the sequencer as one request at the next flush (like the data). */
+  private final List<TotalOrder.Key> toNumber = new ArrayList<>();
+  private long toNumberEpoch;
+  private long toNumberDelivered;
 
   private GroupMember(ActorContext<Command> ctx, TimerScheduler<Command> timers, MulticastSettings settings,
                      NetworkModel network, boolean discovery) {
@@ -413,7 +417,14 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     }
     outbox.clear();
     flushOrders();
+    flushToNumber();
     return this;
+  }
+
+  private void flushToNumber() {
+    if (toNumber.isEmpty()) return;
+    if (sequencer != null) sequencer.tell(new SequencerActor.Number(toNumberEpoch, List.copyOf(toNumber), toNumberDelivered));
+    toNumber.clear();
   }
 
   private void flushOrders() {
@@ -459,18 +470,25 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
       closeSequencer();
       if (fromSequencer == null) fromSequencer = getContext().messageAdapter(SequencerActor.Outcome.class, FromSequencer::new);
       // A fresh name each time: the one stopped when this member last stepped down may not be gone yet.
-      sequencer = getContext().spawn(SequencerActor.create(fromSequencer, sequencerFaults), "sequencer-" + epoch + "-" + (++sequencersSpawned));
+      sequencer = getContext().spawn(SequencerActor.create(fromSequencer, sequencerFaults), "sequencer-" + (++sequencersSpawned));
       tracer.event("sequencer-start", Map.of("epoch", epoch));
     }
 
     @Override
     public void sequence(long epoch, List<TotalOrder.Key> messages, long deliveredGseq) {
-      if (sequencer != null) sequencer.tell(new SequencerActor.Number(epoch, List.copyOf(messages), deliveredGseq));
+      if (sequencer == null) return;
+      // Released messages arrive one by one from a bundle: ask for their numbers together, once per mailbox pass.
+      if (!toNumber.isEmpty() && toNumberEpoch != epoch) flushToNumber();
+      toNumberEpoch = epoch;
+      toNumberDelivered = deliveredGseq;
+      toNumber.addAll(messages);
+      scheduleFlush();
     }
 
     @Override
     public void closeSequencer() {
       if (sequencer == null) return;
+      toNumber.clear(); // for an epoch this member leads no more: void
       getContext().stop(sequencer);
       sequencer = null;
     }
