@@ -124,6 +124,9 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
   private record ListingChanged(Receptionist.Listing listing) implements Command {}
 
+  /** What this member's sequencer actor says (total groups, while this member leads). */
+  private record FromSequencer(SequencerActor.Outcome outcome) implements Command {}
+
   public static ServiceKey<Command> key(String group) {
     return ServiceKey.create(Command.class, "sidis-group-" + group);
   }
@@ -161,6 +164,15 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   private Set<ActorRef<Command>> unresolved = Set.of();
   private Receptionist.Listing lastListing;
   private Set<String> lastView = Set.of();
+  /** The sequencer actor while this member leads an epoch (total groups), else null. */
+  private ActorRef<SequencerActor.Command> sequencer;
+  private ActorRef<SequencerActor.Outcome> fromSequencer;
+  private final org.sidis.fault.FaultInjector sequencerFaults;
+  private int sequencersSpawned;
+  /** Messages to number, sent to the sequencer as one request at the next flush (like the data). */
+  private final List<TotalOrder.Key> toNumber = new ArrayList<>();
+  private long toNumberEpoch;
+  private long toNumberDelivered;
 
   private GroupMember(ActorContext<Command> ctx, TimerScheduler<Command> timers, MulticastSettings settings,
                      NetworkModel network, boolean discovery) {
@@ -171,6 +183,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     Traces traces = Traces.get(ctx.getSystem());
     this.self = discovery ? memberName(traces.node(), incarnation(Cluster.get(ctx.getSystem()).selfMember())) : traces.node();
     this.tracer = traces.tracer(ctx.getSelf().path().toStringWithoutAddress(), settings.order().id(), settings.group());
+    this.sequencerFaults = org.sidis.fault.FaultInjector.fromConfig(ctx.getSystem().settings().config(),
+        org.sidis.fault.FaultInjector.Target.SEQUENCER, ctx.getSelf().path().toStringWithoutAddress() + "/sequencer");
     this.core = new MulticastCore(self, settings, new ShellEffects());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.statusInterval());
   }
@@ -195,7 +209,21 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         .onMessage(Arrived.class, m -> { handleWire(m.wire()); return this; })
         .onMessage(Tick.class, m -> onTick())
         .onMessage(Flush.class, m -> onFlush())
+        .onMessage(FromSequencer.class, this::onSequencer)
         .build();
+  }
+
+  /**
+   * The sequencer actor (re)started and asks for its state, or numbered messages. Only the
+   * current one is heard: one stopped when this member stepped down may still have spoken.
+   */
+  private Behavior<Command> onSequencer(FromSequencer f) {
+    if (f.outcome() instanceof SequencerActor.NeedState need) {
+      if (need.replyTo().equals(sequencer)) need.replyTo().tell(new SequencerActor.Resume(core.sequencerState()));
+    } else if (f.outcome() instanceof SequencerActor.Numbered n) {
+      core.onNumbered(n.ordered());
+    }
+    return this;
   }
 
   private Behavior<Command> onSubscribe(Subscribe s) {
@@ -209,7 +237,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     v.members().forEach((name, ref) -> {
       if (!name.equals(self)) refs.put(name, ref);
     });
-    Set<String> members = new TreeSet<>(v.members().keySet());
+    Set<String> members = new TreeSet<>(MemberNames.ORDER);
+    members.addAll(v.members().keySet());
     members.add(self);
     if (members.equals(lastView)) return this;
     lastView = members;
@@ -267,7 +296,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   }
 
   /** Separates a node's name from its incarnation in a member name, as in gossip's update origins. */
-  public static final char INCARNATION_SEPARATOR = '~';
+  public static final char INCARNATION_SEPARATOR = MemberNames.INCARNATION_SEPARATOR;
 
   /** A cluster member's incarnation: its unique address's uid in base 36. */
   static String incarnation(Member m) {
@@ -275,13 +304,12 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   }
 
   static String memberName(String node, String incarnation) {
-    return node + INCARNATION_SEPARATOR + incarnation;
+    return MemberNames.of(node, incarnation);
   }
 
   /** The node a member name belongs to: the name without its incarnation. */
   public static String nodeOf(String member) {
-    int at = member.indexOf(INCARNATION_SEPARATOR);
-    return at < 0 ? member : member.substring(0, at);
+    return MemberNames.nodeOf(member);
   }
 
   private static Set<String> nodesOf(Set<String> members) {
@@ -389,7 +417,14 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     }
     outbox.clear();
     flushOrders();
+    flushToNumber();
     return this;
+  }
+
+  private void flushToNumber() {
+    if (toNumber.isEmpty()) return;
+    if (sequencer != null) sequencer.tell(new SequencerActor.Number(toNumberEpoch, List.copyOf(toNumber), toNumberDelivered));
+    toNumber.clear();
   }
 
   private void flushOrders() {
@@ -413,7 +448,8 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
   }
 
   private Set<String> currentMembers() {
-    Set<String> members = new TreeSet<>(core.view());
+    Set<String> members = new TreeSet<>(MemberNames.ORDER);
+    members.addAll(core.view());
     members.add(self);
     return nodesOf(members);
   }
@@ -424,6 +460,39 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
   /** Carries out what the core decides. */
   private final class ShellEffects implements MulticastCore.Effects {
+    @Override
+    public boolean sequencerIsAnActor() {
+      return true;
+    }
+
+    @Override
+    public void openSequencer(long epoch) {
+      closeSequencer();
+      if (fromSequencer == null) fromSequencer = getContext().messageAdapter(SequencerActor.Outcome.class, FromSequencer::new);
+      // A fresh name each time: the one stopped when this member last stepped down may not be gone yet.
+      sequencer = getContext().spawn(SequencerActor.create(fromSequencer, sequencerFaults), "sequencer-" + (++sequencersSpawned));
+      tracer.event("sequencer-start", Map.of("epoch", epoch));
+    }
+
+    @Override
+    public void sequence(long epoch, List<TotalOrder.Key> messages, long deliveredGseq) {
+      if (sequencer == null) return;
+      // Released messages arrive one by one from a bundle: ask for their numbers together, once per mailbox pass.
+      if (!toNumber.isEmpty() && toNumberEpoch != epoch) flushToNumber();
+      toNumberEpoch = epoch;
+      toNumberDelivered = deliveredGseq;
+      toNumber.addAll(messages);
+      scheduleFlush();
+    }
+
+    @Override
+    public void closeSequencer() {
+      if (sequencer == null) return;
+      toNumber.clear(); // for an epoch this member leads no more: void
+      getContext().stop(sequencer);
+      sequencer = null;
+    }
+
     @Override
     public void sendData(String peer, Data data) {
       outbox.computeIfAbsent(peer, p -> new ArrayList<>()).add(data);

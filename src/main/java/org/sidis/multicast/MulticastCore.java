@@ -1,6 +1,7 @@
 package org.sidis.multicast;
 
 import org.sidis.trace.Events;
+import org.sidis.clock.HoldbackQueue;
 import org.sidis.clock.VectorClock;
 
 import java.util.ArrayDeque;
@@ -108,14 +109,34 @@ public final class MulticastCore {
     void reject(String reason);
 
     void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra);
+
+    /**
+     * Whether the shell runs the total-order sequencer as an actor of its own ({@link
+     * SequencerActor}): then the core asks it through {@link #openSequencer}, {@link #sequence}
+     * and {@link #closeSequencer} and hears back through {@link MulticastCore#onNumbered}. A
+     * shell that does not (the plain-core tests, the simulation) gets a {@link Sequencer} core
+     * called in place.
+     */
+    default boolean sequencerIsAnActor() {
+      return false;
+    }
+
+    /** This member leads {@code epoch}: start its sequencer, which asks {@link MulticastCore#sequencerState} for its state. */
+    default void openSequencer(long epoch) {}
+
+    /** Ask the sequencer of {@code epoch} to number {@code messages}. */
+    default void sequence(long epoch, List<TotalOrder.Key> messages, long deliveredGseq) {}
+
+    /** This member leads no more: its sequencer stops. */
+    default void closeSequencer() {}
   }
 
   /** What this member knows of one origin's stream. */
   private static final class Inbound {
     long firstSeq = -1; // from the origin's Hello: the first message addressed to us; -1 until then
-    long released; // highest sequence number released in FIFO order
     long highestKnown; // highest sequence number known to exist (from data or a status)
-    final TreeMap<Long, Data> holdback = new TreeMap<>();
+    /** The hold-back queue: what arrived after a gap waits here; its next is the next to release in FIFO order. */
+    HoldbackQueue<Data> holdback = HoldbackQueue.empty();
     long gapSince = -1;
     long lastNackAt = Long.MIN_VALUE / 2;
     long departedAt = -1;
@@ -124,7 +145,12 @@ public final class MulticastCore {
     Map<String, Long> cut = Map.of();
 
     boolean hasGap() {
-      return firstSeq != -1 && !closed && (!holdback.isEmpty() || highestKnown > released);
+      return firstSeq != -1 && !closed && (!holdback.isEmpty() || highestKnown > released());
+    }
+
+    /** The highest sequence number released in FIFO order. */
+    long released() {
+      return holdback.next() - 1;
     }
   }
 
@@ -134,8 +160,8 @@ public final class MulticastCore {
 
   private long nextSeq = 1;
   private long stableOwn;
-  private final Set<String> view = new TreeSet<>();
-  private final Set<String> everDeparted = new TreeSet<>();
+  private final Set<String> view = new TreeSet<>(MemberNames.ORDER);
+  private final Set<String> everDeparted = new TreeSet<>(MemberNames.ORDER);
   private final Map<String, Long> streamStart = new HashMap<>();
   /** Per peer, the cut its Hello carries (causal groups): our delivered vector when we added it. */
   private final Map<String, Map<String, Long>> helloCut = new HashMap<>();
@@ -189,6 +215,36 @@ public final class MulticastCore {
 
   /** What the total-order stage may do through this member. */
   private final class Stage implements TotalOrder.Host {
+    /** The sequencer called in place, when the shell runs no actor for it. */
+    private Sequencer inPlace;
+
+    @Override
+    public void openSequencer(long epoch) {
+      if (fx.sequencerIsAnActor()) {
+        fx.openSequencer(epoch);
+        return;
+      }
+      TotalOrder.SequencerState state = total.sequencerState();
+      inPlace = new Sequencer(epoch, state.next());
+    }
+
+    @Override
+    public void sequence(long epoch, List<TotalOrder.Key> messages, long deliveredGseq) {
+      if (fx.sequencerIsAnActor()) {
+        fx.sequence(epoch, messages, deliveredGseq);
+        return;
+      }
+      if (inPlace == null || inPlace.epoch() != epoch) return; // it leads no more: nothing to number
+      List<TotalOrder.Assignment> numbered = inPlace.number(messages, deliveredGseq);
+      if (!numbered.isEmpty()) total.onNumbered(TotalOrder.Ordered.of(epoch, numbered));
+    }
+
+    @Override
+    public void closeSequencer() {
+      if (fx.sequencerIsAnActor()) fx.closeSequencer();
+      inPlace = null;
+    }
+
     @Override
     public Set<String> peers() {
       return view;
@@ -300,10 +356,10 @@ public final class MulticastCore {
     if (cut != null) in.cut = Map.copyOf(cut);
     long settled = settledUnaddressed.getOrDefault(from, 0L);
     long start = Math.max(firstSeq, settled + 1);
-    in.released = start - 1;
+    HoldbackQueue.Release<Data> notOurs = in.holdback.startFrom(start);
+    in.holdback = notOurs.rest();
     if (deliveredOf(from) < start - 1) setDelivered(from, start - 1);
-    while (!in.holdback.isEmpty() && in.holdback.firstKey() < start) {
-      Data before = in.holdback.pollFirstEntry().getValue();
+    for (Data before : notOurs.released()) {
       fx.trace(Events.Group.DROP, before.msgId(), null, null, Map.of("reason", before.seq() < firstSeq
           ? "sent before this member joined"
           : "taken as sent before this member joined: its effects were delivered before this Hello came"));
@@ -334,7 +390,7 @@ public final class MulticastCore {
       fx.trace(Events.Group.DROP, data.msgId(), null, null, Map.of("reason", "its origin left and its stream was closed"));
       return;
     }
-    if (data.seq() <= in.released || in.holdback.containsKey(data.seq())) {
+    if (in.holdback.seen(data.seq())) {
       fx.trace("duplicate", data.msgId(), null, null, null);
       return;
     }
@@ -342,7 +398,7 @@ public final class MulticastCore {
       fx.trace(Events.Group.DROP, data.msgId(), null, null, Map.of("reason", "sent before this member joined"));
       return;
     }
-    in.holdback.put(data.seq(), data);
+    in.holdback = in.holdback.add(data.seq(), data);
     in.highestKnown = Math.max(in.highestKnown, data.seq());
     forward(from, data);
     buffer.computeIfAbsent(data.origin(), o -> new TreeMap<>()).put(data.seq(), data);
@@ -385,7 +441,7 @@ public final class MulticastCore {
     for (Map.Entry<String, Long> e : theirs.entrySet()) {
       if (e.getKey().equals(self)) continue;
       Inbound in = inbound(e.getKey());
-      if (in.closed && view.contains(from) && e.getValue() > in.released) reopen(e.getKey(), in, from, e.getValue(), now);
+      if (in.closed && view.contains(from) && e.getValue() > in.released()) reopen(e.getKey(), in, from, e.getValue(), now);
       if (e.getValue() > in.highestKnown) {
         in.highestKnown = e.getValue();
         noteGap(in, now);
@@ -397,6 +453,23 @@ public final class MulticastCore {
   private static boolean malformed(Map<String, Long> vector) {
     for (Map.Entry<String, Long> e : vector.entrySet()) if (e.getKey() == null || e.getValue() == null || e.getValue() < 0) return true;
     return false;
+  }
+
+  /** This member's sequencer actor numbered messages (total groups whose shell runs one). */
+  public void onNumbered(TotalOrder.Ordered numbered) {
+    if (total == null || numbered == null || numbered.runs() == null) {
+      fx.reject("numbers from a sequencer in a " + settings.order().id() + " group, or none: " + numbered);
+      return;
+    }
+    total.onNumbered(numbered);
+  }
+
+  /**
+   * What this member's sequencer actor comes back from when it (re)starts, or null when this
+   * member leads nothing now (then the sequencer numbers nothing).
+   */
+  public TotalOrder.SequencerState sequencerState() {
+    return total == null ? null : total.sequencerState();
   }
 
   /** A total-order message from a peer (total groups only). */
@@ -412,7 +485,8 @@ public final class MulticastCore {
 
   /** The group's members now (this member may or may not be among them). */
   public void onView(Set<String> members, long now) {
-    TreeSet<String> next = new TreeSet<>(members);
+    TreeSet<String> next = new TreeSet<>(MemberNames.ORDER);
+    next.addAll(members);
     next.remove(self);
     for (String peer : next) {
       if (view.contains(peer)) continue;
@@ -440,7 +514,8 @@ public final class MulticastCore {
       inbound(peer).departedAt = now;
       if (total != null) total.forget(peer);
     }
-    TreeSet<String> all = new TreeSet<>(view);
+    TreeSet<String> all = new TreeSet<>(MemberNames.ORDER);
+    all.addAll(view);
     all.add(self);
     overlay = Overlay.of(settings.topology(), settings.fanout(), all);
     // "self" names this member's incarnation, so the checkers can tell a restarted node's
@@ -466,8 +541,8 @@ public final class MulticastCore {
       long wait = settings.nackDelay().toMillis();
       if (in.gapSince != -1 && now - in.gapSince >= wait && now - in.lastNackAt >= wait) {
         in.lastNackAt = now;
-        long from = in.released + 1;
-        long to = in.holdback.isEmpty() ? in.highestKnown : in.holdback.firstKey() - 1;
+        long from = in.released() + 1;
+        long to = in.holdback.isEmpty() ? in.highestKnown : in.holdback.first() - 1;
         to = Math.min(to, from + settings.nackBatch() - 1);
         fx.trace("nack", null, null, null, Map.of("origin", origin, "from", from, "to", to));
         // The origin holds its messages until stable; once it left, any survivor may hold them.
@@ -510,9 +585,9 @@ public final class MulticastCore {
 
   private void release(String origin, Inbound in) {
     if (in.firstSeq == -1) return; // not addressed to us until its Hello says from where
-    Data next;
-    while ((next = in.holdback.remove(in.released + 1)) != null) {
-      in.released++;
+    HoldbackQueue.Release<Data> run = in.holdback.release();
+    in.holdback = run.rest();
+    for (Data next : run.released()) {
       if (settings.order() == Order.FIFO) deliver(next, null);
       else if (total != null) total.onReleased(next);
       else {
@@ -588,7 +663,7 @@ public final class MulticastCore {
   private String survivorHolding(String origin, Inbound in) {
     for (String peer : view) {
       Map<String, Long> theirs = peerReleased.get(peer);
-      if (theirs != null && theirs.getOrDefault(origin, 0L) > in.released) return peer;
+      if (theirs != null && theirs.getOrDefault(origin, 0L) > in.released()) return peer;
     }
     return null;
   }
@@ -610,15 +685,15 @@ public final class MulticastCore {
 
   private void close(String origin, Inbound in) {
     in.closed = true;
-    for (Data lost : in.holdback.values())
+    for (Data lost : in.holdback.held())
       fx.trace(Events.Group.DROP, lost.msgId(), null, null, Map.of("reason", "a predecessor was lost with its departed origin"));
-    long droppedFrom = in.released + 1;
-    in.holdback.clear();
+    long droppedFrom = in.released() + 1;
+    in.holdback = HoldbackQueue.startingAt(droppedFrom);
     in.gapSince = -1;
     // What we released stays buffered until stable: another survivor may still ask us for it.
     TreeMap<Long, Data> held = buffer.get(origin);
     if (held != null) held.tailMap(droppedFrom, true).clear();
-    fx.trace("close", null, null, null, Map.of("origin", origin, "released", in.released,
+    fx.trace("close", null, null, null, Map.of("origin", origin, "released", in.released(),
         "highestKnown", Math.max(in.highestKnown, droppedFrom - 1)));
     if (settings.order() == Order.CAUSAL) dropCausallyStuck();
   }
@@ -631,7 +706,7 @@ public final class MulticastCore {
   private void reopen(String origin, Inbound in, String holder, long theirs, long now) {
     in.closed = false;
     in.departedAt = now;
-    fx.trace("reopen", null, null, null, Map.of("origin", origin, "released", in.released, "holder", holder, "theirs", theirs));
+    fx.trace("reopen", null, null, null, Map.of("origin", origin, "released", in.released(), "holder", holder, "theirs", theirs));
   }
 
   /**
@@ -650,7 +725,7 @@ public final class MulticastCore {
       causallyWaiting -= waiting.size();
       waiting.clear();
       // As if never released: should a survivor turn out to hold the cause, the stream reopens here.
-      own.released = head.seq() - 1;
+      own.holdback = own.holdback.startFrom(head.seq()).rest();
       TreeMap<Long, Data> held = buffer.get(e.getKey());
       if (held != null) held.tailMap(head.seq(), true).clear();
     }
@@ -662,7 +737,7 @@ public final class MulticastCore {
       String k = vc.node(i);
       if (k.equals(m.origin())) continue;
       Inbound in = inbound.get(k);
-      if (vc.count(i) > deliveredOf(k) && in != null && in.closed && vc.count(i) > in.released) return true;
+      if (vc.count(i) > deliveredOf(k) && in != null && in.closed && vc.count(i) > in.released()) return true;
     }
     return false;
   }
@@ -686,7 +761,7 @@ public final class MulticastCore {
     delivered.forEach((origin, seq) -> mine.put(origin, seq[0]));
     Map<String, Long> released = new LinkedHashMap<>();
     // An origin whose Hello we have is named even at 0: that is how it learns its Hello arrived.
-    inbound.forEach((origin, in) -> { if (in.released > 0 || in.firstSeq != -1) released.put(origin, in.released); });
+    inbound.forEach((origin, in) -> { if (in.released() > 0 || in.firstSeq != -1) released.put(origin, in.released()); });
     released.put(self, nextSeq - 1);
     return new Progress(mine, released, total == null ? 0 : total.readyGseq());
   }

@@ -40,13 +40,13 @@ public final class Overlay {
 
   private final Topology topology;
   private final int fanout;
-  private final List<String> members; // sorted
+  private final List<String> members; // in MemberNames.ORDER
 
   private Overlay(Topology topology, int fanout, Collection<String> members) {
     if (fanout < 1) throw new IllegalArgumentException("overlay fanout must be at least 1, got [" + fanout + "]");
     this.topology = topology;
     this.fanout = fanout;
-    this.members = List.copyOf(new TreeSet<>(members));
+    this.members = List.copyOf(MemberNames.sorted(members)); // in the room's one member order
   }
 
   public static Overlay of(Topology topology, int fanout, Collection<String> members) {
@@ -89,7 +89,7 @@ public final class Overlay {
   public Set<String> neighbours(String self) {
     int n = members.size();
     int me = members.indexOf(self);
-    Set<String> out = new TreeSet<>();
+    Set<String> out = new TreeSet<>(MemberNames.ORDER);
     if (me < 0) return out;
     for (int d = 1; d <= fanout && d < n; d++) {
       out.add(members.get((me + d) % n));

@@ -14,14 +14,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * Sequencer-based total order, the stage above the reliable layer in a {@code total} group.
+ * Sequencer-based total order, the stage above the reliable layer in a {@code total} group:
+ * the fixed sequencer of Défago, Schiper and Urbán ("Total order broadcast and multicast
+ * algorithms: taxonomy and survey", ACM Computing Surveys 36(4), 2004, §4.1), broadcast-broadcast
+ * variant, as in Amoeba (Kaashoek 1992), with uniform (safe) delivery and a sequencer elected
+ * anew when the view changes.
+ *
+ * <p>One class per role: this class is the <em>member's ordering stage</em> — it holds what the
+ * reliable layer released, takes the numbers, and delivers in gseq order; {@link Sequencer} (run
+ * as its own actor, {@link SequencerActor}, on the leader's node) gives the numbers; and
+ * {@link EpochChange} moves the group from one sequencer to the next (view change, flush,
+ * new epoch). The rules of all three are told here, as one protocol.
  *
  * <h2>Ordering</h2>
  * Data travels as in every group: each origin multicasts its messages to all members through
- * the reliable layer. The sequencer — the member with the lowest node name in the view — is a
+ * the reliable layer. The sequencer — the first member of the view in {@link MemberNames#ORDER}
+ * (n2 before n10, incarnation after node) — is a
  * member like the others; as the reliable layer releases a message to it (in FIFO order per
  * origin) it assigns the next global sequence number ({@code gseq}) and multicasts only the
  * assignment ({@link Ordered}, many per network message). A member is <em>ready</em> up to g
@@ -75,7 +85,7 @@ public final class TotalOrder {
   }
 
   /** A message's identity as a map key: cheaper than building its id string on every lookup. */
-  record Key(String origin, long seq) {
+  public record Key(String origin, long seq) {
     static Key of(Data d) {
       return new Key(d.origin(), d.seq());
     }
@@ -182,22 +192,27 @@ public final class TotalOrder {
 
     /** This member joined after ordering began and is not admitted (said once). */
     default void notAdmitted(String reason) {}
+
+    /**
+     * This member leads {@code epoch}: start its {@link Sequencer}, numbering on from what
+     * {@link #sequencerState()} says (the state it comes back from after a restart, too).
+     */
+    void openSequencer(long epoch);
+
+    /** Ask the sequencer of {@code epoch} to number {@code messages}; the answer comes to {@link #onNumbered}. */
+    void sequence(long epoch, List<Key> messages, long deliveredGseq);
+
+    /** This member leads no more: its sequencer stops. */
+    void closeSequencer();
   }
 
-  /** A hand-over this member leads as the candidate sequencer. */
-  private static final class Flush {
-    final long epoch;
-    final Set<String> members;
-    final Map<String, FlushReply> replies = new HashMap<>();
-    /** Parts received so far, per member and part number (an answer given twice fills the same slots). */
-    final Map<String, Map<Integer, FlushReply>> partial = new HashMap<>();
-    long askedAt = -1; // when the requests last went out, on the tick's clock; -1 before the first tick
-
-    Flush(long epoch, Set<String> members) {
-      this.epoch = epoch;
-      this.members = members;
-    }
-  }
+  /**
+   * What a (re)started sequencer of {@code epoch} numbers on from: {@code next} is one past the
+   * highest gseq this member took from it (or from the epoch's cut), and {@code unnumbered} the
+   * messages it holds that have no number yet — a request lost with a crashed sequencer is among
+   * them, so nothing waits for good and nothing is numbered twice.
+   */
+  public record SequencerState(long epoch, long next, List<Key> unnumbered, long deliveredGseq) {}
 
   private final String self;
   private final MulticastSettings settings;
@@ -205,19 +220,10 @@ public final class TotalOrder {
 
   private long epoch; // the epoch whose assignments this member takes; 0: none yet
   private String sequencer;
-  private long promisedEpoch; // the highest epoch this member answered a flush for
-  private String promisedTo;
   private boolean leading;
-  private long nextAssign = 1;
-  private Flush flush;
+  /** As the leader: the highest gseq of its epoch that its sequencer gave (or the epoch's cut). */
+  private long numberedUpTo;
   private Set<String> epochMembers = Set.of();
-  /**
-   * Before any epoch is installed: the members of the last hand-over this member led or answered
-   * (the group it promised to form). Empty until the first one. It stands in for the installed
-   * epoch in the primary-partition rule, and it says the group formed once (total-min-members
-   * was met), so a candidate that dies before its first NewEpoch does not stall the group.
-   */
-  private Set<String> formingMembers = Set.of();
 
   private long nextDeliver = 1;
   private final TreeMap<Long, Assignment> assignments = new TreeMap<>();
@@ -236,15 +242,19 @@ public final class TotalOrder {
   private long gapSince = -1;
   private long lastNackAt = Long.MIN_VALUE / 2;
 
+  /** The epoch-change role: the view change, the flush and the new epoch's cut. */
+  private final EpochChange change;
+
   TotalOrder(String self, MulticastSettings settings, Host host) {
     this.self = self;
     this.settings = settings;
     this.host = host;
+    this.change = new EpochChange(self, settings, host, this);
   }
 
   /** Told it joined after ordering began, and not admitted since: it delivers nothing. */
   boolean notAdmitted() {
-    return toldLate && epoch == 0;
+    return change.toldLate() && epoch == 0;
   }
 
   long deliveredGseq() {
@@ -272,27 +282,10 @@ public final class TotalOrder {
     return held.size();
   }
 
-  /**
-   * The primary-partition rule: only a view that holds a majority of the last installed epoch's
-   * members — or exactly half of them, the lowest name among them included (the same tie-break
-   * on every side) — may number, deliver or open the next epoch. Two disjoint views can never
-   * both pass, so a sequencer cut off or paused in a minority cannot fork the numbering while the
-   * majority opens a new epoch (review F1). Before the first epoch the group the member promised
-   * to form stands in for it; before any promise, nothing is ordered yet and any view may form.
-   */
-  boolean primary(Set<String> members) {
-    Set<String> last = epochMembers.isEmpty() ? formingMembers : epochMembers;
-    if (last.isEmpty()) return true;
-    int have = 0;
-    for (String m : last) if (members.contains(m)) have++;
-    int all = last.size();
-    return 2 * have > all || (2 * have == all && members.contains(new TreeSet<>(last).first()));
-  }
-
   private boolean primary() {
     Set<String> members = new HashSet<>(host.peers());
     members.add(self);
-    return primary(members);
+    return change.primary(members);
   }
 
   /**
@@ -312,24 +305,59 @@ public final class TotalOrder {
   void onReleased(Data data) {
     Key key = Key.of(data);
     held.put(key, data);
-    if (leading && !gseqOf.containsKey(key) && primary()) assign(List.of(data));
+    if (leading && !gseqOf.containsKey(key) && primary()) host.sequence(epoch, List.of(key), deliveredGseq());
     deliverReady();
   }
 
-  private void assign(List<Data> messages) {
-    List<Assignment> batch = new ArrayList<>(messages.size());
-    for (Data d : messages) {
-      Assignment a = new Assignment(epoch, nextAssign++, d.origin(), d.seq());
+  /**
+   * The sequencer numbered messages: as the leader of that epoch, take the numbers and tell the
+   * group. A number from an epoch this member no longer leads is void (it stepped down, or a new
+   * epoch began while the answer was on its way): those messages are numbered again, by whoever
+   * leads, from the new cut.
+   */
+  void onNumbered(Ordered o) {
+    if (!leading || o.epoch() != epoch) {
+      host.trace("numbered-void", null, null, Map.of("epoch", o.epoch(), "current", epoch, "leading", leading));
+      return;
+    }
+    List<Assignment> batch = new ArrayList<>();
+    for (Assignment a : o.assignments()) {
+      if (a.gseq() <= numberedUpTo || assignments.containsKey(a.gseq()) || gseqOf.containsKey(a.key())) {
+        // The sequencer's one rule says this cannot be; refusing it keeps the order whole if it were.
+        host.reject("sequencer of epoch " + epoch + " gave " + a + " though gseq " + numberedUpTo + " was the last taken or the message has a number");
+        continue;
+      }
+      numberedUpTo = a.gseq();
       assignments.put(a.gseq(), a);
       gseqOf.put(a.key(), a.gseq());
       batch.add(a);
     }
-    highestKnown = Math.max(highestKnown, nextAssign - 1);
+    if (batch.isEmpty()) return;
+    highestKnown = Math.max(highestKnown, numberedUpTo);
     Ordered ordered = Ordered.of(epoch, batch);
     for (String peer : orderingPeers()) host.sendOrdering(peer, ordered);
+    deliverReady();
   }
 
-  private void deliverReady() {
+  /** What this member's sequencer comes back from, or null when this member leads nothing. */
+  SequencerState sequencerState() {
+    if (!leading) return null;
+    return new SequencerState(epoch, numberedUpTo + 1, unnumbered(), deliveredGseq());
+  }
+
+  List<Key> unnumbered() {
+    List<Key> out = new ArrayList<>();
+    for (Key k : held.keySet()) if (!gseqOf.containsKey(k)) out.add(k);
+    return out;
+  }
+
+  /** Leading ends here, whatever the reason: its sequencer stops with it. */
+  void stopLeading() {
+    if (leading) host.closeSequencer();
+    leading = false;
+  }
+
+  void deliverReady() {
     Assignment r;
     while ((r = assignments.get(ready + 1)) != null && held.containsKey(r.key())) ready++;
     if (ready - announced >= 32) {
@@ -338,7 +366,7 @@ public final class TotalOrder {
     }
     // A member that answered a hand-over gave the new sequencer a snapshot of what it delivered;
     // delivering more before the new epoch's cut arrives could contradict the cut.
-    if (promisedEpoch > epoch) return;
+    if (change.promisedEpoch() > epoch) return;
     // A minority view delivers nothing: the majority may be numbering these gseqs otherwise.
     if (!primary()) return;
     long safe = ready;
@@ -371,9 +399,9 @@ public final class TotalOrder {
     }
     if (m instanceof Ordered o) onOrdered(from, o, now);
     else if (m instanceof OrderNack n) onOrderNack(from, n);
-    else if (m instanceof FlushRequest r) onFlushRequest(from, r);
-    else if (m instanceof FlushReply r) onFlushReply(from, r);
-    else if (m instanceof NewEpoch e) onNewEpoch(from, e);
+    else if (m instanceof FlushRequest r) change.onFlushRequest(from, r);
+    else if (m instanceof FlushReply r) change.onFlushReply(from, r);
+    else if (m instanceof NewEpoch e) change.onNewEpoch(from, e);
   }
 
   private static boolean malformed(Ordered o) {
@@ -383,10 +411,10 @@ public final class TotalOrder {
   }
 
   private void onOrdered(String from, Ordered o, long now) {
-    if (o.epoch() < epoch || o.epoch() < promisedEpoch) {
-      host.trace(Events.Group.REJECT, null, null, Map.of("reason", "stale epoch", "from", from, "epoch", o.epoch(), "current", Math.max(epoch, promisedEpoch)));
+    if (o.epoch() < epoch || o.epoch() < change.promisedEpoch()) {
+      host.trace(Events.Group.REJECT, null, null, Map.of("reason", "stale epoch", "from", from, "epoch", o.epoch(), "current", Math.max(epoch, change.promisedEpoch())));
       host.reject("refused order from [" + from + "] of stale epoch " + o.epoch() + " (this member is at epoch "
-          + Math.max(epoch, promisedEpoch) + ")");
+          + Math.max(epoch, change.promisedEpoch()) + ")");
       return;
     }
     if (o.epoch() > epoch) {
@@ -429,302 +457,24 @@ public final class TotalOrder {
 
   // ------------------------------------------------------------------ membership and hand-over
 
+  /** The view changed: the epoch change decides whether a hand-over begins. */
   void onView(Set<String> members, long now) {
-    if (!primary(members)) {
-      host.trace("minority", null, null, Map.of("epoch", epoch, "view", new TreeSet<>(members), "installed", epochMembers));
-      flush = null;
-      if (leading) {
-        leading = false; // a minority numbers nothing; the majority's sequencer takes over
-        host.trace("step-down", null, null, Map.of("epoch", epoch, "for", "majority"));
-      }
-      return;
-    }
-    // Once an epoch is installed, only its members may lead: a newcomer is brought in (or refused)
-    // by their sequencer's hand-over, never by leading one itself.
-    TreeSet<String> eligible = new TreeSet<>(members);
-    if (!epochMembers.isEmpty()) eligible.retainAll(epochMembers);
-    String lowest = eligible.first();
-    if (flush != null) {
-      if (!lowest.equals(self)) {
-        flush = null; // someone with a lower name leads the hand-over
-      } else if (!flush.members.equals(withoutRefused(members))) {
-        startFlush(members); // a member left or came during the hand-over: ask again
-      }
-      return;
-    }
-    if (leading && !lowest.equals(self)) {
-      leading = false; // a member with a lower name came: it will lead; assign nothing more meanwhile
-      host.trace("step-down", null, null, Map.of("epoch", epoch, "for", lowest));
-    }
-    deliverReady(); // a departed member no longer holds deliveries back
-    if (!lowest.equals(self) || toldLate) return;
-    // The group is still forming — unless it formed once: a candidate that died before its
-    // first NewEpoch leaves a majority of the promised group that must go on without it.
-    if (sequencer == null && formingMembers.isEmpty() && members.size() < settings.totalMinMembers()) return;
-    // The lowest name leads. It opens an epoch when it is not the sequencer yet (start, or the
-    // sequencer left) and when members came that never adopted its epoch (the group forming).
-    boolean newcomers = false;
-    for (String m : members) newcomers |= !epochMembers.contains(m) && !refusedJoiners.contains(m);
-    if (!self.equals(sequencer) || newcomers || !leading) startFlush(members);
+    change.onView(members, now);
   }
 
-  private final Set<String> refusedJoiners = new TreeSet<>();
-
-  /**
-   * A peer says it delivered up to {@code gseq} while this member never adopted an epoch: it
-   * joined after ordering began and is not admitted (review F9). Said once, as a clear error.
-   */
-  private boolean toldLate;
-
-  private void noteLateJoin(String from, long gseq) {
-    // A member of the forming group whose NewEpoch is late has promised it to the candidate; a
-    // newcomer was never asked (startFlush leaves it out once ordering began).
-    boolean promisedToAnother = promisedTo != null && !promisedTo.equals(self);
-    if (epoch == 0 && gseq > 0 && !toldLate && !promisedToAnother) {
-      toldLate = true;
-      flush = null; // a hand-over it leads would only be refused, again and again
-      String reason = "this member joined total-order group after ordering began ([" + from + "] is ready up to gseq "
-          + gseq + "): late joiners are not admitted; it will deliver nothing of this group";
-      host.reject(reason);
-      host.trace("not-admitted", null, null, Map.of("by", from, "gseq", gseq));
-      host.notAdmitted(reason);
-    }
+  /** The primary-partition rule (see {@link EpochChange#primary}). */
+  boolean primary(Set<String> members) {
+    return change.primary(members);
   }
 
-  private void startFlush(Set<String> members) {
-    if (!epochMembers.isEmpty() && (nextDeliver > 1 || nextAssign > 1 || !assignments.isEmpty())) {
-      // Ordering began here: a newcomer is refused now, not asked (see admitOrRefuseNewcomers).
-      Set<String> admitted = new TreeSet<>();
-      for (String m : members) {
-        if (epochMembers.contains(m)) admitted.add(m);
-        else refuseJoiner(m);
-      }
-      members = admitted;
-    }
-    long e = Math.max(Math.max(epoch, promisedEpoch), flush == null ? 0 : flush.epoch) + 1;
-    flush = new Flush(e, new TreeSet<>(members));
-    promisedEpoch = e;
-    promisedTo = self;
-    if (epochMembers.isEmpty()) formingMembers = flush.members;
-    leading = false;
-    host.trace("flush", null, null, Map.of("epoch", e, "members", new TreeSet<>(members)));
-    flush.replies.put(self, stateFor(e));
-    for (String peer : flush.members) if (!peer.equals(self)) host.sendOrdering(peer, new FlushRequest(e, List.copyOf(flush.members)));
-    maybeDecide();
-  }
+  /** Installs epoch {@code e}'s cut: assignments past keepUpTo are void, the kept ones stand. */
 
-  private void onFlushRequest(String from, FlushRequest r) {
-    if (!epochMembers.isEmpty() && !epochMembers.contains(from)) {
-      host.reject("refused hand-over to epoch " + r.epoch() + " from [" + from + "]: it is not a member of epoch "
-          + epoch + " " + epochMembers + " (members that join after ordering began are not admitted)");
-      return;
-    }
-    boolean older = r.epoch() < promisedEpoch || r.epoch() <= epoch;
-    boolean sameButOutranked = r.epoch() == promisedEpoch && promisedTo != null && from.compareTo(promisedTo) > 0;
-    if (older || sameButOutranked) {
-      host.reject("refused hand-over to epoch " + r.epoch() + " from [" + from + "]: already promised epoch "
-          + promisedEpoch + " to [" + promisedTo + "]");
-      return;
-    }
-    promisedEpoch = r.epoch();
-    promisedTo = from;
-    leading = false;
-    if (epochMembers.isEmpty()) formingMembers = new TreeSet<>(r.members());
-    if (flush != null && from.compareTo(self) < 0) flush = null;
-    for (FlushReply part : parts(stateFor(r.epoch()))) host.sendOrdering(from, part);
-  }
-
-  private FlushReply stateFor(long e) {
-    List<Assignment> known = new ArrayList<>(deliveredLog);
-    known.addAll(assignments.values());
-    List<String> heldIds = new ArrayList<>(held.size());
-    for (Key k : held.keySet()) heldIds.add(k.msgId());
-    return new FlushReply(e, 1, 1, deliveredGseq(), known, heldIds);
-  }
-
-  /** The state cut into parts that each fit a frame. */
-  private static List<FlushReply> parts(FlushReply whole) {
-    int parts = Math.max(1, Math.max(ceil(whole.known().size()), ceil(whole.held().size())));
-    List<FlushReply> out = new ArrayList<>(parts);
-    for (int i = 0; i < parts; i++) {
-      out.add(new FlushReply(whole.epoch(), i + 1, parts, whole.deliveredGseq(), slice(whole.known(), i), slice(whole.held(), i)));
-    }
-    return out;
-  }
-
-  private static int ceil(int n) {
-    return (n + PART_SIZE - 1) / PART_SIZE;
-  }
-
-  private static <T> List<T> slice(List<T> all, int part) {
-    int from = Math.min(all.size(), part * PART_SIZE);
-    return List.copyOf(all.subList(from, Math.min(all.size(), from + PART_SIZE)));
-  }
-
-  private void onFlushReply(String from, FlushReply r) {
-    if (flush == null && leading && r.epoch() == epoch && decided != null && epochMembers.contains(from)) {
-      // Its answer came again: it is still waiting for our NewEpoch, which was lost. Say it again.
-      host.trace("new-epoch-again", null, null, Map.of("epoch", epoch, "to", from));
-      sendDecision(from);
-      return;
-    }
-    if (flush == null || r.epoch() != flush.epoch || !flush.members.contains(from)) return;
-    Map<Integer, FlushReply> got = flush.partial.computeIfAbsent(from, f -> new TreeMap<>());
-    got.put(r.part(), r);
-    if (got.size() < r.parts()) return;
-    List<Assignment> known = new ArrayList<>();
-    List<String> heldIds = new ArrayList<>();
-    for (FlushReply part : got.values()) {
-      known.addAll(part.known());
-      heldIds.addAll(part.held());
-    }
-    flush.replies.put(from, new FlushReply(r.epoch(), 1, 1, r.deliveredGseq(), known, heldIds));
-    maybeDecide();
-  }
-
-  private void maybeDecide() {
-    if (flush == null || !flush.replies.keySet().containsAll(flush.members)) return;
-    admitOrRefuseNewcomers();
-    long minDelivered = Long.MAX_VALUE, maxDelivered = 0;
-    Map<Long, Assignment> known = new HashMap<>();
-    Set<String> heldAnywhere = new HashSet<>();
-    for (FlushReply r : flush.replies.values()) {
-      minDelivered = Math.min(minDelivered, r.deliveredGseq());
-      maxDelivered = Math.max(maxDelivered, r.deliveredGseq());
-      for (Assignment a : r.known()) known.merge(a.gseq(), a, (x, y) -> x.epoch() >= y.epoch() ? x : y);
-      heldAnywhere.addAll(r.held());
-    }
-    // Keep what a survivor delivered; past that, only while someone still holds the message.
-    long keepUpTo = minDelivered;
-    while (true) {
-      Assignment next = known.get(keepUpTo + 1);
-      if (next == null) break;
-      if (keepUpTo + 1 > maxDelivered && !heldAnywhere.contains(next.msgId())) break;
-      keepUpTo++;
-    }
-    if (keepUpTo < maxDelivered) {
-      // Numbering on from keepUpTo would give gseqs a member already delivered to other
-      // messages: stop here, loudly, rather than fork the order (review F9).
-      throw new IllegalStateException("total order invariant broken in group hand-over to epoch " + flush.epoch
-          + ": no assignment for gseq " + (keepUpTo + 1) + " is known though a member delivered up to gseq "
-          + maxDelivered + " (answers from " + new TreeSet<>(flush.replies.keySet()) + ")");
-    }
-    List<Assignment> kept = new ArrayList<>();
-    for (long g = minDelivered + 1; g <= keepUpTo; g++) kept.add(known.get(g));
-    long e = flush.epoch;
-    epochMembers = flush.members;
-    flush = null;
-    List<String> members = List.copyOf(new TreeSet<>(epochMembers));
-    NewEpoch decision = new NewEpoch(e, 1, 1, keepUpTo, kept, members);
-    host.trace("sequencer", null, null, Map.of("epoch", e, "keepUpTo", keepUpTo, "kept", kept.size()));
-    decided = decision;
-    for (String peer : epochMembers) if (!peer.equals(self)) sendDecision(peer);
-    adopt(self, decision);
-    leading = true;
-    nextAssign = keepUpTo + 1;
-    List<Data> unordered = new ArrayList<>();
-    for (Map.Entry<Key, Data> h : held.entrySet()) if (!gseqOf.containsKey(h.getKey())) unordered.add(h.getValue());
-    if (!unordered.isEmpty()) assign(unordered);
-    deliverReady();
-  }
-
-  /**
-   * A member that joins once ordering began delivered nothing, so it cannot take up numbering
-   * where the others are: admitting it would restart numbering at 1 and fork the order. It is
-   * refused — once, as a clear error — and the epoch goes on among the old members; it may still
-   * multicast (its messages are ordered for the others) but delivers nothing (review F9). Before
-   * anything was numbered, a newcomer joins the next epoch as the group forms.
-   */
-  private void admitOrRefuseNewcomers() {
-    if (epochMembers.isEmpty()) return;
-    boolean began = nextDeliver > 1 || nextAssign > 1 || !assignments.isEmpty() || !deliveredLog.isEmpty();
-    for (FlushReply r : flush.replies.values()) began |= r.deliveredGseq() > 0 || !r.known().isEmpty();
-    if (!began) return;
-    for (Iterator<String> it = flush.members.iterator(); it.hasNext(); ) {
-      String m = it.next();
-      if (epochMembers.contains(m)) continue;
-      it.remove();
-      flush.replies.remove(m);
-      refuseJoiner(m);
-    }
-  }
-
-  private Set<String> withoutRefused(Set<String> members) {
-    Set<String> out = new TreeSet<>(members);
-    out.removeAll(refusedJoiners);
-    return out;
-  }
-
-  private void refuseJoiner(String m) {
-    if (refusedJoiners.add(m)) {
-      host.reject("member [" + m + "] joined total-order group after ordering began (epoch " + epoch + " of "
-          + epochMembers + "): late joiners are not admitted; it delivers nothing of this group");
-      host.trace("refuse-joiner", null, null, Map.of("member", m, "epoch", epoch));
-    }
-  }
-
-  private final List<NewEpoch> newEpochParts = new ArrayList<>();
-  /** The last epoch this member opened, whole: said again to a member that shows it missed it. */
-  private NewEpoch decided;
-  private long promiseRepeatedAt = -1;
-
-  private void sendDecision(String peer) {
-    int parts = Math.max(1, ceil(decided.kept().size()));
-    for (int i = 0; i < parts; i++) {
-      host.sendOrdering(peer, new NewEpoch(decided.epoch(), i + 1, parts, decided.keepUpTo(), slice(decided.kept(), i), decided.members()));
-    }
-  }
-
-  /**
-   * A member that promised a hand-over delivers nothing until its NewEpoch arrives, and a
-   * NewEpoch is one message: if it was lost, the group would stall for good. So every
-   * nack-delay the member answers again; a candidate still collecting takes it as its answer,
-   * and a sequencer that already decided takes it as a sign the NewEpoch was lost.
-   */
-  private void repeatPromise(long now) {
-    if (promisedEpoch <= epoch || promisedTo == null || promisedTo.equals(self)) {
-      promiseRepeatedAt = -1;
-      return;
-    }
-    if (promiseRepeatedAt == -1) {
-      promiseRepeatedAt = now;
-      return;
-    }
-    if (now - promiseRepeatedAt < settings.nackDelay().toMillis()) return;
-    promiseRepeatedAt = now;
-    host.trace("flush-reply-again", null, null, Map.of("epoch", promisedEpoch, "to", promisedTo));
-    for (FlushReply part : parts(stateFor(promisedEpoch))) host.sendOrdering(promisedTo, part);
-  }
-
-  private void onNewEpoch(String from, NewEpoch e) {
-    if (e.kept() == null || e.members() == null || !e.members().contains(from)) {
-      host.reject("refused malformed new epoch from [" + from + "]: " + e);
-      return;
-    }
-    if (e.epoch() == epoch && from.equals(sequencer)) return; // said again while the first one was on its way
-    if (e.epoch() < promisedEpoch && !from.equals(promisedTo) || e.epoch() <= epoch) {
-      host.reject("refused new epoch " + e.epoch() + " from [" + from + "]: this member is at epoch " + epoch
-          + " and promised epoch " + promisedEpoch + " to [" + promisedTo + "]");
-      return;
-    }
-    newEpochParts.removeIf(p -> p.epoch() != e.epoch());
-    newEpochParts.add(e);
-    if (newEpochParts.size() < e.parts()) return;
-    List<Assignment> kept = new ArrayList<>();
-    for (NewEpoch part : newEpochParts) kept.addAll(part.kept());
-    newEpochParts.clear();
-    adopt(from, new NewEpoch(e.epoch(), 1, 1, e.keepUpTo(), kept, e.members()));
-    deliverReady();
-  }
-
-  private void adopt(String from, NewEpoch e) {
+  void adopt(String from, NewEpoch e) {
     epoch = e.epoch();
     sequencer = from;
-    epochMembers = new TreeSet<>(e.members());
-    toldLate = false; // it is a member after all
-    if (flush != null && flush.epoch <= e.epoch()) flush = null; // a hand-over we led lost to this one
-    promisedEpoch = Math.max(promisedEpoch, e.epoch());
-    if (!from.equals(self)) leading = false;
+    epochMembers = MemberNames.sorted(e.members());
+    change.installed(e.epoch());
+    if (!from.equals(self)) stopLeading();
     for (Iterator<Map.Entry<Long, Assignment>> it = assignments.tailMap(e.keepUpTo(), false).entrySet().iterator(); it.hasNext(); ) {
       gseqOf.remove(it.next().getValue().key());
       it.remove();
@@ -745,6 +495,38 @@ public final class TotalOrder {
     }
   }
 
+  /** This member's state for a hand-over to epoch {@code e}: what it delivered, knows and holds. */
+  FlushReply stateFor(long e) {
+    List<Assignment> known = new ArrayList<>(deliveredLog);
+    known.addAll(assignments.values());
+    List<String> heldIds = new ArrayList<>(held.size());
+    for (Key k : held.keySet()) heldIds.add(k.msgId());
+    return new FlushReply(e, 1, 1, deliveredGseq(), known, heldIds);
+  }
+
+  /** Whether ordering began here: anything was numbered, taken or delivered (a newcomer is refused then). */
+  boolean began() {
+    return nextDeliver > 1 || numberedUpTo > 0 || !assignments.isEmpty() || !deliveredLog.isEmpty();
+  }
+
+  /** The installed epoch's members (empty before the first). */
+  Set<String> epochMembers() {
+    return epochMembers;
+  }
+
+  /**
+   * This member decided the hand-over to {@code e} and leads it: its sequencer numbers on from
+   * the cut {@code keepUpTo}, the held messages without a number first.
+   */
+  void lead(long e, long keepUpTo) {
+    leading = true;
+    numberedUpTo = keepUpTo;
+    host.openSequencer(e);
+    List<Key> unordered = unnumbered();
+    if (!unordered.isEmpty()) host.sequence(e, unordered, deliveredGseq());
+    deliverReady();
+  }
+
   // ------------------------------------------------------------------ progress and time
 
   /**
@@ -752,8 +534,8 @@ public final class TotalOrder {
    * log of what every member holds.
    */
   void onPeerProgress(String from, long gseq) {
-    noteLateJoin(from, gseq);
-    if (promisedEpoch > epoch) return; // readiness under the old epoch may be cut away
+    change.noteLateJoin(from, gseq);
+    if (change.promisedEpoch() > epoch) return; // readiness under the old epoch may be cut away
     peerReady.put(from, gseq);
     if (from.equals(sequencer)) highestKnown = Math.max(highestKnown, gseq);
     long stable = deliveredGseq();
@@ -767,8 +549,7 @@ public final class TotalOrder {
   }
 
   void tick(long now) {
-    askAgain(now);
-    repeatPromise(now);
+    change.tick(now);
     noteGap(now);
     long wait = settings.nackDelay().toMillis();
     if (gapSince != -1 && now - gapSince >= wait && now - lastNackAt >= wait && sequencer != null && !leading) {
@@ -778,26 +559,6 @@ public final class TotalOrder {
       to = Math.min(to, nextDeliver + settings.nackBatch() - 1);
       host.trace("order-nack", null, null, Map.of("from", nextDeliver, "upTo", to, "sequencer", sequencer));
       host.sendOrdering(sequencer, new OrderNack(epoch, nextDeliver, to));
-    }
-  }
-
-  /**
-   * A member that had not named us yet when our request came could not answer, and a reply can
-   * be lost with the network model: ask those who have not answered again every nack-delay.
-   * Answering twice is harmless — a member answers the same epoch's candidate as often as asked.
-   */
-  private void askAgain(long now) {
-    if (flush == null) return;
-    if (flush.askedAt == -1) {
-      flush.askedAt = now;
-      return;
-    }
-    if (now - flush.askedAt < settings.nackDelay().toMillis()) return;
-    flush.askedAt = now;
-    for (String peer : flush.members) {
-      if (peer.equals(self) || flush.replies.containsKey(peer)) continue;
-      host.trace("flush-again", null, null, Map.of("epoch", flush.epoch, "peer", peer));
-      host.sendOrdering(peer, new FlushRequest(flush.epoch, List.copyOf(flush.members)));
     }
   }
 

@@ -185,6 +185,59 @@ class TotalOrderTest {
     assertEquals("epoch 1 sequencer n1", g.cores.get("n3").sequencing());
   }
 
+  // ------------------------------------------------------------------ ten members and more
+
+  private static String[] names(int n, String incarnation) {
+    String[] out = new String[n];
+    for (int i = 0; i < n; i++) out[i] = "n" + (i + 1) + incarnation;
+    return out;
+  }
+
+  /**
+   * The sequencer is the first member in the project's node order (NodeNames.ORDER: n2 before
+   * n10), incarnation after node. Plain String order put n10 before n2 — and, with incarnations,
+   * {@code n10~b} before {@code n1~a} ('0' sorts before '~') — so with ten members or more the
+   * stage picked another sequencer than the one every other part of sidis names first.
+   */
+  @Test
+  void withTenMembersTheSequencerIsTheFirstInNodeOrderAndItsSuccessorTheNext() {
+    for (String inc : List.of("", "~a")) {
+      String[] all = names(11, inc);
+      Group g = new Group(21, all);
+      g.run(2);
+      assertEquals("epoch 1 sequencer n1" + inc + " (leading)", g.cores.get("n1" + inc).sequencing());
+      assertEquals("epoch 1 sequencer n1" + inc, g.cores.get("n10" + inc).sequencing());
+      g.crash("n1" + inc);
+      g.run(3);
+      assertEquals("epoch 2 sequencer n2" + inc + " (leading)", g.cores.get("n2" + inc).sequencing(), "after n1 crashed");
+      assertEquals("epoch 2 sequencer n2" + inc, g.cores.get("n11" + inc).sequencing());
+      for (String n : g.survivors()) g.cores.get(n).multicast(n + " after");
+      g.run(5);
+      assertEquals(10, g.delivered.get("n10" + inc).size(), g.delivered.toString());
+      assertSameOrderEverywhere(g, g.survivors());
+    }
+  }
+
+  /**
+   * The even-split tie-break of the primary-partition rule names the first member in node
+   * order: of n2..n11 cut five against five, the half that holds n2 (not n10) is the primary.
+   */
+  @Test
+  void anEvenSplitOfTenLeavesTheHalfWithTheFirstInNodeOrderOrdering() {
+    String[] all = new String[10];
+    for (int i = 0; i < 10; i++) all[i] = "n" + (i + 2);
+    Group g = new Group(22, all);
+    g.run(2);
+    assertEquals("epoch 1 sequencer n2 (leading)", g.cores.get("n2").sequencing());
+    g.partition(Set.of("n2", "n3", "n4", "n5", "n6"));
+    for (String n : all) g.cores.get(n).multicast(n + " during");
+    g.run(10);
+    assertEquals(null, g.forkedGseq());
+    assertEquals(List.of(), g.delivered.get("n10"), "n7..n11 are not the primary half: " + g.cores.get("n10").sequencing());
+    assertEquals(5, g.delivered.get("n3").size(), g.delivered + " " + g.cores.get("n3").sequencing());
+    assertSameOrderEverywhere(g, List.of("n2", "n3", "n4", "n5", "n6"));
+  }
+
   @Test
   void aCandidateAsksAgainWhenAnAnswerToItsFlushIsLost() {
     Group g = new Group(11, "n1", "n2", "n3");
