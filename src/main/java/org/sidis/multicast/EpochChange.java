@@ -198,14 +198,14 @@ final class EpochChange {
 
   void onFlushRequest(String from, FlushRequest r) {
     if (!stage.epochMembers().isEmpty() && !stage.epochMembers().contains(from)) {
-      host.reject("refused hand-over to stage.epoch() " + r.epoch() + " from [" + from + "]: it is not a member of stage.epoch() "
+      host.reject("refused hand-over to epoch " + r.epoch() + " from [" + from + "]: it is not a member of epoch "
           + stage.epoch() + " " + stage.epochMembers() + " (members that join after ordering began are not admitted)");
       return;
     }
     boolean older = r.epoch() < promisedEpoch || r.epoch() <= stage.epoch();
     boolean sameButOutranked = r.epoch() == promisedEpoch && promisedTo != null && MemberNames.before(promisedTo, from);
     if (older || sameButOutranked) {
-      host.reject("refused hand-over to stage.epoch() " + r.epoch() + " from [" + from + "]: already promised stage.epoch() "
+      host.reject("refused hand-over to epoch " + r.epoch() + " from [" + from + "]: already promised epoch "
           + promisedEpoch + " to [" + promisedTo + "]");
       return;
     }
@@ -239,7 +239,7 @@ final class EpochChange {
   void onFlushReply(String from, FlushReply r) {
     if (flush == null && stage.leading() && r.epoch() == stage.epoch() && decided != null && stage.epochMembers().contains(from)) {
       // Its answer came again: it is still waiting for our NewEpoch, which was lost. Say it again.
-      host.trace("new-stage.epoch()-again", null, null, Map.of("epoch", stage.epoch(), "to", from));
+      host.trace("new-epoch-again", null, null, Map.of("epoch", stage.epoch(), "to", from));
       sendDecision(from);
       return;
     }
@@ -280,7 +280,7 @@ final class EpochChange {
     if (keepUpTo < maxDelivered) {
       // Numbering on from keepUpTo would give gseqs a member already delivered to other
       // messages: stop here, loudly, rather than fork the order (review F9).
-      throw new IllegalStateException("total order invariant broken in group hand-over to stage.epoch() " + flush.epoch
+      throw new IllegalStateException("total order invariant broken in group hand-over to epoch " + flush.epoch
           + ": no assignment for gseq " + (keepUpTo + 1) + " is known though a member delivered up to gseq "
           + maxDelivered + " (answers from " + MemberNames.sorted(flush.replies.keySet()) + ")");
     }
@@ -327,7 +327,7 @@ final class EpochChange {
 
   private void refuseJoiner(String m) {
     if (refusedJoiners.add(m)) {
-      host.reject("member [" + m + "] joined total-order group after ordering began (stage.epoch() " + stage.epoch() + " of "
+      host.reject("member [" + m + "] joined total-order group after ordering began (epoch " + stage.epoch() + " of "
           + stage.epochMembers() + "): late joiners are not admitted; it delivers nothing of this group");
       host.trace("refuse-joiner", null, null, Map.of("member", m, "epoch", stage.epoch()));
     }
@@ -368,13 +368,13 @@ final class EpochChange {
 
   void onNewEpoch(String from, NewEpoch e) {
     if (e.kept() == null || e.members() == null || !e.members().contains(from)) {
-      host.reject("refused malformed new stage.epoch() from [" + from + "]: " + e);
+      host.reject("refused malformed new epoch from [" + from + "]: " + e);
       return;
     }
     if (e.epoch() == stage.epoch() && from.equals(stage.sequencer())) return; // said again while the first one was on its way
     if (e.epoch() < promisedEpoch && !from.equals(promisedTo) || e.epoch() <= stage.epoch()) {
-      host.reject("refused new stage.epoch() " + e.epoch() + " from [" + from + "]: this member is at stage.epoch() " + stage.epoch()
-          + " and promised stage.epoch() " + promisedEpoch + " to [" + promisedTo + "]");
+      host.reject("refused new epoch " + e.epoch() + " from [" + from + "]: this member is at epoch " + stage.epoch()
+          + " and promised epoch " + promisedEpoch + " to [" + promisedTo + "]");
       return;
     }
     newEpochParts.removeIf(p -> p.epoch() != e.epoch());
