@@ -78,4 +78,23 @@ public final class TestClusters {
     }
     throw new AssertionError("the " + kits.size() + " nodes did not all become Up within 30 s");
   }
+
+  /**
+   * Shuts every system down at once and waits for each, 60 s at most, failing naming those that
+   * did not terminate. One after another under ActorTestKit's 10 s default, the last members'
+   * leaving (coordinated shutdown's cluster-exiting phase waits for the removal to be seen) ran
+   * past that bound on a loaded 2-core machine and failed tests whose assertions had all passed.
+   */
+  public static void shutdownAll(List<ActorTestKit> kits) {
+    for (ActorTestKit k : kits) k.system().terminate();
+    List<String> stuck = new java.util.ArrayList<>();
+    for (ActorTestKit k : kits) {
+      try {
+        ActorTestKit.shutdown(k.system(), Duration.ofSeconds(60), true);
+      } catch (RuntimeException e) {
+        stuck.add(k.system().address() + " (" + e.getMessage() + ")");
+      }
+    }
+    if (!stuck.isEmpty()) throw new AssertionError("systems not terminated within 60 s: " + stuck);
+  }
 }
