@@ -394,6 +394,22 @@ public final class Launcher implements AutoCloseable {
     if (p != null) p.destroyForcibly();
   }
 
+  /**
+   * SIGTERM one node, so it leaves the cluster as an operator's stop would, and waits for it to
+   * exit; SIGKILL if it is still alive after {@code grace}. It is not waited for from then on
+   * ({@link #restart} starts it again). Returns whether it exited on the SIGTERM.
+   */
+  public boolean stop(String name, Duration grace) throws InterruptedException {
+    killed.add(name);
+    Process p = nodes.get(name).process;
+    if (p == null || !p.isAlive()) return true;
+    p.destroy();
+    if (p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) return true;
+    p.destroyForcibly();
+    p.waitFor(5, TimeUnit.SECONDS);
+    return false;
+  }
+
   /** SIGSTOP node {@code name}'s JVM: it stops dead, as in a long GC pause, sockets open. */
   public void pause(String name) {
     Process p = nodes.get(name).process;

@@ -50,9 +50,9 @@ public final class TiersDemo extends Demo {
   }
 
   /** The demo's settings: the run's copy of conf/tiers.conf under the command line's --set values. */
-  record Settings(int servers, int requests, int concurrency, double zipf, boolean keepRunning, String json, int documents,
+  public record Settings(int servers, int requests, int concurrency, double zipf, boolean keepRunning, String json, int documents,
                   int documentSize) {
-    static Settings of(DemoRun run) {
+    public static Settings of(DemoRun run) {
       String sets = run.options().settings().entrySet().stream().map(e -> e.getKey() + " = " + e.getValue())
           .collect(Collectors.joining("\n"));
       Config c = ConfigFactory.parseString(sets).withFallback(ConfigFactory.parseFile(run.conf().toFile()))
@@ -70,7 +70,7 @@ public final class TiersDemo extends Demo {
   }
 
   /** One line of the table: a reply mode and a policy over the same request mix. */
-  record Row(ReplyMode mode, Policy policy, long requests, long correct, double frontBytesPerRequest, double cacheHitRatio,
+  public record Row(ReplyMode mode, Policy policy, long requests, long correct, double frontBytesPerRequest, double cacheHitRatio,
              double requestsPerS, double p50Ms, double p99Ms, List<String> wrong) {}
 
   @Override
@@ -93,34 +93,23 @@ public final class TiersDemo extends Demo {
         s.requests, run.runDir());
     List<Row> rows = new ArrayList<>();
     String problem = null;
-    try (Launcher launcher = run.launcher()) {
-      run.startNodes(launcher, s.servers + 2, i -> List.of("--set",
-          "sidis.node.services=[" + (i == 0 ? "tiers-data" : i == 1 ? "tiers-front" : "tiers-server") + "]"));
-      boolean bound = launcher.awaitAll(n -> !launcher.reports("front-door").isEmpty(), DemoRun.STARTUP,
-          () -> "front door " + (launcher.reports("front-door").isEmpty() ? "waiting" : "up"));
-      if (!bound) {
-        problem = "the front door did not come up";
-      } else {
-        int port = launcher.reports("front-door").get(0).path("port").asInt();
-        String front = "http://" + launcher.address("n2") + ":" + port;
-        Client client = new Client(front);
-        if (!client.awaitServers(s.servers, DemoRun.STARTUP)) {
-          problem = "the front end did not see " + s.servers + " app servers Up";
-        } else {
-          out.println("front door: " + front + "/");
-          for (ReplyMode mode : ReplyMode.values()) {
-            for (Policy policy : Policy.values()) {
-              rows.add(client.measure(mode, policy, s, run.options().seed()));
-              Row r = rows.get(rows.size() - 1);
-              out.printf("  %s/%s: %d of %d correct%n", mode, policy, r.correct(), r.requests());
-            }
+    try (TiersCluster cluster = TiersCluster.start(run, s.servers)) {
+      problem = cluster.awaitReady();
+      if (problem == null) {
+        Client client = cluster.client();
+        out.println("front door: " + cluster.front() + "/");
+        for (ReplyMode mode : ReplyMode.values()) {
+          for (Policy policy : Policy.values()) {
+            rows.add(client.measure(mode, policy, s, run.options().seed()));
+            Row r = rows.get(rows.size() - 1);
+            out.printf("  %s/%s: %d of %d correct%n", mode, policy, r.correct(), r.requests());
           }
-          if (s.keepRunning) awaitStdinClosed(out);
         }
+        if (s.keepRunning) awaitStdinClosed(out);
       }
       out.println("  stopping the nodes (SIGTERM)");
-      launcher.stopAll();
-      for (String p : launcher.problems()) out.println("problem: " + p);
+      cluster.close();
+      for (String p : cluster.problems()) out.println("problem: " + p);
     } catch (IOException | InterruptedException e) {
       problem = "the HTTP client failed: " + e;
     }
@@ -179,29 +168,30 @@ public final class TiersDemo extends Demo {
   }
 
   /** The HTTP client outside the cluster: java.net.http, following the front door's redirects. */
-  static final class Client {
+  public static final class Client {
     private final String front;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
         .connectTimeout(Duration.ofSeconds(10)).build();
 
-    Client(String front) {
+    public Client(String front) {
       this.front = front;
     }
 
-    JsonNode status() throws IOException, InterruptedException {
+    public JsonNode status() throws IOException, InterruptedException {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(front + "/status")).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) throw new IOException("GET /status answered " + r.statusCode() + ": " + r.body());
       return JSON.readTree(r.body());
     }
 
-    boolean awaitServers(int n, Duration limit) throws InterruptedException {
+    /** Waits until the front end routes to exactly {@code n} servers. */
+    public boolean awaitRoutable(int n, Duration limit) throws InterruptedException {
       long deadline = System.nanoTime() + limit.toNanos();
       while (System.nanoTime() < deadline) {
         try {
           int up = 0;
           for (JsonNode srv : status().path("servers")) if (srv.path("routable").asBoolean()) up++;
-          if (up >= n) return true;
+          if (up == n) return true;
         } catch (IOException e) {
           // not up yet
         }
@@ -210,7 +200,7 @@ public final class TiersDemo extends Demo {
       return false;
     }
 
-    Row measure(ReplyMode mode, Policy policy, Settings s, long seed) throws IOException, InterruptedException {
+    public Row measure(ReplyMode mode, Policy policy, Settings s, long seed) throws IOException, InterruptedException {
       HttpResponse<String> cleared = http.send(HttpRequest.newBuilder(URI.create(front + "/caches/clear"))
           .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       if (cleared.statusCode() != 204) throw new IOException("POST /caches/clear answered " + cleared.statusCode() + ": " + cleared.body());

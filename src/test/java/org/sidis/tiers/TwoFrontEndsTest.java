@@ -1,0 +1,133 @@
+package org.sidis.tiers;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.sidis.node.TestClusters;
+import org.sidis.server.ServerSettings;
+import org.sidis.tiers.TiersProtocol.FrontEndCommand;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Issue 19, "Membership": the front end as two nodes in front of the same servers. Five
+ * ActorSystems in one JVM on loopback — two front ends, each with its own HTTP front door, two
+ * application servers, the data tier. One workload is split across both doors, as DNS
+ * round-robin or an L4 balancer would split it: every answer must be the right document, each
+ * door must see both servers and each server must serve requests of both doors.
+ */
+@org.junit.jupiter.api.Timeout(value = 5, unit = TimeUnit.MINUTES)
+class TwoFrontEndsTest {
+
+  private static final Map<String, Object> TIERS = Map.of(
+      "sidis.tiers.documents", 1000,
+      "sidis.tiers.document-size", 2048,
+      "sidis.tiers.read-cost", "1ms",
+      "sidis.tiers.cache-size", 100,
+      "sidis.tiers.front-port", 0,
+      "sidis.tiers.request-timeout", "20s",
+      "sidis.server.workers", 4);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+      .connectTimeout(Duration.ofSeconds(10)).build();
+
+  private JsonNode status(String front) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(front + "/status")).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+
+  private void awaitServers(String front, int n) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int routable = -1;
+    while (System.nanoTime() < deadline) {
+      routable = 0;
+      for (JsonNode s : status(front).get("servers")) if (s.get("routable").asBoolean()) routable++;
+      if (routable == n) return;
+      Thread.sleep(100);
+    }
+    fail(front + " saw " + routable + " routable servers, expected " + n);
+  }
+
+  @Test
+  void oneWorkloadSplitAcrossTwoFrontDoorsIsAnsweredRightlyAndEachServerServesBoth() throws Exception {
+    ActorTestKit fe1 = ActorTestKit.create("sidis", TestClusters.nodeConfig("fe1", TIERS));
+    ActorTestKit fe2 = ActorTestKit.create("sidis", TestClusters.nodeConfig("fe2", TIERS));
+    ActorTestKit s1 = ActorTestKit.create("sidis", TestClusters.nodeConfig("s1", TIERS));
+    ActorTestKit s2 = ActorTestKit.create("sidis", TestClusters.nodeConfig("s2", TIERS));
+    ActorTestKit data = ActorTestKit.create("sidis", TestClusters.nodeConfig("data", TIERS));
+    List<FrontDoor> doors = new ArrayList<>();
+    try {
+      TestClusters.joinAndAwaitUp(List.of(fe1, fe2, s1, s2, data));
+      TiersSettings settings = TiersSettings.fromConfig(fe1.system().settings().config().getConfig("sidis.tiers"));
+      ServerSettings server = ServerSettings.fromConfig(fe1.system().settings().config().getConfig("sidis.server"));
+      data.spawn(DataTier.create(settings.documents(), settings.documentSize(), settings.readCost()), "data-tier");
+      s1.spawn(AppServer.create("s1", settings, server), "app-server");
+      s2.spawn(AppServer.create("s2", settings, server), "app-server");
+      for (ActorTestKit fe : List.of(fe1, fe2)) {
+        String name = fe == fe1 ? "fe1" : "fe2";
+        ActorRef<FrontEndCommand> frontEnd = fe.spawn(FrontEnd.create(name, settings), "front-end");
+        doors.add(FrontDoor.bind(fe.system(), frontEnd, settings, name).toCompletableFuture().get(30, TimeUnit.SECONDS));
+      }
+      List<String> fronts = List.of(doors.get(0).url(), doors.get(1).url());
+      assertNotEquals(fronts.get(0), fronts.get(1));
+      for (String front : fronts) awaitServers(front, 2);
+
+      // The workload: every reply mode and policy, request i to door i % 2, all of a mode/policy in flight at once.
+      int perRow = 40;
+      List<String> wrong = new ArrayList<>();
+      List<Set<String>> serversOfDoor = List.of(new TreeSet<>(), new TreeSet<>());
+      long[] sent = new long[2];
+      for (ReplyMode mode : ReplyMode.values()) {
+        for (Policy policy : Policy.values()) {
+          List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+          for (int i = 0; i < perRow; i++) {
+            int key = (i * 53) % 300;
+            sent[i % 2]++;
+            inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(fronts.get(i % 2) + "/doc/" + key + "?mode=" + mode.word()
+                + "&policy=" + policy.word())).timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+          }
+          for (int i = 0; i < perRow; i++) {
+            int key = (i * 53) % 300;
+            HttpResponse<String> r = inFlight.get(i).get(90, TimeUnit.SECONDS);
+            if (r.statusCode() != 200 || !r.body().equals(Documents.content(key, 2048))) {
+              wrong.add(mode + "/" + policy + " door " + (i % 2 + 1) + " key " + key + ": " + r.statusCode());
+            }
+            serversOfDoor.get(i % 2).add(r.headers().firstValue("Sidis-Server").orElse("?"));
+          }
+        }
+      }
+      assertEquals(List.of(), wrong);
+      assertEquals(Set.of("s1", "s2"), serversOfDoor.get(0), "the servers that answered door 1's requests");
+      assertEquals(Set.of("s1", "s2"), serversOfDoor.get(1), "the servers that answered door 2's requests");
+      for (int d = 0; d < 2; d++) {
+        JsonNode st = status(fronts.get(d));
+        // Each front end counted its own share and nothing of the other's, and answered each request once.
+        assertEquals(sent[d], st.get("requests").asLong(), st.toString());
+        assertEquals(sent[d], st.get("answered").asLong(), st.toString());
+        assertEquals(0, st.get("duplicatesDropped").asLong(), st.toString());
+        assertEquals(2, st.get("servers").size(), st.toString());
+      }
+    } finally {
+      for (FrontDoor door : doors) door.stop();
+      for (ActorTestKit k : List.of(data, s2, s1, fe2, fe1)) k.shutdownTestKit();
+    }
+  }
+}
