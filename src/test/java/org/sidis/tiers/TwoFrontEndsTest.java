@@ -127,7 +127,7 @@ class TwoFrontEndsTest {
       }
     } finally {
       for (FrontDoor door : doors) door.stop();
-      for (ActorTestKit k : List.of(data, s2, s1, fe2, fe1)) k.shutdownTestKit();
+      TestClusters.shutdownAll(List.of(data, s2, s1, fe2, fe1));
     }
   }
 }
