@@ -1,7 +1,9 @@
 package org.sidis.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.sidis.bench.RoundRows;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +21,25 @@ final class BenchJson {
     root.put("bench", bench);
     root.putObject("params");
     return root;
+  }
+
+  /** One row of the contract from a measured row; the caller adds its {@code round}. */
+  static ObjectNode row(ArrayNode rows, RoundRows.Row r) {
+    ObjectNode o = rows.addObject();
+    o.put("system", r.system());
+    o.put("baseline", r.baseline());
+    o.put("metric", r.metric());
+    o.put("value", Math.round(r.value() * 1000) / 1000.0);
+    o.put("unit", r.unit());
+    return o;
+  }
+
+  /** Every round's rows ({@code "round": 1…n}), then one median row per system and metric ({@code "round": "median"}). */
+  static void rounds(ArrayNode rows, RoundRows measured) {
+    for (int round = 1; round <= measured.rounds(); round++) {
+      for (RoundRows.Row r : measured.round(round)) row(rows, r).put("round", round);
+    }
+    for (RoundRows.Row r : measured.medianRows()) row(rows, r).put("round", "median");
   }
 
   /** Writes {@code root} to the file {@code --json} named, if it named one, and says where. */

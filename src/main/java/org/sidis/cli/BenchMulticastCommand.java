@@ -68,9 +68,8 @@ public final class BenchMulticastCommand implements Callable<Integer> {
   @Mixin
   JsonOption json;
 
-  @Option(names = "--rounds", defaultValue = "3",
-      description = "Runs every system this many times, alternated round by round (A B C A B C ...), and reports medians (default: ${DEFAULT-VALUE}).")
-  int rounds;
+  @Mixin
+  RoundsOption roundsOption;
 
   @Option(names = "--peers", description = "Also measures the peer a user would pick, JGroups (FIFO for fifo and causal, SEQUENCER for total),"
       + " in the same rounds; needs target/sidis-bench.jar (mvn -B -Pbench-peers -DskipTests package).")
@@ -101,10 +100,8 @@ public final class BenchMulticastCommand implements Callable<Integer> {
       err.println("error: --warmup must be >= 0 and --duration >= 1 seconds");
       return ExitCodes.USAGE;
     }
-    if (rounds < 1) {
-      err.println("error: --rounds must be at least 1, got " + rounds);
-      return ExitCodes.USAGE;
-    }
+    if (roundsOption.refused(err)) return ExitCodes.USAGE;
+    int rounds = roundsOption.count();
     List<Contender> systems = new ArrayList<>();
     systems.add(new Contender(RAW, true, r -> runPhase("raw", List.of("bench-raw"), null)));
     if (order == Order.TOTAL) systems.add(new Contender("sidis-fifo", false, r -> runPhase("sidis-fifo", List.of("multicast", "bench-multicast"), Order.FIFO)));

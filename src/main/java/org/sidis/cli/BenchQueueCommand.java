@@ -68,9 +68,8 @@ public final class BenchQueueCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "10", description = "Measures for this many seconds (default: ${DEFAULT-VALUE}).")
   int duration;
 
-  @Option(names = "--rounds", defaultValue = "3",
-      description = "Measures every system this many times, alternated round by round, and reports medians (default: ${DEFAULT-VALUE}).")
-  int rounds;
+  @Mixin
+  RoundsOption roundsOption;
 
   @Option(names = "--config", paramLabel = "PROFILE", converter = Profile.Converter.class,
       description = "Journals persistent queues in the store this profile names, e.g. conf/postgres.conf (a file, or a name in the jar's conf/).")
@@ -86,10 +85,8 @@ public final class BenchQueueCommand implements Callable<Integer> {
       System.err.println("error: --size 1..204800, --window, --consumers, --batch, --prefetch and --duration >= 1, --warmup >= 0 are needed");
       return ExitCodes.USAGE;
     }
-    if (rounds < 1) {
-      System.err.println("error: --rounds must be at least 1, got " + rounds);
-      return ExitCodes.USAGE;
-    }
+    if (roundsOption.refused(System.err)) return ExitCodes.USAGE;
+    int rounds = roundsOption.count();
     Config storeProfile = null;
     String store = "h2";
     if (profile != null) {
@@ -167,7 +164,7 @@ public final class BenchQueueCommand implements Callable<Integer> {
     }
     for (int round = 1; round <= measured.rounds(); round++) {
       for (RoundRows.Row r : measured.round(round)) {
-        if (!r.metric().equals("consumed")) json(rows, r).put("round", round);
+        if (!r.metric().equals("consumed")) BenchJson.row(rows, r).put("round", round);
       }
     }
     // The table and the ratios: each system's medians, rebuilt as results in the order measured.
@@ -210,16 +207,5 @@ public final class BenchQueueCommand implements Callable<Integer> {
     }
     BenchJson.write(json, root, out);
     return ExitCodes.OK;
-  }
-
-  private static ObjectNode json(ArrayNode rows, RoundRows.Row r) {
-    ObjectNode o = rows.addObject();
-    o.put("system", r.system());
-    o.put("baseline", r.baseline());
-    o.put("metric", r.metric());
-    if (r.unit().equals("msg/s")) o.put("value", Math.round(r.value()));
-    else o.put("value", r.value());
-    o.put("unit", r.unit());
-    return o;
   }
 }

@@ -53,9 +53,8 @@ public final class BenchRpcCommand implements Callable<Integer> {
       description = "Lays this settings profile over the defaults in client and server, e.g. latency.conf (a file, or a name in the jar's conf/).")
   Profile profile;
 
-  @Option(names = "--rounds", defaultValue = "3",
-      description = "Measures sidis and the baselines this many times, alternated round by round, and reports medians (default: ${DEFAULT-VALUE}).")
-  int rounds;
+  @Mixin
+  RoundsOption roundsOption;
 
   @Mixin
   LaunchOptions launch;
@@ -73,10 +72,8 @@ public final class BenchRpcCommand implements Callable<Integer> {
       System.err.println("error: --size 1..65536, --calls >= 100, --handler-ms >= 1 and --workers 1..256 are needed");
       return ExitCodes.USAGE;
     }
-    if (rounds < 1) {
-      System.err.println("error: --rounds must be at least 1, got " + rounds);
-      return ExitCodes.USAGE;
-    }
+    if (roundsOption.refused(System.err)) return ExitCodes.USAGE;
+    int rounds = roundsOption.count();
     if (jvms != 1 && jvms != 2) {
       System.err.println("error: --jvms is 1 or 2, got " + jvms);
       return ExitCodes.USAGE;
@@ -153,22 +150,9 @@ public final class BenchRpcCommand implements Callable<Integer> {
     params.put("jvms", jvms);
     params.put("rounds", rounds);
     ArrayNode arr = root.putArray("rows");
-    for (int round = 1; round <= measured.rounds(); round++) {
-      for (RoundRows.Row r : measured.round(round)) json(arr, r).put("round", round);
-    }
-    for (RoundRows.Row r : measured.medianRows()) json(arr, r).put("round", "median");
+    BenchJson.rounds(arr, measured);
     BenchJson.write(json, root, out);
     return ExitCodes.OK;
-  }
-
-  private static ObjectNode json(ArrayNode arr, RoundRows.Row r) {
-    ObjectNode o = arr.addObject();
-    o.put("system", r.system());
-    o.put("baseline", r.baseline());
-    o.put("metric", r.metric());
-    o.put("value", Math.round(r.value() * 1000) / 1000.0);
-    o.put("unit", r.unit());
-    return o;
   }
 
   private static double value(List<RpcBench.Row> rows, String system, String metric) {

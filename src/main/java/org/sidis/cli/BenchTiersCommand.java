@@ -42,9 +42,8 @@ public final class BenchTiersCommand implements Callable<Integer> {
   /** The most application servers the cluster has; the bench measures 1 … this many. */
   static final int SERVERS = 3;
 
-  @Option(names = "--rounds", defaultValue = "3",
-      description = "Measures every system this many times, alternated round by round, and reports medians (default: ${DEFAULT-VALUE}).")
-  int rounds;
+  @Mixin
+  RoundsOption roundsOption;
 
   @Option(names = "--requests", defaultValue = "1000", description = "Sends this many requests per system per round (default: ${DEFAULT-VALUE}).")
   int requests;
@@ -71,10 +70,8 @@ public final class BenchTiersCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintStream out = System.out;
-    if (rounds < 1) {
-      System.err.println("error: --rounds must be at least 1, got " + rounds);
-      return ExitCodes.USAGE;
-    }
+    if (roundsOption.refused(System.err)) return ExitCodes.USAGE;
+    int rounds = roundsOption.count();
     if (requests < 1) {
       System.err.println("error: --requests must be at least 1, got " + requests);
       return ExitCodes.USAGE;
@@ -159,10 +156,10 @@ public final class BenchTiersCommand implements Callable<Integer> {
         .put("front_bytes_counted_at", "front end actor");
     ArrayNode rows = root.putArray("rows");
     for (int round = 1; round <= measured.rounds(); round++) {
-      for (RoundRows.Row r : measured.round(round)) row(rows, r).put("round", round);
+      for (RoundRows.Row r : measured.round(round)) BenchJson.row(rows, r).put("round", round);
     }
     List<RoundRows.Median> medians = measured.medians();
-    for (RoundRows.Median m : medians) row(rows, m.row()).put("round", "median");
+    for (RoundRows.Median m : medians) BenchJson.row(rows, m.row()).put("round", "median");
     if (!medians.isEmpty()) out.print(table(medians, measured.rounds()));
     BenchJson.write(json, root, out);
     for (String w : wrong) out.println("wrong answers: " + w);
@@ -201,16 +198,6 @@ public final class BenchTiersCommand implements Callable<Integer> {
   private static boolean isPolicy(String system) {
     for (Policy p : Policy.values()) if (p.word().equals(system)) return true;
     return false;
-  }
-
-  private static ObjectNode row(ArrayNode rows, RoundRows.Row r) {
-    ObjectNode o = rows.addObject();
-    o.put("system", r.system());
-    o.put("baseline", r.baseline());
-    o.put("metric", r.metric());
-    o.put("value", Math.round(r.value() * 1000) / 1000.0);
-    o.put("unit", r.unit());
-    return o;
   }
 
   /** The medians as a table, each with its lowest and highest round, and the ratios the issue asks for. */

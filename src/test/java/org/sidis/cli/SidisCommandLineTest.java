@@ -92,43 +92,24 @@ class SidisCommandLineTest {
 
   @Test
   void keepRunningIsForTheBrokerAndTiersDemosOnly() {
-    // DemoCommand's refusals go to System.err: catch them there.
-    java.io.PrintStream was = System.err;
-    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
-    Run run;
-    try {
-      System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
-      run = sidis("demo", "causal", "--keep-running");
-    } finally {
-      System.setErr(was);
-    }
-    String err = said.toString(java.nio.charset.StandardCharsets.UTF_8);
-    assertEquals(2, run.code(), run.all() + err);
-    assertTrue(err.startsWith("error: --keep-running is for demos broker and tiers only"), run.all() + err);
+    Run run = sidisCatchingStderr("demo", "causal", "--keep-running");
+    assertEquals(2, run.code(), run.all());
+    assertTrue(run.err().startsWith("error: --keep-running is for demos broker and tiers only"), run.all());
   }
 
   @Test
   void theTiersDemosOptionsAreCheckedBeforeAnythingStarts() {
-    java.io.PrintStream was = System.err;
     for (String[] args : List.of(new String[] {"demo", "causal", "--servers", "3"}, new String[] {"demo", "tiers", "--servers", "0"},
         new String[] {"demo", "tiers", "--requests", "0"}, new String[] {"demo", "tiers", "--reply-size", "5 parsecs"},
         new String[] {"demo", "tiers", "--reply-size", "1GiB"}, new String[] {"demo", "causal", "--json", "x.json"})) {
-      java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
-      Run run;
-      try {
-        System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
-        run = sidis(args);
-      } finally {
-        System.setErr(was);
-      }
-      String err = said.toString(java.nio.charset.StandardCharsets.UTF_8);
-      assertEquals(2, run.code(), String.join(" ", args) + ": " + run.all() + err);
-      assertTrue(err.startsWith("error: --"), String.join(" ", args) + ": " + err);
+      Run run = sidisCatchingStderr(args);
+      assertEquals(2, run.code(), String.join(" ", args) + ": " + run.all());
+      assertTrue(run.err().startsWith("error: --"), String.join(" ", args) + ": " + run.all());
     }
   }
 
-  /** What a command wrote to System.err (the commands' own refusals go there, not to picocli's writer). */
-  private static String[] withStderr(String... args) {
+  /** A run that also catches what the command wrote to System.err: its own refusals go there, not to picocli's writer. */
+  static Run sidisCatchingStderr(String... args) {
     java.io.PrintStream was = System.err;
     java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
     Run run;
@@ -138,43 +119,35 @@ class SidisCommandLineTest {
     } finally {
       System.setErr(was);
     }
-    return new String[] {String.valueOf(run.code()), run.all() + said.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    return new Run(run.code(), run.out(), run.err() + said.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
   void peersInTheDefaultJarIsAUsageErrorSayingHowToBuildThem() {
     // The default jar carries no peer (JGroups is benchmark-only): the command says so before starting any JVM.
-    String[] r = withStderr("bench", "multicast", "--peers", "--runs-dir", "target/unused-runs");
-    assertEquals(String.valueOf(ExitCodes.USAGE), r[0], r[1]);
-    assertTrue(r[1].contains("error: --peers needs JGroups, which is benchmark-only")
-        && r[1].contains("mvn -B -Pbench-peers -DskipTests package"), r[1]);
+    Run r = sidisCatchingStderr("bench", "multicast", "--peers", "--runs-dir", "target/unused-runs");
+    assertEquals(ExitCodes.USAGE, r.code(), r.all());
+    assertTrue(r.err().contains("error: --peers needs JGroups, which is benchmark-only")
+        && r.err().contains("mvn -B -Pbench-peers -DskipTests package"), r.all());
   }
 
   @Test
   void zeroRoundsIsAUsageError() {
-    String[] r = withStderr("bench", "multicast", "--rounds", "0");
-    assertEquals(String.valueOf(ExitCodes.USAGE), r[0], r[1]);
-    assertTrue(r[1].contains("error: --rounds must be at least 1, got 0"), r[1]);
+    for (String bench : List.of("multicast", "rpc", "queue", "tiers")) {
+      Run r = sidisCatchingStderr("bench", bench, "--rounds", "0");
+      assertEquals(ExitCodes.USAGE, r.code(), bench + ": " + r.all());
+      assertTrue(r.err().contains("error: --rounds must be at least 1, got 0"), bench + ": " + r.all());
+    }
   }
 
   @Test
   void demoFaultsRefusesAnUnknownRowListingTheValidOnesAndRowsElsewhere() {
-    java.io.PrintStream was = System.err;
-    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
-    Run unknown;
-    Run elsewhere;
-    try {
-      System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
-      unknown = sidis("demo", "faults", "--rows", "queues:flood");
-      elsewhere = sidis("demo", "causal", "--rows", "queues:pause");
-    } finally {
-      System.setErr(was);
-    }
-    String err = said.toString(java.nio.charset.StandardCharsets.UTF_8);
-    assertEquals(2, unknown.code(), unknown.all() + err);
-    assertEquals(2, elsewhere.code(), elsewhere.all() + err);
-    assertTrue(err.contains("error: --rows: unknown row [queues:flood]; valid rows: total:partition,"), err);
-    assertTrue(err.contains("error: --long and --rows are for demo faults only"), err);
+    Run unknown = sidisCatchingStderr("demo", "faults", "--rows", "queues:flood");
+    Run elsewhere = sidisCatchingStderr("demo", "causal", "--rows", "queues:pause");
+    assertEquals(2, unknown.code(), unknown.all());
+    assertEquals(2, elsewhere.code(), elsewhere.all());
+    assertTrue(unknown.err().contains("error: --rows: unknown row [queues:flood]; valid rows: total:partition,"), unknown.all());
+    assertTrue(elsewhere.err().contains("error: --long and --rows are for demo faults only"), elsewhere.all());
   }
 
   @Test
