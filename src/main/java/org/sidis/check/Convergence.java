@@ -10,7 +10,8 @@ import java.util.TreeSet;
  * line) ends with the same store — the same fingerprint in the state line's {@code digest} —
  * and that store holds, for every key, its last write among the traced updates (a put's
  * version, or nothing after a delete). A node that did not crash but left no state line
- * cannot show what it ended with, which counts against it. Crashed nodes are not bound.
+ * cannot show what it ended with, which counts against it. Crashed nodes are not bound, nor
+ * incarnations a later one of their node superseded.
  */
 public final class Convergence implements StoreProperty {
 
@@ -32,6 +33,9 @@ public final class Convergence implements StoreProperty {
         String common = fingerprints.isEmpty() ? null : fingerprints.keySet().iterator().next();
         int checked = 0;
         for (String node : store.nodes()) {
+            if (store.superseded(node)) {
+                continue; // an earlier incarnation: gone, as a crashed node is, whether or not it stopped cleanly
+            }
             StoreTrace.FinalState f = finals.get(node);
             if (f == null) {
                 if (!store.crashed(node)) {

@@ -47,7 +47,9 @@ public final class NoResurrection implements StoreProperty {
                 }
                 newest.put(c.key(), c);
             }
-            if (f != null && f.entries() != null) {
+            // The end state of an incarnation a later one superseded is judged by what it saw
+            // (above), not against deletes written after it was gone.
+            if (f != null && f.entries() != null && !store.superseded(node)) {
                 for (Map.Entry<String, StoreTrace.Version> e : f.entries().entrySet()) {
                     StoreTrace.Update lastWrite = last.get(e.getKey());
                     if (lastWrite != null && lastWrite.delete() && lastWrite.version().compareTo(e.getValue()) > 0) {

@@ -259,6 +259,20 @@ public final class StoreTrace {
         return crashed.contains(node);
     }
 
+    /**
+     * Whether replica {@code node} is an incarnation that a later one of its node superseded
+     * ({@code n3#1} when {@code n3#2} ran): it is gone, killed or stopped cleanly (a node the cluster
+     * downs runs its coordinated shutdown and stops), so what it ended with binds no one — it could
+     * not see what was written after it.
+     */
+    public boolean superseded(String node) {
+        int at = node.indexOf('#');
+        if (at < 0) return false;
+        String prefix = node.substring(0, at + 1);
+        int k = Integer.parseInt(node.substring(at + 1));
+        return nodes.stream().anyMatch(n -> n.startsWith(prefix) && Integer.parseInt(n.substring(prefix.length())) > k);
+    }
+
     public List<Change> changes(String node) {
         return changes.getOrDefault(node, List.of());
     }

@@ -387,6 +387,18 @@ public final class Launcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the cluster is whole right now: no fault of the nemesis in force, no node paused,
+   * every node's process alive (a downed or killed one restarted) and seeing every node Up. A
+   * workload that judges itself done by a quiet spell counts only the spells when this holds:
+   * a queue is not drained because its manager is paused, downed or still restarting.
+   */
+  public boolean settled() {
+    Nemesis n = nemesis;
+    if ((n != null && n.active()) || !paused.isEmpty()) return false;
+    return nodes.values().stream().allMatch(s -> s.process != null && s.process.isAlive() && s.up >= nodes.size());
+  }
+
   /** SIGKILL one node (failure injection); it is not waited for from then on. */
   public void kill(String name) {
     killed.add(name);

@@ -88,6 +88,14 @@ public final class Nemesis {
     }
   }
 
+  /** True from a fault's injection until it is healed. */
+  private volatile boolean active;
+
+  /** Whether a fault is in force now (injected and not yet healed). */
+  boolean active() {
+    return active;
+  }
+
   private void loop() {
     long next = System.nanoTime() + plan.every().toNanos();
     for (int i = 0; plan.maxFaults() == 0 || i < plan.maxFaults(); i++) {
@@ -95,16 +103,19 @@ public final class Nemesis {
       long began = System.nanoTime();
       FaultSchedule.Fault fault = schedule.next();
       long start = micros();
+      active = true;
       try {
         inject(fault);
       } catch (RuntimeException e) {
         launcher.problems().add("nemesis could not inject " + fault.describe() + ": " + e.getMessage());
         heal(fault);
+        active = false;
         return;
       }
       out.println("  nemesis: " + fault.describe() + " for " + plan.duration().toSeconds() + "s");
       sleepUntil(began + plan.duration().toNanos());
       heal(fault);
+      active = false;
       // The end from the monotonic clock: the wall clock may be slewed while we sleep, and a
       // fault held for --nemesis-for must never be recorded as shorter.
       Injected done = new Injected(fault, start, start + (System.nanoTime() - began) / 1_000);

@@ -62,6 +62,21 @@ final class TraceFiles {
         return next;
     }
 
+    /**
+     * The cluster downs the node: its current trace ends with a clean stop line (a downed node
+     * runs its coordinated shutdown), and the launcher starts it again under its name, as in
+     * {@link #restarts}.
+     */
+    Node downedAndRestarted(String name) {
+        Node old = node(name);
+        old.lifecycle("stop");
+        old.stopped = true;
+        nodes.put(name + "#" + (old.incarnation + 1), old);
+        Node next = new Node(name, old.incarnation + 1);
+        nodes.put(name, next);
+        return next;
+    }
+
     /** Writes every node's file, adding {@code stop} for each node that did not crash. */
     Path write() {
         try {
