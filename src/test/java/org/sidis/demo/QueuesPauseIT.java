@@ -22,18 +22,25 @@ class QueuesPauseIT {
   @Test
   void aNodeDownedAfterAPauseIsRestartedUnderItsNameAndTheQueueLosesNothing() throws Exception {
     // Held 12 s: past acceptable-heartbeat-pause (5 s) plus stable-after (3 s) of conf/queues.conf.
-    SidisProcess run = SidisProcess.run(300, "demo", "queues", "--messages", "2000",
-        "--nemesis", "pause", "--nemesis-every", "4s", "--nemesis-for", "12s", "--nemesis-count", "1",
+    // The pause must strike while the consumers still work: on a quiet machine 2,000 messages were
+    // all consumed within 4 s, before a pause due 4 s after the nemesis started; the run then ended
+    // as the pause healed, before the resolver's downing took n1 out (seen in CI). So more messages,
+    // and the pause 2 s in.
+    SidisProcess run = SidisProcess.run(420, "demo", "queues", "--messages", "8000",
+        "--nemesis", "pause", "--nemesis-every", "2s", "--nemesis-for", "12s", "--nemesis-count", "1",
         "--runs-dir", "target/it-runs");
     String out = run.output();
     assertTrue(out.contains("nemesis: pause n1 (SIGSTOP)"), out);
+    int paused = out.indexOf("nemesis: pause n1 (SIGSTOP)");
+    assertTrue(!out.substring(0, paused).contains("processed 8000/8000"),
+        "the pause came after the consumers had taken every message, so it tested nothing: " + out);
     assertTrue(out.contains("n1 exited with code 255: the cluster downed it"), "the resolver downed the paused node: " + out);
     assertTrue(out.contains("restart n1 (downed by the cluster): incarnation 2"), out);
     Matcher counts = Pattern.compile("attempted (\\d+), acknowledged (\\d+), dequeued (\\d+), consumer-acknowledged (\\d+),"
         + " lost (\\d+), unexpected (\\d+), acked twice (\\d+)").matcher(out);
     assertTrue(counts.find(), out);
-    assertEquals("2000", counts.group(2), "every PUT acknowledged: " + out);
-    assertEquals("2000", counts.group(4), "every message consumed and acknowledged: " + out);
+    assertEquals("8000", counts.group(2), "every PUT acknowledged: " + out);
+    assertEquals("8000", counts.group(4), "every message consumed and acknowledged: " + out);
     assertEquals("0", counts.group(5), "lost: " + out);
     assertEquals(0, run.exitCode(), out);
     assertTrue(out.contains("verdict: PASSED"), out);
