@@ -25,7 +25,7 @@ class JGroupsMulticastPeerTest {
     assertEquals("jgroups-fifo", jgroups.name(Order.CAUSAL));
     assertEquals("jgroups-sequencer", jgroups.name(Order.TOTAL));
     for (Order order : List.of(Order.FIFO, Order.TOTAL)) {
-      Map<String, Long> rates = jgroups.run(new MulticastPeer.Params(order, 2, 100, 1, 1, List.of("-Xmx256m")));
+      Map<String, Long> rates = jgroups.run(new MulticastPeer.Params(order, 2, 100, 1, 3, List.of("-Xmx256m")));
       assertEquals(List.of("n1", "n2"), List.copyOf(rates.keySet()), order + ": " + rates);
       assertTrue(rates.values().stream().allMatch(r -> r > 0), order + ": a member delivered nothing of the other's: " + rates);
     }
