@@ -382,7 +382,7 @@ public final class MulticastCore {
     }
     fx.trace(Events.Group.RECEIVE, data.msgId(), data.vc(), null, Map.of("from", from));
     if (data.origin().equals(self)) {
-      fx.trace("duplicate", data.msgId(), null, null, null);
+      fx.trace(Events.Group.DUPLICATE, data.msgId(), null, null, null);
       return;
     }
     Inbound in = inbound(data.origin());
@@ -391,7 +391,7 @@ public final class MulticastCore {
       return;
     }
     if (in.holdback.seen(data.seq())) {
-      fx.trace("duplicate", data.msgId(), null, null, null);
+      fx.trace(Events.Group.DUPLICATE, data.msgId(), null, null, null);
       return;
     }
     if (in.firstSeq != -1 && data.seq() < in.firstSeq) {
@@ -544,7 +544,7 @@ public final class MulticastCore {
         long from = in.released() + 1;
         long to = in.holdback.isEmpty() ? in.highestKnown : in.holdback.first() - 1;
         to = Math.min(to, from + settings.nackBatch() - 1);
-        fx.trace("nack", null, null, null, Map.of("origin", origin, "from", from, "to", to));
+        fx.trace(Events.Group.NACK, null, null, null, Map.of("origin", origin, "from", from, "to", to));
         // The origin holds its messages until stable; once it left, any survivor may hold them.
         if (view.contains(origin)) fx.sendNack(origin, origin, from, to);
         else for (String peer : view) fx.sendNack(peer, origin, from, to);
@@ -553,7 +553,7 @@ public final class MulticastCore {
     for (Map.Entry<String, Long> h : helloUnconfirmed.entrySet()) {
       if (now - h.getValue() < settings.nackDelay().toMillis()) continue;
       h.setValue(now);
-      fx.trace("hello-again", null, null, null, Map.of("to", h.getKey(), "firstSeq", streamStart.get(h.getKey())));
+      fx.trace(Events.Group.HELLO_AGAIN, null, null, null, Map.of("to", h.getKey(), "firstSeq", streamStart.get(h.getKey())));
       fx.sendHello(h.getKey(), streamStart.get(h.getKey()), helloCut.get(h.getKey()));
     }
     if (total != null) total.tick(now);
@@ -580,7 +580,7 @@ public final class MulticastCore {
         fx.sendData(peer, data);
       }
     }
-    if (!to.isEmpty()) fx.trace("forward", data.msgId(), null, null, Map.of("from", from, "to", to));
+    if (!to.isEmpty()) fx.trace(Events.Group.FORWARD, data.msgId(), null, null, Map.of("from", from, "to", to));
   }
 
   private void release(String origin, Inbound in) {
@@ -693,7 +693,7 @@ public final class MulticastCore {
     // What we released stays buffered until stable: another survivor may still ask us for it.
     TreeMap<Long, Data> held = buffer.get(origin);
     if (held != null) held.tailMap(droppedFrom, true).clear();
-    fx.trace("close", null, null, null, Map.of("origin", origin, "released", in.released(),
+    fx.trace(Events.Group.CLOSE, null, null, null, Map.of("origin", origin, "released", in.released(),
         "highestKnown", Math.max(in.highestKnown, droppedFrom - 1)));
     if (settings.order() == Order.CAUSAL) dropCausallyStuck();
   }
@@ -706,7 +706,7 @@ public final class MulticastCore {
   private void reopen(String origin, Inbound in, String holder, long theirs, long now) {
     in.closed = false;
     in.departedAt = now;
-    fx.trace("reopen", null, null, null, Map.of("origin", origin, "released", in.released(), "holder", holder, "theirs", theirs));
+    fx.trace(Events.Group.REOPEN, null, null, null, Map.of("origin", origin, "released", in.released(), "holder", holder, "theirs", theirs));
   }
 
   /**
