@@ -254,7 +254,7 @@ public final class GroupTrace {
         Set<String> out = new TreeSet<>(NODE_ORDER);
         for (List<TraceEvent> events : eventsByNode.values()) {
             for (TraceEvent e : events) {
-                String m = "refuse-joiner".equals(e.event()) ? e.text("member") : null;
+                String m = Events.Group.REFUSE_JOINER.equals(e.event()) ? e.text("member") : null;
                 if (m != null) out.add(member(m));
             }
         }

@@ -2,6 +2,7 @@ package org.sidis.demo;
 
 import org.sidis.check.TraceEvent;
 import org.sidis.check.TraceReader;
+import org.sidis.trace.Events;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,11 +24,11 @@ public record Failover(long crashMicros, OptionalLong detectedMicros, OptionalLo
     for (TraceEvent e : TraceReader.read(traceDir).events()) {
       if (e.node().equals(victim) || e.ts() < crashMicros) continue;
       switch (e.event()) {
-        case "view" -> {
+        case Events.Group.VIEW -> {
           if (e.members() != null && !e.members().contains(victim)) detected = Math.min(detected, e.ts());
         }
-        case "epoch" -> adoptedAt.putIfAbsent(e.node(), e.ts());
-        case "deliver" -> {
+        case Events.Group.EPOCH -> adoptedAt.putIfAbsent(e.node(), e.ts());
+        case Events.Group.DELIVER -> {
           if (adoptedAt.containsKey(e.node())) delivery = Math.min(delivery, e.ts());
         }
         default -> { }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import org.sidis.check.TraceEvent;
 import org.sidis.check.TraceReader;
+import org.sidis.trace.Events;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,16 +29,16 @@ public record OverlayReport(int messages, long copies, long retransmissions, dou
     for (TraceEvent e : TraceReader.read(traceDir).events()) {
       String msg = e.msg() == null ? null : e.msg().toString();
       switch (e.event()) {
-        case "multicast" -> origin.put(msg, e.node());
-        case "receive" -> {
+        case Events.Group.MULTICAST -> origin.put(msg, e.node());
+        case Events.Group.RECEIVE -> {
           copies++;
           // "from" is the sending member, <node>~<incarnation>: the hop is between nodes.
           String from = org.sidis.multicast.GroupMember.nodeOf(e.extra() == null ? "" : JSON.readTree(e.extra()).path("from").asText());
           firstFrom.computeIfAbsent(msg, m -> new HashMap<>()).putIfAbsent(e.node(), from);
           perLink.merge(msg + " " + from + "->" + e.node(), 1, Integer::sum);
         }
-        case "retransmit" -> retransmissions++;
-        case "duplicate" -> duplicates++;
+        case Events.Group.RETRANSMIT -> retransmissions++;
+        case Events.Group.DUPLICATE -> duplicates++;
         default -> { }
       }
     }

@@ -42,15 +42,11 @@ public record Data(
     return n;
   }
 
-  /** Why this message cannot be accepted, or null when it is well formed. */
-  String defect(Order order) {
+  /** Why this message cannot be accepted in any group, or null when it is well formed (its order may ask more: {@link OrderingStage#defect}). */
+  String defect() {
     if (origin == null || origin.isBlank()) return "message without origin";
     if (seq < 1) return "message [" + msgId() + "] with sequence number below 1";
     if (payload == null) return "message [" + msgId() + "] without payload";
-    if (order == Order.CAUSAL) {
-      if (vc == null) return "causal message [" + msgId() + "] without vector clock";
-      if (vc.get(origin) != seq) return "causal message [" + msgId() + "] whose clock " + vc + " does not count it at its origin";
-    }
     return null;
   }
 }

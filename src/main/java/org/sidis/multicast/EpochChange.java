@@ -1,5 +1,6 @@
 package org.sidis.multicast;
 
+import org.sidis.trace.Events;
 import org.sidis.multicast.TotalOrder.FlushReply;
 import org.sidis.multicast.TotalOrder.FlushRequest;
 import org.sidis.multicast.TotalOrder.Host;
@@ -114,11 +115,11 @@ final class EpochChange {
 
   void onView(Set<String> members, long now) {
     if (!primary(members)) {
-      host.trace("minority", null, null, Map.of("epoch", stage.epoch(), "view", MemberNames.sorted(members), "installed", stage.epochMembers()));
+      host.trace(Events.Group.MINORITY, null, null, Map.of("epoch", stage.epoch(), "view", MemberNames.sorted(members), "installed", stage.epochMembers()));
       flush = null;
       if (stage.leading()) {
         stage.stopLeading(); // a minority numbers nothing; the majority's stage.sequencer() takes over
-        host.trace("step-down", null, null, Map.of("epoch", stage.epoch(), "for", "majority"));
+        host.trace(Events.Group.STEP_DOWN, null, null, Map.of("epoch", stage.epoch(), "for", "majority"));
       }
       return;
     }
@@ -137,7 +138,7 @@ final class EpochChange {
     }
     if (stage.leading() && !lowest.equals(self)) {
       stage.stopLeading(); // a member with a lower name came: it will lead; assign nothing more meanwhile
-      host.trace("step-down", null, null, Map.of("epoch", stage.epoch(), "for", lowest));
+      host.trace(Events.Group.STEP_DOWN, null, null, Map.of("epoch", stage.epoch(), "for", lowest));
     }
     stage.deliverReady(); // a departed member no longer holds deliveries back
     if (!lowest.equals(self) || toldLate) return;
@@ -169,7 +170,7 @@ final class EpochChange {
       String reason = "this member joined total-order group after ordering began ([" + from + "] is ready up to gseq "
           + gseq + "): late joiners are not admitted; it will deliver nothing of this group";
       host.reject(reason);
-      host.trace("not-admitted", null, null, Map.of("by", from, "gseq", gseq));
+      host.trace(Events.Group.NOT_ADMITTED, null, null, Map.of("by", from, "gseq", gseq));
       host.notAdmitted(reason);
     }
   }
@@ -190,7 +191,7 @@ final class EpochChange {
     promisedTo = self;
     if (stage.epochMembers().isEmpty()) formingMembers = flush.members;
     stage.stopLeading();
-    host.trace("flush", null, null, Map.of("epoch", e, "members", MemberNames.sorted(members)));
+    host.trace(Events.Group.FLUSH, null, null, Map.of("epoch", e, "members", MemberNames.sorted(members)));
     flush.replies.put(self, stage.stateFor(e));
     for (String peer : flush.members) if (!peer.equals(self)) host.sendOrdering(peer, new FlushRequest(e, List.copyOf(flush.members)));
     maybeDecide();
@@ -239,7 +240,7 @@ final class EpochChange {
   void onFlushReply(String from, FlushReply r) {
     if (flush == null && stage.leading() && r.epoch() == stage.epoch() && decided != null && stage.epochMembers().contains(from)) {
       // Its answer came again: it is still waiting for our NewEpoch, which was lost. Say it again.
-      host.trace("new-epoch-again", null, null, Map.of("epoch", stage.epoch(), "to", from));
+      host.trace(Events.Group.NEW_EPOCH_AGAIN, null, null, Map.of("epoch", stage.epoch(), "to", from));
       sendDecision(from);
       return;
     }
@@ -291,7 +292,7 @@ final class EpochChange {
     flush = null;
     List<String> members = List.copyOf(MemberNames.sorted(deciding));
     NewEpoch decision = new NewEpoch(e, 1, 1, keepUpTo, kept, members);
-    host.trace("sequencer", null, null, Map.of("epoch", e, "keepUpTo", keepUpTo, "kept", kept.size()));
+    host.trace(Events.Group.SEQUENCER, null, null, Map.of("epoch", e, "keepUpTo", keepUpTo, "kept", kept.size()));
     decided = decision;
     for (String peer : deciding) if (!peer.equals(self)) sendDecision(peer);
     stage.adopt(self, decision);
@@ -329,7 +330,7 @@ final class EpochChange {
     if (refusedJoiners.add(m)) {
       host.reject("member [" + m + "] joined total-order group after ordering began (epoch " + stage.epoch() + " of "
           + stage.epochMembers() + "): late joiners are not admitted; it delivers nothing of this group");
-      host.trace("refuse-joiner", null, null, Map.of("member", m, "epoch", stage.epoch()));
+      host.trace(Events.Group.REFUSE_JOINER, null, null, Map.of("member", m, "epoch", stage.epoch()));
     }
   }
 
@@ -362,7 +363,7 @@ final class EpochChange {
     }
     if (now - promiseRepeatedAt < settings.nackDelay().toMillis()) return;
     promiseRepeatedAt = now;
-    host.trace("flush-reply-again", null, null, Map.of("epoch", promisedEpoch, "to", promisedTo));
+    host.trace(Events.Group.FLUSH_REPLY_AGAIN, null, null, Map.of("epoch", promisedEpoch, "to", promisedTo));
     for (FlushReply part : parts(stage.stateFor(promisedEpoch))) host.sendOrdering(promisedTo, part);
   }
 
@@ -402,7 +403,7 @@ final class EpochChange {
     flush.askedAt = now;
     for (String peer : flush.members) {
       if (peer.equals(self) || flush.replies.containsKey(peer)) continue;
-      host.trace("flush-again", null, null, Map.of("epoch", flush.epoch, "peer", peer));
+      host.trace(Events.Group.FLUSH_AGAIN, null, null, Map.of("epoch", flush.epoch, "peer", peer));
       host.sendOrdering(peer, new FlushRequest(flush.epoch, List.copyOf(flush.members)));
     }
   }

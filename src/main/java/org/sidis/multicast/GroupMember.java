@@ -203,7 +203,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
         .onMessage(Sequencing.class, m -> fromNetwork(m, m.group(), m.from()))
         .onMessage(Refused.class, m -> {
           getContext().getLog().error("[{}] peer [{}] refused our message: {}", settings.group(), m.from(), m.reason());
-          tracer.event("refused", Map.of("by", String.valueOf(m.from()), "reason", String.valueOf(m.reason())));
+          tracer.event(Events.Group.REFUSED, Map.of("by", String.valueOf(m.from()), "reason", String.valueOf(m.reason())));
           return this;
         })
         .onMessage(Arrived.class, m -> { handleWire(m.wire()); return this; })
@@ -471,7 +471,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
       if (fromSequencer == null) fromSequencer = getContext().messageAdapter(SequencerActor.Outcome.class, FromSequencer::new);
       // A fresh name each time: the one stopped when this member last stepped down may not be gone yet.
       sequencer = getContext().spawn(SequencerActor.create(fromSequencer, sequencerFaults), "sequencer-" + (++sequencersSpawned));
-      tracer.event("sequencer-start", Map.of("epoch", epoch));
+      tracer.event(Events.Group.SEQUENCER_START, Map.of("epoch", epoch));
     }
 
     @Override

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The rules of reliable FIFO and causal multicast for one member of one group — no actors, no
- * threads, no clock of its own: it takes one input at a time (the application multicasts, a
+ * The reliable layer of group multicast for one member of one group, with the group's ordering
+ * stage above it — no actors, no threads, no clock of its own: it takes one input at a time (the application multicasts, a
  * message or control message arrives, the view changes, time passes) and tells its
  * {@link Effects} what to send, deliver and trace.
  *
@@ -58,12 +58,12 @@ import java.util.TreeSet;
  * waits, and is dropped (traced) only when both its origin and its cause's origin are closed
  * — its own origin delivered the cause, so while that origin lives the cause can be had.
  *
- * <h2>Causal order</h2>
- * Birman, Schiper and Stephenson (1991): a message carries its origin's vector clock at send
- * time, where entry k counts the messages of k the origin had delivered (its own included).
- * A member delivers message m from j when it is j's next one — which the reliable layer's FIFO
- * release already guarantees — and, for every other k, m's clock[k] ≤ the number of k's
- * messages this member delivered. Until then m waits in the causal hold-back queue.
+ * <h2>Ordering</h2>
+ * What the reliable layer releases goes up to the group's {@link OrderingStage} — {@link
+ * FifoStage}, {@link CausalStage} (Birman, Schiper and Stephenson 1991) or {@link TotalStage}
+ * (a sequencer: Défago, Schiper and Urbán 2004; Kaashoek 1992) — picked once from the group's
+ * order; the stage holds back what its order does not yet allow and hands up the rest. This
+ * class never asks which order it carries.
  */
 public final class MulticastCore {
 
@@ -166,12 +166,6 @@ public final class MulticastCore {
   /** Per peer, the cut its Hello carries (causal groups): our delivered vector when we added it. */
   private final Map<String, Map<String, Long>> helloCut = new HashMap<>();
   /**
-   * Per origin that never said Hello to us, the highest sequence number of it that a delivery
-   * here took as "not addressed to us" (see {@link #neverOurs}). Should its Hello come after
-   * all, those messages are skipped, never delivered after their effects.
-   */
-  private final Map<String, Long> settledUnaddressed = new HashMap<>();
-  /**
    * Peers whose status does not yet show our Hello, with when we last said it. A Hello is a
    * single message that nothing else repeats, and until it arrives the peer holds our messages
    * back: it is said again every nack-delay until the peer's status names us (review, F9 part).
@@ -189,60 +183,68 @@ public final class MulticastCore {
    * delivery; {@link #delivered()} gives it as a value.
    */
   private final Map<String, long[]> delivered = new HashMap<>();
-  /**
-   * The causal hold-back queue, per origin. The reliable layer releases each origin's messages
-   * in order, and only an origin's next message can be deliverable, so only the heads of
-   * these queues need checking — not every waiting message after every delivery.
-   */
-  private final Map<String, ArrayDeque<Data>> causalHoldback = new HashMap<>();
-  private int causallyWaiting;
   private final ArrayDeque<String> pending = new ArrayDeque<>();
   private int deliveriesSinceStatus;
   /** Per peer and origin: the highest sequence number resent to it, and when. */
   private final Map<String, Map<String, long[]>> resent = new HashMap<>();
   private Overlay overlay;
 
-  /** The total-order stage, in total groups only. */
-  private final TotalOrder total;
+  /** The ordering stage above this reliable layer: FIFO, causal or total, by the group's order. */
+  private final OrderingStage stage;
 
   public MulticastCore(String self, MulticastSettings settings, Effects fx) {
     this.self = self;
     this.settings = settings;
     this.fx = fx;
-    this.total = settings.order() == Order.TOTAL ? new TotalOrder(self, settings, new Stage()) : null;
+    this.stage = OrderingStage.of(self, settings, fx, new Below());
     this.overlay = Overlay.of(settings.topology(), settings.fanout(), Set.of(self));
   }
 
-  /** What the total-order stage may do through this member. */
-  private final class Stage implements TotalOrder.Host {
-    /** The sequencer called in place, when the shell runs no actor for it. */
-    private Sequencer inPlace;
-
+  /** What the ordering stage sees of this member: the reliable layer's state and the way up. */
+  private final class Below implements OrderingStage.Member {
     @Override
-    public void openSequencer(long epoch) {
-      if (fx.sequencerIsAnActor()) {
-        fx.openSequencer(epoch);
-        return;
-      }
-      TotalOrder.SequencerState state = total.sequencerState();
-      inPlace = new Sequencer(epoch, state.next());
+    public void deliver(Data data, Long gseq) {
+      MulticastCore.this.deliver(data, gseq);
     }
 
     @Override
-    public void sequence(long epoch, List<TotalOrder.Key> messages, long deliveredGseq) {
-      if (fx.sequencerIsAnActor()) {
-        fx.sequence(epoch, messages, deliveredGseq);
-        return;
-      }
-      if (inPlace == null || inPlace.epoch() != epoch) return; // it leads no more: nothing to number
-      List<TotalOrder.Assignment> numbered = inPlace.number(messages, deliveredGseq);
-      if (!numbered.isEmpty()) total.onNumbered(TotalOrder.Ordered.of(epoch, numbered));
+    public long deliveredOf(String origin) {
+      return MulticastCore.this.deliveredOf(origin);
     }
 
     @Override
-    public void closeSequencer() {
-      if (fx.sequencerIsAnActor()) fx.closeSequencer();
-      inPlace = null;
+    public VectorClock delivered() {
+      return MulticastCore.this.delivered();
+    }
+
+    @Override
+    public Map<String, Long> deliveredMap() {
+      return progress().delivered();
+    }
+
+    @Override
+    public boolean neverOurs(String k, String citing, long seq) {
+      return MulticastCore.this.neverOurs(k, citing, seq);
+    }
+
+    @Override
+    public boolean closed(String origin) {
+      Inbound in = inbound.get(origin);
+      return in != null && in.closed;
+    }
+
+    @Override
+    public long released(String origin) {
+      Inbound in = inbound.get(origin);
+      return in == null ? 0 : in.released();
+    }
+
+    @Override
+    public void unrelease(String origin, long seq) {
+      Inbound in = inbound(origin);
+      in.holdback = in.holdback.startFrom(seq).rest();
+      TreeMap<Long, Data> held = buffer.get(origin);
+      if (held != null) held.tailMap(seq, true).clear();
     }
 
     @Override
@@ -251,33 +253,13 @@ public final class MulticastCore {
     }
 
     @Override
-    public void deliverOrdered(Data data, long gseq) {
-      deliver(data, gseq);
-    }
-
-    @Override
-    public void sendOrdering(String peer, TotalOrder.Message message) {
-      fx.sendOrdering(peer, message);
-    }
-
-    @Override
-    public void trace(String event, String msgId, Long gseq, Map<String, ?> extra) {
-      fx.trace(event, msgId, null, gseq, extra);
-    }
-
-    @Override
-    public void reject(String reason) {
-      fx.reject(reason);
-    }
-
-    @Override
     public void announce() {
       broadcastStatus();
     }
 
     @Override
-    public void notAdmitted(String reason) {
-      fx.notAdmitted(reason);
+    public void reject(String reason) {
+      fx.reject(reason);
     }
   }
 
@@ -308,7 +290,7 @@ public final class MulticastCore {
 
   private void send(String payload) {
     long seq = nextSeq++;
-    VectorClock vc = settings.order() == Order.CAUSAL ? clockWith(self, seq) : null;
+    VectorClock vc = stage.stamp(self, seq);
     Data data = new Data(self, seq, vc, payload);
     buffer.computeIfAbsent(self, o -> new TreeMap<>()).put(seq, data);
     fx.trace(Events.Group.MULTICAST, data.msgId(), vc, null, null);
@@ -319,12 +301,7 @@ public final class MulticastCore {
     } else {
       for (String peer : overlay.nextHops(self, self, null)) if (view.contains(peer)) fx.sendData(peer, data);
     }
-    if (total != null) {
-      total.onReleased(data); // delivered when the sequencer has numbered it
-    } else {
-      // The origin delivers its own message at once: everything its clock names, it delivered.
-      deliver(data, null);
-    }
+    stage.onOwn(data);
   }
 
   // ---------------------------------------------------------------- the network's side
@@ -354,7 +331,7 @@ public final class MulticastCore {
     }
     in.firstSeq = firstSeq;
     if (cut != null) in.cut = Map.copyOf(cut);
-    long settled = settledUnaddressed.getOrDefault(from, 0L);
+    long settled = stage.settledUnaddressed(from);
     long start = Math.max(firstSeq, settled + 1);
     HoldbackQueue.Release<Data> notOurs = in.holdback.startFrom(start);
     in.holdback = notOurs.rest();
@@ -371,18 +348,19 @@ public final class MulticastCore {
           + from + ":1.." + settled + " as sent before it joined: those are skipped, not delivered out of causal order");
     }
     release(from, in);
-    if (causallyWaiting > 0) deliverCausallyReady();
+    stage.causesSettled();
   }
 
   public void onData(String from, Data data, long now) {
-    String defect = data == null ? "empty data message" : data.defect(settings.order());
+    String defect = data == null ? "empty data message" : data.defect();
+    if (defect == null) defect = stage.defect(data);
     if (defect != null) {
       fx.reject(defect + " from [" + from + "]");
       return;
     }
     fx.trace(Events.Group.RECEIVE, data.msgId(), data.vc(), null, Map.of("from", from));
     if (data.origin().equals(self)) {
-      fx.trace("duplicate", data.msgId(), null, null, null);
+      fx.trace(Events.Group.DUPLICATE, data.msgId(), null, null, null);
       return;
     }
     Inbound in = inbound(data.origin());
@@ -391,7 +369,7 @@ public final class MulticastCore {
       return;
     }
     if (in.holdback.seen(data.seq())) {
-      fx.trace("duplicate", data.msgId(), null, null, null);
+      fx.trace(Events.Group.DUPLICATE, data.msgId(), null, null, null);
       return;
     }
     if (in.firstSeq != -1 && data.seq() < in.firstSeq) {
@@ -437,7 +415,7 @@ public final class MulticastCore {
     Map<String, Long> theirs = released == null ? peerView : released;
     if (theirs.containsKey(self)) helloUnconfirmed.remove(from); // it knows where our stream starts
     if (view.contains(from)) peerReleased.put(from, theirs);
-    if (total != null) total.onPeerProgress(from, gseq);
+    stage.onPeerProgress(from, gseq);
     for (Map.Entry<String, Long> e : theirs.entrySet()) {
       if (e.getKey().equals(self)) continue;
       Inbound in = inbound(e.getKey());
@@ -457,11 +435,7 @@ public final class MulticastCore {
 
   /** This member's sequencer actor numbered messages (total groups whose shell runs one). */
   public void onNumbered(TotalOrder.Ordered numbered) {
-    if (total == null || numbered == null || numbered.runs() == null) {
-      fx.reject("numbers from a sequencer in a " + settings.order().id() + " group, or none: " + numbered);
-      return;
-    }
-    total.onNumbered(numbered);
+    stage.onNumbered(numbered);
   }
 
   /**
@@ -469,16 +443,12 @@ public final class MulticastCore {
    * member leads nothing now (then the sequencer numbers nothing).
    */
   public TotalOrder.SequencerState sequencerState() {
-    return total == null ? null : total.sequencerState();
+    return stage.sequencerState();
   }
 
   /** A total-order message from a peer (total groups only). */
   public void onOrdering(String from, TotalOrder.Message message, long now) {
-    if (total == null) {
-      fx.reject("ordering message from [" + from + "] in a " + settings.order().id() + " group");
-      return;
-    }
-    total.onMessage(from, message, now);
+    stage.onOrdering(from, message, now);
   }
 
   // ---------------------------------------------------------------- membership and time
@@ -496,11 +466,12 @@ public final class MulticastCore {
       }
       view.add(peer);
       streamStart.put(peer, nextSeq);
-      Map<String, Long> cut = settings.order() == Order.CAUSAL ? progress().delivered() : null;
+      Map<String, Long> cut = stage.helloCut();
       if (cut != null) helloCut.put(peer, cut);
       fx.sendHello(peer, nextSeq, cut);
       helloUnconfirmed.put(peer, now);
     }
+    List<String> departed = new java.util.ArrayList<>();
     for (Iterator<String> it = view.iterator(); it.hasNext(); ) {
       String peer = it.next();
       if (next.contains(peer)) continue;
@@ -512,7 +483,7 @@ public final class MulticastCore {
       peerReleased.remove(peer);
       everDeparted.add(peer);
       inbound(peer).departedAt = now;
-      if (total != null) total.forget(peer);
+      departed.add(peer);
     }
     TreeSet<String> all = new TreeSet<>(MemberNames.ORDER);
     all.addAll(view);
@@ -522,9 +493,9 @@ public final class MulticastCore {
     // members apart and know to whom each multicast was addressed (the origin's view at the time).
     fx.trace(Events.Group.VIEW, null, null, null, Map.of("members", all, "self", self));
     // A cause from a departed origin that never addressed us no longer holds anything back.
-    if (causallyWaiting > 0) deliverCausallyReady();
+    stage.causesSettled();
     advanceStability();
-    if (total != null) total.onView(all, now);
+    stage.onView(all, departed, now);
   }
 
   /** Time passes: nack persistent gaps, give up on departed origins, tell peers our progress. */
@@ -544,7 +515,7 @@ public final class MulticastCore {
         long from = in.released() + 1;
         long to = in.holdback.isEmpty() ? in.highestKnown : in.holdback.first() - 1;
         to = Math.min(to, from + settings.nackBatch() - 1);
-        fx.trace("nack", null, null, null, Map.of("origin", origin, "from", from, "to", to));
+        fx.trace(Events.Group.NACK, null, null, null, Map.of("origin", origin, "from", from, "to", to));
         // The origin holds its messages until stable; once it left, any survivor may hold them.
         if (view.contains(origin)) fx.sendNack(origin, origin, from, to);
         else for (String peer : view) fx.sendNack(peer, origin, from, to);
@@ -553,10 +524,10 @@ public final class MulticastCore {
     for (Map.Entry<String, Long> h : helloUnconfirmed.entrySet()) {
       if (now - h.getValue() < settings.nackDelay().toMillis()) continue;
       h.setValue(now);
-      fx.trace("hello-again", null, null, null, Map.of("to", h.getKey(), "firstSeq", streamStart.get(h.getKey())));
+      fx.trace(Events.Group.HELLO_AGAIN, null, null, null, Map.of("to", h.getKey(), "firstSeq", streamStart.get(h.getKey())));
       fx.sendHello(h.getKey(), streamStart.get(h.getKey()), helloCut.get(h.getKey()));
     }
-    if (total != null) total.tick(now);
+    stage.tick(now);
     broadcastStatus();
   }
 
@@ -580,60 +551,14 @@ public final class MulticastCore {
         fx.sendData(peer, data);
       }
     }
-    if (!to.isEmpty()) fx.trace("forward", data.msgId(), null, null, Map.of("from", from, "to", to));
+    if (!to.isEmpty()) fx.trace(Events.Group.FORWARD, data.msgId(), null, null, Map.of("from", from, "to", to));
   }
 
   private void release(String origin, Inbound in) {
     if (in.firstSeq == -1) return; // not addressed to us until its Hello says from where
     HoldbackQueue.Release<Data> run = in.holdback.release();
     in.holdback = run.rest();
-    for (Data next : run.released()) {
-      if (settings.order() == Order.FIFO) deliver(next, null);
-      else if (total != null) total.onReleased(next);
-      else {
-        ArrayDeque<Data> waiting = causalHoldback.computeIfAbsent(origin, o -> new ArrayDeque<>());
-        if (waiting.isEmpty() && causallyReady(next)) {
-          deliver(next, null);
-          if (causallyWaiting > 0) deliverCausallyReady(); // it may be the cause others waited for
-        } else {
-          waiting.add(next);
-          causallyWaiting++;
-        }
-      }
-    }
-  }
-
-  private void deliverCausallyReady() {
-    boolean progress = true;
-    while (progress && causallyWaiting > 0) {
-      progress = false;
-      for (ArrayDeque<Data> waiting : causalHoldback.values()) {
-        while (!waiting.isEmpty() && causallyReady(waiting.peekFirst())) {
-          causallyWaiting--;
-          deliver(waiting.pollFirst(), null);
-          progress = true;
-        }
-      }
-    }
-  }
-
-  /**
-   * Whether m is next from its origin and every cause it names is delivered here or was never
-   * addressed here; true also records the latter, so they are never delivered after m.
-   */
-  private boolean causallyReady(Data m) {
-    if (m.seq() != deliveredOf(m.origin()) + 1) return false;
-    VectorClock vc = m.vc();
-    for (int i = 0; i < vc.size(); i++) {
-      String k = vc.node(i);
-      if (k.equals(m.origin())) continue;
-      if (vc.count(i) > deliveredOf(k) && !neverOurs(k, m.origin(), vc.count(i))) return false;
-    }
-    for (int i = 0; i < vc.size(); i++) {
-      String k = vc.node(i);
-      if (!k.equals(m.origin()) && vc.count(i) > deliveredOf(k)) settledUnaddressed.merge(k, vc.count(i), Math::max);
-    }
-    return true;
+    for (Data next : run.released()) stage.onReleased(next);
   }
 
   /**
@@ -670,7 +595,7 @@ public final class MulticastCore {
 
   private void deliver(Data data, Long gseq) {
     setDelivered(data.origin(), data.seq());
-    if (fx.tracing()) fx.trace(Events.Group.DELIVER, data.msgId(), settings.order() == Order.CAUSAL ? delivered() : null, gseq, null);
+    if (fx.tracing()) fx.trace(Events.Group.DELIVER, data.msgId(), stage.deliveryClock(), gseq, null);
     fx.deliver(data, gseq == null ? 0 : gseq);
     if (!data.origin().equals(self) && ++deliveriesSinceStatus >= settings.statusEvery()) broadcastStatus();
   }
@@ -693,9 +618,9 @@ public final class MulticastCore {
     // What we released stays buffered until stable: another survivor may still ask us for it.
     TreeMap<Long, Data> held = buffer.get(origin);
     if (held != null) held.tailMap(droppedFrom, true).clear();
-    fx.trace("close", null, null, null, Map.of("origin", origin, "released", in.released(),
+    fx.trace(Events.Group.CLOSE, null, null, null, Map.of("origin", origin, "released", in.released(),
         "highestKnown", Math.max(in.highestKnown, droppedFrom - 1)));
-    if (settings.order() == Order.CAUSAL) dropCausallyStuck();
+    stage.onClosed(origin);
   }
 
   /**
@@ -706,40 +631,7 @@ public final class MulticastCore {
   private void reopen(String origin, Inbound in, String holder, long theirs, long now) {
     in.closed = false;
     in.departedAt = now;
-    fx.trace("reopen", null, null, null, Map.of("origin", origin, "released", in.released(), "holder", holder, "theirs", theirs));
-  }
-
-  /**
-   * Messages of closed origins that wait for a cause of a closed origin that no survivor holds
-   * can never be delivered in causal order: drop them (traced), never deliver them early. A live
-   * origin's message is never dropped here: its origin delivered every cause and still holds it.
-   */
-  private void dropCausallyStuck() {
-    for (Map.Entry<String, ArrayDeque<Data>> e : causalHoldback.entrySet()) {
-      Inbound own = inbound.get(e.getKey());
-      if (own == null || !own.closed) continue;
-      ArrayDeque<Data> waiting = e.getValue();
-      Data head = waiting.peekFirst();
-      if (head == null || !lostCause(head)) continue;
-      for (Data d : waiting) fx.trace(Events.Group.DROP, d.msgId(), null, null, Map.of("reason", "a cause was lost with its departed origin"));
-      causallyWaiting -= waiting.size();
-      waiting.clear();
-      // As if never released: should a survivor turn out to hold the cause, the stream reopens here.
-      own.holdback = own.holdback.startFrom(head.seq()).rest();
-      TreeMap<Long, Data> held = buffer.get(e.getKey());
-      if (held != null) held.tailMap(head.seq(), true).clear();
-    }
-  }
-
-  private boolean lostCause(Data m) {
-    VectorClock vc = m.vc();
-    for (int i = 0; i < vc.size(); i++) {
-      String k = vc.node(i);
-      if (k.equals(m.origin())) continue;
-      Inbound in = inbound.get(k);
-      if (vc.count(i) > deliveredOf(k) && in != null && in.closed && vc.count(i) > in.released()) return true;
-    }
-    return false;
+    fx.trace(Events.Group.REOPEN, null, null, null, Map.of("origin", origin, "released", in.released(), "holder", holder, "theirs", theirs));
   }
 
   private void broadcastStatus() {
@@ -763,7 +655,7 @@ public final class MulticastCore {
     // An origin whose Hello we have is named even at 0: that is how it learns its Hello arrived.
     inbound.forEach((origin, in) -> { if (in.released() > 0 || in.firstSeq != -1) released.put(origin, in.released()); });
     released.put(self, nextSeq - 1);
-    return new Progress(mine, released, total == null ? 0 : total.readyGseq());
+    return new Progress(mine, released, stage.readyGseq());
   }
 
   /** Frees what every current member delivered, and lets waiting multicasts go. */
@@ -772,9 +664,9 @@ public final class MulticastCore {
       Map.Entry<String, TreeMap<Long, Data>> e = it.next();
       String origin = e.getKey();
       // A member not admitted to a total group never delivers its own messages; the others do.
-      long stable = origin.equals(self) && total != null && total.notAdmitted() ? Long.MAX_VALUE : deliveredOf(origin);
-      // In a total group, a member refused as a late joiner delivers nothing: not waited for.
-      for (String peer : total == null ? view : total.orderingPeers()) {
+      long stable = origin.equals(self) && stage.deliversNothing() ? Long.MAX_VALUE : deliveredOf(origin);
+      // A member that delivers nothing of the group (a total group's late joiner) is not waited for.
+      for (String peer : stage.waitedFor()) {
         Map<String, Long> theirs = peerDelivered.get(peer);
         stable = Math.min(stable, theirs == null ? 0 : theirs.getOrDefault(origin, 0L));
       }
@@ -804,13 +696,8 @@ public final class MulticastCore {
 
   /** The member's delivered vector as a value: for each origin, the highest sequence number delivered. */
   public VectorClock delivered() {
-    return clockWith(null, 0);
-  }
-
-  private VectorClock clockWith(String origin, long seq) {
     Map<String, Long> copy = new HashMap<>();
     delivered.forEach((o, s) -> copy.put(o, s[0]));
-    if (origin != null) copy.put(origin, seq);
     return VectorClock.of(copy);
   }
 
@@ -824,11 +711,11 @@ public final class MulticastCore {
 
   /** The total-order stage's view of itself, for tests: epoch, sequencer, whether it leads. */
   public String sequencing() {
-    return total == null ? "none" : "epoch " + total.epoch() + " sequencer " + total.sequencer() + (total.leading() ? " (leading)" : "");
+    return stage.sequencing();
   }
 
   public int heldBack() {
-    int n = causallyWaiting + (total == null ? 0 : total.heldCount());
+    int n = stage.held();
     for (Inbound in : inbound.values()) n += in.holdback.size();
     return n;
   }

@@ -317,7 +317,7 @@ public final class TotalOrder {
    */
   void onNumbered(Ordered o) {
     if (!leading || o.epoch() != epoch) {
-      host.trace("numbered-void", null, null, Map.of("epoch", o.epoch(), "current", epoch, "leading", leading));
+      host.trace(Events.Group.NUMBERED_VOID, null, null, Map.of("epoch", o.epoch(), "current", epoch, "leading", leading));
       return;
     }
     List<Assignment> batch = new ArrayList<>();
@@ -451,7 +451,7 @@ public final class TotalOrder {
     for (Assignment a : deliveredLog) if (a.gseq() >= n.fromGseq() && a.gseq() <= to) again.add(a);
     again.addAll(assignments.subMap(n.fromGseq(), true, to, true).values());
     if (again.isEmpty()) return;
-    host.trace("retransmit-order", null, null, Map.of("to", from, "from", n.fromGseq(), "upTo", to));
+    host.trace(Events.Group.RETRANSMIT_ORDER, null, null, Map.of("to", from, "from", n.fromGseq(), "upTo", to));
     host.sendOrdering(from, Ordered.of(epoch, again));
   }
 
@@ -486,7 +486,7 @@ public final class TotalOrder {
     peerReady.replaceAll((peer, g) -> Math.min(g, e.keepUpTo())); // their readiness past the cut is void
     highestKnown = e.keepUpTo();
     gapSince = -1;
-    host.trace("epoch", null, null, Map.of("epoch", e.epoch(), "sequencer", from, "keepUpTo", e.keepUpTo()));
+    host.trace(Events.Group.EPOCH, null, null, Map.of("epoch", e.epoch(), "sequencer", from, "keepUpTo", e.keepUpTo()));
     List<Ordered> pending = new ArrayList<>(early);
     early.clear();
     for (Ordered o : pending) {
@@ -557,7 +557,7 @@ public final class TotalOrder {
       long to = assignments.isEmpty() ? highestKnown : Math.min(highestKnown, assignments.firstKey() - 1);
       if (to < nextDeliver) to = assignments.isEmpty() ? highestKnown : assignments.firstKey() - 1;
       to = Math.min(to, nextDeliver + settings.nackBatch() - 1);
-      host.trace("order-nack", null, null, Map.of("from", nextDeliver, "upTo", to, "sequencer", sequencer));
+      host.trace(Events.Group.ORDER_NACK, null, null, Map.of("from", nextDeliver, "upTo", to, "sequencer", sequencer));
       host.sendOrdering(sequencer, new OrderNack(epoch, nextDeliver, to));
     }
   }

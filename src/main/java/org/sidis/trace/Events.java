@@ -48,6 +48,49 @@ public final class Events {
     public static final String REJECT = "reject";
     /** The member's view of the group changed ({@code members}). */
     public static final String VIEW = "view";
+    /** A peer refused a message this member sent ({@code by}, {@code reason}). */
+    public static final String REFUSED = "refused";
+
+    // The reliable layer.
+    /** A message passed on along the overlay ({@code from}, {@code to}). */
+    public static final String FORWARD = "forward";
+    /** A copy of a message already released or held. */
+    public static final String DUPLICATE = "duplicate";
+    /** A gap asked of its origin or of the survivors ({@code origin}, {@code from}, {@code to}). */
+    public static final String NACK = "nack";
+    /** A Hello said again to a peer whose status does not show it yet. */
+    public static final String HELLO_AGAIN = "hello-again";
+    /** A departed origin's stream given up at its first gap ({@code origin}, {@code released}). */
+    public static final String CLOSE = "close";
+    /** A closed stream asked for again: a survivor holds more of it ({@code origin}, {@code holder}). */
+    public static final String REOPEN = "reopen";
+
+    // Total order: the member's stage, the sequencer and the epoch change.
+    /** A member installed an epoch's cut ({@code epoch}, {@code sequencer}, {@code keepUpTo}). */
+    public static final String EPOCH = "epoch";
+    /** A gap in the assignments asked of the sequencer. */
+    public static final String ORDER_NACK = "order-nack";
+    /** Assignments sent again to a member that asked for them. */
+    public static final String RETRANSMIT_ORDER = "retransmit-order";
+    /** Numbers from a sequencer of an epoch this member no longer leads: void. */
+    public static final String NUMBERED_VOID = "numbered-void";
+    /** The member that leads an epoch started its sequencer actor ({@code epoch}). */
+    public static final String SEQUENCER_START = "sequencer-start";
+    /** A candidate decided the hand-over and leads the new epoch. */
+    public static final String SEQUENCER = "sequencer";
+    /** A candidate opened an epoch and asked the members for their state. */
+    public static final String FLUSH = "flush";
+    public static final String FLUSH_AGAIN = "flush-again";
+    public static final String FLUSH_REPLY_AGAIN = "flush-reply-again";
+    public static final String NEW_EPOCH_AGAIN = "new-epoch-again";
+    /** A candidate or sequencer gave way to a member with a lower name. */
+    public static final String STEP_DOWN = "step-down";
+    /** A view without a majority of the group: it orders nothing. */
+    public static final String MINORITY = "minority";
+    /** This member joined after ordering began and is not admitted. */
+    public static final String NOT_ADMITTED = "not-admitted";
+    /** A member refused a late joiner ({@code member}): it delivers nothing of the group. */
+    public static final String REFUSE_JOINER = "refuse-joiner";
 
     private Group() {}
   }
