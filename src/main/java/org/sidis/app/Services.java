@@ -3,6 +3,7 @@ package org.sidis.app;
 import org.sidis.bench.BenchServices;
 import org.sidis.demo.DemoServices;
 import org.sidis.gossip.GossipService;
+import org.sidis.migration.code.CodeRunService;
 import org.sidis.migration.code.CodeService;
 import org.sidis.mom.LogService;
 import org.sidis.mom.QueueService;
@@ -29,7 +30,8 @@ public final class Services {
         new QueueService(),
         new LogService(),
         new StreamService(),
-        new CodeService()));
+        new CodeService(),
+        new CodeRunService()));
     all.addAll(TiersService.all());
     all.addAll(DemoServices.all());
     all.addAll(BenchServices.all());

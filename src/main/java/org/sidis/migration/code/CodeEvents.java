@@ -17,6 +17,8 @@ public final class CodeEvents {
   public static final String REFUSE = "code-refuse";
   /** A node asked {@code peer} for a unit it lacks. */
   public static final String FETCH = "code-fetch";
+  /** The caller got a job's output back: the job ran at {@code peer} ({@code lines}). */
+  public static final String RESULT = "code-result";
 
   private CodeEvents() {}
 }

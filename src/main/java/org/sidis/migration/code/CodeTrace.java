@@ -37,6 +37,10 @@ final class CodeTrace {
     write(CodeEvents.REFUSE, unit, digest, peer, extra);
   }
 
+  void result(String unit, String digest, String peer, java.util.List<String> lines) {
+    write(CodeEvents.RESULT, unit, digest, peer, Map.of("lines", lines.size(), "output", String.join("\n", lines)));
+  }
+
   void fetch(String unit, String peer) {
     write(CodeEvents.FETCH, unit, null, peer, Map.of());
   }
