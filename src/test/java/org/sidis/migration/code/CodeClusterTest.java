@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through Artery and Jackson CBOR: n1 has a sort unit compiled at test time (on no class path);
  * it pushes it to n2 (sender-initiated), and n3, which lacks it, fetches it by name from a
  * member that has it (receiver-initiated). Each runs it in its own class loader and the caller
- * gets its output back. Parts are 1 KiB, so the unit crosses the wire in several messages.
+ * gets its output back. n1 and n2 ship in parts of 1 KiB, so the unit crosses the wire in several
+ * messages; n3 ships a unit over twice Artery's frame in the default parts.
  */
 class CodeClusterTest {
 
@@ -50,7 +51,7 @@ class CodeClusterTest {
     kits = List.of(
         ActorTestKit.create("sidis", TestClusters.tracedNodeConfig("n1", traces, SMALL_PARTS)),
         ActorTestKit.create("sidis", TestClusters.tracedNodeConfig("n2", traces, SMALL_PARTS)),
-        ActorTestKit.create("sidis", TestClusters.tracedNodeConfig("n3", traces, SMALL_PARTS)));
+        ActorTestKit.create("sidis", TestClusters.tracedNodeConfig("n3", traces, Map.of()))); // n3 ships in the default 128 KiB parts
     TestClusters.joinAndAwaitUp(kits);
     hosts = kits.stream().map(k -> k.spawn(CodeHost.create(
         CodeSettings.fromConfig(k.system().settings().config().getConfig("sidis.migration.code"))), "code-host")).toList();
@@ -115,6 +116,21 @@ class CodeClusterTest {
     assertTrue(n2Trace.contains("\"event\":\"" + CodeEvents.LOAD + "\"") && n2Trace.contains(unit.digest().hex()), n2Trace);
     assertTrue(n3Trace.contains("\"event\":\"" + CodeEvents.FETCH + "\"") && n3Trace.contains("\"event\":\"" + CodeEvents.LOAD + "\""), n3Trace);
     assertTrue(n2Trace.contains("\"proto\":\"" + CodeEvents.PROTO + "\""), n2Trace);
+  }
+
+  @Test
+  void aUnitLargerThanArterysFrameCrossesInParts() {
+    CodeUnit big = CodeUnit.of("big", "shipped.big.BigJob", ShippedCode.compile(ShippedCode.BIG));
+    assertTrue(big.size() > 2 * 256 * 1024, "the unit must be over twice Artery's 256 KiB frame: " + big.size());
+    ActorTestKit n3 = kits.get(2);
+    TestProbe<Outcome> app = n3.createTestProbe();
+    hosts.get(2).tell(new Ship(big, remote(2, 0, hosts.get(0)), app.ref()));
+    Outcome o = app.receiveMessage(Duration.ofSeconds(60));
+    assertTrue(o instanceof Running, "expected Running at n1, got " + o);
+    assertEquals("n1", ((Running) o).node());
+    TestProbe<MobileJob.Output> out = n3.createTestProbe();
+    ((Running) o).job().tell(new MobileJob.Run(List.of(), out.ref()));
+    assertEquals(List.of("constants=600000"), out.receiveMessage(Duration.ofSeconds(20)).lines());
   }
 
   @Test

@@ -104,6 +104,32 @@ final class ShippedCode {
           }
           """);
 
+  /** A job whose class file is larger than Artery's 256 KiB frame: ten string constants of 60,000 characters. */
+  static final Map<String, String> BIG = Map.of("shipped.big.BigJob", bigSource());
+
+  private static String bigSource() {
+    StringBuilder src = new StringBuilder("""
+        package shipped.big;
+        import akka.actor.typed.Behavior;
+        import akka.actor.typed.javadsl.Behaviors;
+        import org.sidis.migration.code.MobileJob;
+        import java.util.List;
+        public final class BigJob implements MobileJob {
+        """);
+    for (int i = 0; i < 10; i++) src.append("  static final String C").append(i).append(" = \"").append(Character.toString('a' + i).repeat(60_000)).append("\";\n");
+    src.append("""
+          public Behavior<Run> behavior(String node) {
+            return Behaviors.receive((ctx, run) -> {
+              int total = C0.length() + C1.length() + C2.length() + C3.length() + C4.length() + C5.length() + C6.length() + C7.length() + C8.length() + C9.length();
+              run.replyTo().tell(new Output(node, List.of("constants=" + total)));
+              return Behaviors.same();
+            });
+          }
+        }
+        """);
+    return src.toString();
+  }
+
   static CodeUnit sortUnit() {
     return CodeUnit.of("sort", SORT_ENTRY, compile(SORT));
   }
