@@ -66,6 +66,14 @@ public final class CodeHost {
 
   private record JobStopped(String unit, String job) implements Command {}
 
+  /** Who sent code: the node name its offer announced (for people) and the address it came from (what the rules check). */
+  private record Sender(String node, Address address) {
+    @Override
+    public String toString() {
+      return node + " at " + address;
+    }
+  }
+
   /** An offer whose parts are arriving. */
   private record Transfer(Offer offer, CodeDigest digest, Address sender, Assembly assembly) {}
 
@@ -163,7 +171,7 @@ public final class CodeHost {
   // ---- receiving code (both ways end here) ----
 
   private Behavior<Command> onOffer(Offer o) {
-    String peer = o.node() + "@" + addressOf(o.shipper());
+    Sender peer = new Sender(o.node(), addressOf(o.shipper()));
     CodeDigest digest;
     try {
       digest = new CodeDigest(o.digest());
@@ -191,7 +199,7 @@ public final class CodeHost {
       return Behaviors.same();
     }
     String unit = t.offer().unit();
-    String peer = t.offer().node() + "@" + t.sender();
+    Sender peer = new Sender(t.offer().node(), t.sender());
     try {
       t.assembly().add(p.index(), p.bytes() == null ? new byte[0] : p.bytes());
     } catch (IllegalArgumentException e) {
@@ -221,12 +229,12 @@ public final class CodeHost {
   private Behavior<Command> onTransferExpired(TransferExpired e) {
     Transfer t = transfers.remove(e.shipper());
     if (t == null) return Behaviors.same();
-    return refuse(e.shipper(), t.offer().unit(), t.offer().digest(), t.offer().node() + "@" + t.sender(), Refusal.TIMEOUT,
+    return refuse(e.shipper(), t.offer().unit(), t.offer().digest(), new Sender(t.offer().node(), t.sender()), Refusal.TIMEOUT,
         "the parts of " + t.offer().unit() + " did not all arrive within sidis.migration.code.transfer-timeout = " + settings.transferTimeout());
   }
 
   /** Loads {@code unit} and starts its job; answers the shipper (if any) and every fetch waiting for it. */
-  private Behavior<Command> run(CodeUnit unit, String peer, ActorRef<Answer> shipper) {
+  private Behavior<Command> run(CodeUnit unit, Sender peer, ActorRef<Answer> shipper) {
     CodeLoader.Loaded loaded = loader.load(unit, trace.node());
     if (loaded instanceof CodeLoader.Failed f) {
       return refuse(shipper, unit.name(), unit.digest().hex(), peer, f.reason(), f.detail());
@@ -235,7 +243,7 @@ public final class CodeHost {
     String name = "job-" + unit.name() + "-" + (++spawned);
     ActorRef<MobileJob.Run> ref = ctx.spawn(job.behavior(), name);
     ctx.watchWith(ref, new JobStopped(unit.name(), name));
-    trace.load(unit.name(), unit.digest(), peer, ref.path().toStringWithoutAddress());
+    trace.load(unit.name(), unit.digest(), peer.node(), peer.address().toString(), ref.path().toStringWithoutAddress());
     ctx.getLog().info("[{}] loaded from [{}] sha256 [{}] in its own class loader; runs as [{}]", unit.name(), peer, unit.digest().shortHex(), name);
     Running running = new Running(unit.name(), unit.digest().hex(), trace.node(), ref);
     if (shipper != null) shipper.tell(running);
@@ -243,9 +251,9 @@ public final class CodeHost {
     return Behaviors.same();
   }
 
-  private Behavior<Command> refuse(ActorRef<Answer> shipper, String unit, String digest, String peer, Refusal reason, String detail) {
+  private Behavior<Command> refuse(ActorRef<Answer> shipper, String unit, String digest, Sender peer, Refusal reason, String detail) {
     ctx.getLog().warn("[{}] refused code from [{}]: {} ({})", unit, peer, reason, detail);
-    trace.refuse(unit, digest, peer, reason, detail);
+    trace.refuse(unit, digest, peer.node(), peer.address().toString(), reason, detail);
     Refused refused = new Refused(unit, digest, reason, detail);
     if (shipper != null) shipper.tell(refused);
     answerFetch(unit, refused, null);
@@ -258,7 +266,7 @@ public final class CodeHost {
     CodeUnit here = library.get(f.unit());
     if (here != null && (f.expected() == null || f.expected().equals(here.digest()))) {
       fetches.computeIfAbsent(f.unit(), u -> new Fetching()).waiting.add(f);
-      return run(here, trace.node() + " (local)", null);
+      return run(here, new Sender(trace.node(), ctx.getSystem().address()), null);
     }
     Fetching pending = fetches.get(f.unit());
     if (pending != null) {
@@ -291,7 +299,7 @@ public final class CodeHost {
       answerFetch(unit, new Refused(unit, null, Refusal.UNKNOWN_UNIT, detail), null);
       return Behaviors.same();
     }
-    String peer = next.path().address().toString();
+    String peer = CodeTrace.nodeOf(ctx, next);
     f.asked.add(peer);
     f.attempt++;
     trace.fetch(unit, peer);

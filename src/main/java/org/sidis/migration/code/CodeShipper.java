@@ -30,7 +30,7 @@ final class CodeShipper {
       CodeTrace trace = new CodeTrace(ctx);
       byte[] bytes = unit.encode();
       byte[][] parts = Assembly.cut(bytes, settings.partBytes());
-      String peer = to.path().address().toString();
+      String peer = CodeTrace.nodeOf(ctx, to);
       trace.ship(unit.name(), unit.digest(), peer, bytes.length, parts.length);
       ctx.getLog().info("[{}] offering [{}] sha256 [{}] ({} bytes, {} parts) to [{}]", unit.name(), unit.entry(), unit.digest().shortHex(),
           bytes.length, parts.length, to);

@@ -1,10 +1,13 @@
 package org.sidis.migration.code;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
+import org.sidis.membership.NodeNames;
 import org.sidis.trace.Tracer;
 import org.sidis.trace.Traces;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What a host or shipper writes to its node's trace ({@link CodeEvents}); one per actor. */
@@ -22,22 +25,29 @@ final class CodeTrace {
     return traces.node();
   }
 
+  /** The node name {@code ref} lives on (its member's role), or its address when this node does not know the member yet. */
+  static <T> String nodeOf(ActorContext<?> ctx, ActorRef<T> ref) {
+    Map<String, ActorRef<T>> named = NodeNames.name(ctx.getSystem(), List.of(ref), false).named();
+    return named.isEmpty() ? ref.path().address().toString() : named.keySet().iterator().next();
+  }
+
   void ship(String unit, CodeDigest digest, String peer, int bytes, int parts) {
     write(CodeEvents.SHIP, unit, digest, peer, Map.of("bytes", bytes, "parts", parts));
   }
 
-  void load(String unit, CodeDigest digest, String peer, String job) {
-    write(CodeEvents.LOAD, unit, digest, peer, Map.of("job", job));
+  void load(String unit, CodeDigest digest, String peer, String address, String job) {
+    write(CodeEvents.LOAD, unit, digest, peer, Map.of("address", address, "job", job));
   }
 
-  void refuse(String unit, String digest, String peer, Refusal reason, String detail) {
+  void refuse(String unit, String digest, String peer, String address, Refusal reason, String detail) {
     Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("address", address);
     extra.put("reason", reason.name());
     extra.put("detail", detail);
     write(CodeEvents.REFUSE, unit, digest, peer, extra);
   }
 
-  void result(String unit, String digest, String peer, java.util.List<String> lines) {
+  void result(String unit, String digest, String peer, List<String> lines) {
     write(CodeEvents.RESULT, unit, digest, peer, Map.of("lines", lines.size(), "output", String.join("\n", lines)));
   }
 

@@ -116,6 +116,8 @@ class CodeClusterTest {
     assertTrue(n2Trace.contains("\"event\":\"" + CodeEvents.LOAD + "\"") && n2Trace.contains(unit.digest().hex()), n2Trace);
     assertTrue(n3Trace.contains("\"event\":\"" + CodeEvents.FETCH + "\"") && n3Trace.contains("\"event\":\"" + CodeEvents.LOAD + "\""), n3Trace);
     assertTrue(n2Trace.contains("\"proto\":\"" + CodeEvents.PROTO + "\""), n2Trace);
+    assertTrue(n2Trace.contains("\"peer\":\"n1\""), "peer is the sender's node name: " + n2Trace);
+    assertTrue(n1Trace.contains("\"peer\":\"n2\""), "peer is the target's node name: " + n1Trace);
   }
 
   @Test
