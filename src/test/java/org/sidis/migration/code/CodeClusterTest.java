@@ -136,6 +136,26 @@ class CodeClusterTest {
   }
 
   @Test
+  void aSystemOutsideTheClusterIsRefusedAndTheRefusalIsTraced() throws IOException {
+    ActorTestKit outsider = ActorTestKit.create("sidis", TestClusters.nodeConfig("n9"));
+    try {
+      ActorRef<Command> outsiderHost = outsider.spawn(CodeHost.create(CodeSettings.defaults()), "code-host");
+      ActorRef<Command> n1Host = ActorRefResolver.get(outsider.system())
+          .resolveActorRef(ActorRefResolver.get(kits.get(0).system()).toSerializationFormat(hosts.get(0)));
+      CodeUnit unit = ShippedCode.filterUnit();
+      TestProbe<Outcome> app = outsider.createTestProbe();
+      outsiderHost.tell(new Ship(unit, n1Host, app.ref()));
+      Outcome o = app.receiveMessage(Duration.ofSeconds(30));
+      assertTrue(o instanceof Refused r && r.reason() == Refusal.NOT_MEMBER, "expected NOT_MEMBER, got " + o);
+      String n1Trace = Files.readString(traces.resolve("n1.jsonl"));
+      assertTrue(n1Trace.contains("\"event\":\"" + CodeEvents.REFUSE + "\"") && n1Trace.contains("\"reason\":\"NOT_MEMBER\"")
+          && n1Trace.contains(unit.digest().hex()) && n1Trace.contains(outsider.system().address().toString()), n1Trace);
+    } finally {
+      outsider.shutdownTestKit();
+    }
+  }
+
+  @Test
   void aFetchOfAUnitNoMemberHasIsRefusedAsUnknown() {
     TestProbe<Outcome> fetcher = kits.get(1).createTestProbe();
     hosts.get(1).tell(new Fetch("nobody-has-this", null, fetcher.ref()));
