@@ -3,6 +3,8 @@ package org.sidis.app;
 import org.sidis.bench.BenchServices;
 import org.sidis.demo.DemoServices;
 import org.sidis.gossip.GossipService;
+import org.sidis.migration.code.CodeRunService;
+import org.sidis.migration.code.CodeService;
 import org.sidis.mom.LogService;
 import org.sidis.mom.QueueService;
 import org.sidis.multicast.MulticastService;
@@ -27,7 +29,9 @@ public final class Services {
         new GossipService(),
         new QueueService(),
         new LogService(),
-        new StreamService()));
+        new StreamService(),
+        new CodeService(),
+        new CodeRunService()));
     all.addAll(TiersService.all());
     all.addAll(DemoServices.all());
     all.addAll(BenchServices.all());
