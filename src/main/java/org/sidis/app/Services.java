@@ -3,6 +3,7 @@ package org.sidis.app;
 import org.sidis.bench.BenchServices;
 import org.sidis.demo.DemoServices;
 import org.sidis.gossip.GossipService;
+import org.sidis.migration.MigrationService;
 import org.sidis.mom.LogService;
 import org.sidis.mom.QueueService;
 import org.sidis.multicast.MulticastService;
@@ -27,7 +28,8 @@ public final class Services {
         new GossipService(),
         new QueueService(),
         new LogService(),
-        new StreamService()));
+        new StreamService(),
+        new MigrationService()));
     all.addAll(TiersService.all());
     all.addAll(DemoServices.all());
     all.addAll(BenchServices.all());

@@ -14,7 +14,7 @@ public enum Phase {
   /** The phases a move may go to from this one. */
   public Set<Phase> next() {
     return switch (this) {
-      case SERVING -> EnumSet.of(COPYING, SWITCHING);
+      case SERVING -> EnumSet.of(COPYING, SWITCHING, ABORTED); // the target may decline before any copy
       case COPYING -> EnumSet.of(COPYING, SWITCHING, ABORTED);
       case SWITCHING -> EnumSet.of(DONE, ABORTED);
       case DONE, ABORTED -> EnumSet.noneOf(Phase.class);
