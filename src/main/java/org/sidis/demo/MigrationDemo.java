@@ -56,9 +56,12 @@ public final class MigrationDemo extends Demo {
       int[] printed = {0};
       Runnable step = () -> {
         if (kill && victim[0] == null && !launcher.reports("moving").isEmpty()) {
-          victim[0] = launcher.reports("moving").get(0).path("to").asText();
-          launcher.kill(victim[0]);
-          run.out().println("  SIGKILL " + victim[0] + " (the target of move 1)");
+          String target = launcher.reports("moving").get(0).path("to").asText();
+          if (receiving(run.runDir(), target)) { // mid-transfer: the target has taken the move's Prepare
+            victim[0] = target;
+            launcher.kill(target);
+            run.out().println("  SIGKILL " + target + " (the target of move 1, while it receives the state)");
+          }
         }
         List<JsonNode> ms = launcher.reports("moved");
         while (printed[0] < ms.size()) run.out().println("  " + describe(ms.get(printed[0]++)));
@@ -85,7 +88,7 @@ public final class MigrationDemo extends Demo {
     for (JsonNode m : moved) summary.append("  ").append(describe(m)).append('\n');
     if (kill) {
       summary.append(victim[0] == null ? "  no node was killed (the run ended first)\n"
-          : "  " + victim[0] + " was killed with SIGKILL as move 1 started; the actor served on at its source\n");
+          : "  " + victim[0] + " was killed with SIGKILL while it received move 1; the actor served on at its source\n");
     }
     run.out().println();
     run.out().print(summary);
@@ -95,6 +98,16 @@ public final class MigrationDemo extends Demo {
     String json = run.options().settings().get("sidis.demo.migration.json");
     if (json != null && !unquote(json).isEmpty()) writeJson(run, Path.of(unquote(json)), mode, state, moved, passed);
     return run.verdict(summary + "\n" + report.table(), passed, "logs and traces in");
+  }
+
+  /** Whether {@code node}'s trace shows it started receiving a move (its move-start line). */
+  private static boolean receiving(Path runDir, String node) {
+    try {
+      Path trace = runDir.resolve("trace").resolve(node + ".jsonl");
+      return java.nio.file.Files.isRegularFile(trace) && java.nio.file.Files.readString(trace).contains("\"event\":\"move-start\"");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static String describe(JsonNode m) {

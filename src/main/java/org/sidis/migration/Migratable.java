@@ -332,6 +332,7 @@ public final class Migratable extends AbstractBehavior<Command> {
     getContext().watchWith(incomingSource, new SourceGone(p.move()));
     tracer.event(Events.Migration.MOVE_START, null, null, null, Map.of("peer", p.sourceNode(), "move", p.move(), "role", "target",
         "state_bytes", incoming.bytes()));
+    tracer.flush(); // the evidence that a move began here reaches the disk before a crash can take it
     p.source().tell(new Prepared(p.move(), getContext().getSelf()));
     return this;
   }
