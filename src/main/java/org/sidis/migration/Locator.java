@@ -40,6 +40,12 @@ public final class Locator extends AbstractBehavior<Locator.Command> {
   /** Move the actor to {@code targetNode}. */
   public record Move(String targetNode, MoveMode mode, ActorRef<MoveOutcome> replyTo) implements Command {}
 
+  /** Look for the target host again: registrations reach this node's Receptionist by gossip, later. */
+  private record FindAgain(Move move, int attempt) implements Command {}
+
+  /** How often, and how many times, a move looks for a host not listed yet (about retry-after in all). */
+  private static final int FIND_ATTEMPTS = 20;
+
   private record Answer(Reply reply) implements Command {}
 
   private record Listed(Receptionist.Listing listing) implements Command {}
@@ -53,7 +59,9 @@ public final class Locator extends AbstractBehavior<Locator.Command> {
   private final Tracer tracer;
   private final ActorRef<Reply> answers;
   private final ActorRef<Receptionist.Listing> listings;
-  private final Map<String, Deque<Move>> moves = new HashMap<>();
+  private final Map<String, Deque<Attempt>> moves = new HashMap<>();
+
+  private record Attempt(Move move, int attempt) {}
   private final Deque<Call> waiting = new ArrayDeque<>();
   private ActorRef<MigrationProtocol.Command> at;
   private ActorRef<MigrationProtocol.Command> listed;
@@ -86,7 +94,8 @@ public final class Locator extends AbstractBehavior<Locator.Command> {
         .onMessage(Answer.class, this::onAnswer)
         .onMessage(Listed.class, this::onListed)
         .onMessage(Resend.class, this::onResend)
-        .onMessage(Move.class, this::onMove)
+        .onMessage(Move.class, m -> find(m, 1))
+        .onMessage(FindAgain.class, f -> find(f.move(), f.attempt()))
         .build();
   }
 
@@ -151,20 +160,25 @@ public final class Locator extends AbstractBehavior<Locator.Command> {
     return this;
   }
 
-  private Behavior<Command> onMove(Move m) {
+  private Behavior<Command> find(Move m, int attempt) {
     ServiceKey<MigrationProtocol.Command> key = MigrationProtocol.hostKey(settings.name(), m.targetNode());
-    moves.computeIfAbsent(key.id(), k -> new ArrayDeque<>()).add(m);
+    moves.computeIfAbsent(key.id(), k -> new ArrayDeque<>()).add(new Attempt(m, attempt));
     getContext().getSystem().receptionist().tell(Receptionist.find(key, listings));
     return this;
   }
 
   /** One adapter for every listing: Akka keeps one message adapter per message class. */
   private Behavior<Command> onHostFound(Receptionist.Listing listing) {
-    Deque<Move> pending = moves.get(listing.getKey().id());
-    Move m = pending == null ? null : pending.poll();
-    if (m == null) return this;
+    Deque<Attempt> pending = moves.get(listing.getKey().id());
+    Attempt a = pending == null ? null : pending.poll();
+    if (a == null) return this;
+    Move m = a.move();
     Set<ActorRef<MigrationProtocol.Command>> hosts = listing.getServiceInstances(MigrationProtocol.hostKey(settings.name(), m.targetNode()));
     ActorRef<MigrationProtocol.Command> to = at != null ? at : listed;
+    if ((hosts.isEmpty() || to == null) && a.attempt() < FIND_ATTEMPTS) {
+      timers.startSingleTimer(new FindAgain(m, a.attempt() + 1), settings.retryAfter().dividedBy(FIND_ATTEMPTS / 2));
+      return this;
+    }
     if (hosts.isEmpty() || to == null) {
       m.replyTo().tell(new MoveOutcome(-1, false, "?", m.targetNode(), m.mode().word(), -1, -1, 0, 0, 0,
           hosts.isEmpty() ? "no host of [" + settings.name() + "] on " + m.targetNode() : "the actor is not found yet"));

@@ -208,4 +208,16 @@ class MigratableProtocolTest {
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L), values);
     assertNotNull(n1);
   }
+
+  @Test
+  void aMoveToAHostNotYetListedWaitsForItsRegistration() throws Exception {
+    kit.spawn(Migratable.create("n1", settings, 1), "m1");
+    MigrationClient client = new MigrationClient(kit.system(), "n3", settings);
+    assertEquals(1L, client.call(Duration.ofSeconds(10)));
+    var pending = client.moveAsync("n2", MoveMode.PRE_COPY, Duration.ofSeconds(10));
+    Thread.sleep(300); // the target's registration reaches the client's Receptionist after the order
+    kit.spawn(Migratable.create("n2", settings, 1), "m2");
+    MoveOutcome out = pending.toCompletableFuture().get();
+    assertTrue(out.moved(), out.toString());
+  }
 }
