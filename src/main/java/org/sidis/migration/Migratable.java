@@ -50,7 +50,9 @@ public final class Migratable extends AbstractBehavior<Command> {
   private final TimerScheduler<Command> timers;
   private final Tracer tracer;
   private final Random random;
-  private final long writesPerTick;
+  /** Pages the workload dirties per tick; the fraction carries over, so a slow rate still writes. */
+  private final double writesPerTick;
+  private double writeCarry;
 
   // Where the actor is, from this node's side.
   private PagedState state;
@@ -86,7 +88,7 @@ public final class Migratable extends AbstractBehavior<Command> {
     this.timers = timers;
     this.tracer = Traces.get(ctx.getSystem()).tracer(ctx.getSelf().path().toStringWithoutAddress(), Events.Proto.MIGRATION, settings.name());
     this.random = new Random(seed ^ node.hashCode());
-    this.writesPerTick = Math.max(0, settings.writeBytesPerSec() * settings.writeTick().toMillis() / 1000 / settings.pageSize());
+    this.writesPerTick = Math.max(0, settings.writeBytesPerSec() * settings.writeTick().toMillis() / 1000.0 / settings.pageSize());
     this.held = new HoldBuffer<>(settings.holdCapacity());
     ctx.getSystem().receptionist().tell(Receptionist.register(MigrationProtocol.hostKey(settings.name(), node), ctx.getSelf()));
     if (node.equals(settings.home())) {
@@ -162,7 +164,8 @@ public final class Migratable extends AbstractBehavior<Command> {
 
   private Behavior<Command> onWriteTick() {
     if (!serving()) return this; // stopped to switch: the workload is paused with the actor
-    for (long i = 0; i < writesPerTick; i++) {
+    writeCarry += writesPerTick;
+    for (; writeCarry >= 1; writeCarry--) {
       state.write(random.nextInt(state.pageCount()), random.nextInt(), random.nextLong());
     }
     return this;
