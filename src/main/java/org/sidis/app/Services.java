@@ -3,6 +3,7 @@ package org.sidis.app;
 import org.sidis.bench.BenchServices;
 import org.sidis.demo.DemoServices;
 import org.sidis.gossip.GossipService;
+import org.sidis.migration.MigrationService;
 import org.sidis.migration.code.CodeRunService;
 import org.sidis.migration.code.CodeService;
 import org.sidis.mom.LogService;
@@ -30,6 +31,7 @@ public final class Services {
         new QueueService(),
         new LogService(),
         new StreamService(),
+        new MigrationService(),
         new CodeService(),
         new CodeRunService()));
     all.addAll(TiersService.all());

@@ -94,8 +94,11 @@ public interface Checker {
     /** RPC: stubs trace call/return, skeletons execute/reply; three verdicts per service. */
     Checker RPC = of("rpc", run -> RpcCalls.check(run.events(), run.crashed()));
 
+    /** Strong mobility: clients trace call/reply, the moving actor apply; four verdicts per actor. */
+    Checker MIGRATION = new MigrationCalls();
+
     /** The checkers of the rooms that ship with sidis, in the order their verdicts are listed. */
     static List<Checker> standard() {
-        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC);
+        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, MIGRATION);
     }
 }

@@ -70,6 +70,32 @@ final class Converters {
     }
   }
 
+  /**
+   * {@code demo --mode}: a gossip {@link Mode} (demo gossip) or a {@link org.sidis.migration.MoveMode}
+   * (demo migration); the command checks it fits the demo named.
+   */
+  static final class DemoMode implements ITypeConverter<Object> {
+    @Override
+    public Object convert(String text) {
+      try {
+        return Mode.parse(text);
+      } catch (IllegalArgumentException notGossip) {
+        try {
+          return org.sidis.migration.MoveMode.parse(text);
+        } catch (IllegalArgumentException notMigration) {
+          throw new TypeConversionException(notGossip.getMessage() + " (demo gossip), or pre-copy, stop-and-copy (demo migration)");
+        }
+      }
+    }
+  }
+
+  static final class DemoModes extends ArrayList<String> {
+    DemoModes() {
+      super(java.util.stream.Stream.concat(Arrays.stream(Mode.values()).map(Mode::id),
+          Arrays.stream(org.sidis.migration.MoveMode.values()).map(org.sidis.migration.MoveMode::word)).toList());
+    }
+  }
+
   static final class GossipModes extends ArrayList<String> {
     GossipModes() {
       super(Arrays.stream(Mode.values()).map(Mode::id).toList());

@@ -13,6 +13,7 @@ import org.sidis.demo.Netns;
 import org.sidis.demo.GossipDemo;
 import org.sidis.demo.Launcher;
 import org.sidis.demo.LogDemo;
+import org.sidis.demo.MigrationDemo;
 import org.sidis.demo.PubsubDemo;
 import org.sidis.demo.QueuesDemo;
 import org.sidis.demo.RpcDemo;
@@ -60,7 +61,8 @@ public final class DemoCommand implements Callable<Integer> {
       new BrokerDemo(),
       new PubsubDemo(),
       new SupervisionDemo(),
-      new TiersDemo());
+      new TiersDemo(),
+      new MigrationDemo());
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
 
@@ -74,8 +76,16 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Messages multicast by the whole group; gossip: writes and deletes by all nodes; rpc: calls (default: ${DEFAULT-VALUE}).")
   int messages;
 
-  @Option(names = "--mode", converter = Converters.GossipMode.class, completionCandidates = Converters.GossipModes.class, description = "Spreads the gossip demo's updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's).")
-  org.sidis.gossip.Mode mode;
+  @Option(names = "--mode", converter = Converters.DemoMode.class, completionCandidates = Converters.DemoModes.class,
+      description = "Spreads the gossip demo's updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's);"
+          + " moves the migration demo's actor by pre-copy or stop-and-copy (default: pre-copy).")
+  Object mode;
+
+  @Option(names = "--moves", description = "Demo migration: how many times the actor moves (default: 10).")
+  Integer moves;
+
+  @Option(names = "--state", description = "Demo migration: the moving actor's state, as HOCON bytes: 64MiB, 16MiB (default: 64MiB).")
+  String state;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the network model and the workload (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -123,7 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** {@code --tls} without a directory: fresh keys in the run directory. */
   static final String FRESH_KEYS = "";
 
-  @Option(names = "--json", description = "Also writes the fault matrix (demo faults) or the table (demo tiers) as JSON to this file.")
+  @Option(names = "--json", description = "Also writes the fault matrix (demo faults), the table (demo tiers) or the moves (demo migration) as JSON to this file.")
   Path json;
 
   @Option(names = "--servers", description = "Demo tiers: application servers, each its own JVM (default: conf/tiers.conf's, 3).")
@@ -174,8 +184,27 @@ public final class DemoCommand implements Callable<Integer> {
     Demo demo = ALL.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     if (demo == null) return refused("unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
     boolean tiers = demo instanceof TiersDemo;
+    boolean migration = demo instanceof MigrationDemo;
     if (longMatrix || rows != null) return refused("--long and --rows are for demo " + FaultMatrix.NAME + " only");
-    if (json != null && !tiers) return refused("--json is for demos " + FaultMatrix.NAME + " and tiers only");
+    if (json != null && !tiers && !migration) return refused("--json is for demos " + FaultMatrix.NAME + ", tiers and migration only");
+    if (!migration && (moves != null || state != null)) return refused("--moves and --state are for demo migration only");
+    if (migration) {
+      if (moves != null && moves < 1) return refused("--moves must be at least 1, got " + moves);
+      if (moves != null) settings.asMap().put("sidis.demo.migration.moves", String.valueOf(moves));
+      if (state != null) {
+        try {
+          long bytes = com.typesafe.config.ConfigFactory.parseString("b = \"" + state.replace("\"", "") + "\"").getBytes("b");
+          if (bytes < 64 * 1024 || bytes > 1024L * 1024 * 1024) return refused("--state must be 64 KiB .. 1 GiB, got " + state);
+          settings.asMap().put("sidis.migration.state-size", String.valueOf(bytes));
+        } catch (com.typesafe.config.ConfigException e) {
+          return refused("--state [" + state + "] is not a size like 64MiB or 16MiB");
+        }
+      }
+      if (mode instanceof org.sidis.migration.MoveMode m) settings.asMap().put("sidis.demo.migration.mode", m.word());
+      else if (mode != null) return refused("--mode for demo migration is pre-copy or stop-and-copy, got " + mode);
+      if (json != null) settings.asMap().put("sidis.demo.migration.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(
+          json.toAbsolutePath().toString()).toString());
+    }
     if (!tiers && (servers != null || requests != null || replySize != null)) {
       return refused("--servers, --requests and --reply-size are for demo tiers only");
     }
@@ -198,7 +227,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (nodes < 1) return refused("--nodes must be at least 1, got " + nodes);
     if (messages < 0) return refused("--messages must not be negative, got " + messages);
-    if (mode != null && !(demo instanceof GossipDemo)) return refused("--mode is for the gossip demo only");
+    if (mode != null && !(demo instanceof GossipDemo) && !migration) return refused("--mode is for the gossip and migration demos only");
+    if (mode != null && demo instanceof GossipDemo && !(mode instanceof org.sidis.gossip.Mode)) {
+      return refused("--mode for demo gossip is push, pull, push-pull, rumor or flood, got " + mode);
+    }
+    org.sidis.gossip.Mode gossipMode = mode instanceof org.sidis.gossip.Mode g ? g : null;
     if (topology != null && !(demo instanceof ChatDemo)) {
       return refused("--topology is for the chat demos only (causal, fifo, total, overlay)");
     }
@@ -239,7 +272,7 @@ public final class DemoCommand implements Callable<Integer> {
             + " --nodes " + String.join(",", tlsNames));
       }
     }
-    DemoOptions probe = new DemoOptions(nodes, messages, seed, mode, topology, settings.asMap(), jvmOptions, hostKind, plan);
+    DemoOptions probe = new DemoOptions(nodes, messages, seed, gossipMode, topology, settings.asMap(), jvmOptions, hostKind, plan);
     String refusal = demo.refuse(probe);
     if (refusal != null) return refused(refusal);
     Path runDir = Launcher.newRunDir(runsDir, name);
@@ -256,7 +289,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
       }
     }
-    DemoOptions options = new DemoOptions(nodes, messages, seed, mode, topology, settings.asMap(), jvmOptions, hostKind, plan, tlsDir);
+    DemoOptions options = new DemoOptions(nodes, messages, seed, gossipMode, topology, settings.asMap(), jvmOptions, hostKind, plan, tlsDir);
     Path conf = runDir.resolve("conf").resolve(name + ".conf");
     try {
       copyDemoConfig(name, conf);

@@ -22,6 +22,7 @@ public final class Events {
     public static final String TOPIC = "topic";
     public static final String LOG = "log";
     public static final String STREAM = "stream";
+    public static final String MIGRATION = "migration";
 
     private Proto() {}
   }
@@ -152,5 +153,24 @@ public final class Events {
     public static final String MISS = "miss";
 
     private Stream() {}
+  }
+
+  /**
+   * Strong mobility ({@code group} the moving actor's name): the client's {@code call} and
+   * {@code reply} ({@code msg} the request id, {@code value} returned), the actor's {@code apply}
+   * ({@code msg}, {@code value} after applying) where it runs, and each move's {@code move-start},
+   * {@code move-switch} ({@code downtime_ms}), {@code move-done} — or {@code move-abort} — on both
+   * nodes with {@code peer} and {@code move}.
+   */
+  public static final class Migration {
+    public static final String CALL = "call";
+    public static final String REPLY = "reply";
+    public static final String APPLY = "apply";
+    public static final String MOVE_START = "move-start";
+    public static final String MOVE_SWITCH = "move-switch";
+    public static final String MOVE_DONE = "move-done";
+    public static final String MOVE_ABORT = "move-abort";
+
+    private Migration() {}
   }
 }
