@@ -94,8 +94,11 @@ public interface Checker {
     /** RPC: stubs trace call/return, skeletons execute/reply; three verdicts per service. */
     Checker RPC = of("rpc", run -> RpcCalls.check(run.events(), run.crashed()));
 
+    /** Streams: sources trace send, sinks play and miss; frames accounted, on time and in lip sync per stream. */
+    Checker STREAM = of("stream", run -> StreamPlayout.check(run.events()));
+
     /** The checkers of the rooms that ship with sidis, in the order their verdicts are listed. */
     static List<Checker> standard() {
-        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC);
+        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, STREAM);
     }
 }

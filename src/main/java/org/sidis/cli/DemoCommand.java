@@ -17,6 +17,7 @@ import org.sidis.demo.PubsubDemo;
 import org.sidis.demo.QueuesDemo;
 import org.sidis.demo.RpcDemo;
 import org.sidis.demo.ServersDemo;
+import org.sidis.demo.StreamDemo;
 import org.sidis.demo.SupervisionDemo;
 import org.sidis.demo.TiersDemo;
 import org.sidis.node.tls.KeyTool;
@@ -60,7 +61,8 @@ public final class DemoCommand implements Callable<Integer> {
       new BrokerDemo(),
       new PubsubDemo(),
       new SupervisionDemo(),
-      new TiersDemo());
+      new TiersDemo(),
+      new StreamDemo());
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
 
@@ -74,8 +76,51 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Messages multicast by the whole group; gossip: writes and deletes by all nodes; rpc: calls (default: ${DEFAULT-VALUE}).")
   int messages;
 
-  @Option(names = "--mode", converter = Converters.GossipMode.class, completionCandidates = Converters.GossipModes.class, description = "Spreads the gossip demo's updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's).")
+  /** The gossip demo's mode, when {@code --mode} named one. */
   org.sidis.gossip.Mode mode;
+
+  /** The stream demo's transmission mode, when {@code --mode} named one. */
+  org.sidis.stream.Mode streamMode;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /**
+   * One {@code --mode} for two demos: a gossip mode (push, pull, ...) or a stream mode (async,
+   * sync, isochronous), parsed here into its type; the demo that does not take it refuses it.
+   */
+  @Option(names = "--mode", paramLabel = "MODE", completionCandidates = Converters.GossipModes.class,
+      description = "Gossip: spreads the updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's)."
+          + " Stream: async, sync or isochronous (default: isochronous).")
+  void mode(String text) {
+    try {
+      mode = org.sidis.gossip.Mode.parse(text);
+      return;
+    } catch (IllegalArgumentException notGossip) {
+      // perhaps a stream mode
+    }
+    try {
+      streamMode = org.sidis.stream.Mode.parse(text);
+    } catch (IllegalArgumentException neither) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--mode': expected one of push, pull, push-pull, rumor, flood"
+          + " (demo gossip) or async, sync, isochronous (demo stream), got [" + text + "]");
+    }
+  }
+
+  @Option(names = "--loss", description = "Demo stream: the probability that a datagram is lost at the receiving socket (default: 0.05).")
+  Double loss;
+
+  @Option(names = "--jitter", description = "Demo stream: each datagram is delayed by 0 .. this at the receiving socket, e.g. 30ms (default: 30ms).")
+  String jitter;
+
+  @Option(names = "--seconds", description = "Demo stream: the stream's length in seconds (default: 20).")
+  Integer seconds;
+
+  @Option(names = "--no-retransmit", description = "Demo stream: the sink asks for no missing frame (the plain datagram stream).")
+  boolean noRetransmit;
+
+  @Option(names = "--no-interleave", description = "Demo stream: consecutive frames go in one packet (one lost packet, a gap).")
+  boolean noInterleave;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the network model and the workload (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -123,7 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** {@code --tls} without a directory: fresh keys in the run directory. */
   static final String FRESH_KEYS = "";
 
-  @Option(names = "--json", description = "Also writes the fault matrix (demo faults) or the table (demo tiers) as JSON to this file.")
+  @Option(names = "--json", description = "Also writes the fault matrix (demo faults), the table (demo tiers) or the QoS report (demo stream) as JSON to this file.")
   Path json;
 
   @Option(names = "--servers", description = "Demo tiers: application servers, each its own JVM (default: conf/tiers.conf's, 3).")
@@ -174,8 +219,17 @@ public final class DemoCommand implements Callable<Integer> {
     Demo demo = ALL.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     if (demo == null) return refused("unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
     boolean tiers = demo instanceof TiersDemo;
+    boolean stream = demo instanceof StreamDemo;
     if (longMatrix || rows != null) return refused("--long and --rows are for demo " + FaultMatrix.NAME + " only");
-    if (json != null && !tiers) return refused("--json is for demos " + FaultMatrix.NAME + " and tiers only");
+    if (json != null && !tiers && !stream) return refused("--json is for demos " + FaultMatrix.NAME + ", tiers and stream only");
+    if (!stream && (streamMode != null || loss != null || jitter != null || seconds != null || noRetransmit || noInterleave)) {
+      return refused((streamMode != null ? "--mode " + streamMode.word() : "--loss, --jitter, --seconds, --no-retransmit and --no-interleave")
+          + " is for demo stream only");
+    }
+    if (stream) {
+      String why = streamSettings();
+      if (why != null) return refused(why);
+    }
     if (!tiers && (servers != null || requests != null || replySize != null)) {
       return refused("--servers, --requests and --reply-size are for demo tiers only");
     }
@@ -198,7 +252,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (nodes < 1) return refused("--nodes must be at least 1, got " + nodes);
     if (messages < 0) return refused("--messages must not be negative, got " + messages);
-    if (mode != null && !(demo instanceof GossipDemo)) return refused("--mode is for the gossip demo only");
+    if (mode != null && !(demo instanceof GossipDemo)) {
+      return refused(stream ? "demo stream's --mode is async, sync or isochronous, got " + mode.id() : "--mode is for the gossip demo only");
+    }
     if (topology != null && !(demo instanceof ChatDemo)) {
       return refused("--topology is for the chat demos only (causal, fifo, total, overlay)");
     }
@@ -270,6 +326,38 @@ public final class DemoCommand implements Callable<Integer> {
       if (e.getMessage() != null && e.getMessage().startsWith("netns hosts")) return refused(e.getMessage());
       throw e;
     }
+  }
+
+  /** Demo stream's options as settings for both nodes; the reason they are refused, or null. */
+  private String streamSettings() {
+    java.util.Map<String, String> m = settings.asMap();
+    if (loss != null) {
+      if (!(loss >= 0 && loss < 1)) return "--loss must be in [0, 1), got " + loss;
+      m.put("sidis.net.loss", String.valueOf(loss));
+    } else m.putIfAbsent("sidis.net.loss", "0.05");
+    String j = jitter == null ? "30ms" : jitter;
+    long jitterMs;
+    try {
+      jitterMs = com.typesafe.config.ConfigFactory.parseString("j = \"" + j.replace("\"", "") + "\"").getDuration("j").toMillis();
+    } catch (com.typesafe.config.ConfigException e) {
+      return "--jitter [" + j + "] is not a duration like 30ms";
+    }
+    if (jitterMs < 0 || jitterMs > 1000) return "--jitter must be 0 .. 1s, got " + j;
+    if (jitter != null || !m.containsKey("sidis.net.delay-max")) {
+      m.put("sidis.net.delay-min", "0ms");
+      m.put("sidis.net.delay-max", jitterMs + "ms");
+      // admission reckons with the jitter the path is known to have
+      m.put("sidis.stream.link.jitter", jitterMs + "ms");
+    }
+    if (seconds != null) {
+      if (seconds < 1 || seconds > 3600) return "--seconds must be 1 .. 3600, got " + seconds;
+      m.put("sidis.stream.length", seconds + "s");
+    }
+    if (streamMode != null) m.put("sidis.stream.contract.mode", streamMode.word());
+    if (noRetransmit) m.put("sidis.stream.retransmit", "off");
+    if (noInterleave) m.put("sidis.stream.interleave", "off");
+    if (json != null) m.put("sidis.demo.stream.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(json.toAbsolutePath().toString()).toString());
+    return null;
   }
 
   /** {@code demo faults}: the fault matrix on netns hosts. */

@@ -40,7 +40,7 @@ public final class StreamService implements Service {
   /** The sink's request, with a listener that logs its outcome and prints it for the launcher. */
   static Behavior<StreamRequest.Command> sink(StreamSettings s, NetworkModel edge, String node) {
     return Behaviors.setup(ctx -> {
-      ActorRef<StreamRequest.Outcome> outcome = ctx.spawn(Behaviors.receive(StreamRequest.Outcome.class)
+      ActorRef<StreamRequest.Outcome> outcome = ctx.spawn(Behaviors.setup(own -> Behaviors.receive(StreamRequest.Outcome.class)
           .onMessage(StreamRequest.Admitted.class, a -> {
             Progress.print("admitted", Map.of("node", node, "stream", a.streamId(), "setup_us", a.setupUs()));
             return Behaviors.same();
@@ -51,7 +51,7 @@ public final class StreamService implements Service {
           })
           .onMessage(StreamRequest.Ended.class, e -> {
             List<String> breaches = e.report().breaches(e.contract(), e.setupUs(), s.onTimeTarget());
-            ctx.getLog().info("[{}] QoS report against [{}]: {}; {}", s.id(), e.contract(), e.report(),
+            own.getLog().info("[{}] QoS report against [{}]: {}; {}", s.id(), e.contract(), e.report(),
                 breaches.isEmpty() ? "contract kept" : "contract broken: " + String.join("; ", breaches));
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("node", node);
@@ -63,7 +63,7 @@ public final class StreamService implements Service {
             Progress.print("done", f);
             return Behaviors.same();
           })
-          .build(), "outcome");
+          .build()), "outcome");
       return StreamRequest.create(s.id(), s.contract(), s.sinkBufferingUs(), s.retransmit(),
           ok -> s.sinkSettings(ok.frames(), ok.holdUs()), edge, outcome);
     });

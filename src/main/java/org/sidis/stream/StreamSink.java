@@ -130,7 +130,7 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
     this.edge = edge;
     this.listener = listener;
     this.udp = udp;
-    this.trace = new StreamTrace(ctx, settings.streamId());
+    this.trace = new StreamTrace(ctx, settings.streamId(), settings.mode());
     this.timers = timers;
     JitterBuffer b = JitterBuffer.create(settings.buffer());
     for (Map.Entry<Flow, Long> e : settings.frames().entrySet()) b = b.endsAt(e.getKey(), e.getValue() - 1);
