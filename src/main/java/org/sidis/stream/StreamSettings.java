@@ -25,6 +25,7 @@ public record StreamSettings(
     double jitterFactor,
     long maxPlayoutDelayUs,
     long lossSlackUs,
+    long playoutMarginUs,
     double onTimeTarget,
     QosContract contract,
     Admission.Link link) {
@@ -65,7 +66,7 @@ public record StreamSettings(
       return new StreamSettings(role, s.getLong("id"), new InetSocketAddress(s.getString("sink-host"), s.getInt("sink-port")),
           frames, bytes, il, s.getBoolean("retransmit"), s.getBytes("rate"), s.getBytes("burst"),
           micros(s.getDuration("repair-budget")), s.getDouble("jitter-factor"), micros(s.getDuration("max-playout-delay")),
-          micros(s.getDuration("loss-slack")), onTimeTarget(s), QosContract.fromConfig(s.getConfig("contract")),
+          micros(s.getDuration("loss-slack")), micros(s.getDuration("playout-margin")), onTimeTarget(s), QosContract.fromConfig(s.getConfig("contract")),
           new Admission.Link(s.getLong("link.capacity"), micros(s.getDuration("link.delay")), micros(s.getDuration("link.jitter")),
               micros(s.getDuration("link.setup-rtt"))));
     } catch (ConfigException e) {
@@ -90,18 +91,23 @@ public record StreamSettings(
     return h;
   }
 
-  /** What the sink buffers beyond the path's jitter: the longest hold plus the repair budget. */
+  /** What the sink buffers beyond the path's jitter: the longest hold plus its own buffering (repair budget, margin). */
   public long bufferingUs() {
-    return holdUs().values().stream().mapToLong(Long::longValue).max().orElse(0) + (retransmit ? repairBudgetUs : 0);
+    return holdUs().values().stream().mapToLong(Long::longValue).max().orElse(0) + sinkBufferingUs();
   }
 
   public StreamSink.Settings sinkSettings() {
     return sinkSettings(frames, holdUs());
   }
 
-  /** What the sink buffers for repairs, beyond the path's jitter and the source's hold. */
+  /**
+   * What the sink buffers beyond the path's jitter and the source's hold: the repair budget when
+   * it retransmits, and the playout margin — a frame leaves the source up to one production tick
+   * after its pts, and both ends' timers run a little late; without it a stream over a perfect path
+   * played 83.6 % on time (bench stream --quick, plain datagram, 0 % loss, 0 ms jitter: 37 late).
+   */
   public long sinkBufferingUs() {
-    return retransmit ? repairBudgetUs : 0;
+    return (retransmit ? repairBudgetUs : 0) + playoutMarginUs;
   }
 
   /**

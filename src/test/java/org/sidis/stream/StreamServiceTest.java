@@ -23,7 +23,7 @@ class StreamServiceTest {
     assertEquals(Map.of(Flow.AUDIO, 1000L, Flow.VIDEO, 500L), s.frames());
     assertEquals(new Interleaver(2, 4), s.interleavers().get(Flow.AUDIO));
     assertEquals(140_000, s.holdUs().get(Flow.AUDIO), "a block of 8 audio frames holds the first 7 periods");
-    assertEquals(390_000, s.bufferingUs(), "the longest hold plus the repair budget");
+    assertEquals(410_000, s.bufferingUs(), "the longest hold plus the repair budget and the playout margin");
     assertEquals(Mode.ISOCHRONOUS, s.sinkSettings().mode());
     assertTrue(Admission.of(s.link()).admit(s.contract(), s.bufferingUs()) instanceof Admission.Admitted, "the default contract is admitted on the default link");
   }

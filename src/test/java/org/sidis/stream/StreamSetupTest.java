@@ -70,7 +70,7 @@ class StreamSetupTest {
     QosContract tooTight = new QosContract(400_000, 100_000, 30_000, 2_000_000, Mode.ISOCHRONOUS);
     offer.tell(new StreamSetup.Ask(12, tooTight, s.sinkBufferingUs(), true, sink.getRef()));
     why = assertInstanceOf(StreamSetup.Refused.class, sink.receiveMessage()).reason();
-    assertTrue(why.contains("below the playout delay 421 ms"), why);
+    assertTrue(why.contains("below the playout delay 441 ms"), why);
     offer.tell(new StreamSetup.Ask(99, s.contract(), 0, true, sink.getRef()));
     assertTrue(assertInstanceOf(StreamSetup.Refused.class, sink.receiveMessage()).reason().contains("no stream 99 is offered here"));
   }
