@@ -97,8 +97,11 @@ public interface Checker {
     /** Strong mobility: clients trace call/reply, the moving actor apply; four verdicts per actor. */
     Checker MIGRATION = new MigrationCalls();
 
+    /** Streams: sources trace send, sinks play and miss; frames accounted, on time and in lip sync per stream. */
+    Checker STREAM = of("stream", run -> StreamPlayout.check(run.events()));
+
     /** The checkers of the rooms that ship with sidis, in the order their verdicts are listed. */
     static List<Checker> standard() {
-        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, MIGRATION);
+        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, MIGRATION, STREAM);
     }
 }

@@ -210,8 +210,9 @@ public final class TraceReader {
         // (key, version, op, digest; partition, offset; to, subscription; idempotent, outcome).
         // Multicast view and refuse-joiner lines keep theirs too: the member's incarnation
         // ("self") and the refused member ("member") tell a restarted node's members apart.
+        // Stream lines keep theirs for flow, pts_us and the sink's mode.
         JsonNode attributes = switch (proto == null ? "" : proto) {
-          case "gossip", "log", "topic", "rpc", "migration" -> json;
+          case "gossip", "log", "topic", "rpc", "migration", "stream" -> json;
           default -> Events.Group.VIEW.equals(event) || "refuse-joiner".equals(event) ? json : null;
         };
         events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),

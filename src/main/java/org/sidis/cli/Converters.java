@@ -83,7 +83,12 @@ final class Converters {
         try {
           return org.sidis.migration.MoveMode.parse(text);
         } catch (IllegalArgumentException notMigration) {
-          throw new TypeConversionException(notGossip.getMessage() + " (demo gossip), or pre-copy, stop-and-copy (demo migration)");
+          try {
+            return org.sidis.stream.Mode.parse(text);
+          } catch (IllegalArgumentException notStream) {
+            throw new TypeConversionException(notGossip.getMessage() + " (demo gossip), or pre-copy, stop-and-copy (demo migration),"
+                + " or async, sync, isochronous (demo stream)");
+          }
         }
       }
     }
@@ -91,8 +96,9 @@ final class Converters {
 
   static final class DemoModes extends ArrayList<String> {
     DemoModes() {
-      super(java.util.stream.Stream.concat(Arrays.stream(Mode.values()).map(Mode::id),
-          Arrays.stream(org.sidis.migration.MoveMode.values()).map(org.sidis.migration.MoveMode::word)).toList());
+      super(java.util.stream.Stream.of(Arrays.stream(Mode.values()).map(Mode::id),
+          Arrays.stream(org.sidis.migration.MoveMode.values()).map(org.sidis.migration.MoveMode::word),
+          Arrays.stream(org.sidis.stream.Mode.values()).map(org.sidis.stream.Mode::word)).flatMap(x -> x).toList());
     }
   }
 

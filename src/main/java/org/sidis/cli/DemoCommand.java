@@ -18,6 +18,7 @@ import org.sidis.demo.PubsubDemo;
 import org.sidis.demo.QueuesDemo;
 import org.sidis.demo.RpcDemo;
 import org.sidis.demo.ServersDemo;
+import org.sidis.demo.StreamDemo;
 import org.sidis.demo.SupervisionDemo;
 import org.sidis.demo.TiersDemo;
 import org.sidis.node.tls.KeyTool;
@@ -62,7 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
       new PubsubDemo(),
       new SupervisionDemo(),
       new TiersDemo(),
-      new MigrationDemo());
+      new MigrationDemo(),
+      new StreamDemo());
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
 
@@ -78,7 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--mode", converter = Converters.DemoMode.class, completionCandidates = Converters.DemoModes.class,
       description = "Spreads the gossip demo's updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's);"
-          + " moves the migration demo's actor by pre-copy or stop-and-copy (default: pre-copy).")
+          + " moves the migration demo's actor by pre-copy or stop-and-copy (default: pre-copy);"
+          + " sets the stream demo's transmission by async, sync or isochronous (default: isochronous).")
   Object mode;
 
   @Option(names = "--moves", description = "Demo migration: how many times the actor moves (default: 10).")
@@ -86,6 +89,24 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--state", description = "Demo migration: the moving actor's state, as HOCON bytes: 64MiB, 16MiB (default: 64MiB).")
   String state;
+
+  /** The stream demo's transmission mode, when {@code --mode} named one. */
+  org.sidis.stream.Mode streamMode;
+
+  @Option(names = "--loss", description = "Demo stream: the probability that a datagram is lost at the receiving socket (default: 0.05).")
+  Double loss;
+
+  @Option(names = "--jitter", description = "Demo stream: each datagram is delayed by 0 .. this at the receiving socket, e.g. 30ms (default: 30ms).")
+  String jitter;
+
+  @Option(names = "--seconds", description = "Demo stream: the stream's length in seconds (default: 20).")
+  Integer seconds;
+
+  @Option(names = "--no-retransmit", description = "Demo stream: the sink asks for no missing frame (the plain datagram stream).")
+  boolean noRetransmit;
+
+  @Option(names = "--no-interleave", description = "Demo stream: consecutive frames go in one packet (one lost packet, a gap).")
+  boolean noInterleave;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the network model and the workload (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -133,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** {@code --tls} without a directory: fresh keys in the run directory. */
   static final String FRESH_KEYS = "";
 
-  @Option(names = "--json", description = "Also writes the fault matrix (demo faults), the table (demo tiers) or the moves (demo migration) as JSON to this file.")
+  @Option(names = "--json", description = "Also writes the fault matrix (demo faults), the table (demo tiers), the moves (demo migration) or the QoS report (demo stream) as JSON to this file.")
   Path json;
 
   @Option(names = "--servers", description = "Demo tiers: application servers, each its own JVM (default: conf/tiers.conf's, 3).")
@@ -185,8 +206,10 @@ public final class DemoCommand implements Callable<Integer> {
     if (demo == null) return refused("unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
     boolean tiers = demo instanceof TiersDemo;
     boolean migration = demo instanceof MigrationDemo;
+    boolean stream = demo instanceof StreamDemo;
+    streamMode = mode instanceof org.sidis.stream.Mode sm ? sm : null;
     if (longMatrix || rows != null) return refused("--long and --rows are for demo " + FaultMatrix.NAME + " only");
-    if (json != null && !tiers && !migration) return refused("--json is for demos " + FaultMatrix.NAME + ", tiers and migration only");
+    if (json != null && !tiers && !migration && !stream) return refused("--json is for demos " + FaultMatrix.NAME + ", tiers, migration and stream only");
     if (!migration && (moves != null || state != null)) return refused("--moves and --state are for demo migration only");
     if (migration) {
       if (moves != null && moves < 1) return refused("--moves must be at least 1, got " + moves);
@@ -204,6 +227,14 @@ public final class DemoCommand implements Callable<Integer> {
       else if (mode != null) return refused("--mode for demo migration is pre-copy or stop-and-copy, got " + mode);
       if (json != null) settings.asMap().put("sidis.demo.migration.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(
           json.toAbsolutePath().toString()).toString());
+    }
+    if (!stream && (streamMode != null || loss != null || jitter != null || seconds != null || noRetransmit || noInterleave)) {
+      return refused((streamMode != null ? "--mode " + streamMode.word() : "--loss, --jitter, --seconds, --no-retransmit and --no-interleave")
+          + " is for demo stream only");
+    }
+    if (stream) {
+      String why = streamSettings();
+      if (why != null) return refused(why);
     }
     if (!tiers && (servers != null || requests != null || replySize != null)) {
       return refused("--servers, --requests and --reply-size are for demo tiers only");
@@ -227,10 +258,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (nodes < 1) return refused("--nodes must be at least 1, got " + nodes);
     if (messages < 0) return refused("--messages must not be negative, got " + messages);
-    if (mode != null && !(demo instanceof GossipDemo) && !migration) return refused("--mode is for the gossip and migration demos only");
+    if (mode != null && !(demo instanceof GossipDemo) && !migration && !stream) return refused("--mode is for the gossip, migration and stream demos only");
     if (mode != null && demo instanceof GossipDemo && !(mode instanceof org.sidis.gossip.Mode)) {
       return refused("--mode for demo gossip is push, pull, push-pull, rumor or flood, got " + mode);
     }
+    if (mode != null && stream && streamMode == null) return refused("demo stream's --mode is async, sync or isochronous, got " + mode);
     org.sidis.gossip.Mode gossipMode = mode instanceof org.sidis.gossip.Mode g ? g : null;
     if (topology != null && !(demo instanceof ChatDemo)) {
       return refused("--topology is for the chat demos only (causal, fifo, total, overlay)");
@@ -303,6 +335,38 @@ public final class DemoCommand implements Callable<Integer> {
       if (e.getMessage() != null && e.getMessage().startsWith("netns hosts")) return refused(e.getMessage());
       throw e;
     }
+  }
+
+  /** Demo stream's options as settings for both nodes; the reason they are refused, or null. */
+  private String streamSettings() {
+    java.util.Map<String, String> m = settings.asMap();
+    if (loss != null) {
+      if (!(loss >= 0 && loss < 1)) return "--loss must be in [0, 1), got " + loss;
+      m.put("sidis.net.loss", String.valueOf(loss));
+    } else m.putIfAbsent("sidis.net.loss", "0.05");
+    String j = jitter == null ? "30ms" : jitter;
+    long jitterMs;
+    try {
+      jitterMs = com.typesafe.config.ConfigFactory.parseString("j = \"" + j.replace("\"", "") + "\"").getDuration("j").toMillis();
+    } catch (com.typesafe.config.ConfigException e) {
+      return "--jitter [" + j + "] is not a duration like 30ms";
+    }
+    if (jitterMs < 0 || jitterMs > 1000) return "--jitter must be 0 .. 1s, got " + j;
+    if (jitter != null || !m.containsKey("sidis.net.delay-max")) {
+      m.put("sidis.net.delay-min", "0ms");
+      m.put("sidis.net.delay-max", jitterMs + "ms");
+      // admission reckons with the jitter the path is known to have
+      m.put("sidis.stream.link.jitter", jitterMs + "ms");
+    }
+    if (seconds != null) {
+      if (seconds < 1 || seconds > 3600) return "--seconds must be 1 .. 3600, got " + seconds;
+      m.put("sidis.stream.length", seconds + "s");
+    }
+    if (streamMode != null) m.put("sidis.stream.contract.mode", streamMode.word());
+    if (noRetransmit) m.put("sidis.stream.retransmit", "off");
+    if (noInterleave) m.put("sidis.stream.interleave", "off");
+    if (json != null) m.put("sidis.demo.stream.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(json.toAbsolutePath().toString()).toString());
+    return null;
   }
 
   /** {@code demo faults}: the fault matrix on netns hosts. */

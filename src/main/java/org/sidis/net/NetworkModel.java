@@ -129,11 +129,16 @@ public final class NetworkModel {
 
   private static Link link(Config c, Link fallback) {
     Link fb = fallback == null ? Link.PERFECT : fallback;
-    return new Link(
-        c.hasPath("delay-min") ? c.getDuration("delay-min").toMillis() : fb.delayMinMillis(),
-        c.hasPath("delay-max") ? c.getDuration("delay-max").toMillis() : fb.delayMaxMillis(),
-        c.hasPath("loss") ? c.getDouble("loss") : fb.loss(),
-        c.hasPath("duplicate") ? c.getDouble("duplicate") : fb.duplicate());
+    try {
+      return new Link(
+          c.hasPath("delay-min") ? c.getDuration("delay-min").toMillis() : fb.delayMinMillis(),
+          c.hasPath("delay-max") ? c.getDuration("delay-max").toMillis() : fb.delayMaxMillis(),
+          c.hasPath("loss") ? c.getDouble("loss") : fb.loss(),
+          c.hasPath("duplicate") ? c.getDouble("duplicate") : fb.duplicate());
+    } catch (IllegalArgumentException e) {
+      // name the settings, not only the value: the user's file says sidis.net.duplicate, not "duplication"
+      throw new IllegalArgumentException("sidis.net" + (fallback == null ? "" : ".links") + " (delay-min, delay-max, loss, duplicate): " + e.getMessage(), e);
+    }
   }
 
   /** The same links and partitions, with a random source of its own: one per node of a run. */

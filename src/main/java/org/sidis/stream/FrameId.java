@@ -22,7 +22,15 @@ public record FrameId(Flow flow, long number) implements Comparable<FrameId> {
     return ORDER.compare(this, o);
   }
 
-  /** {@code audio:12}: the {@code msg} of the stream's trace lines. */
+  /**
+   * {@code audio:13} for frame 12: the {@code msg} of the stream's trace lines, numbered from 1 as
+   * every counter of the trace contract's message ids is ({@code <origin>:<counter ≥ 1>}).
+   */
+  public String traceId() {
+    return flow.traceName() + ":" + (number + 1);
+  }
+
+  /** {@code audio:12}: frame 12 of the audio flow. */
   @Override
   public String toString() {
     return flow.traceName() + ":" + number;

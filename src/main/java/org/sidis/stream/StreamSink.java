@@ -32,10 +32,16 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The sink of one stream in isochronous mode (seed notes: a maximum and a minimum delay): the
- * frames that arrive over UDP wait in a {@link JitterBuffer} and are played on one clock shared
- * by all flows, after a delay sized from the RFC 3550 jitter of first-sent packets — so audio
- * and video stay in sync (lip sync) however their packets jitter. A frame presumed lost — not
+ * The sink of one stream, in the transmission {@link Mode} its contract names (seed notes):
+ * <em>isochronous</em> (a maximum and a minimum delay) — the frames that arrive over UDP wait in a
+ * {@link JitterBuffer} and are played on one clock shared by all flows, after a delay sized from
+ * the RFC 3550 jitter of first-sent packets, so audio and video stay in sync (lip sync) however
+ * their packets jitter; <em>synchronous</em> (a maximum delay) — a frame is delivered the moment
+ * it arrives if it is within the maximum delay, and dropped and counted as late after it;
+ * <em>asynchronous</em> (no time limit) — every frame is delivered when it arrives, and the sink
+ * only stops waiting for stragglers a while after the last one's time. In the two latter modes
+ * the buffer's playout time is the frame's deadline, not when it is played, and the skew between
+ * flows is whatever the path's jitter makes it. A frame presumed lost — not
  * here a slack after the latest it should have come (its pts on our clock, plus the source's
  * interleaving hold) — is asked for in a NAK while {@link RetransmitPolicy} says an answer can
  * still be played; the round trip is measured from ask to repair. Datagrams pass
@@ -73,8 +79,15 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
    * @param repairTick how often presumed losses are looked for and asks repeated
    */
   public record Settings(long streamId, InetSocketAddress bindTo, Map<Flow, Long> frames, Map<Flow, Long> holdUs,
-      JitterBuffer.Settings buffer, RetransmitPolicy retransmit, long slackUs, Duration repairTick) {
+      JitterBuffer.Settings buffer, RetransmitPolicy retransmit, long slackUs, Duration repairTick, Mode mode) {
+    /** An isochronous sink. */
+    public Settings(long streamId, InetSocketAddress bindTo, Map<Flow, Long> frames, Map<Flow, Long> holdUs,
+        JitterBuffer.Settings buffer, RetransmitPolicy retransmit, long slackUs, Duration repairTick) {
+      this(streamId, bindTo, frames, holdUs, buffer, retransmit, slackUs, repairTick, Mode.ISOCHRONOUS);
+    }
+
     public Settings {
+      if (mode == null) throw new IllegalArgumentException("a sink needs a transmission mode");
       frames = Map.copyOf(frames);
       holdUs = Map.copyOf(holdUs);
       if (frames.isEmpty()) throw new IllegalArgumentException("a stream has at least one flow");
@@ -100,7 +113,9 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
   private final Map<Long, Long> audioPresentedAt = new HashMap<>();
   private final Map<Flow, Long> missRun = new EnumMap<>(Flow.class);
   private final List<Long> playoutError = new ArrayList<>();
-  private long recovered, framesAsked, bad, maxSkewUs, longestMissRun;
+  /** Per frame delivered, how long after its pts (beyond the shortest transit) it was played or delivered. */
+  private final List<Long> delays = new ArrayList<>();
+  private long recovered, framesAsked, bad, maxSkewUs, longestMissRun, bytesPlayed;
 
   public static Behavior<Command> create(Settings settings, NetworkModel edge, ActorRef<Event> listener) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -115,14 +130,14 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
     this.edge = edge;
     this.listener = listener;
     this.udp = udp;
-    this.trace = new StreamTrace(ctx, settings.streamId());
+    this.trace = new StreamTrace(ctx, settings.streamId(), settings.mode());
     this.timers = timers;
     JitterBuffer b = JitterBuffer.create(settings.buffer());
     for (Map.Entry<Flow, Long> e : settings.frames().entrySet()) b = b.endsAt(e.getKey(), e.getValue() - 1);
     this.buffer = b;
     this.policy = settings.retransmit();
     timers.startTimerAtFixedRate(Repair.INSTANCE, settings.repairTick(), settings.repairTick());
-    ctx.getLog().info("[{}] sink on [{}], isochronous, {}", settings.streamId(), udp.localAddress(), settings.buffer());
+    ctx.getLog().info("[{}] sink on [{}], {}, {}", settings.streamId(), udp.localAddress(), settings.mode().word(), settings.buffer());
     listener.tell(new Bound(udp.localAddress()));
   }
 
@@ -178,6 +193,8 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
       buffer = in.buffer();
       if (asked != null && m.isRepair()) policy = policy.withRttSample(arrivalUs - asked);
       if (in.outcome() == Insert.BUFFERED && m.isRepair()) recovered++;
+      // synchronous and asynchronous sinks hand a frame up as it comes; the buffer only keeps its deadline
+      if (in.outcome() == Insert.BUFFERED && settings.mode() != Mode.ISOCHRONOUS) deliver(f, arrivalUs, arrivalUs);
     }
     return schedulePlayout();
   }
@@ -186,7 +203,8 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
     long now = Udp.nowUs();
     Release r = buffer.release(now);
     buffer = r.buffer();
-    for (Played pl : r.played()) play(pl, now);
+    // in the other modes a released frame was delivered on arrival: its deadline passed, nothing more
+    if (settings.mode() == Mode.ISOCHRONOUS) for (Played pl : r.played()) play(pl, now);
     for (Missed ms : r.missed()) miss(ms);
     if (buffer.finished()) {
       QosReport report = report();
@@ -199,19 +217,26 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
   }
 
   private void play(Played pl, long now) {
-    FrameId id = pl.frame().id();
-    trace.play(id, pl.dueUs(), now);
     playoutError.add(Math.abs(now - pl.dueUs()));
+    deliver(pl.frame(), pl.dueUs(), now);
+  }
+
+  /** Hands {@code f} up at {@code now}; {@code dueUs} is when it was to be (the arrival, outside isochronous mode). */
+  private void deliver(Frame f, long dueUs, long now) {
+    FrameId id = f.id();
+    trace.play(id, dueUs, now);
     askedAt.remove(id);
     missRun.put(id.flow(), 0L);
-    long presented = now - pl.frame().ptsUs();
-    if (id.flow() == Flow.AUDIO) audioPresentedAt.put(pl.frame().ptsUs(), presented);
+    bytesPlayed += f.bytes();
+    long presented = now - f.ptsUs();
+    delays.add(presented - buffer.offsetUs().orElse(presented));
+    if (id.flow() == Flow.AUDIO) audioPresentedAt.put(f.ptsUs(), presented);
     else if (id.flow() == Flow.VIDEO) {
       // lip sync: the video frame against the audio frame of the same pts, when both played
-      Long audio = audioPresentedAt.remove(pl.frame().ptsUs());
+      Long audio = audioPresentedAt.remove(f.ptsUs());
       if (audio != null) maxSkewUs = Math.max(maxSkewUs, Math.abs(presented - audio));
     }
-    audioPresentedAt.keySet().removeIf(pts -> pts < pl.frame().ptsUs() - 1_000_000);
+    audioPresentedAt.keySet().removeIf(pts -> pts < f.ptsUs() - 1_000_000);
   }
 
   private void miss(Missed ms) {
@@ -270,10 +295,20 @@ public final class StreamSink extends AbstractBehavior<StreamSink.Command> {
   }
 
   private QosReport report() {
-    long[] errors = playoutError.stream().mapToLong(Long::longValue).sorted().toArray();
-    long p99 = errors.length == 0 ? 0 : errors[Math.min(errors.length - 1, (int) Math.ceil(errors.length * 0.99) - 1)];
+    long[] d = delays.stream().mapToLong(Long::longValue).sorted().toArray();
+    long p50 = percentile(d, 0.50);
+    // outside isochronous mode nothing evens the delay out: the playout jitter is how far a frame's delay strays from the median
+    long[] errors = settings.mode() == Mode.ISOCHRONOUS
+        ? playoutError.stream().mapToLong(Long::longValue).sorted().toArray()
+        : delays.stream().mapToLong(x -> Math.abs(x - p50)).sorted().toArray();
     JitterBuffer.Counts c = buffer.counts();
-    return new QosReport(Mode.ISOCHRONOUS, c.played(), c.missed(), c.late(), c.duplicates(), recovered, framesAsked, bad,
-        buffer.jitterUs(), buffer.delayUs(), p99, maxSkewUs, longestMissRun);
+    long lengthUs = settings.frames().entrySet().stream().mapToLong(e -> e.getValue() * e.getKey().periodUs()).max().orElse(1);
+    return new QosReport(settings.mode(), c.played(), c.missed(), c.late(), c.duplicates(), recovered, framesAsked, bad,
+        buffer.jitterUs(), buffer.delayUs(), percentile(errors, 0.99), maxSkewUs, longestMissRun,
+        p50, percentile(d, 0.99), bytesPlayed * 8 * 1_000_000 / lengthUs);
+  }
+
+  private static long percentile(long[] sorted, double q) {
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(sorted.length * q) - 1))];
   }
 }

@@ -17,7 +17,15 @@ final class StreamTrace {
 
   private final Tracer tracer;
 
+  private final String mode;
+
   StreamTrace(ActorContext<?> ctx, long streamId) {
+    this(ctx, streamId, null);
+  }
+
+  /** A sink's trace: its plays name its {@code mode}, which decides what a checker holds them to. */
+  StreamTrace(ActorContext<?> ctx, long streamId, Mode mode) {
+    this.mode = mode == null ? null : mode.word();
     Traces traces = Traces.get(ctx.getSystem());
     this.tracer = new Tracer(traces.sink(), ctx.getSystem().settings().config().getString("sidis.node.name"),
         ctx.getSelf().path().toStringWithoutAddress(), Events.Proto.STREAM, Long.toString(streamId));
@@ -33,8 +41,9 @@ final class StreamTrace {
 
   void play(FrameId id, long dueUs, long playedUs) {
     if (tracer.enabled())
-      tracer.event(Events.Stream.PLAY, id.toString(), null, null,
-          Map.of("flow", id.flow().traceName(), "pts_us", id.ptsUs(), "late_us", playedUs - dueUs));
+      tracer.event(Events.Stream.PLAY, id.traceId(), null, null, mode == null
+          ? Map.of(Events.Stream.FLOW, id.flow().traceName(), Events.Stream.PTS_US, id.ptsUs(), "late_us", playedUs - dueUs)
+          : Map.of(Events.Stream.FLOW, id.flow().traceName(), Events.Stream.PTS_US, id.ptsUs(), "late_us", playedUs - dueUs, Events.Stream.MODE, mode));
   }
 
   void miss(FrameId id) {
@@ -47,8 +56,8 @@ final class StreamTrace {
 
   private void frame(String event, FrameId id, Boolean repair) {
     if (!tracer.enabled()) return;
-    tracer.event(event, id.toString(), null, null, repair == null
-        ? Map.of("flow", id.flow().traceName(), "pts_us", id.ptsUs())
-        : Map.of("flow", id.flow().traceName(), "pts_us", id.ptsUs(), "repair", repair));
+    tracer.event(event, id.traceId(), null, null, repair == null
+        ? Map.of(Events.Stream.FLOW, id.flow().traceName(), Events.Stream.PTS_US, id.ptsUs())
+        : Map.of(Events.Stream.FLOW, id.flow().traceName(), Events.Stream.PTS_US, id.ptsUs(), "repair", repair));
   }
 }

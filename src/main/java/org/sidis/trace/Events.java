@@ -151,6 +151,12 @@ public final class Events {
     public static final String RECEIVE = "receive";
     public static final String PLAY = "play";
     public static final String MISS = "miss";
+    /** The fields of stream lines besides the contract's: the flow, the frame's nominal time, the sink's mode (on play). */
+    public static final String FLOW = "flow";
+    public static final String PTS_US = "pts_us";
+    public static final String MODE = "mode";
+    /** The mode word of an isochronous sink, whose plays promise lip sync and frames on time. */
+    public static final String ISOCHRONOUS = "isochronous";
 
     private Stream() {}
   }

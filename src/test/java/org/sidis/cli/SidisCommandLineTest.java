@@ -108,6 +108,25 @@ class SidisCommandLineTest {
     }
   }
 
+  @Test
+  void theStreamDemosOptionsAreCheckedBeforeAnythingStartsAndModeIsTheStreamsOrTheGossips() {
+    for (String[] args : List.of(new String[] {"demo", "stream", "--loss", "1.5"}, new String[] {"demo", "stream", "--jitter", "loud"},
+        new String[] {"demo", "stream", "--seconds", "0"}, new String[] {"demo", "causal", "--no-retransmit"},
+        new String[] {"demo", "gossip", "--mode", "sync"}, new String[] {"demo", "stream", "--mode", "rumor"})) {
+      Run run = sidisCatchingStderr(args);
+      assertEquals(2, run.code(), String.join(" ", args) + ": " + run.all());
+      assertTrue(run.err().startsWith("error: "), String.join(" ", args) + ": " + run.all());
+    }
+    assertTrue(sidisCatchingStderr("demo", "gossip", "--mode", "sync").err().contains("--mode sync is for demo stream only"));
+    assertTrue(sidisCatchingStderr("demo", "stream", "--mode", "rumor").err().contains("demo stream's --mode is async, sync or isochronous"));
+    CommandLine.ParseResult parsed = Sidis.commandLine().parseArgs("demo", "stream", "--mode", "sync");
+    DemoCommand stream = parsed.subcommand().commandSpec().commandLine().getCommand();
+    assertEquals(org.sidis.stream.Mode.SYNC, stream.streamMode);
+    Run neither = sidis("demo", "stream", "--mode", "loud");
+    assertEquals(ExitCodes.USAGE, neither.code(), neither.all());
+    assertTrue(neither.err().contains("or async, sync, isochronous (demo stream)"), neither.all());
+  }
+
   /** A run that also catches what the command wrote to System.err: its own refusals go there, not to picocli's writer. */
   static Run sidisCatchingStderr(String... args) {
     java.io.PrintStream was = System.err;
@@ -133,7 +152,7 @@ class SidisCommandLineTest {
 
   @Test
   void zeroRoundsIsAUsageError() {
-    for (String bench : List.of("multicast", "rpc", "queue", "tiers")) {
+    for (String bench : List.of("multicast", "rpc", "queue", "tiers", "stream")) {
       Run r = sidisCatchingStderr("bench", bench, "--rounds", "0");
       assertEquals(ExitCodes.USAGE, r.code(), bench + ": " + r.all());
       assertTrue(r.err().contains("error: --rounds must be at least 1, got 0"), bench + ": " + r.all());
@@ -224,7 +243,7 @@ class SidisCommandLineTest {
   void eachBenchWorkloadRejectsTheOptionsOfTheOthers() {
     CommandLine sidis = Sidis.commandLine();
     Map<String, CommandLine> workloads = sidis.getSubcommands().get("bench").getSubcommands();
-    assertEquals(Set.of("multicast", "broadcast", "rpc", "queue", "log", "tiers"), workloads.keySet());
+    assertEquals(Set.of("multicast", "broadcast", "rpc", "queue", "log", "tiers", "stream"), workloads.keySet());
     int pairs = 0;
     for (Map.Entry<String, CommandLine> a : workloads.entrySet()) {
       Set<String> own = names(a.getValue().getCommandSpec());
