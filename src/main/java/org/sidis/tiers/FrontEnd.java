@@ -304,6 +304,6 @@ public final class FrontEnd extends AbstractBehavior<FrontEndCommand> {
       dropped += c.dropped();
     }
     return new Status(node, settings.replyMode().word(), settings.policy().word(), settings.documents(), servers, requests, answered,
-        refused, timedOut, retried, dropped, redirected, replyBytes, hits, misses);
+        refused, timedOut, retried, dropped, redirected, replyBytes, hits, misses, waiting.size());
   }
 }
