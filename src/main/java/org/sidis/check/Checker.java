@@ -94,8 +94,11 @@ public interface Checker {
     /** RPC: stubs trace call/return, skeletons execute/reply; three verdicts per service. */
     Checker RPC = of("rpc", run -> RpcCalls.check(run.events(), run.crashed()));
 
+    /** Three tiers: front ends trace request/route/reply, servers serve; three verdicts per group. */
+    Checker TIERS = of("tiers", run -> TiersCalls.check(run.events(), run.crashed()));
+
     /** The checkers of the rooms that ship with sidis, in the order their verdicts are listed. */
     static List<Checker> standard() {
-        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC);
+        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, TIERS);
     }
 }

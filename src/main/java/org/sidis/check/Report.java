@@ -67,7 +67,8 @@ public record Report(
     }
 
     /** Protocols whose verdicts get a section of their own, under "<proto> <service, queue, topic>". */
-    private static final Set<String> SECTIONED = Set.of(Events.Proto.RPC, Events.Proto.QUEUE, Events.Proto.TOPIC, Events.Proto.LOG);
+    private static final Set<String> SECTIONED = Set.of(Events.Proto.RPC, Events.Proto.QUEUE, Events.Proto.TOPIC, Events.Proto.LOG,
+            Events.Proto.TIERS);
 
     /** The human table: per group its headline lines, then offence details, crashed nodes, trace problems, result. */
     public String table() {

@@ -211,7 +211,7 @@ public final class TraceReader {
         // Multicast view and refuse-joiner lines keep theirs too: the member's incarnation
         // ("self") and the refused member ("member") tell a restarted node's members apart.
         JsonNode attributes = switch (proto == null ? "" : proto) {
-          case "gossip", "log", "topic", "rpc" -> json;
+          case "gossip", "log", "topic", "rpc", Events.Proto.TIERS -> json;
           default -> Events.Group.VIEW.equals(event) || "refuse-joiner".equals(event) ? json : null;
         };
         events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.HdrHistogram.Histogram;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
 import org.sidis.tiers.Documents;
 import org.sidis.tiers.Policy;
 import org.sidis.tiers.ReplyMode;
@@ -120,8 +122,15 @@ public final class TiersDemo extends Demo {
         && rows.stream().allMatch(r -> r.correct() == r.requests());
     for (Row r : rows) if (!r.wrong().isEmpty()) out.println("wrong answers in " + r.mode() + "/" + r.policy() + ": " + r.wrong());
     if (problem != null) out.println("problem: " + problem);
-    return run.verdict(table, problem == null && allCorrect, allCorrect ? "every request got the right document; logs in"
-        : "not every request got the right document; logs in");
+    // The tiers checker judges the nodes' traces: every request answered once, with the document
+    // a server served for it, and no request served where it was not routed (check/TiersCalls).
+    Report report = Inspection.of(run.runDir());
+    out.println();
+    out.print(report.table());
+    boolean traced = report.passed();
+    return run.verdict(table + "\n" + report.table(), problem == null && allCorrect && traced, !allCorrect
+        ? "not every request got the right document; logs in" : !traced ? "the trace checker found a violation; logs and traces in"
+        : "every request got the right document, answered once (trace checked); logs and traces in");
   }
 
   static String table(List<Row> rows) {
