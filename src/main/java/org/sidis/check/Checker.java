@@ -100,8 +100,11 @@ public interface Checker {
     /** Streams: sources trace send, sinks play and miss; frames accounted, on time and in lip sync per stream. */
     Checker STREAM = of("stream", run -> StreamPlayout.check(run.events()));
 
+    /** Three tiers: front ends trace request/route/reply, servers serve; three verdicts per group. */
+    Checker TIERS = of("tiers", run -> TiersCalls.check(run.events(), run.crashed()));
+
     /** The checkers of the rooms that ship with sidis, in the order their verdicts are listed. */
     static List<Checker> standard() {
-        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, MIGRATION, STREAM);
+        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, TIERS, MIGRATION, STREAM);
     }
 }

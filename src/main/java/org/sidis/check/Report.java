@@ -68,7 +68,7 @@ public record Report(
 
     /** Protocols whose verdicts get a section of their own, under "<proto> <service, queue, topic>". */
     private static final Set<String> SECTIONED = Set.of(Events.Proto.RPC, Events.Proto.QUEUE, Events.Proto.TOPIC, Events.Proto.LOG,
-            Events.Proto.MIGRATION, Events.Proto.STREAM);
+            Events.Proto.MIGRATION, Events.Proto.STREAM, Events.Proto.TIERS);
 
     /** The human table: per group its headline lines, then offence details, crashed nodes, trace problems, result. */
     public String table() {

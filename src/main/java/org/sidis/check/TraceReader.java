@@ -212,7 +212,7 @@ public final class TraceReader {
         // ("self") and the refused member ("member") tell a restarted node's members apart.
         // Stream lines keep theirs for flow, pts_us and the sink's mode.
         JsonNode attributes = switch (proto == null ? "" : proto) {
-          case "gossip", "log", "topic", "rpc", "migration", "stream" -> json;
+          case "gossip", "log", "topic", "rpc", "migration", "stream", Events.Proto.TIERS -> json;
           default -> Events.Group.VIEW.equals(event) || "refuse-joiner".equals(event) ? json : null;
         };
         events.add(new TraceEvent(ts, node, actor, proto, group, event, msg, lseq, gseq, displayClock(json),

@@ -160,6 +160,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--servers", description = "Demo tiers: application servers, each its own JVM (default: conf/tiers.conf's, 3).")
   Integer servers;
 
+  @Option(names = "--front-ends", description = "Demo tiers: front ends, each its own JVM with its own front door; the demo's"
+      + " client alternates between the doors (default: conf/tiers.conf's, 1).")
+  Integer frontEnds;
+
   @Option(names = "--requests", description = "Demo tiers: requests per reply mode and policy (default: conf/tiers.conf's, 1000).")
   Integer requests;
 
@@ -236,11 +240,13 @@ public final class DemoCommand implements Callable<Integer> {
       String why = streamSettings();
       if (why != null) return refused(why);
     }
-    if (!tiers && (servers != null || requests != null || replySize != null)) {
-      return refused("--servers, --requests and --reply-size are for demo tiers only");
+    if (!tiers && (servers != null || frontEnds != null || requests != null || replySize != null)) {
+      return refused("--servers, --front-ends, --requests and --reply-size are for demo tiers only");
     }
     if (tiers) {
       if (servers != null && (servers < 1 || servers > 16)) return refused("--servers must be 1 .. 16, got " + servers);
+      if (frontEnds != null && (frontEnds < 1 || frontEnds > 4)) return refused("--front-ends must be 1 .. 4, got " + frontEnds);
+      if (frontEnds != null) settings.asMap().put("sidis.demo.tiers.front-ends", String.valueOf(frontEnds));
       if (requests != null && requests < 1) return refused("--requests must be at least 1, got " + requests);
       if (servers != null) settings.asMap().put("sidis.demo.tiers.servers", String.valueOf(servers));
       if (requests != null) settings.asMap().put("sidis.demo.tiers.requests", String.valueOf(requests));

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.HdrHistogram.Histogram;
+import org.sidis.check.Inspection;
+import org.sidis.check.Report;
 import org.sidis.tiers.Documents;
 import org.sidis.tiers.Policy;
 import org.sidis.tiers.ReplyMode;
@@ -50,7 +52,7 @@ public final class TiersDemo extends Demo {
   }
 
   /** The demo's settings: the run's copy of conf/tiers.conf under the command line's --set values. */
-  public record Settings(int servers, int requests, int concurrency, double zipf, boolean keepRunning, String json, int documents,
+  public record Settings(int servers, int frontEnds, int requests, int concurrency, double zipf, boolean keepRunning, String json, int documents,
                   int documentSize) {
     public static Settings of(DemoRun run) {
       String sets = run.options().settings().entrySet().stream().map(e -> e.getKey() + " = " + e.getValue())
@@ -58,10 +60,11 @@ public final class TiersDemo extends Demo {
       Config c = ConfigFactory.parseString(sets).withFallback(ConfigFactory.parseFile(run.conf().toFile()))
           .withFallback(ConfigFactory.load()).resolve();
       Config d = c.getConfig("sidis.demo.tiers");
-      Settings s = new Settings(d.getInt("servers"), d.getInt("requests"), d.getInt("concurrency"), d.getDouble("zipf"),
+      Settings s = new Settings(d.getInt("servers"), d.getInt("front-ends"), d.getInt("requests"), d.getInt("concurrency"), d.getDouble("zipf"),
           d.getBoolean("keep-running"), d.getString("json"), c.getInt("sidis.tiers.documents"),
           (int) Math.min(Integer.MAX_VALUE, c.getBytes("sidis.tiers.document-size")));
       if (s.servers < 1 || s.servers > 16) throw new IllegalArgumentException("--servers " + s.servers + ": need 1 .. 16");
+      if (s.frontEnds < 1 || s.frontEnds > 4) throw new IllegalArgumentException("--front-ends " + s.frontEnds + ": need 1 .. 4");
       if (s.requests < 1) throw new IllegalArgumentException("--requests " + s.requests + ": need at least 1");
       if (s.concurrency < 1) throw new IllegalArgumentException("sidis.demo.tiers.concurrency = " + s.concurrency + ": need at least 1");
       if (!(s.zipf >= 0)) throw new IllegalArgumentException("sidis.demo.tiers.zipf = " + s.zipf + ": need >= 0");
@@ -88,16 +91,17 @@ public final class TiersDemo extends Demo {
       out.println("error: " + e.getMessage());
       return 2;
     }
-    out.printf("demo tiers: n1 data tier (%d documents of %d bytes), n2 front end + HTTP front door, n3..n%d %d app servers;"
-        + " %d requests per reply mode and policy — run directory %s%n", s.documents, s.documentSize, s.servers + 2, s.servers,
-        s.requests, run.runDir());
+    out.printf("demo tiers: n1 data tier (%d documents of %d bytes), %s, n%d..n%d %d app servers;"
+        + " %d requests per reply mode and policy — run directory %s%n", s.documents, s.documentSize, s.frontEnds == 1
+        ? "n2 front end + HTTP front door" : "n2..n" + (s.frontEnds + 1) + " " + s.frontEnds + " front ends, each with its HTTP front door",
+        s.frontEnds + 2, s.servers + s.frontEnds + 1, s.servers, s.requests, run.runDir());
     List<Row> rows = new ArrayList<>();
     String problem = null;
-    try (TiersCluster cluster = TiersCluster.start(run, s.servers)) {
+    try (TiersCluster cluster = TiersCluster.start(run, s.servers, s.frontEnds)) {
       problem = cluster.awaitReady();
       if (problem == null) {
         Client client = cluster.client();
-        out.println("front door: " + cluster.front() + "/");
+        for (String door : cluster.fronts()) out.println("front door: " + door + "/");
         for (ReplyMode mode : ReplyMode.values()) {
           for (Policy policy : Policy.values()) {
             rows.add(client.measure(mode, policy, s, run.options().seed()));
@@ -120,8 +124,15 @@ public final class TiersDemo extends Demo {
         && rows.stream().allMatch(r -> r.correct() == r.requests());
     for (Row r : rows) if (!r.wrong().isEmpty()) out.println("wrong answers in " + r.mode() + "/" + r.policy() + ": " + r.wrong());
     if (problem != null) out.println("problem: " + problem);
-    return run.verdict(table, problem == null && allCorrect, allCorrect ? "every request got the right document; logs in"
-        : "not every request got the right document; logs in");
+    // The tiers checker judges the nodes' traces: every request answered once, with the document
+    // a server served for it, and no request served where it was not routed (check/TiersCalls).
+    Report report = Inspection.of(run.runDir());
+    out.println();
+    out.print(report.table());
+    boolean traced = report.passed();
+    return run.verdict(table + "\n" + report.table(), problem == null && allCorrect && traced, !allCorrect
+        ? "not every request got the right document; logs in" : !traced ? "the trace checker found a violation; logs and traces in"
+        : "every request got the right document, answered once (trace checked); logs and traces in");
   }
 
   static String table(List<Row> rows) {
@@ -151,7 +162,7 @@ public final class TiersDemo extends Demo {
 
   private static void writeJson(Path file, Settings s, List<Row> rows, PrintStream out) {
     ObjectNode root = JSON.createObjectNode().put("demo", "tiers");
-    root.putObject("params").put("servers", s.servers).put("requests", s.requests).put("concurrency", s.concurrency)
+    root.putObject("params").put("servers", s.servers).put("front_ends", s.frontEnds).put("requests", s.requests).put("concurrency", s.concurrency)
         .put("zipf", s.zipf).put("documents", s.documents).put("document_size", s.documentSize);
     ArrayNode a = root.putArray("rows");
     for (Row r : rows) {
@@ -167,31 +178,58 @@ public final class TiersDemo extends Demo {
     }
   }
 
-  /** The HTTP client outside the cluster: java.net.http, following the front door's redirects. */
+  /**
+   * The HTTP client outside the cluster: java.net.http, following the front door's redirects.
+   * With several front doors it alternates between them request by request, as clients spread
+   * by DNS round-robin would.
+   */
   public static final class Client {
+    private final List<String> fronts;
     private final String front;
+    private final AtomicLong turn = new AtomicLong();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
         .connectTimeout(Duration.ofSeconds(10)).build();
 
     public Client(String front) {
-      this.front = front;
+      this(List.of(front));
     }
 
+    public Client(List<String> fronts) {
+      this.fronts = List.copyOf(fronts);
+      this.front = fronts.get(0);
+    }
+
+    /** The first front door's status (every server reports its cache counters to every front end). */
     public JsonNode status() throws IOException, InterruptedException {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(front + "/status")).timeout(Duration.ofSeconds(30)).build(),
+      return status(front);
+    }
+
+    private JsonNode status(String door) throws IOException, InterruptedException {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(door + "/status")).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) throw new IOException("GET /status answered " + r.statusCode() + ": " + r.body());
       return JSON.readTree(r.body());
     }
 
-    /** Waits until the front end routes to exactly {@code n} servers. */
+    /** Reply bytes through every front end actor so far. */
+    private long replyBytes() throws IOException, InterruptedException {
+      long sum = 0;
+      for (String door : fronts) sum += status(door).path("replyBytesThroughFrontEnd").asLong();
+      return sum;
+    }
+
+    /** Waits until every front end routes to exactly {@code n} servers. */
     public boolean awaitRoutable(int n, Duration limit) throws InterruptedException {
       long deadline = System.nanoTime() + limit.toNanos();
       while (System.nanoTime() < deadline) {
         try {
-          int up = 0;
-          for (JsonNode srv : status().path("servers")) if (srv.path("routable").asBoolean()) up++;
-          if (up == n) return true;
+          boolean all = true;
+          for (String door : fronts) {
+            int up = 0;
+            for (JsonNode srv : status(door).path("servers")) if (srv.path("routable").asBoolean()) up++;
+            all &= up == n;
+          }
+          if (all) return true;
         } catch (IOException e) {
           // not up yet
         }
@@ -206,6 +244,7 @@ public final class TiersDemo extends Demo {
       if (cleared.statusCode() != 204) throw new IOException("POST /caches/clear answered " + cleared.statusCode() + ": " + cleared.body());
       Thread.sleep(300); // the servers' next load reports carry their counters after the clear
       JsonNode before = status();
+      long bytesBefore = replyBytes();
       double[] cdf = zipf(s.documents, s.zipf);
       AtomicLong correct = new AtomicLong();
       List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -222,7 +261,8 @@ public final class TiersDemo extends Demo {
             int key = draw(cdf, random);
             long t0 = System.nanoTime();
             try {
-              HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(front + "/doc/" + key + "?mode=" + mode.word()
+              String door = fronts.get((int) (turn.getAndIncrement() % fronts.size()));
+              HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(door + "/doc/" + key + "?mode=" + mode.word()
                   + "&policy=" + policy.word())).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
               mine.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
               if (r.statusCode() == 200 && r.body().equals(Documents.content(key, s.documentSize))) correct.incrementAndGet();
@@ -253,7 +293,7 @@ public final class TiersDemo extends Demo {
       JsonNode after = status();
       long hits = after.path("cacheHits").asLong() - before.path("cacheHits").asLong();
       long misses = after.path("cacheMisses").asLong() - before.path("cacheMisses").asLong();
-      long bytes = after.path("replyBytesThroughFrontEnd").asLong() - before.path("replyBytesThroughFrontEnd").asLong();
+      long bytes = replyBytes() - bytesBefore;
       return new Row(mode, policy, s.requests, correct.get(), (double) bytes / s.requests,
           hits + misses == 0 ? 0 : (double) hits / (hits + misses), s.requests / seconds,
           latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0, List.copyOf(wrong));

@@ -75,6 +75,7 @@ public final class AppServer extends AbstractBehavior<ServerCommand> {
   private Set<ActorRef<FrontEndCommand>> frontEnds = new HashSet<>();
   private String url = "";
   private ServerDoor door;
+  private final TiersTrace trace;
 
   private AppServer(ActorContext<ServerCommand> ctx, TimerScheduler<ServerCommand> timers, String name, TiersSettings settings,
                     ServerSettings server) {
@@ -82,6 +83,7 @@ public final class AppServer extends AbstractBehavior<ServerCommand> {
     this.name = name;
     this.settings = settings;
     this.cache = new DocumentCache(settings.cacheSize());
+    this.trace = TiersTrace.of(ctx.getSystem(), ctx.getSelf());
     this.dispatcher = ctx.spawn(Dispatcher.create(server, handler(ctx)), "dispatcher");
     this.answers = ctx.messageAdapter(ServerProtocol.Response.class, Answered::new);
     ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class, Listed::new);
@@ -189,7 +191,10 @@ public final class AppServer extends AbstractBehavior<ServerCommand> {
     } else {
       answer = null; // Received: not asked for
     }
-    if (answer != null) p.replyTo().tell(answer);
+    if (answer != null) {
+      trace.serve(id, answer, url);
+      p.replyTo().tell(answer);
+    }
     else pending.put(id, p);
     return this;
   }

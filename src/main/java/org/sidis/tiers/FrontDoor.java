@@ -42,12 +42,14 @@ public final class FrontDoor extends Door {
   private final ActorRef<FrontEndCommand> frontEnd;
   private final String node;
   private final AtomicLong ids = new AtomicLong();
+  private final TiersTrace trace;
   private volatile ServerBinding binding;
 
   private FrontDoor(ActorSystem<?> system, ActorRef<FrontEndCommand> frontEnd, TiersSettings settings, String node) {
     super(system, settings);
     this.frontEnd = frontEnd;
     this.node = node;
+    this.trace = TiersTrace.of(system, frontEnd);
   }
 
   /** Binds the front door at {@code front-host:front-port}; the stage fails with the address and the reason. */
@@ -99,16 +101,17 @@ public final class FrontDoor extends Door {
       } catch (IllegalArgumentException e) {
         return refuse(400, e.getMessage());
       }
-      String id = node + "-" + ids.incrementAndGet();
+      String id = node + ":" + ids.incrementAndGet();
       // A little longer than the front end's own timeout, so it is the front end that answers 504 and forgets the request.
       Duration wait = settings.requestTimeout().plusSeconds(2);
       CompletionStage<HttpResponse> answer = AskPattern.<FrontEndCommand, Answer>ask(frontEnd, r -> new Fetch(id, key, m, p, r), wait,
               system.scheduler())
-          .thenApply(a -> {
+          .handle((a, t) -> {
+            HttpResponse response = t == null ? response(a) : failure(t);
+            trace.reply(id, t == null ? a : null, response.status().intValue());
             if (a instanceof Document || a instanceof Refused) frontEnd.tell(new Completed(id));
-            return response(a);
-          })
-          .exceptionally(this::failure);
+            return response;
+          });
       return completeWithFuture(answer);
     }));
   }

@@ -83,6 +83,7 @@ public final class FrontEnd extends AbstractBehavior<FrontEndCommand> {
   private final Map<String, Waiting> waiting = new HashMap<>();
   private final Map<ActorRef<ServerCommand>, Known> known = new LinkedHashMap<>();
   private final ActorRef<Answer> relay;
+  private final TiersTrace trace;
   private Set<ActorRef<ServerCommand>> listedAll = Set.of();
   private Set<ActorRef<ServerCommand>> listedReachable = Set.of();
   /** Servers the cores count as present (listed, Up, endpoint known). */
@@ -96,6 +97,7 @@ public final class FrontEnd extends AbstractBehavior<FrontEndCommand> {
     this.timers = timers;
     for (Policy p : Policy.values()) cores.put(p, new FrontEndCore<>(p.newDistribution(settings.marks())));
     this.relay = ctx.messageAdapter(Answer.class, Relayed::new);
+    this.trace = TiersTrace.of(ctx.getSystem(), ctx.getSelf());
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(TiersProtocol.SERVERS,
         ctx.messageAdapter(Receptionist.Listing.class, ServersListed::new)));
     ctx.getSystem().receptionist().tell(Receptionist.register(TiersProtocol.FRONT_ENDS, ctx.getSelf()));
@@ -141,6 +143,7 @@ public final class FrontEnd extends AbstractBehavior<FrontEndCommand> {
     requests++;
     Policy policy = f.policy() != null ? f.policy() : settings.policy();
     ReplyMode mode = f.mode() != null ? f.mode() : settings.replyMode();
+    trace.request(f.id(), f.key(), mode, policy);
     if (f.key() < 0 || f.key() >= settings.documents()) {
       refused++;
       f.replyTo().tell(new Refused(f.id(), 404, "no document " + f.key() + ": keys are 0.." + (settings.documents() - 1)));
@@ -172,6 +175,8 @@ public final class FrontEnd extends AbstractBehavior<FrontEndCommand> {
   @SuppressWarnings("unchecked")
   private void send(Route<?> r, ReplyMode mode, ActorRef<Answer> client) {
     ActorRef<ServerCommand> server = (ActorRef<ServerCommand>) r.server();
+    Known k = known.get(server);
+    trace.route(r.id(), r.key(), k == null ? server.path().toString() : k.url(), r.attempt());
     // relay: the server answers us; handoff: the request carries the client's own reply path.
     server.tell(new Serve(r.id(), r.key(), mode == ReplyMode.HANDOFF ? client : relay));
   }
@@ -191,6 +196,7 @@ public final class FrontEnd extends AbstractBehavior<FrontEndCommand> {
     Waiting w = waiting.get(a.id());
     if (w == null || !cores.get(w.policy()).answered(a.id())) {
       lateDropped++;
+      trace.drop(a.id(), "late or duplicate answer");
       getContext().getLog().debug("front end [{}]: late or duplicate answer for [{}] dropped", node, a.id());
       return this;
     }
@@ -304,6 +310,6 @@ public final class FrontEnd extends AbstractBehavior<FrontEndCommand> {
       dropped += c.dropped();
     }
     return new Status(node, settings.replyMode().word(), settings.policy().word(), settings.documents(), servers, requests, answered,
-        refused, timedOut, retried, dropped, redirected, replyBytes, hits, misses);
+        refused, timedOut, retried, dropped, redirected, replyBytes, hits, misses, waiting.size());
   }
 }

@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ServerDoor extends Door {
 
   private final ActorRef<ServerCommand> server;
+  /** How the ids of requests that came to a server's own endpoint (after a redirect) begin. */
+  static final String DIRECT = "direct-";
+
   private final AtomicLong ids = new AtomicLong();
   private final String prefix;
   private volatile ServerBinding binding;
@@ -29,7 +32,8 @@ public final class ServerDoor extends Door {
   private ServerDoor(ActorSystem<?> system, ActorRef<ServerCommand> server, TiersSettings settings) {
     super(system, settings);
     this.server = server;
-    this.prefix = "direct-" + server.path().name() + "-" + Long.toString(System.nanoTime(), 36) + "-";
+    // <origin>:<n>, as the trace contract's message ids: the origin names this endpoint's start.
+    this.prefix = DIRECT + server.path().name() + "-" + Long.toString(System.nanoTime(), 36) + ":";
   }
 
   public static CompletionStage<ServerDoor> bind(ActorSystem<?> system, ActorRef<ServerCommand> server, TiersSettings settings) {

@@ -48,7 +48,7 @@ public final class TiersProtocol {
   /** What the front door answers on its status path. */
   public record Status(String node, String replyMode, String policy, int documents, List<ServerStatus> servers, long requests,
                        long answered, long refused, long timedOut, long retried, long duplicatesDropped, long redirected,
-                       long replyBytesThroughFrontEnd, long cacheHits, long cacheMisses) implements CborSerializable {}
+                       long replyBytesThroughFrontEnd, long cacheHits, long cacheMisses, long pending) implements CborSerializable {}
 
   public record ServerStatus(String server, String url, boolean routable, int load, long cacheHits, long cacheMisses)
       implements CborSerializable {}

@@ -23,6 +23,7 @@ public final class Events {
     public static final String LOG = "log";
     public static final String STREAM = "stream";
     public static final String MIGRATION = "migration";
+    public static final String TIERS = "tiers";
 
     private Proto() {}
   }
@@ -178,5 +179,28 @@ public final class Events {
     public static final String MOVE_ABORT = "move-abort";
 
     private Migration() {}
+  }
+
+  /**
+   * Server clusters in three tiers ({@code group} {@value Tiers#GROUP}, {@code msg} the front
+   * door's request id {@code <front node>:<n>}): the front end's {@code request} (an HTTP request
+   * for {@code key} handed to it, with {@code mode} and {@code policy}), {@code route} (sent to the
+   * server at {@code server}, {@code attempt} 1, or 2 for the retry after its first server left)
+   * and {@code reply} (what the client's HTTP connection was answered: {@code status}, and for a
+   * document {@code key}, {@code bytes}, {@code crc} and the serving {@code server}), {@code drop}
+   * (a late or duplicate answer, {@code reason}); an application server's {@code serve} (it
+   * answered {@code key} with {@code bytes} and {@code crc}, {@code server} its endpoint; requests
+   * from its own endpoint, after a redirect, have ids {@code direct-<...>:<n>} and {@code direct}
+   * true).
+   */
+  public static final class Tiers {
+    public static final String GROUP = "tiers";
+    public static final String REQUEST = "request";
+    public static final String ROUTE = "route";
+    public static final String REPLY = "reply";
+    public static final String DROP = "drop";
+    public static final String SERVE = "serve";
+
+    private Tiers() {}
   }
 }

@@ -122,12 +122,8 @@ class BrokerIT {
    */
   @Test
   void theKeptRunningGatewayServesAnyHttpClientUntilStdinCloses() throws Exception {
-    Path jar = Path.of("target", "sidis.jar");
-    Path log = Files.createTempFile("sidis-keep-running", ".out");
-    Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(), "demo", "broker",
-        "--messages", "100", "--runs-dir", "target/it-runs", "--keep-running").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
-      Matcher gateway = await(log, Pattern.compile("(?m)^gateway: (http://127\\.0\\.0\\.1:\\d+/) token-file: (\\S+)$"), 240);
+    try (KeptRunningDemo demo = KeptRunningDemo.start("broker", "--messages", "100")) {
+      Matcher gateway = demo.await(Pattern.compile("(?m)^gateway: (http://127\\.0\\.0\\.1:\\d+/) token-file: (\\S+)$"), 240);
       String base = gateway.group(1);
       String token = Files.readString(Path.of(gateway.group(2))).trim();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -135,7 +131,7 @@ class BrokerIT {
           .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(401, stranger.statusCode(), stranger.body());
       // Once the run's own work is done the cluster stays up: a client still PUTs, GETs and ACKs.
-      await(log, Pattern.compile("keeping the cluster up"), 240);
+      demo.await(Pattern.compile("keeping the cluster up"), 240);
       HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "queues/outside")).timeout(Duration.ofSeconds(30))
           .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("from curl")).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -150,37 +146,11 @@ class BrokerIT {
           .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(ack)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, acked.statusCode(), acked.body());
-      p.getOutputStream().close(); // stdin closes: the demo stops its nodes and judges the run
-      assertTrue(p.waitFor(180, TimeUnit.SECONDS), () -> "the demo did not stop after stdin closed:\n" + read(log));
-      String out = read(log);
-      assertEquals(0, p.exitValue(), out);
+      String out = demo.stop(); // stdin closes: the demo stops its nodes and judges the run
+      assertEquals(0, demo.exitValue(), out);
       assertTrue(out.contains("[queue outside] total queue: held"), out);
       assertTrue(out.contains("verdict: PASSED"), out);
-    } finally {
-      List<ProcessHandle> nodes = p.descendants().toList();
-      p.destroy();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
-      nodes.forEach(ProcessHandle::destroyForcibly);
-      Files.deleteIfExists(log);
     }
   }
 
-  /** Waits (at most {@code seconds}) until {@code log} holds a match of {@code pattern}; fails with the log otherwise. */
-  private static Matcher await(Path log, Pattern pattern, long seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      Matcher m = pattern.matcher(read(log));
-      if (m.find()) return m;
-      if (System.nanoTime() > deadline) fail("no line matching " + pattern + " within " + seconds + " s:\n" + read(log));
-      Thread.sleep(200);
-    }
-  }
-
-  private static String read(Path log) {
-    try {
-      return Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
-    }
-  }
 }

@@ -30,19 +30,15 @@ class TiersIT {
 
   @Test
   void anOutsideHttpClientGetsTheRightDocumentsFromTheKeptRunningFrontDoor() throws Exception {
-    Path jar = Path.of("target", "sidis.jar");
-    Path log = Files.createTempFile("sidis-tiers", ".out");
     Path json = Path.of("target", "it-runs", "tiers-it.json").toAbsolutePath();
     Files.createDirectories(json.getParent());
     Files.deleteIfExists(json);
-    Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(), "demo", "tiers",
-        "--servers", "2", "--requests", "60", "--reply-size", "4KiB", "--json", json.toString(), "--runs-dir", "target/it-runs",
-        "--keep-running").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
-      Matcher door = await(log, Pattern.compile("(?m)^front door: (http://127\\.0\\.0\\.1:\\d+/)$"), 300);
+    try (KeptRunningDemo demo = KeptRunningDemo.start("tiers", "--servers", "2", "--requests", "60", "--reply-size", "4KiB", "--json",
+        json.toString())) {
+      Matcher door = demo.await(Pattern.compile("(?m)^front door: (http://127\\.0\\.0\\.1:\\d+/)$"), 300);
       String base = door.group(1);
       HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
-      await(log, Pattern.compile("keeping the cluster up"), 300);
+      demo.await(Pattern.compile("keeping the cluster up"), 300);
       for (String mode : List.of("relay", "handoff", "redirect")) {
         for (int key : List.of(0, 5, 999)) {
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "doc/" + key + "?mode=" + mode))
@@ -59,38 +55,12 @@ class TiersIT {
       assertEquals(200, status.statusCode(), status.body());
       assertEquals(2, new ObjectMapper().readTree(status.body()).path("servers").size(), status.body());
 
-      p.getOutputStream().close(); // stdin closes: the demo stops its nodes and gives its verdict
-      assertTrue(p.waitFor(180, TimeUnit.SECONDS), () -> "the demo did not stop after stdin closed:\n" + read(log));
-      String out = read(log);
-      assertEquals(0, p.exitValue(), out);
+      String out = demo.stop(); // stdin closes: the demo stops its nodes and gives its verdict
+      assertEquals(0, demo.exitValue(), out);
       assertTrue(out.contains("verdict: PASSED"), out);
       JsonNode rows = new ObjectMapper().readTree(json.toFile()).path("rows");
       assertEquals(9, rows.size(), rows.toString());
       for (JsonNode row : rows) assertEquals(row.path("requests").asLong(), row.path("correct").asLong(), row.toString());
-    } finally {
-      List<ProcessHandle> nodes = p.descendants().toList();
-      p.destroy();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
-      nodes.forEach(ProcessHandle::destroyForcibly);
-      Files.deleteIfExists(log);
-    }
-  }
-
-  private static Matcher await(Path log, Pattern pattern, long seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      Matcher m = pattern.matcher(read(log));
-      if (m.find()) return m;
-      if (System.nanoTime() > deadline) fail("no line matching " + pattern + " within " + seconds + " s:\n" + read(log));
-      Thread.sleep(200);
-    }
-  }
-
-  private static String read(Path log) {
-    try {
-      return Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
     }
   }
 }

@@ -209,4 +209,28 @@ class FrontEndTest {
     client.expectNoMessage(Duration.ofMillis(300));
     assertEquals(1, status(fe).timedOut());
   }
+
+  @Test
+  void aHandoffWhoseServerNeverAnswersIsAnswered504OnceAndForgotten() {
+    ActorRef<FrontEndCommand> fe = frontEnd("sidis.tiers.request-timeout = 300ms\nsidis.tiers.reply-mode = handoff");
+    TestProbe<ServerCommand> a = server(fe, "mute-a");
+    awaitRoutable(fe, 1);
+    TestProbe<Answer> client = kit.createTestProbe();
+    fe.tell(new Fetch("m1", 2, null, null, client.getRef()));
+    Serve serve = a.expectMessageClass(Serve.class, WAIT);
+    assertEquals(client.getRef(), serve.replyTo(), "handoff");
+    // The server never answers the client, so the front door never sends its Completed notice.
+    Refused r = (Refused) client.receiveMessage(WAIT);
+    assertEquals(504, r.status(), r.reason());
+    Status s = status(fe);
+    assertEquals(0, s.pending(), "the request must leave the front end's pending set");
+    assertEquals(1, s.timedOut());
+    // A notice after the timeout (the server answered after all) changes nothing and answers nobody.
+    fe.tell(new Completed("m1"));
+    client.expectNoMessage(Duration.ofMillis(500));
+    s = status(fe);
+    assertEquals(0, s.answered());
+    assertEquals(1, s.timedOut());
+    assertEquals(0, s.pending());
+  }
 }

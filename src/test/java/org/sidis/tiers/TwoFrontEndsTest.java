@@ -1,13 +1,7 @@
 package org.sidis.tiers;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.typed.ActorRef;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-import org.sidis.node.TestClusters;
-import org.sidis.server.ServerSettings;
-import org.sidis.tiers.TiersProtocol.FrontEndCommand;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,52 +37,13 @@ class TwoFrontEndsTest {
       "sidis.tiers.request-timeout", "20s",
       "sidis.server.workers", 4);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-      .connectTimeout(Duration.ofSeconds(10)).build();
-
-  private JsonNode status(String front) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(front + "/status")).timeout(Duration.ofSeconds(30)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    return JSON.readTree(r.body());
-  }
-
-  private void awaitServers(String front, int n) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    int routable = -1;
-    while (System.nanoTime() < deadline) {
-      routable = 0;
-      for (JsonNode s : status(front).get("servers")) if (s.get("routable").asBoolean()) routable++;
-      if (routable == n) return;
-      Thread.sleep(100);
-    }
-    fail(front + " saw " + routable + " routable servers, expected " + n);
-  }
-
   @Test
   void oneWorkloadSplitAcrossTwoFrontDoorsIsAnsweredRightlyAndEachServerServesBoth() throws Exception {
-    ActorTestKit fe1 = ActorTestKit.create("sidis", TestClusters.nodeConfig("fe1", TIERS));
-    ActorTestKit fe2 = ActorTestKit.create("sidis", TestClusters.nodeConfig("fe2", TIERS));
-    ActorTestKit s1 = ActorTestKit.create("sidis", TestClusters.nodeConfig("s1", TIERS));
-    ActorTestKit s2 = ActorTestKit.create("sidis", TestClusters.nodeConfig("s2", TIERS));
-    ActorTestKit data = ActorTestKit.create("sidis", TestClusters.nodeConfig("data", TIERS));
-    List<FrontDoor> doors = new ArrayList<>();
-    try {
-      TestClusters.joinAndAwaitUp(List.of(fe1, fe2, s1, s2, data));
-      TiersSettings settings = TiersSettings.fromConfig(fe1.system().settings().config().getConfig("sidis.tiers"));
-      ServerSettings server = ServerSettings.fromConfig(fe1.system().settings().config().getConfig("sidis.server"));
-      data.spawn(DataTier.create(settings.documents(), settings.documentSize(), settings.readCost()), "data-tier");
-      s1.spawn(AppServer.create("s1", settings, server), "app-server");
-      s2.spawn(AppServer.create("s2", settings, server), "app-server");
-      for (ActorTestKit fe : List.of(fe1, fe2)) {
-        String name = fe == fe1 ? "fe1" : "fe2";
-        ActorRef<FrontEndCommand> frontEnd = fe.spawn(FrontEnd.create(name, settings), "front-end");
-        doors.add(FrontDoor.bind(fe.system(), frontEnd, settings, name).toCompletableFuture().get(30, TimeUnit.SECONDS));
-      }
-      List<String> fronts = List.of(doors.get(0).url(), doors.get(1).url());
+    try (TiersTestCluster c = TiersTestCluster.start(TIERS, List.of("fe1", "fe2"), List.of("s1", "s2"))) {
+      HttpClient http = c.http;
+      List<String> fronts = c.fronts();
       assertNotEquals(fronts.get(0), fronts.get(1));
-      for (String front : fronts) awaitServers(front, 2);
+      for (String front : fronts) c.awaitServers(front, 2);
 
       // The workload: every reply mode and policy, request i to door i % 2, all of a mode/policy in flight at once.
       int perRow = 40;
@@ -118,16 +73,13 @@ class TwoFrontEndsTest {
       assertEquals(Set.of("s1", "s2"), serversOfDoor.get(0), "the servers that answered door 1's requests");
       assertEquals(Set.of("s1", "s2"), serversOfDoor.get(1), "the servers that answered door 2's requests");
       for (int d = 0; d < 2; d++) {
-        JsonNode st = status(fronts.get(d));
+        JsonNode st = c.status(fronts.get(d));
         // Each front end counted its own share and nothing of the other's, and answered each request once.
         assertEquals(sent[d], st.get("requests").asLong(), st.toString());
         assertEquals(sent[d], st.get("answered").asLong(), st.toString());
         assertEquals(0, st.get("duplicatesDropped").asLong(), st.toString());
         assertEquals(2, st.get("servers").size(), st.toString());
       }
-    } finally {
-      for (FrontDoor door : doors) door.stop();
-      TestClusters.shutdownAll(List.of(data, s2, s1, fe2, fe1));
     }
   }
 }
