@@ -164,6 +164,14 @@ public final class BenchMulticastCommand implements Callable<Integer> {
             + (rates == null ? "" : ": " + rates.size() + " of " + nodes + " members reported " + rates) + " (see the run directories above)");
         return ExitCodes.FAILED;
       }
+      List<String> silent = rates.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).toList();
+      if (!silent.isEmpty()) {
+        // A member that delivered nothing in its window measured a stall, not a rate: the round failed.
+        err.println("error: round " + round + " of " + s.name() + ": " + String.join(", ", silent)
+            + " delivered none of the other members' messages in the " + duration + " s window after " + warmup
+            + " s of warm-up " + rates + " (see the run directory above; a longer --warmup may be needed)");
+        return ExitCodes.FAILED;
+      }
       double mean = mean(rates);
       means = means.with(s.name(), mean);
       for (Map.Entry<String, Long> e : rates.entrySet()) {

@@ -1,0 +1,101 @@
+package org.sidis.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link BenchSummary} and {@link BenchPlot} on hand-written benchmark JSON, as {@code bench all} reads it back. */
+class BenchSummaryTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode doc(String rows) throws Exception {
+    return JSON.readTree("{\"bench\":\"rpc\",\"params\":{},\"rows\":[" + rows.replace('\'', '"') + "]}");
+  }
+
+  private static final String ROUNDS = String.join(",",
+      "{'system':'grpc','baseline':true,'metric':'p50_us','value':100,'unit':'us','round':1}",
+      "{'system':'sidis','baseline':false,'metric':'p50_us','value':150,'unit':'us','round':1}",
+      "{'system':'grpc','baseline':true,'metric':'p50_us','value':120,'unit':'us','round':2}",
+      "{'system':'sidis','baseline':false,'metric':'p50_us','value':900,'unit':'us','round':2}",
+      "{'system':'grpc','baseline':true,'metric':'p50_us','value':110,'unit':'us','round':3}",
+      "{'system':'sidis','baseline':false,'metric':'p50_us','value':160,'unit':'us','round':3}",
+      "{'system':'grpc','baseline':true,'metric':'p50_us','value':110,'unit':'us','round':'median'}",
+      "{'system':'sidis','baseline':false,'metric':'p50_us','value':160,'unit':'us','round':'median'}");
+
+  @Test
+  void theMedianRowIsTheFigureAndTheRoundsGiveItsSpreadSoOneSlowRoundShowsOnlyThere() throws Exception {
+    BenchSummary s = BenchSummary.of(Map.of("rpc", doc(ROUNDS)));
+    BenchSummary.Line sidis = s.lines("rpc", "p50_us").get(1);
+    assertEquals("sidis", sidis.system());
+    assertEquals(160, sidis.median());
+    assertEquals(150, sidis.min());
+    assertEquals(900, sidis.max());
+    assertEquals(3, sidis.rounds());
+    String md = s.markdown();
+    assertTrue(md.contains("| sidis | 160 | 3 | 150 | 900 | 469 % | 1.45× grpc |"), md);
+    assertTrue(md.contains("| grpc | 110 | 3 | 100 | 120 | 18 % | baseline |"), md);
+  }
+
+  @Test
+  void withoutAMedianRowTheMedianIsComputedFromTheRounds() throws Exception {
+    String roundsOnly = ROUNDS.substring(0, ROUNDS.indexOf(",{'system':'grpc','baseline':true,'metric':'p50_us','value':110,'unit':'us','round':'median'}"));
+    BenchSummary s = BenchSummary.of(Map.of("rpc", doc(roundsOnly)));
+    assertEquals(160, s.lines("rpc", "p50_us").get(1).median());
+    assertEquals(110, s.lines("rpc", "p50_us").get(0).median());
+  }
+
+  @Test
+  void aRowsOtherFieldsAreADimensionThatNamesItsLineAndMakesACurve(@TempDir Path dir) throws Exception {
+    JsonNode d = doc(String.join(",",
+        "{'system':'sidis','baseline':false,'metric':'calls_per_s','value':1000,'unit':'1/s','workers':1}",
+        "{'system':'sidis','baseline':false,'metric':'calls_per_s','value':3500,'unit':'1/s','workers':4}",
+        "{'system':'ask','baseline':true,'metric':'calls_per_s','value':1200,'unit':'1/s','workers':1}",
+        "{'system':'ask','baseline':true,'metric':'calls_per_s','value':4000,'unit':'1/s','workers':4}"));
+    BenchSummary s = BenchSummary.of(Map.of("rpc", d));
+    assertEquals(4, s.lines().size());
+    assertEquals("sidis (workers=4)", s.lines().get(1).label());
+    assertEquals("workers", s.curveAxis("rpc", "calls_per_s").orElseThrow());
+    // Each line is compared with the baseline of its own dimension.
+    assertTrue(s.markdown().contains("| sidis (workers=4) | 3,500 | 0 | 3,500 | 3,500 | 0 % | 0.88× ask (workers=4) |"), s.markdown());
+    List<Path> plots = BenchPlot.write(s, dir);
+    assertEquals(List.of(dir.resolve("rpc-calls_per_s.png")), plots);
+    BufferedImage png = ImageIO.read(plots.get(0).toFile());
+    assertNotNull(png, "a PNG that ImageIO reads");
+    assertTrue(png.getWidth() > 100 && png.getHeight() > 100, png.getWidth() + "x" + png.getHeight());
+  }
+
+  @Test
+  void barsForAMetricWithoutANumericDimensionAndNoPlotForALoneSystem(@TempDir Path dir) throws Exception {
+    BenchSummary s = BenchSummary.of(Map.of("rpc", doc(ROUNDS + ",{'system':'sidis','baseline':false,'metric':'alone','value':1,'unit':'x'}")));
+    assertTrue(s.curveAxis("rpc", "p50_us").isEmpty());
+    List<Path> plots = BenchPlot.write(s, dir);
+    assertEquals(List.of(dir.resolve("rpc-p50_us.png")), plots, "one plot: the lone system's metric is not drawn");
+    assertNotNull(ImageIO.read(plots.get(0).toFile()));
+  }
+
+  @Test
+  void aFileThatBreaksTheContractIsRefusedNamingTheWorkloadAndTheRow() throws Exception {
+    IllegalArgumentException noBench = assertThrows(IllegalArgumentException.class,
+        () -> BenchSummary.of(Map.of("queue", JSON.readTree("{\"rows\":[]}"))));
+    assertTrue(noBench.getMessage().startsWith("queue: no \"bench\""), noBench.getMessage());
+    IllegalArgumentException noRows = assertThrows(IllegalArgumentException.class,
+        () -> BenchSummary.of(Map.of("queue", JSON.readTree("{\"bench\":\"queue\",\"rows\":[]}"))));
+    assertTrue(noRows.getMessage().contains("has no rows"), noRows.getMessage());
+    IllegalArgumentException textValue = assertThrows(IllegalArgumentException.class,
+        () -> BenchSummary.of(Map.of("queue", doc("{'system':'a','metric':'m','unit':'u','value':'fast'}"))));
+    assertTrue(textValue.getMessage().contains("row 1 has no numeric \"value\""), textValue.getMessage());
+  }
+}
