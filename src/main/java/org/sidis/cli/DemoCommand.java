@@ -82,6 +82,12 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Spreads the gossip demo's updates by push, pull, push-pull, rumor or flood (default: conf/gossip.conf's);"
           + " moves the migration demo's actor by pre-copy or stop-and-copy (default: pre-copy);"
           + " sets the stream demo's transmission by async, sync or isochronous (default: isochronous).")
+  void mode(Object parsed) {
+    mode = parsed;
+    streamMode = parsed instanceof org.sidis.stream.Mode sm ? sm : null;
+  }
+
+  /** What {@code --mode} named, parsed into its type: a gossip Mode, a migration MoveMode or a stream Mode. */
   Object mode;
 
   @Option(names = "--moves", description = "Demo migration: how many times the actor moves (default: 10).")
@@ -211,7 +217,6 @@ public final class DemoCommand implements Callable<Integer> {
     boolean tiers = demo instanceof TiersDemo;
     boolean migration = demo instanceof MigrationDemo;
     boolean stream = demo instanceof StreamDemo;
-    streamMode = mode instanceof org.sidis.stream.Mode sm ? sm : null;
     if (longMatrix || rows != null) return refused("--long and --rows are for demo " + FaultMatrix.NAME + " only");
     if (json != null && !tiers && !migration && !stream) return refused("--json is for demos " + FaultMatrix.NAME + ", tiers, migration and stream only");
     if (!migration && (moves != null || state != null)) return refused("--moves and --state are for demo migration only");
