@@ -243,7 +243,7 @@ class SidisCommandLineTest {
   void eachBenchWorkloadRejectsTheOptionsOfTheOthers() {
     CommandLine sidis = Sidis.commandLine();
     Map<String, CommandLine> workloads = sidis.getSubcommands().get("bench").getSubcommands();
-    assertEquals(Set.of("multicast", "broadcast", "rpc", "queue", "log", "tiers", "stream"), workloads.keySet());
+    assertEquals(Set.of("multicast", "broadcast", "rpc", "queue", "log", "tiers", "stream", "all"), workloads.keySet());
     int pairs = 0;
     for (Map.Entry<String, CommandLine> a : workloads.entrySet()) {
       Set<String> own = names(a.getValue().getCommandSpec());
