@@ -1,9 +1,7 @@
 package org.sidis.multicast;
 
-import org.sidis.clock.VectorClock;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * FIFO order ("Ordem FIFO" in the notes; Tanenbaum &amp; van Steen, FIFO-ordered multicast): if a
@@ -23,26 +21,6 @@ final class FifoStage implements OrderingStage {
   @Override
   public Order order() {
     return Order.FIFO;
-  }
-
-  @Override
-  public String defect(Data data) {
-    return null;
-  }
-
-  @Override
-  public VectorClock stamp(String self, long seq) {
-    return null;
-  }
-
-  @Override
-  public VectorClock deliveryClock() {
-    return null;
-  }
-
-  @Override
-  public Map<String, Long> helloCut() {
-    return null;
   }
 
   /** The origin delivers its own message at once: it is the next of its own stream. */

@@ -68,17 +68,27 @@ interface OrderingStage {
   /** The order this stage keeps. */
   Order order();
 
+  // Only causal order keeps a vector clock; the defaults are the answers of the orders without one.
+
   /** Why {@code data} breaks this order's form (a causal message without its clock), or null. */
-  String defect(Data data);
+  default String defect(Data data) {
+    return null;
+  }
 
   /** The timestamp a message of ours numbered {@code seq} carries: its vector clock in causal groups, else null. */
-  VectorClock stamp(String self, long seq);
+  default VectorClock stamp(String self, long seq) {
+    return null;
+  }
 
   /** The clock a {@code deliver} trace line shows: the delivered vector in causal groups, else null. */
-  VectorClock deliveryClock();
+  default VectorClock deliveryClock() {
+    return null;
+  }
 
   /** What a Hello to a new peer carries as its cut: the delivered vector in causal groups, else null. */
-  Map<String, Long> helloCut();
+  default Map<String, Long> helloCut() {
+    return null;
+  }
 
   /** This member multicast {@code data}: the origin's own message. */
   void onOwn(Data data);

@@ -1,6 +1,5 @@
 package org.sidis.multicast;
 
-import org.sidis.clock.VectorClock;
 
 import java.util.Collection;
 import java.util.List;
@@ -103,26 +102,6 @@ final class TotalStage implements OrderingStage {
   @Override
   public Order order() {
     return Order.TOTAL;
-  }
-
-  @Override
-  public String defect(Data data) {
-    return null;
-  }
-
-  @Override
-  public VectorClock stamp(String self, long seq) {
-    return null;
-  }
-
-  @Override
-  public VectorClock deliveryClock() {
-    return null;
-  }
-
-  @Override
-  public Map<String, Long> helloCut() {
-    return null;
   }
 
   /** Not even the origin delivers its own message before the sequencer numbered it. */
