@@ -33,23 +33,15 @@ final class KeptRunningDemo implements AutoCloseable {
   /** {@code java -jar target/sidis.jar demo ARGS --runs-dir target/it-runs --keep-running}. */
   static KeptRunningDemo start(String... args) throws IOException {
     Path log = Files.createTempFile("sidis-keep-running", ".out");
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-        Path.of("target", "sidis.jar").toString(), "demo"));
+    List<String> command = new ArrayList<>(List.of("demo"));
     command.addAll(List.of(args));
     command.addAll(List.of("--runs-dir", "target/it-runs", "--keep-running"));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new KeptRunningDemo(p, log);
+    return new KeptRunningDemo(SidisProcess.start(Path.of("."), log, List.of(), command.toArray(String[]::new)), log);
   }
 
   /** Waits (at most {@code seconds}) until the demo printed a match of {@code pattern}; fails with its output otherwise. */
-  Matcher await(Pattern pattern, long seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      Matcher m = pattern.matcher(output());
-      if (m.find()) return m;
-      if (System.nanoTime() > deadline) fail("no line matching " + pattern + " within " + seconds + " s:\n" + output());
-      Thread.sleep(200);
-    }
+  Matcher await(Pattern pattern, int seconds) throws IOException, InterruptedException {
+    return SidisProcess.await(log, pattern, seconds);
   }
 
   /** Every match of {@code pattern} in what the demo printed so far. */

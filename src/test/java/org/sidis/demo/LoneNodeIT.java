@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sidis.demo.SidisProcess.await;
 
 /**
  * A node started by hand with no seeds and {@code --port 0} forms a cluster of its own, prints
@@ -26,25 +27,9 @@ class LoneNodeIT {
   Path dir;
 
   private static Process node(Path cwd, String... args) throws Exception {
-    Path jar = Path.of("target", "sidis.jar").toAbsolutePath();
-    List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(), "node"));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
-        .redirectOutput(cwd.resolve("out-" + args[1] + ".txt").toFile()).start();
-  }
-
-  /** Waits (at most {@code seconds}) until the file holds a match of {@code pattern}. */
-  private static Matcher await(Path file, Pattern pattern, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(file)) {
-        Matcher m = pattern.matcher(Files.readString(file, StandardCharsets.UTF_8));
-        if (m.find()) return m;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no [" + pattern + "] in " + file + " within " + seconds + " s:\n"
-        + (Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no file)"));
+    List<String> node = new java.util.ArrayList<>(List.of("node"));
+    node.addAll(List.of(args));
+    return SidisProcess.start(cwd, cwd.resolve("out-" + args[1] + ".txt"), List.of(), node.toArray(String[]::new));
   }
 
   @Test

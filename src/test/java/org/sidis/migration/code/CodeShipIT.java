@@ -1,17 +1,17 @@
 package org.sidis.migration.code;
 
 import org.junit.jupiter.api.Test;
+import org.sidis.demo.SidisProcess;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sidis.demo.SidisProcess.await;
 
 /**
  * Weak mobility between real JVMs: three {@code sidis node} processes. n1 holds a jar compiled
@@ -26,24 +26,9 @@ class CodeShipIT {
   private final Path dir = Path.of("target", "it-runs", "code-ship-" + System.currentTimeMillis()).toAbsolutePath();
 
   private Process node(String name, String... more) throws Exception {
-    Path jar = Path.of("target", "sidis.jar").toAbsolutePath();
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", jar.toString(),
-        "node", "--name", name, "--port", "0", "--trace-dir", dir.resolve("trace").toString()));
-    cmd.addAll(List.of(more));
-    return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".out").toFile()).start();
-  }
-
-  private static Matcher await(Path file, Pattern pattern, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(file)) {
-        Matcher m = pattern.matcher(Files.readString(file, StandardCharsets.UTF_8));
-        if (m.find()) return m;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no [" + pattern + "] in " + file + " within " + seconds + " s:\n"
-        + (Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no file)"));
+    List<String> args = new ArrayList<>(List.of("node", "--name", name, "--port", "0", "--trace-dir", dir.resolve("trace").toString()));
+    args.addAll(List.of(more));
+    return SidisProcess.start(dir, dir.resolve(name + ".out"), List.of("-Xmx256m"), args.toArray(String[]::new));
   }
 
   @Test
