@@ -61,11 +61,13 @@ class MulticastCoreTest {
     return core;
   }
 
-  private static Data fifo(String origin, long seq) {
+  /** A message without a clock (FIFO, total order). Shared with OrderingStageTest. */
+  static Data fifo(String origin, long seq) {
     return new Data(origin, seq, null, origin + " says " + seq);
   }
 
-  private static Data causal(String origin, long seq, Object... clock) {
+  /** A causal message: its origin's own entry is {@code seq}, the rest given as name, count pairs. */
+  static Data causal(String origin, long seq, Object... clock) {
     VectorClock vc = VectorClock.EMPTY.with(origin, seq);
     for (int i = 0; i < clock.length; i += 2) vc = vc.with((String) clock[i], ((Number) clock[i + 1]).longValue());
     return new Data(origin, seq, vc, origin + " says " + seq);

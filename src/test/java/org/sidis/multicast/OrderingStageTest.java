@@ -17,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.sidis.multicast.MulticastCoreTest.causal;
+import static org.sidis.multicast.MulticastCoreTest.fifo;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -65,16 +67,6 @@ class OrderingStageTest {
     return OrderingStage.of(self, MulticastSettings.defaults("g", order), fx, below);
   }
 
-  private static Data plain(String origin, long seq) {
-    return new Data(origin, seq, null, origin + " says " + seq);
-  }
-
-  private static Data causal(String origin, long seq, Object... clock) {
-    VectorClock vc = VectorClock.EMPTY.with(origin, seq);
-    for (int i = 0; i < clock.length; i += 2) vc = vc.with((String) clock[i], ((Number) clock[i + 1]).longValue());
-    return new Data(origin, seq, vc, origin + " says " + seq);
-  }
-
   @Test
   void theFactoryPicksOneStagePerOrder() {
     assertTrue(stage("n1", Order.FIFO) instanceof FifoStage);
@@ -88,9 +80,9 @@ class OrderingStageTest {
   @Test
   void fifoDeliversWhatTheReliableLayerReleasesAsItIsReleased() {
     OrderingStage fifo = stage("n1", Order.FIFO);
-    fifo.onReleased(plain("n2", 1));
-    fifo.onOwn(plain("n1", 1));
-    fifo.onReleased(plain("n2", 2));
+    fifo.onReleased(fifo("n2", 1));
+    fifo.onOwn(fifo("n1", 1));
+    fifo.onReleased(fifo("n2", 2));
     assertEquals(List.of("n2:1", "n1:1", "n2:2"), below.delivered);
     assertEquals(0, fifo.held());
     assertNull(fifo.stamp("n1", 2), "a FIFO message carries no clock");
@@ -182,10 +174,10 @@ class OrderingStageTest {
   @Test
   void causalRefusesAMessageWithoutItsClock() {
     OrderingStage c = stage("n1", Order.CAUSAL);
-    assertNotNull(c.defect(plain("n2", 1)));
+    assertNotNull(c.defect(fifo("n2", 1)));
     assertNotNull(c.defect(new Data("n2", 1, VectorClock.EMPTY.with("n2", 2), "x")), "a clock that does not count the message at its origin");
     assertNull(c.defect(causal("n2", 1)));
-    assertNull(stage("n1", Order.FIFO).defect(plain("n2", 1)));
+    assertNull(stage("n1", Order.FIFO).defect(fifo("n2", 1)));
   }
 
   // ------------------------------------------------------------------ total
@@ -193,8 +185,8 @@ class OrderingStageTest {
   @Test
   void totalDeliversNothingBeforeTheSequencerNumberedIt() {
     OrderingStage t = stage("n1", Order.TOTAL);
-    t.onOwn(plain("n1", 1));
-    t.onReleased(plain("n2", 1));
+    t.onOwn(fifo("n1", 1));
+    t.onReleased(fifo("n2", 1));
     assertEquals(List.of(), below.delivered, "not even the origin's own message goes up unnumbered");
     assertEquals(2, t.held());
     assertEquals("epoch 0 sequencer null", t.sequencing());
@@ -204,9 +196,9 @@ class OrderingStageTest {
   void totalAloneFormsItsGroupAndDeliversInTheSequencersOrder() {
     OrderingStage t = stage("n1", Order.TOTAL);
     t.onView(Set.of("n1"), List.of(), 0); // a group of one: n1 asks itself, and leads epoch 1
-    t.onReleased(plain("n2", 1));
-    t.onOwn(plain("n1", 1));
-    t.onReleased(plain("n2", 2));
+    t.onReleased(fifo("n2", 1));
+    t.onOwn(fifo("n1", 1));
+    t.onReleased(fifo("n2", 2));
     assertTrue(t.sequencing().contains("(leading)"), t.sequencing());
     assertEquals(List.of("n2:1", "n1:1", "n2:2"), below.delivered, fx.traces.toString());
     assertEquals(List.of(1L, 2L, 3L), below.gseqs);
