@@ -69,32 +69,40 @@ class FrontEndTest {
     return st.receiveMessage(WAIT);
   }
 
+  /** A front end with one routable server and a client: the set-up most rules need. */
+  private record OneServer(ActorRef<FrontEndCommand> fe, TestProbe<ServerCommand> server, TestProbe<Answer> client) {
+    /** The client asks for {@code key}; what the server is asked to serve. */
+    Serve fetch(String id, int key) {
+      fe.tell(new Fetch(id, key, null, null, client.getRef()));
+      return server.expectMessageClass(Serve.class, WAIT);
+    }
+  }
+
+  private static OneServer oneServer(String config, String serverName) {
+    ActorRef<FrontEndCommand> fe = frontEnd(config);
+    TestProbe<ServerCommand> server = server(fe, serverName);
+    awaitRoutable(fe, 1);
+    return new OneServer(fe, server, kit.createTestProbe());
+  }
+
   @Test
   void relayPassesTheServersReplyBackThroughTheFrontEnd() {
-    ActorRef<FrontEndCommand> fe = frontEnd("sidis.tiers.reply-mode = relay");
-    TestProbe<ServerCommand> a = server(fe, "relay-a");
-    awaitRoutable(fe, 1);
-    TestProbe<Answer> client = kit.createTestProbe();
-    fe.tell(new Fetch("r1", 5, null, null, client.getRef()));
-    Serve serve = a.expectMessageClass(Serve.class, WAIT);
+    OneServer t = oneServer("sidis.tiers.reply-mode = relay", "relay-a");
+    Serve serve = t.fetch("r1", 5);
     assertEquals(5, serve.key());
-    assertNotEquals(client.getRef(), serve.replyTo(), "relay: the server must answer the front end, not the client");
+    assertNotEquals(t.client().getRef(), serve.replyTo(), "relay: the server must answer the front end, not the client");
     serve.replyTo().tell(new Document("r1", 5, "doc 5 body", "relay-a"));
-    assertEquals(new Document("r1", 5, "doc 5 body", "relay-a"), client.receiveMessage(WAIT));
-    assertEquals("doc 5 body".length(), status(fe).replyBytesThroughFrontEnd());
+    assertEquals(new Document("r1", 5, "doc 5 body", "relay-a"), t.client().receiveMessage(WAIT));
+    assertEquals("doc 5 body".length(), status(t.fe()).replyBytesThroughFrontEnd());
   }
 
   @Test
   void handoffPassesTheClientsReplyPathSoTheFrontEndNeverTouchesTheReply() {
-    ActorRef<FrontEndCommand> fe = frontEnd("sidis.tiers.reply-mode = handoff");
-    TestProbe<ServerCommand> a = server(fe, "handoff-a");
-    awaitRoutable(fe, 1);
-    TestProbe<Answer> client = kit.createTestProbe();
-    fe.tell(new Fetch("h1", 7, null, null, client.getRef()));
-    Serve serve = a.expectMessageClass(Serve.class, WAIT);
-    assertEquals(client.getRef(), serve.replyTo(), "handoff: the request must carry the client's reply path");
-    fe.tell(new Completed("h1"));
-    Status s = status(fe);
+    OneServer t = oneServer("sidis.tiers.reply-mode = handoff", "handoff-a");
+    Serve serve = t.fetch("h1", 7);
+    assertEquals(t.client().getRef(), serve.replyTo(), "handoff: the request must carry the client's reply path");
+    t.fe().tell(new Completed("h1"));
+    Status s = status(t.fe());
     assertEquals(0, s.replyBytesThroughFrontEnd());
     assertEquals(1, s.answered());
   }
@@ -198,26 +206,20 @@ class FrontEndTest {
 
   @Test
   void aRequestNoServerAnswersIsAnswered504AfterTheTimeout() {
-    ActorRef<FrontEndCommand> fe = frontEnd("sidis.tiers.request-timeout = 300ms\nsidis.tiers.reply-mode = relay");
-    TestProbe<ServerCommand> a = server(fe, "slow-a");
-    awaitRoutable(fe, 1);
-    TestProbe<Answer> client = kit.createTestProbe();
-    fe.tell(new Fetch("t1", 1, null, null, client.getRef()));
-    Serve serve = a.expectMessageClass(Serve.class, WAIT);
-    assertEquals(504, ((Refused) client.receiveMessage(WAIT)).status());
+    OneServer t = oneServer("sidis.tiers.request-timeout = 300ms\nsidis.tiers.reply-mode = relay", "slow-a");
+    Serve serve = t.fetch("t1", 1);
+    assertEquals(504, ((Refused) t.client().receiveMessage(WAIT)).status());
     serve.replyTo().tell(new Document("t1", 1, "too late", "slow-a"));
-    client.expectNoMessage(Duration.ofMillis(300));
-    assertEquals(1, status(fe).timedOut());
+    t.client().expectNoMessage(Duration.ofMillis(300));
+    assertEquals(1, status(t.fe()).timedOut());
   }
 
   @Test
   void aHandoffWhoseServerNeverAnswersIsAnswered504OnceAndForgotten() {
-    ActorRef<FrontEndCommand> fe = frontEnd("sidis.tiers.request-timeout = 300ms\nsidis.tiers.reply-mode = handoff");
-    TestProbe<ServerCommand> a = server(fe, "mute-a");
-    awaitRoutable(fe, 1);
-    TestProbe<Answer> client = kit.createTestProbe();
-    fe.tell(new Fetch("m1", 2, null, null, client.getRef()));
-    Serve serve = a.expectMessageClass(Serve.class, WAIT);
+    OneServer t = oneServer("sidis.tiers.request-timeout = 300ms\nsidis.tiers.reply-mode = handoff", "mute-a");
+    ActorRef<FrontEndCommand> fe = t.fe();
+    TestProbe<Answer> client = t.client();
+    Serve serve = t.fetch("m1", 2);
     assertEquals(client.getRef(), serve.replyTo(), "handoff");
     // The server never answers the client, so the front door never sends its Completed notice.
     Refused r = (Refused) client.receiveMessage(WAIT);
