@@ -48,6 +48,9 @@ import java.util.concurrent.Callable;
     description = "Run a multi-JVM demo on loopback or netns hosts, gather its logs and traces into runs/, and check them.")
 public final class DemoCommand implements Callable<Integer> {
 
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
   /** Every demo, in the order {@code --help} lists them. */
   private static final List<Demo> ALL = List.of(
       new ChatDemo("causal", "causal (chat with causal order)"),
@@ -214,75 +217,17 @@ public final class DemoCommand implements Callable<Integer> {
     if (name.equals(FaultMatrix.NAME)) return faults();
     Demo demo = ALL.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     if (demo == null) return refused("unknown demo [" + name + "]; known: " + String.join(", ", DEMOS));
-    boolean tiers = demo instanceof TiersDemo;
-    boolean migration = demo instanceof MigrationDemo;
-    boolean stream = demo instanceof StreamDemo;
-    if (longMatrix || rows != null) return refused("--long and --rows are for demo " + FaultMatrix.NAME + " only");
-    if (json != null && !tiers && !migration && !stream) return refused("--json is for demos " + FaultMatrix.NAME + ", tiers, migration and stream only");
-    if (!migration && (moves != null || state != null)) return refused("--moves and --state are for demo migration only");
-    if (migration) {
-      if (moves != null && moves < 1) return refused("--moves must be at least 1, got " + moves);
-      if (moves != null) settings.asMap().put("sidis.demo.migration.moves", String.valueOf(moves));
-      if (state != null) {
-        try {
-          long bytes = com.typesafe.config.ConfigFactory.parseString("b = \"" + state.replace("\"", "") + "\"").getBytes("b");
-          if (bytes < 64 * 1024 || bytes > 1024L * 1024 * 1024) return refused("--state must be 64 KiB .. 1 GiB, got " + state);
-          settings.asMap().put("sidis.migration.state-size", String.valueOf(bytes));
-        } catch (com.typesafe.config.ConfigException e) {
-          return refused("--state [" + state + "] is not a size like 64MiB or 16MiB");
-        }
-      }
-      if (mode instanceof org.sidis.migration.MoveMode m) settings.asMap().put("sidis.demo.migration.mode", m.word());
-      else if (mode != null) return refused("--mode for demo migration is pre-copy or stop-and-copy, got " + mode);
-      if (json != null) settings.asMap().put("sidis.demo.migration.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(
-          json.toAbsolutePath().toString()).toString());
-    }
-    if (!stream && (streamMode != null || loss != null || jitter != null || seconds != null || noRetransmit || noInterleave)) {
-      return refused((streamMode != null ? "--mode " + streamMode.word() : "--loss, --jitter, --seconds, --no-retransmit and --no-interleave")
-          + " is for demo stream only");
-    }
-    if (stream) {
-      String why = streamSettings();
-      if (why != null) return refused(why);
-    }
-    if (!tiers && (servers != null || frontEnds != null || requests != null || replySize != null)) {
-      return refused("--servers, --front-ends, --requests and --reply-size are for demo tiers only");
-    }
-    if (tiers) {
-      if (servers != null && (servers < 1 || servers > 16)) return refused("--servers must be 1 .. 16, got " + servers);
-      if (frontEnds != null && (frontEnds < 1 || frontEnds > 4)) return refused("--front-ends must be 1 .. 4, got " + frontEnds);
-      if (frontEnds != null) settings.asMap().put("sidis.demo.tiers.front-ends", String.valueOf(frontEnds));
-      if (requests != null && requests < 1) return refused("--requests must be at least 1, got " + requests);
-      if (servers != null) settings.asMap().put("sidis.demo.tiers.servers", String.valueOf(servers));
-      if (requests != null) settings.asMap().put("sidis.demo.tiers.requests", String.valueOf(requests));
-      if (replySize != null) {
-        try {
-          long bytes = com.typesafe.config.ConfigFactory.parseString("b = \"" + replySize.replace("\"", "") + "\"").getBytes("b");
-          if (bytes < 16 || bytes > 128 * 1024) return refused("--reply-size must be 16 B .. 128 KiB, got " + replySize);
-          settings.asMap().put("sidis.tiers.document-size", String.valueOf(bytes));
-        } catch (com.typesafe.config.ConfigException e) {
-          return refused("--reply-size [" + replySize + "] is not a size like 64KiB or 4096");
-        }
-      }
-      if (json != null) settings.asMap().put("sidis.demo.tiers.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(
-          json.toAbsolutePath().toString()).toString());
-    }
+    String notTaken = notTaken(demo);
+    if (notTaken != null) return refused(notTaken);
+    String unfit = demo instanceof MigrationDemo ? migrationSettings()
+        : demo instanceof StreamDemo ? streamSettings()
+        : demo instanceof TiersDemo ? tiersSettings()
+        : null;
+    if (unfit != null) return refused(unfit);
     if (nodes < 1) return refused("--nodes must be at least 1, got " + nodes);
     if (messages < 0) return refused("--messages must not be negative, got " + messages);
-    if (mode != null && !(demo instanceof GossipDemo) && !migration && !stream) return refused("--mode is for the gossip, migration and stream demos only");
-    if (mode != null && demo instanceof GossipDemo && !(mode instanceof org.sidis.gossip.Mode)) {
-      return refused("--mode for demo gossip is push, pull, push-pull, rumor or flood, got " + mode);
-    }
-    if (mode != null && stream && streamMode == null) return refused("demo stream's --mode is async, sync or isochronous, got " + mode);
     org.sidis.gossip.Mode gossipMode = mode instanceof org.sidis.gossip.Mode g ? g : null;
-    if (topology != null && !(demo instanceof ChatDemo)) {
-      return refused("--topology is for the chat demos only (causal, fifo, total, overlay)");
-    }
-    if (keepRunning) {
-      if (demo instanceof TiersDemo) settings.asMap().put("sidis.demo.tiers.keep-running", "on");
-      else if (demo instanceof org.sidis.demo.BrokerDemo) settings.asMap().put("sidis.demo.broker.keep-running", "on");
-      else return refused("--keep-running is for demos broker and tiers only");
-    }
+    if (keepRunning) settings.asMap().put("sidis.demo." + name + ".keep-running", "on");
     Duration limit;
     try {
       limit = Duration.parse("PT" + timeout.toUpperCase());
@@ -349,6 +294,105 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** Demo stream's options as settings for both nodes; the reason they are refused, or null. */
+  /** The options that only some demos take: each demo says which of them it takes ({@link Demo#takes()}). */
+  private static final List<String> DEMO_SPECIFIC = List.of("--mode", "--topology", "--json", "--moves", "--state",
+      "--loss", "--jitter", "--seconds", "--no-retransmit", "--no-interleave", "--servers", "--front-ends", "--requests",
+      "--reply-size", "--keep-running", "--long", "--rows");
+
+  /** What the fault matrix, which is not a {@link Demo}, takes of {@link #DEMO_SPECIFIC}. */
+  private static final java.util.Set<String> FAULTS_TAKE = java.util.Set.of("--json", "--long", "--rows");
+
+  /**
+   * The one check of demo-specific options: the first option given that {@code demo} does not
+   * take, named with the demos that take it; or a {@code --mode} value of another demo's kind;
+   * null when every option given fits.
+   */
+  private String notTaken(Demo demo) {
+    String option = notTaken(demo.takes());
+    if (option != null) return option;
+    if (mode == null) return null;
+    String modeDemo;
+    String word;
+    if (mode instanceof org.sidis.gossip.Mode g) {
+      modeDemo = "gossip";
+      word = g.id();
+    } else if (mode instanceof org.sidis.migration.MoveMode m) {
+      modeDemo = "migration";
+      word = m.word();
+    } else {
+      modeDemo = "stream";
+      word = streamMode.word();
+    }
+    if (!modeDemo.equals(demo.name())) {
+      return "--mode " + word + " is for demo " + modeDemo + " only; demo " + demo.name()
+          + (demo instanceof GossipDemo ? " spreads by push, pull, push-pull, rumor or flood"
+              : demo instanceof MigrationDemo ? " moves by pre-copy or stop-and-copy" : " sends async, sync or isochronous");
+    }
+    return null;
+  }
+
+  /** The first demo-specific option given that is not in {@code takes}, named with the demos that take it; or null. */
+  private String notTaken(java.util.Set<String> takes) {
+    CommandLine.ParseResult given = spec.commandLine().getParseResult();
+    for (String option : DEMO_SPECIFIC) {
+      if (given.hasMatchedOption(option) && !takes.contains(option)) {
+        List<String> takers = new ArrayList<>(ALL.stream().filter(d -> d.takes().contains(option)).map(Demo::name).toList());
+        if (FAULTS_TAKE.contains(option)) takers.add(FaultMatrix.NAME);
+        return option + " is for demo" + (takers.size() > 1 ? "s " : " ") + andList(takers) + " only";
+      }
+    }
+    return null;
+  }
+
+  /** "a", "a and b", "a, b and c". */
+  private static String andList(List<String> names) {
+    if (names.size() < 2) return String.join("", names);
+    return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+  }
+
+  /** Demo migration's options into its settings; why they do not fit, or null. */
+  private String migrationSettings() {
+    java.util.Map<String, String> m = settings.asMap();
+    if (moves != null && moves < 1) return "--moves must be at least 1, got " + moves;
+    if (moves != null) m.put("sidis.demo.migration.moves", String.valueOf(moves));
+    if (state != null) {
+      try {
+        long bytes = com.typesafe.config.ConfigFactory.parseString("b = \"" + state.replace("\"", "") + "\"").getBytes("b");
+        if (bytes < 64 * 1024 || bytes > 1024L * 1024 * 1024) return "--state must be 64 KiB .. 1 GiB, got " + state;
+        m.put("sidis.migration.state-size", String.valueOf(bytes));
+      } catch (com.typesafe.config.ConfigException e) {
+        return "--state [" + state + "] is not a size like 64MiB or 16MiB";
+      }
+    }
+    if (mode instanceof org.sidis.migration.MoveMode move) m.put("sidis.demo.migration.mode", move.word());
+    if (json != null) m.put("sidis.demo.migration.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(
+        json.toAbsolutePath().toString()).toString());
+    return null;
+  }
+
+  /** Demo tiers' options into its settings; why they do not fit, or null. */
+  private String tiersSettings() {
+    java.util.Map<String, String> m = settings.asMap();
+    if (servers != null && (servers < 1 || servers > 16)) return "--servers must be 1 .. 16, got " + servers;
+    if (frontEnds != null && (frontEnds < 1 || frontEnds > 4)) return "--front-ends must be 1 .. 4, got " + frontEnds;
+    if (requests != null && requests < 1) return "--requests must be at least 1, got " + requests;
+    if (frontEnds != null) m.put("sidis.demo.tiers.front-ends", String.valueOf(frontEnds));
+    if (servers != null) m.put("sidis.demo.tiers.servers", String.valueOf(servers));
+    if (requests != null) m.put("sidis.demo.tiers.requests", String.valueOf(requests));
+    if (replySize != null) {
+      try {
+        long bytes = com.typesafe.config.ConfigFactory.parseString("b = \"" + replySize.replace("\"", "") + "\"").getBytes("b");
+        if (bytes < 16 || bytes > 128 * 1024) return "--reply-size must be 16 B .. 128 KiB, got " + replySize;
+        m.put("sidis.tiers.document-size", String.valueOf(bytes));
+      } catch (com.typesafe.config.ConfigException e) {
+        return "--reply-size [" + replySize + "] is not a size like 64KiB or 4096";
+      }
+    }
+    if (json != null) m.put("sidis.demo.tiers.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(
+        json.toAbsolutePath().toString()).toString());
+    return null;
+  }
+
   private String streamSettings() {
     java.util.Map<String, String> m = settings.asMap();
     if (loss != null) {
@@ -382,6 +426,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** {@code demo faults}: the fault matrix on netns hosts. */
   private int faults() {
+    String notTaken = notTaken(FAULTS_TAKE);
+    if (notTaken != null) return refused(notTaken);
     FaultMatrix matrix = new FaultMatrix(System.out, runsDir, longMatrix, seed, jvmOptions, this::demo, DemoCommand::copyDemoConfig);
     try {
       matrix.check(rows);

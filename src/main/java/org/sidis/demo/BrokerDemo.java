@@ -1,5 +1,7 @@
 package org.sidis.demo;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.typesafe.config.ConfigFactory;
@@ -47,6 +49,11 @@ public final class BrokerDemo extends Demo {
     int put;
     int gotAndAcked;
     final List<String> problems = new ArrayList<>();
+  }
+
+  @Override
+  public Set<String> takes() {
+    return Set.of("--keep-running");
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.sidis.demo;
 
+import java.util.Set;
+
 import org.sidis.multicast.Overlay;
 import org.sidis.check.Inspection;
 import org.sidis.check.Report;
@@ -25,6 +27,11 @@ public final class ChatDemo extends Demo {
 
   public ChatDemo(String name, String description) {
     super(name, description);
+  }
+
+  @Override
+  public Set<String> takes() {
+    return Set.of("--topology");
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.sidis.demo;
 
+import java.util.Set;
+
 /**
  * One multi-JVM demo of {@code sidis demo}: it checks the options it cares about, starts its
  * nodes through a {@link Launcher}, and prints and returns its verdict (0 passed, 1 failed).
@@ -25,6 +27,15 @@ public abstract class Demo {
 
   public final String description() {
     return description;
+  }
+
+  /**
+   * The options of {@code sidis demo} that only some demos take (such as {@code --json} or
+   * {@code --mode}) which this demo takes; the command refuses the others, naming the demos that
+   * take them. Options every demo takes are not listed.
+   */
+  public Set<String> takes() {
+    return Set.of();
   }
 
   /** Why these options do not fit this demo, or null when they do. Checked before anything starts. */

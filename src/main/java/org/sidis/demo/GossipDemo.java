@@ -21,6 +21,11 @@ public final class GossipDemo extends Demo {
   }
 
   @Override
+  public Set<String> takes() {
+    return Set.of("--mode");
+  }
+
+  @Override
   public int run(DemoRun run) {
     DemoOptions o = run.options();
     run.out().printf("demo gossip%s: %d nodes, %d writes and deletes, seed %d — run directory %s%n",

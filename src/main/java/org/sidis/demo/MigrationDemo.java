@@ -1,5 +1,7 @@
 package org.sidis.demo;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,6 +30,11 @@ public final class MigrationDemo extends Demo {
 
   public MigrationDemo() {
     super("migration", "migration (a stateful actor moves between n1 and n2 while n3 calls it by name: --moves, --mode pre-copy|stop-and-copy, --state, --json)");
+  }
+
+  @Override
+  public Set<String> takes() {
+    return Set.of("--moves", "--state", "--mode", "--json");
   }
 
   @Override

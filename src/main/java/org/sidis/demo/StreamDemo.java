@@ -1,5 +1,7 @@
 package org.sidis.demo;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,6 +38,11 @@ public final class StreamDemo extends Demo {
   public StreamDemo() {
     super("stream", "stream (n1 offers an audio+video stream, n2 asks for it with a QoS contract and plays it over impaired UDP:"
         + " --mode async|sync|isochronous, --loss, --jitter, --seconds, --no-retransmit, --no-interleave, --json)");
+  }
+
+  @Override
+  public Set<String> takes() {
+    return Set.of("--mode", "--loss", "--jitter", "--seconds", "--no-retransmit", "--no-interleave", "--json");
   }
 
   @Override

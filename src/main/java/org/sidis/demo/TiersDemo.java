@@ -1,5 +1,7 @@
 package org.sidis.demo;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -75,6 +77,11 @@ public final class TiersDemo extends Demo {
   /** One line of the table: a reply mode and a policy over the same request mix. */
   public record Row(ReplyMode mode, Policy policy, long requests, long correct, double frontBytesPerRequest, double cacheHitRatio,
              double requestsPerS, double p50Ms, double p99Ms, List<String> wrong) {}
+
+  @Override
+  public Set<String> takes() {
+    return Set.of("--servers", "--front-ends", "--requests", "--reply-size", "--json", "--keep-running");
+  }
 
   @Override
   public String refuse(DemoOptions options) {

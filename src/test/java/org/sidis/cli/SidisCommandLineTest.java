@@ -118,7 +118,8 @@ class SidisCommandLineTest {
       assertTrue(run.err().startsWith("error: "), String.join(" ", args) + ": " + run.all());
     }
     assertTrue(sidisCatchingStderr("demo", "gossip", "--mode", "sync").err().contains("--mode sync is for demo stream only"));
-    assertTrue(sidisCatchingStderr("demo", "stream", "--mode", "rumor").err().contains("demo stream's --mode is async, sync or isochronous"));
+    assertTrue(sidisCatchingStderr("demo", "stream", "--mode", "rumor").err()
+        .contains("--mode rumor is for demo gossip only; demo stream sends async, sync or isochronous"));
     CommandLine.ParseResult parsed = Sidis.commandLine().parseArgs("demo", "stream", "--mode", "sync");
     DemoCommand stream = parsed.subcommand().commandSpec().commandLine().getCommand();
     assertEquals(org.sidis.stream.Mode.SYNC, stream.streamMode);
@@ -160,13 +161,27 @@ class SidisCommandLineTest {
   }
 
   @Test
+  void aDemoSpecificOptionIsRefusedByEveryDemoThatDoesNotTakeItNamingThoseThatDo() {
+    Run json = sidisCatchingStderr("demo", "causal", "--json", "x.json");
+    assertEquals(2, json.code(), json.all());
+    assertTrue(json.err().startsWith("error: --json is for demos tiers, migration, stream and faults only"), json.all());
+    Run servers = sidisCatchingStderr("demo", "faults", "--servers", "3");
+    assertEquals(2, servers.code(), servers.all());
+    assertTrue(servers.err().startsWith("error: --servers is for demo tiers only"), servers.all());
+    Run topology = sidisCatchingStderr("demo", "gossip", "--topology", "tree");
+    assertTrue(topology.err().startsWith("error: --topology is for demos causal, fifo, total and overlay only"), topology.all());
+    Run moves = sidisCatchingStderr("demo", "stream", "--moves", "2");
+    assertTrue(moves.err().startsWith("error: --moves is for demo migration only"), moves.all());
+  }
+
+  @Test
   void demoFaultsRefusesAnUnknownRowListingTheValidOnesAndRowsElsewhere() {
     Run unknown = sidisCatchingStderr("demo", "faults", "--rows", "queues:flood");
     Run elsewhere = sidisCatchingStderr("demo", "causal", "--rows", "queues:pause");
     assertEquals(2, unknown.code(), unknown.all());
     assertEquals(2, elsewhere.code(), elsewhere.all());
     assertTrue(unknown.err().contains("error: --rows: unknown row [queues:flood]; valid rows: total:partition,"), unknown.all());
-    assertTrue(elsewhere.err().contains("error: --long and --rows are for demo faults only"), elsewhere.all());
+    assertTrue(elsewhere.err().contains("error: --rows is for demo faults only"), elsewhere.all());
   }
 
   @Test
