@@ -25,6 +25,14 @@ public interface MulticastPeer {
   /** Starts the members in child JVMs, measures, stops them; the rate (deliveries/s) each member measured, by member name. */
   Map<String, Long> run(Params params) throws Exception;
 
+  /**
+   * The members that delivered none of the others' messages in their window, sorted: for sidis
+   * and for every peer such a round measured a stall, not a rate, and fails naming them.
+   */
+  static List<String> silent(Map<String, Long> rates) {
+    return rates.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).sorted().toList();
+  }
+
   /** The peers on the class path (none in the default jar). */
   static List<MulticastPeer> available() {
     return ServiceLoader.load(MulticastPeer.class).stream().map(ServiceLoader.Provider::get).toList();

@@ -157,12 +157,7 @@ public final class BenchAllCommand implements Callable<Integer> {
 
   /** Runs {@code sidis args} in a child JVM of this program, its output into {@code log}; its exit code, or -1 on timeout. */
   private static int runChild(List<String> args, Path log, Duration timeout) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    String logback = System.getProperty("logback.configurationFile");
-    if (logback != null) cmd.add("-Dlogback.configurationFile=" + logback);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Sidis.class.getName()));
-    cmd.addAll(args);
+    List<String> cmd = org.sidis.bench.ChildJvm.command(List.of(), Sidis.class.getName(), args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);

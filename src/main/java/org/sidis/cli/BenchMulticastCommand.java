@@ -164,7 +164,7 @@ public final class BenchMulticastCommand implements Callable<Integer> {
             + (rates == null ? "" : ": " + rates.size() + " of " + nodes + " members reported " + rates) + " (see the run directories above)");
         return ExitCodes.FAILED;
       }
-      List<String> silent = rates.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).toList();
+      List<String> silent = MulticastPeer.silent(rates);
       if (!silent.isEmpty()) {
         // A member that delivered nothing in its window measured a stall, not a rate: the round failed.
         err.println("error: round " + round + " of " + s.name() + ": " + String.join(", ", silent)

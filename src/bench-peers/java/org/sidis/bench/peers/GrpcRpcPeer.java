@@ -11,6 +11,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import org.HdrHistogram.Histogram;
+import org.sidis.bench.ChildJvm;
 import org.sidis.bench.RpcPeer;
 
 import java.io.BufferedReader;
@@ -66,11 +67,7 @@ public final class GrpcRpcPeer implements RpcPeer {
 
   @Override
   public Result run(Params params) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m"));
-    // The server logs as this JVM does (bin/sidis points Logback at conf/logback.xml).
-    String logback = System.getProperty("logback.configurationFile");
-    if (logback != null) cmd.add("-Dlogback.configurationFile=" + logback);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcRpcPeer.class.getName()));
+    List<String> cmd = ChildJvm.command(List.of("-Xmx512m"), GrpcRpcPeer.class.getName(), List.of());
     Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
       // Its output is read on a thread of its own for as long as it runs: log lines (gRPC's and Netty's, at whatever

@@ -4,6 +4,7 @@ import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
+import org.sidis.bench.ChildJvm;
 import org.sidis.bench.MulticastPeer;
 import org.sidis.multicast.Order;
 
@@ -57,16 +58,12 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
     try {
       for (int i = 0; i < p.nodes(); i++) {
         String name = "n" + (i + 1);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(p.jvmOptions());
-        // The members log as this JVM does (bin/sidis points Logback at conf/logback.xml).
-        String logback = System.getProperty("logback.configurationFile");
-        if (logback != null) cmd.add("-Dlogback.configurationFile=" + logback);
-        cmd.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-Djgroups.bind_port=" + ports.get(i),
-            "-Djgroups.tcpping.initial_hosts=" + initialHosts, "-cp", System.getProperty("java.class.path"),
-            JGroupsMulticastPeer.class.getName(), name, String.valueOf(i), String.valueOf(p.nodes()), String.valueOf(p.size()),
-            String.valueOf(p.warmupSeconds()), String.valueOf(p.durationSeconds()), stack(p.order())));
+        List<String> jvm = new ArrayList<>(p.jvmOptions());
+        jvm.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-Djgroups.bind_port=" + ports.get(i),
+            "-Djgroups.tcpping.initial_hosts=" + initialHosts));
+        List<String> cmd = ChildJvm.command(jvm, JGroupsMulticastPeer.class.getName(), List.of(name, String.valueOf(i),
+            String.valueOf(p.nodes()), String.valueOf(p.size()), String.valueOf(p.warmupSeconds()),
+            String.valueOf(p.durationSeconds()), stack(p.order())));
         Process member = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         members.add(member);
         Deque<String> tail = new ArrayDeque<>();
@@ -79,7 +76,7 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
       while (rates.size() < p.nodes() && System.nanoTime() < deadline && members.stream().allMatch(Process::isAlive)) {
         Thread.sleep(100);
       }
-      if (rates.size() < p.nodes() || rates.containsValue(0L)) {
+      if (rates.size() < p.nodes() || !MulticastPeer.silent(rates).isEmpty()) {
         // A member that reports no rate, or delivered nothing in its window, is a failed round, not a figure.
         StringBuilder why = new StringBuilder(rates.size() < p.nodes()
             ? "JGroups members reported " + rates.size() + " of " + p.nodes() + " rates"
