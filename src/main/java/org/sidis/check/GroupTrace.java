@@ -3,7 +3,6 @@ package org.sidis.check;
 import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -25,10 +24,11 @@ import java.util.stream.Collectors;
  * This is what every property check reads; none of them looks at wall-clock time.
  *
  * <p>A node restarted under its name in the same run (the nemesis's kill, a node the resolver
- * downed and the launcher started again) writes each incarnation's trace to a file of its own,
- * and each incarnation is a member of its own (issue 17): it is named by the {@code self} its
+ * downed and the launcher started again) marks each incarnation's actors ({@code /user/chat#2},
+ * {@link TraceEvent#incarnation()}) and writes its trace to a file of its own; each incarnation
+ * is a member of its own (issue 17), whichever files hold its lines: it is named by the {@code self} its
  * {@code view} lines give ({@code n1~<inc>}), or {@code n1#<k>} without one; a node that ran
- * once keeps its plain name. Each incarnation crashed unless its own file ends with a clean
+ * once keeps its plain name. Each incarnation crashed unless its own lines end with a clean
  * {@code stop}. A member is owed a message only if the message was addressed to it — its
  * origin's last {@code view} before the multicast listed it ({@link #addressedTo}); a member
  * that joined late is not owed what was sent before. A member that a total-order group refused
@@ -90,26 +90,26 @@ public final class GroupTrace {
      * @param crashedNodes nodes whose trace has no clean {@code stop}
      */
     public static List<GroupTrace> allIn(Collection<TraceEvent> events, Set<String> crashedNodes) {
-        Map<String, Map<String, Map<Path, List<TraceEvent>>>> byGroupNodeAndFile = new TreeMap<>();
+        Map<String, Map<String, Map<Integer, List<TraceEvent>>>> byGroupNodeAndIncarnation = new TreeMap<>();
+        Set<List<Object>> stopped = new HashSet<>(); // (node, incarnation) that ended with a clean stop
         Set<String> multicastGroups = new HashSet<>();
-        Set<List<Object>> stopped = new HashSet<>(); // (node, file) that ended with a clean stop
         for (TraceEvent e : events) {
             if (e.isNodeStop()) {
-                stopped.add(List.of(e.node(), String.valueOf(e.file())));
+                stopped.add(List.of(e.node(), e.incarnation()));
             }
             if (e.group() == null) {
                 continue;
             }
-            byGroupNodeAndFile.computeIfAbsent(e.group(), g -> new TreeMap<>(NODE_ORDER))
-                    .computeIfAbsent(e.node(), n -> new TreeMap<>(Comparator.comparing(String::valueOf)))
-                    .computeIfAbsent(e.file(), f -> new ArrayList<>())
+            byGroupNodeAndIncarnation.computeIfAbsent(e.group(), g -> new TreeMap<>(NODE_ORDER))
+                    .computeIfAbsent(e.node(), n -> new TreeMap<>())
+                    .computeIfAbsent(e.incarnation(), k -> new ArrayList<>())
                     .add(e);
             if (e.isMulticast() || e.isDeliver()) {
                 multicastGroups.add(e.group());
             }
         }
         List<GroupTrace> groups = new ArrayList<>();
-        byGroupNodeAndFile.forEach((group, byNode) -> {
+        byGroupNodeAndIncarnation.forEach((group, byNode) -> {
             // Queues, gossip and other rooms use `group` too; only multicast groups are ours to judge.
             if (!multicastGroups.contains(group)) {
                 return;
@@ -117,10 +117,10 @@ public final class GroupTrace {
             Map<String, List<TraceEvent>> byMember = new TreeMap<>(NODE_ORDER);
             Map<String, String> memberOf = new HashMap<>();
             Set<String> crashedMembers = new HashSet<>();
-            byNode.forEach((node, byFile) -> {
-                if (byFile.size() == 1) {
+            byNode.forEach((node, byIncarnation) -> {
+                if (byIncarnation.size() == 1) {
                     // A node that ran once: its plain name, crashed as the run says.
-                    List<TraceEvent> all = byFile.values().iterator().next();
+                    List<TraceEvent> all = byIncarnation.values().iterator().next();
                     byMember.put(node, all);
                     memberOf.put(node, node);
                     String self = selfOf(all);
@@ -128,16 +128,14 @@ public final class GroupTrace {
                     if (crashedNodes.contains(node)) crashedMembers.add(node);
                     return;
                 }
-                // A node restarted under its name: one member per incarnation (per trace file).
-                int k = 0;
-                for (Map.Entry<Path, List<TraceEvent>> f : byFile.entrySet()) {
-                    k++;
-                    String self = selfOf(f.getValue());
+                // A node restarted under its name: one member per incarnation (its actors' mark).
+                byIncarnation.forEach((k, incarnation) -> {
+                    String self = selfOf(incarnation);
                     String key = self != null && !byMember.containsKey(self) ? self : node + "#" + k;
-                    byMember.put(key, f.getValue());
+                    byMember.put(key, incarnation);
                     if (self != null) memberOf.put(self, key);
-                    if (!stopped.contains(List.of(node, String.valueOf(f.getKey())))) crashedMembers.add(key);
-                }
+                    if (!stopped.contains(List.of(node, k))) crashedMembers.add(key);
+                });
             });
             byMember.values().forEach(GroupTrace::sortLocally);
             groups.add(new GroupTrace(group, byMember, crashedMembers, memberOf));
@@ -161,9 +159,9 @@ public final class GroupTrace {
         return memberOf.getOrDefault(named, named);
     }
 
-    /** Local order is lseq within a file; a node that restarted continues in its next file. */
+    /** Local order is lseq within an incarnation's file; a node that restarted continues in its next incarnation. */
     private static void sortLocally(List<TraceEvent> events) {
-        events.sort(Comparator.comparing(TraceEvent::file).thenComparingLong(TraceEvent::lseq));
+        events.sort(Comparator.comparingInt(TraceEvent::incarnation).thenComparing(TraceEvent::file).thenComparingLong(TraceEvent::lseq));
     }
 
     /**

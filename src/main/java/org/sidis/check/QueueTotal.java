@@ -12,10 +12,14 @@ import java.util.TreeSet;
 
 /**
  * The queue checker, in the manner of Jepsen's total-queue: from the {@code put}, {@code get} and
- * {@code ack} events that producers and consumers trace (DESIGN.md), after a final drain,
+ * {@code ack} events that producers and consumers trace (DESIGN.md), and the {@code ack-journaled}
+ * lines of a persistent queue, after a final drain,
  * <ul>
  *   <li><b>lost</b>: a PUT was acknowledged ({@code put}) but no consumer ever acknowledged the
- *       message ({@code ack}) — must be 0;</li>
+ *       message: no consumer's {@code ack}, and no queue journaled an ack of it
+ *       ({@code ack-journaled}: the consumer's ack reached the journal, checked against its
+ *       delivery, but the consumer was downed before it heard the answer and traced {@code ack} —
+ *       issue 17) — must be 0;</li>
  *   <li><b>unexpected</b>: a message was received ({@code get}) that no producer put or tried to
  *       put ({@code attempt}, optional) — must be 0;</li>
  *   <li><b>acked twice</b>: a message acknowledged more than once — must be 0 (a queue forgets a
@@ -50,6 +54,7 @@ public final class QueueTotal {
         Set<MessageId> put = new TreeSet<>();
         Map<MessageId, Integer> got = new HashMap<>();
         Map<MessageId, Integer> acked = new HashMap<>();
+        Set<MessageId> journaled = new TreeSet<>(); // acks the queue journaled (its own line)
         Set<String> nodes = new TreeSet<>();
         for (TraceEvent e : events) {
             nodes.add(e.node());
@@ -58,6 +63,7 @@ public final class QueueTotal {
                 case Events.Queue.PUT -> put.add(e.msg());
                 case Events.Queue.GET -> got.merge(e.msg(), 1, Integer::sum);
                 case Events.Queue.ACK -> acked.merge(e.msg(), 1, Integer::sum);
+                case Events.Queue.ACK_JOURNALED -> journaled.add(e.msg());
                 default -> { }
             }
         }
@@ -65,12 +71,14 @@ public final class QueueTotal {
         Offences offences = new Offences();
         Set<MessageId> lost = new TreeSet<>(put);
         lost.removeAll(acked.keySet());
+        lost.removeAll(journaled);
         for (MessageId m : lost) {
             offences.add(nodeOf(events, m, Events.Queue.PUT), m, List.of(),
-                    "lost: " + m + "'s PUT was acknowledged (put) but no consumer acknowledged it");
+                    "lost: " + m + "'s PUT was acknowledged (put) but no consumer acknowledged it (no ack, no journaled ack)");
         }
         Set<MessageId> unexpected = new TreeSet<>(got.keySet());
         unexpected.addAll(acked.keySet());
+        unexpected.addAll(journaled);
         unexpected.removeAll(attempted);
         for (MessageId m : unexpected) {
             offences.add(nodeOf(events, m, Events.Queue.GET), m, List.of(), "unexpected: " + m + " received but never put");
@@ -81,10 +89,12 @@ public final class QueueTotal {
             offences.add(nodeOf(events, m, Events.Queue.ACK), m, List.of(), "acked twice: " + m + " acknowledged " + acked.get(m) + " times");
         }
         long duplicates = got.values().stream().filter(n -> n > 1).count();
-        long receivedNotAcked = got.keySet().stream().filter(m -> !acked.containsKey(m)).count();
+        long receivedNotAcked = got.keySet().stream().filter(m -> !acked.containsKey(m) && !journaled.contains(m)).count();
+        long journaledOnly = journaled.stream().filter(m -> !acked.containsKey(m)).count();
         offences.note("attempted " + attempted.size() + ", acknowledged " + put.size() + ", dequeued " + got.size()
                 + ", consumer-acknowledged " + acked.size() + ", lost " + lost.size() + ", unexpected " + unexpected.size()
-                + ", acked twice " + twice.size());
+                + ", acked twice " + twice.size() + ", acknowledged in a queue's journal only " + journaledOnly
+                + " (journaled, but the consumer never traced its ack)");
         offences.note("duplicates " + duplicates + " (received more than once: redelivered after a visibility timeout or a "
                 + "queue manager's restart — at-least-once, allowed); received but never acknowledged " + receivedNotAcked);
         return offences.verdict(PROPERTY, queue, "queue", true, nodes.size(), put.size(), "messages");

@@ -3,7 +3,6 @@ package org.sidis.check;
 import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -158,8 +157,9 @@ public final class StoreTrace {
 
     /**
      * The gossip stores in a trace, each with its replicas' events in local order. A node killed
-     * and restarted under its name (the launcher writes its k-th incarnation's trace to
-     * {@code trace/incarnation-<k>/}) starts a new, empty replica: each incarnation is a replica
+     * and restarted under its name (its k-th incarnation marks its actors {@code #k}, and the
+     * launcher writes its trace to {@code trace/incarnation-<k>/}) starts a new, empty replica:
+     * each incarnation ({@link TraceEvent#incarnation()}) is a replica
      * of its own, {@code n3#1}, {@code n3#2}, crashed unless its own trace ends with a clean
      * {@code stop} (issue 17: merged into one replica, the second incarnation taking its
      * values again read as resurrections). A node that ran once keeps its plain name.
@@ -206,22 +206,10 @@ public final class StoreTrace {
         return stores;
     }
 
-    /** The incarnation whose trace holds {@code e}: k for {@code trace/incarnation-<k>/}, else 1. */
+    /** The incarnation that wrote {@code e}: its actor's mark, else the launcher's directory, else 1. */
     static int incarnationOf(TraceEvent e) {
-        Path dir = e.file() == null ? null : e.file().getParent();
-        String d = dir == null || dir.getFileName() == null ? "" : dir.getFileName().toString();
-        if (d.startsWith(INCARNATION_DIR)) {
-            try {
-                return Integer.parseInt(d.substring(INCARNATION_DIR.length()));
-            } catch (NumberFormatException ignored) {
-                return 1; // some other directory: not the launcher's
-            }
-        }
-        return 1;
+        return e.incarnation();
     }
-
-    /** Where the launcher writes a restarted node's trace: {@code trace/incarnation-<k>/}. */
-    private static final String INCARNATION_DIR = "incarnation-";
 
     /**
      * Each key's last write among the updates that count: written at a node that did not crash,

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.ActorNames;
 import org.sidis.trace.Events;
 import org.sidis.wire.MessageId;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,6 +86,31 @@ public record TraceEvent(
     public boolean isNodeStop() {
         return Events.Proto.NODE.equals(proto) && Events.Node.STOP.equals(event);
     }
+
+    /**
+     * Which start of its node wrote this line (issue 17): the incarnation its {@code actor} is
+     * marked with ({@code /user/chat#2}, {@link ActorNames}); for a line without a mark, written
+     * before the mark existed, the launcher's directory for a restart,
+     * {@code trace/incarnation-<k>/}; else 1, the node's first start.
+     */
+    public int incarnation() {
+        if (ActorNames.marked(actor)) {
+            return ActorNames.incarnationOf(actor);
+        }
+        Path dir = file == null ? null : file.getParent();
+        String d = dir == null || dir.getFileName() == null ? "" : dir.getFileName().toString();
+        if (d.startsWith(INCARNATION_DIR)) {
+            try {
+                return Math.max(ActorNames.FIRST, Integer.parseInt(d.substring(INCARNATION_DIR.length())));
+            } catch (NumberFormatException someOtherDirectory) {
+                return ActorNames.FIRST;
+            }
+        }
+        return ActorNames.FIRST;
+    }
+
+    /** Where the launcher writes a restarted node's trace: {@code trace/incarnation-<k>/}. */
+    private static final String INCARNATION_DIR = "incarnation-";
 
     public String where() {
         return file + ":" + line;

@@ -256,6 +256,8 @@ public final class Launcher implements AutoCloseable {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(jvmOptions);
     cmd.add("-Dsidis.node.name=" + name);
+    // A restart's actors are marked with it in the trace (docs/trace-contract.md, incarnations).
+    cmd.add("-Dsidis.trace.incarnation=" + incarnation);
     cmd.add("-Dsidis.log.file=" + runDir.resolve("logs").resolve(name + ".log").toAbsolutePath());
     cmd.add("-Dsidis.log.console-level=ERROR");
     cmd.add("-cp");

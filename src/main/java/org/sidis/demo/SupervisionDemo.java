@@ -1,5 +1,6 @@
 package org.sidis.demo;
 
+import org.sidis.trace.ActorNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.sidis.check.Inspection;
@@ -113,7 +114,7 @@ public final class SupervisionDemo extends Demo {
         for (String line : Files.readAllLines(f)) {
           JsonNode e = json.readTree(line);
           if (!Supervision.RESTART.equals(e.path("event").asText())) continue;
-          String actor = e.path("actor").asText();
+          String actor = ActorNames.pathOf(e.path("actor").asText());
           String kind = actor.substring(actor.lastIndexOf('/') + 1).replaceAll("[-$]?\\d+$", "");
           byKind.merge(kind, 1, Integer::sum);
         }

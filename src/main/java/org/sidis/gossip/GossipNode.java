@@ -172,7 +172,7 @@ public final class GossipNode extends AbstractBehavior<GossipNode.Command> {
     this.discovery = discovery;
     this.self = self;
     Traces traces = Traces.get(ctx.getSystem());
-    this.trace = new GossipTrace(new Tracer(traces.sink(), self, ctx.getSelf().path().toStringWithoutAddress(), Events.Proto.GOSSIP,
+    this.trace = new GossipTrace(new Tracer(traces.sink(), self, traces.actor(ctx.getSelf().path().toStringWithoutAddress()), Events.Proto.GOSSIP,
         settings.group()));
     this.core = new GossipCore(self, incarnation, settings, new Random(seed), new ShellEffects());
     if (incarnation.id() != null) ctx.getLog().info("[{}] incarnation [{}]: this start's updates are [{}:1…]", settings.group(),

@@ -203,6 +203,8 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
   private final List<ActorRef<Reply>> handlers = new ArrayList<>();
   /** Not journaled: a sender waiting for a later sync point hears nothing after a restart. */
   private final Receipts receipts;
+  /** The queue's own trace: the acks it journaled ({@code ack-journaled}). */
+  private final QueueTrace trace;
   /** PUTs and ACKs (single or batched) waiting for the next write, in arrival order. */
   private final ArrayDeque<QueueCommand> pending = new ArrayDeque<>();
   /** Messages past their last delivery, to be journaled as dead letters in the next write. */
@@ -219,6 +221,7 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
     this.journal = journal;
     this.core = core;
     this.receipts = new Receipts(name);
+    this.trace = new QueueTrace(ctx.getSystem(), ctx.getSelf().path().toStringWithoutAddress(), name);
   }
 
   @Override
@@ -379,6 +382,9 @@ public final class PersistentQueue extends AbstractBehavior<Command> {
       applyEvent(core, e);
       if (e instanceof EnqueuedBatch b) b.messages().forEach(m -> handlers.forEach(h -> h.tell(new Inserted(name, m.msgId()))));
       if (e instanceof DeadLettered d) getContext().getLog().info("[{}] dead-lettered [{}]", name, d.msgId());
+      // Before the answers: a consumer downed before it hears Acked (or right after) never traces
+      // its ack, but the message is consumed; this line says so (issue 17).
+      if (e instanceof AcknowledgedBatch b) trace.ackJournaled(b.msgIds());
     }
     w.answers().forEach(Runnable::run);
     w.newPuts().forEach(receipts::expect);

@@ -28,7 +28,7 @@ final class StreamTrace {
     this.mode = mode == null ? null : mode.word();
     Traces traces = Traces.get(ctx.getSystem());
     this.tracer = new Tracer(traces.sink(), ctx.getSystem().settings().config().getString("sidis.node.name"),
-        ctx.getSelf().path().toStringWithoutAddress(), Events.Proto.STREAM, Long.toString(streamId));
+        traces.actor(ctx.getSelf().path().toStringWithoutAddress()), Events.Proto.STREAM, Long.toString(streamId));
   }
 
   void send(FrameId id) {

@@ -119,12 +119,23 @@ public final class Events {
     private Rpc() {}
   }
 
-  /** Queues and topics, traced by producers and consumers (not the queue manager). */
+  /**
+   * Queues and topics, traced by producers and consumers; the queue manager traces only the acks
+   * its persistent queues journal ({@link #ACK_JOURNALED}).
+   */
   public static final class Queue {
     public static final String ATTEMPT = "attempt";
     public static final String PUT = "put";
     public static final String GET = "get";
+    /** The consumer's: its ack was confirmed. */
     public static final String ACK = "ack";
+    /**
+     * The queue's: it journaled a consumer's ack (checked against the delivery) and is about to
+     * answer it. The message is consumed, whether or not the consumer lives to hear the answer
+     * and trace {@link #ACK} (issue 17: a consumer downed in between left no evidence and the
+     * checker counted its message lost).
+     */
+    public static final String ACK_JOURNALED = "ack-journaled";
 
     private Queue() {}
   }

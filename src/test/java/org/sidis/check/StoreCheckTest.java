@@ -144,6 +144,24 @@ class StoreCheckTest {
     }
 
     /**
+     * The same run with n3's two starts in one file (trace/n3.jsonl): the incarnation is the
+     * actors' mark ({@code #2}), not the directory. Before the checkers read the mark, both starts
+     * were one replica "n3" that brought back deleted [k].
+     */
+    @Test
+    void incarnationsInOneFileAreToldApartByTheActorsMark() {
+        TraceFiles run = run();
+        writesAndADelete(run);
+        run.restarts("n3").gossip("apply", "n1:1", "k", "1@n1", "put").gossip("apply", "n1:2", "k", "2@n1", "delete")
+                .gossip("apply", "n1:3", "j", "3@n1", "put");
+        for (String n : List.of("n1", "n2", "n3")) run.node(n).endsWith("f00d", Map.of("j", "3@n1"));
+        Report report = Inspection.of(run.writeIncarnationsTogether());
+        assertTrue(report.problems().isEmpty(), report.problems().toString());
+        assertTrue(report.passed(), report.table());
+        assertTrue(lines(report).contains("store kv (gossip push-pull): n1, n2, n3#1, n3#2; crashed: n3#1"), report.table());
+    }
+
+    /**
      * n3 is downed by the cluster (its first incarnation stops cleanly, its store behind the
      * others': it never saw the delete nor the last put) and restarted under its name. The first incarnation
      * is gone, superseded by the second: it is not bound to converge with the survivors (seen in

@@ -1,5 +1,6 @@
 package org.sidis.check;
 
+import org.sidis.trace.ActorNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -79,7 +80,36 @@ final class TraceFiles {
 
     /** Writes every node's file, adding {@code stop} for each node that did not crash. */
     Path write() {
+        return write(false);
+    }
+
+    /**
+     * As {@link #write()}, but every incarnation of a node goes to the one file
+     * {@code trace/<node>.jsonl}, one after the other (a node restarted into the same trace
+     * directory appends so): only the actors' incarnation marks tell the starts apart.
+     */
+    Path writeIncarnationsTogether() {
+        return write(true);
+    }
+
+    private Path write(boolean together) {
         try {
+            if (together) {
+                Path traceDir = Files.createDirectories(runDir.resolve("trace"));
+                List<Node> all = new ArrayList<>(nodes.values());
+                all.sort(java.util.Comparator.comparingInt((Node n) -> n.incarnation));
+                for (Node node : all) {
+                    if (!node.crashed && !node.stopped) {
+                        node.lifecycle("stop");
+                        node.stopped = true;
+                    }
+                    StringBuilder text = new StringBuilder();
+                    node.lines.forEach(line -> text.append(line).append('\n'));
+                    Files.writeString(traceDir.resolve(node.name + ".jsonl"), text, java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                }
+                return runDir;
+            }
             Path traceDir = Files.createDirectories(runDir.resolve("trace"));
             for (Node node : nodes.values()) {
                 if (!node.crashed && !node.stopped) {
@@ -228,8 +258,9 @@ final class TraceFiles {
             return this;
         }
 
+        /** The actor's path, marked with the incarnation from the node's second start on, as Traces writes it. */
         String actor() {
-            return "/user/sidis/" + proto + "-" + group;
+            return ActorNames.of("/user/sidis/" + proto + "-" + group, incarnation);
         }
 
         private Map<String, Object> groupEvent(String event, String id) {
@@ -244,7 +275,7 @@ final class TraceFiles {
 
         private void lifecycle(String event) {
             Map<String, Object> line = new LinkedHashMap<>();
-            line.put("actor", "node");
+            line.put("actor", ActorNames.of("node", incarnation));
             line.put("proto", "node");
             line.put("event", event);
             add(line);

@@ -72,6 +72,29 @@ class MatrixRowTest {
     assertEquals("failed", r.verdict(), "a lost acknowledged message fails the row even when the demo passed");
   }
 
+  /** The queue's ack-journaled line acknowledges a message whose consumer was downed before it traced its ack. */
+  @Test
+  void aQueueRowTakesAJournaledAckAsTheAcknowledgement() {
+    List<TraceEvent> events = List.of(ev(10, "n2", "queue", "put", "n2:1"), ev(11, "n2", "queue", "put", "n2:2"),
+        ev(20, "n3", "queue", "get", "n2:1"), ev(21, "n3", "queue", "get", "n2:2"),
+        ev(22, "n3", "queue", "ack", "n2:1"), ev(23, "n1", "queue", "ack-journaled", "n2:2"));
+    assertEquals(0, MatrixRow.measure("queues", "kill", events, List.of(), List.of(new long[] {1, 2}), true, "r").lost());
+    List<TraceEvent> neither = List.of(ev(10, "n2", "queue", "put", "n2:1"), ev(11, "n2", "queue", "put", "n2:2"),
+        ev(22, "n3", "queue", "ack", "n2:1"), ev(23, "n1", "queue", "ack-journaled", "n2:1"));
+    assertEquals(1, MatrixRow.measure("queues", "kill", neither, List.of(), List.of(new long[] {1, 2}), true, "r").lost(),
+        "n2:2: no ack, no journaled ack");
+  }
+
+  /** A restarted node's reader (its actor marked #2) reading a record again is a duplicate of that node's reading, as before the mark. */
+  @Test
+  void aLogRowCountsARestartedReadersRereadAsADuplicate() {
+    List<TraceEvent> events = List.of(
+        new TraceEvent(10, "n2", "/user/p", "log", "t", "append", MessageId.of("n2:1"), 1, null, null, 1),
+        new TraceEvent(20, "n3", "/user/c", "log", "t", "read", MessageId.of("n2:1"), 1, null, null, 1),
+        new TraceEvent(30, "n3", "/user/c#2", "log", "t", "read", MessageId.of("n2:1"), 1, null, null, 1));
+    assertEquals(1, MatrixRow.measure("log", "kill", events, List.of(), List.of(new long[] {1, 2}), true, "r").duplicated());
+  }
+
   @Test
   void aRowPassesOnlyWithAFaultNothingLostAndTheDemoPassed() {
     List<TraceEvent> events = List.of(ev(10, "n2", "queue", "put", "n2:1"), ev(20, "n3", "queue", "ack", "n2:1"));
