@@ -69,7 +69,7 @@ public final class StreamService implements Service {
           })
           .build()), "outcome");
       return StreamRequest.create(s.id(), s.contract(), s.sinkBufferingUs(), s.retransmit(),
-          ok -> s.sinkSettings(ok.frames(), ok.holdUs()), edge, outcome);
+          ok -> s.sinkSettings(ok.frames(), ok.holdUs()), edge, s.setupTimeout(), outcome);
     });
   }
 }

@@ -28,7 +28,8 @@ public record StreamSettings(
     long playoutMarginUs,
     double onTimeTarget,
     QosContract contract,
-    Admission.Link link) {
+    Admission.Link link,
+    Duration setupTimeout) {
 
   public enum Role { SOURCE, SINK }
 
@@ -85,7 +86,7 @@ public record StreamSettings(
           micros(s, "repair-budget", 0), jitterFactor, micros(s, "max-playout-delay", 0),
           micros(s, "loss-slack", 0), micros(s, "playout-margin", 0), onTimeTarget(s), QosContract.fromConfig(s.getConfig("contract")),
           new Admission.Link(count(s, "link.capacity", 1, Long.MAX_VALUE), micros(s, "link.delay", 0), micros(s, "link.jitter", 0),
-              micros(s, "link.setup-rtt", 0)));
+              micros(s, "link.setup-rtt", 0)), Duration.ofNanos(micros(s, "setup-timeout", 1) * 1000));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("sidis.stream: " + e.getMessage(), e);
     }

@@ -167,6 +167,58 @@ class StreamSetupTest {
   }
 
   @Test
+  void badAsksStartsAndEndsAreAnsweredWithTheirReasonAndTheOfferKeepsServing() {
+    StreamSettings s = settings(21, "link.capacity = 500000");
+    ActorRef<StreamSetup.Command> offer = kit.spawn(StreamOffer.create(s.sourceSettings(), s.link(), NetworkModel.PERFECT));
+    TestProbe<StreamSetup.Answer> sink = kit.createTestProbe();
+    ActorRef<StreamRequest.Command> requester = requester();
+    offer.tell(new StreamSetup.Ask(21, null, 0, true, sink.getRef(), requester));
+    assertReason(sink, "without a QoS contract");
+    offer.tell(new StreamSetup.Ask(21, s.contract(), -1, true, sink.getRef(), requester));
+    assertReason(sink, "the sink's buffering must not be negative, got -1 us");
+    offer.tell(new StreamSetup.Ask(21, s.contract(), 0, true, sink.getRef(), null));
+    assertReason(sink, "without its requester");
+    offer.tell(new StreamSetup.Start(21, "127.0.0.1", 47000, sink.getRef()));
+    assertReason(sink, "no admitted stream 21 for this sink: ask first");
+    offer.tell(new StreamSetup.End(21, sink.getRef()));
+    offer.tell(new StreamSetup.End(77, null));
+    sink.expectNoMessage(Duration.ofMillis(200));
+
+    // admitted, then a start with a port no socket has: refused, and the capacity it held is free again
+    offer.tell(ask(21, s.contract(), s, sink, requester));
+    assertInstanceOf(StreamSetup.Admitted.class, sink.receiveMessage());
+    offer.tell(new StreamSetup.Start(21, "127.0.0.1", 0, sink.getRef()));
+    assertReason(sink, "the sink's address [127.0.0.1:0] is not a UDP address");
+    TestProbe<StreamSetup.Answer> next = kit.createTestProbe();
+    offer.tell(ask(21, s.contract(), s, next, requester()));
+    assertInstanceOf(StreamSetup.Admitted.class, next.receiveMessage(), "the refused start's capacity is free on this one-stream link");
+  }
+
+  private static void assertReason(TestProbe<StreamSetup.Answer> sink, String expected) {
+    String why = assertInstanceOf(StreamSetup.Refused.class, sink.receiveMessage()).reason();
+    assertTrue(why.contains(expected), "expected a reason with [" + expected + "], got: " + why);
+  }
+
+  @Test
+  void aRequestForAStreamNobodyOffersIsRefusedSayingSo() {
+    StreamSettings s = settings(4242, "");
+    TestProbe<StreamRequest.Outcome> out = kit.createTestProbe();
+    kit.spawn(StreamRequest.create(4242, s.contract(), s.sinkBufferingUs(), true, ok -> s.sinkSettings(ok.frames(), ok.holdUs()),
+        NetworkModel.PERFECT, Duration.ofSeconds(1), out.getRef()));
+    StreamRequest.Refused r = out.expectMessageClass(StreamRequest.Refused.class, Duration.ofSeconds(10));
+    assertTrue(r.reason().contains("no node offers stream 4242: none found in the cluster within 1 s"), r.reason());
+
+    // an offer that never answers (its node stalled, or it cannot read the ask): refused, naming it
+    kit.system().receptionist().tell(akka.actor.typed.receptionist.Receptionist.register(StreamSetup.key(4243),
+        kit.spawn(Behaviors.<StreamSetup.Command>ignore(), "mute-offer-4243")));
+    TestProbe<StreamRequest.Outcome> mute = kit.createTestProbe();
+    kit.spawn(StreamRequest.create(4243, s.contract(), s.sinkBufferingUs(), true, ok -> s.sinkSettings(ok.frames(), ok.holdUs()),
+        NetworkModel.PERFECT, Duration.ofSeconds(2), mute.getRef()));
+    r = mute.expectMessageClass(StreamRequest.Refused.class, Duration.ofSeconds(10));
+    assertTrue(r.reason().contains("the offer of stream 4243 at [") && r.reason().contains("did not answer"), r.reason());
+  }
+
+  @Test
   void aRefusedRequestStartsNoSinkAndSaysWhy() {
     StreamSettings src = settings(13, "link.capacity = 100000");
     kit.spawn(StreamOffer.create(src.sourceSettings(), src.link(), NetworkModel.PERFECT));
