@@ -81,6 +81,11 @@ public final class StreamDemo extends Demo {
       run.out().println(why);
       return run.verdict(why, false, "logs in");
     }
+    if (r.has("failed")) {
+      String why = "stream " + s.id() + " failed: " + r.path("failed").asText();
+      run.out().println(why);
+      return run.verdict(why, false, "logs in");
+    }
     String table = table(contract, s, r);
     run.out().print(table);
     Path svg = run.runDir().resolve("stream.svg");

@@ -49,6 +49,10 @@ public final class StreamService implements Service {
             Progress.print("done", Map.of("node", node, "stream", r.streamId(), "refused", r.reason()));
             return Behaviors.same();
           })
+          .onMessage(StreamRequest.Failed.class, r -> {
+            Progress.print("done", Map.of("node", node, "stream", r.streamId(), "failed", r.reason()));
+            return Behaviors.same();
+          })
           .onMessage(StreamRequest.Ended.class, e -> {
             List<String> breaches = e.report().breaches(e.contract(), e.setupUs(), s.onTimeTarget());
             own.getLog().info("[{}] QoS report against [{}]: {}; {}", s.id(), e.contract(), e.report(),
@@ -65,7 +69,7 @@ public final class StreamService implements Service {
           })
           .build()), "outcome");
       return StreamRequest.create(s.id(), s.contract(), s.sinkBufferingUs(), s.retransmit(),
-          ok -> s.sinkSettings(ok.frames(), ok.holdUs()), edge, outcome);
+          ok -> s.sinkSettings(ok.frames(), ok.holdUs()), edge, s.setupTimeout(), outcome);
     });
   }
 }

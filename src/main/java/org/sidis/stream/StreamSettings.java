@@ -28,7 +28,8 @@ public record StreamSettings(
     long playoutMarginUs,
     double onTimeTarget,
     QosContract contract,
-    Admission.Link link) {
+    Admission.Link link,
+    Duration setupTimeout) {
 
   public enum Role { SOURCE, SINK }
 
@@ -42,14 +43,15 @@ public record StreamSettings(
         case "sink" -> Role.SINK;
         default -> throw new IllegalArgumentException("sidis.stream.role must be source or sink, got [" + s.getString("role") + "]");
       };
-      long lengthUs = s.getDuration("length").toNanos() / 1000;
-      int perPacket = s.getInt("frames-per-packet");
+      long lengthUs = micros(s, "length", 1);
+      int perPacket = (int) count(s, "frames-per-packet", 1, Datagram.MAX_FRAMES);
       boolean interleave = s.getBoolean("interleave");
       Map<Flow, Long> frames = new EnumMap<>(Flow.class);
       Map<Flow, Integer> bytes = new EnumMap<>(Flow.class);
       Map<Flow, Interleaver> il = new EnumMap<>(Flow.class);
       List<String> flows = s.getStringList("flows");
       if (flows.isEmpty()) throw new IllegalArgumentException("sidis.stream.flows must name audio, video or both");
+      long largestPacket = 0;
       for (String name : flows) {
         Flow f;
         try {
@@ -60,15 +62,31 @@ public record StreamSettings(
         long n = lengthUs / f.periodUs();
         if (n < 1) throw new IllegalArgumentException("sidis.stream.length is shorter than one " + f.traceName() + " frame");
         frames.put(f, n);
-        bytes.put(f, (int) s.getBytes(f.traceName() + "-frame-bytes").longValue());
+        String key = f.traceName() + "-frame-bytes";
+        int b = (int) bytes(s, key, 1, MAX_DATAGRAM_BYTES);
+        bytes.put(f, b);
+        long packet = Datagram.HEADER_BYTES + (long) perPacket * (Datagram.FRAME_HEADER_BYTES + b);
+        if (packet > MAX_DATAGRAM_BYTES)
+          throw new IllegalArgumentException("sidis.stream.frames-per-packet (" + perPacket + ") of sidis.stream." + key + " (" + b + ") make a packet of "
+              + packet + " bytes; a UDP datagram carries at most " + MAX_DATAGRAM_BYTES);
+        largestPacket = Math.max(largestPacket, packet);
         il.put(f, interleave ? new Interleaver(perPacket, DEPTH.get(f)) : Interleaver.none(perPacket));
       }
-      return new StreamSettings(role, s.getLong("id"), new InetSocketAddress(s.getString("sink-host"), s.getInt("sink-port")),
-          frames, bytes, il, s.getBoolean("retransmit"), s.getBytes("rate"), s.getBytes("burst"),
-          micros(s.getDuration("repair-budget")), s.getDouble("jitter-factor"), micros(s.getDuration("max-playout-delay")),
-          micros(s.getDuration("loss-slack")), micros(s.getDuration("playout-margin")), onTimeTarget(s), QosContract.fromConfig(s.getConfig("contract")),
-          new Admission.Link(s.getLong("link.capacity"), micros(s.getDuration("link.delay")), micros(s.getDuration("link.jitter")),
-              micros(s.getDuration("link.setup-rtt"))));
+      long burst = bytes(s, "burst", 1, Long.MAX_VALUE);
+      // the token bucket lets no packet larger than its burst go, ever: the source would stall on its first
+      if (burst < largestPacket)
+        throw new IllegalArgumentException("sidis.stream.burst (" + burst + " bytes) is smaller than the stream's largest packet (" + largestPacket
+            + " bytes), which could then never be sent");
+      double jitterFactor = s.getDouble("jitter-factor");
+      if (!(jitterFactor >= 0) || Double.isInfinite(jitterFactor))
+        throw new IllegalArgumentException("sidis.stream.jitter-factor must be a finite number of at least 0, got [" + jitterFactor + "]");
+      return new StreamSettings(role, count(s, "id", 0, Long.MAX_VALUE),
+          new InetSocketAddress(s.getString("sink-host"), (int) count(s, "sink-port", 0, 65535)),
+          frames, bytes, il, s.getBoolean("retransmit"), bytes(s, "rate", 1, Long.MAX_VALUE), burst,
+          micros(s, "repair-budget", 0), jitterFactor, micros(s, "max-playout-delay", 0),
+          micros(s, "loss-slack", 0), micros(s, "playout-margin", 0), onTimeTarget(s), QosContract.fromConfig(s.getConfig("contract")),
+          new Admission.Link(count(s, "link.capacity", 1, Long.MAX_VALUE), micros(s, "link.delay", 0), micros(s, "link.jitter", 0),
+              micros(s, "link.setup-rtt", 0)), Duration.ofNanos(micros(s, "setup-timeout", 1) * 1000));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("sidis.stream: " + e.getMessage(), e);
     }
@@ -80,8 +98,36 @@ public record StreamSettings(
     return t;
   }
 
-  private static long micros(Duration d) {
-    return d.toNanos() / 1000;
+  /** The largest UDP payload over IPv4 (65535 less the IP and UDP headers). */
+  static final int MAX_DATAGRAM_BYTES = 65_507;
+
+  /** A duration setting in µs, at least {@code minUs}; the error names the setting. */
+  private static long micros(Config s, String key, long minUs) {
+    long us = s.getDuration(key).toNanos() / 1000;
+    if (us < minUs)
+      throw new IllegalArgumentException("sidis.stream." + key + " must be " + (minUs == 0 ? "at least 0" : "positive") + ", got [" + s.getValue(key).unwrapped() + "]");
+    return us;
+  }
+
+  /** A size setting in bytes within [min, max]; the error names the setting (the config library's says only "Invalid value"). */
+  private static long bytes(Config s, String key, long min, long max) {
+    long v;
+    try {
+      v = s.getBytes(key);
+    } catch (ConfigException.BadValue e) {
+      throw new IllegalArgumentException("sidis.stream." + key + " must be a size in bytes of at least " + min + ", got [" + s.getValue(key).unwrapped() + "]", e);
+    }
+    if (v < min || v > max)
+      throw new IllegalArgumentException("sidis.stream." + key + " must be " + (max == Long.MAX_VALUE ? "at least " + min : "within [" + min + ", " + max + "]") + " bytes, got [" + v + "]");
+    return v;
+  }
+
+  /** A whole-number setting within [min, max]; the error names the setting. */
+  private static long count(Config s, String key, long min, long max) {
+    long v = s.getLong(key);
+    if (v < min || v > max)
+      throw new IllegalArgumentException("sidis.stream." + key + " must be " + (max == Long.MAX_VALUE ? "at least " + min : "within [" + min + ", " + max + "]") + ", got [" + v + "]");
+    return v;
   }
 
   /** Per flow, the longest a frame waits at the source for its interleaving block. */

@@ -27,11 +27,20 @@ public final class StreamSetup {
   /**
    * A sink asks for stream {@code streamId} under {@code contract}; {@code sinkBufferingUs} is what
    * it will buffer beyond the path's jitter for repairs (the source adds its interleaving hold).
+   * {@code requester} is the sink node's actor whose end — stopped, or its node removed from the
+   * cluster (left, or crashed and downed) — ends the stream and gives its capacity back.
    */
-  public record Ask(long streamId, QosContract contract, long sinkBufferingUs, boolean retransmit, ActorRef<Answer> replyTo) implements Command {}
+  public record Ask(long streamId, QosContract contract, long sinkBufferingUs, boolean retransmit, ActorRef<Answer> replyTo,
+      ActorRef<StreamRequest.Command> requester) implements Command {}
 
-  /** The sink's socket is bound at {@code host:port}: start sending. */
-  public record Start(long streamId, String host, int port) implements Command {}
+  /** The admitted sink {@code replyTo}'s socket is bound at {@code host:port}: start sending. */
+  public record Start(long streamId, String host, int port, ActorRef<Answer> replyTo) implements Command {}
+
+  /** The stream of the admitted sink {@code replyTo} ended at the sink (every frame fell due, or the sink failed): its capacity is free. */
+  public record End(long streamId, ActorRef<Answer> replyTo) implements Command {}
+
+  /** The offer's own notice (DeathWatch) that the requester of {@code sink}'s stream, or the source sending it, is gone; never sent by a peer. */
+  record Gone(ActorRef<Answer> sink, String why) implements Command {}
 
   /** Admitted: the stream's frames per flow and, per flow, the longest a frame waits at the source for its interleaving block. */
   public record Admitted(long streamId, Map<Flow, Long> frames, Map<Flow, Long> holdUs) implements Answer {}

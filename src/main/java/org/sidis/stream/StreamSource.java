@@ -34,7 +34,8 @@ import java.util.Map;
  * while and answers a sink's NAK by sending the frames named again, as repairs (Aeron's and RTP
  * NACK's selective retransmission). The source never waits for the sink: a stream is not a
  * conversation. Datagrams reaching it pass {@link NetworkModel}'s fate first (loss, delay,
- * duplication at the socket edge); bad ones are dropped with a counted log line.
+ * duplication at the socket edge); bad ones are dropped with a counted log line. When every frame
+ * has been sent and kept {@code keep} for repair, the source stops.
  */
 public final class StreamSource extends AbstractBehavior<StreamSource.Command> {
 
@@ -139,7 +140,17 @@ public final class StreamSource extends AbstractBehavior<StreamSource.Command> {
     }
     long keepUs = settings.keep().toNanos() / 1000;
     sent.values().removeIf(fr -> fr.ptsUs() < elapsed - keepUs);
+    if (produced() && queue.head().isEmpty() && sent.isEmpty()) {
+      // every frame sent and none kept for repair any longer: the stream is over (its offer then frees the capacity)
+      getContext().getLog().info("[{}] source done: {} frames sent, {} repaired, {} NAKs", settings.streamId(), framesSent, framesRepaired, naks);
+      return Behaviors.stopped();
+    }
     return drain();
+  }
+
+  private boolean produced() {
+    for (Map.Entry<Flow, Long> e : settings.frames().entrySet()) if (next.getOrDefault(e.getKey(), 0L) < e.getValue()) return false;
+    return true;
   }
 
   /** Sends what the token bucket lets go now, in the queue's order; wakes up when the next may go. */
