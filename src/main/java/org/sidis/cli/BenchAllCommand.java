@@ -111,7 +111,8 @@ public final class BenchAllCommand implements Callable<Integer> {
       args.addAll(List.of("--json", json.toString()));
       if (w.launches()) {
         args.addAll(List.of("--runs-dir", launch.runsDir().toString()));
-        for (String opt : launch.jvm()) args.add("--jvm-opt=" + opt);
+        // Only options given: each workload has its own default (bench migration's hosts hold large states and want more heap).
+        if (launch.jvmOptions != null) for (String opt : launch.jvmOptions) args.add("--jvm-opt=" + opt);
       }
       stdout.println("bench all: " + w.name() + ": sidis " + String.join(" ", args) + "  (output in " + log + ")");
       Instant t0 = Instant.now();
