@@ -21,7 +21,9 @@ public sealed interface PlacementPolicy permits PlacementPolicy.LoadBalancing, P
    * when the most loaded host is at least {@code minGap} above the least loaded one, move an
    * actor from the first to the second. Of the actors there, the one whose load is closest to
    * half the gap, and only one that narrows it (an actor carrying more than the gap would swap
-   * the two nodes' roles and the next round would move it back: ping-pong).
+   * the two nodes' roles and the next round would move it back: ping-pong). Loads are the
+   * nodes' own reports, or the sum of their actors' (calls per second, as {@link Migratable}
+   * reports them).
    */
   record LoadBalancing(double minGap) implements PlacementPolicy {
     public LoadBalancing {
@@ -48,8 +50,7 @@ public sealed interface PlacementPolicy permits PlacementPolicy.LoadBalancing, P
   /**
    * Locality: move an actor next to the peer that talks to it most — when, in the last window,
    * one host node made at least {@code minCalls} calls and at least {@code minShare} of all the
-   * actor's calls, and the actor runs elsewhere. A caller node that cannot host (it reported no
-   * load) is not a target.
+   * actor's calls, and the actor runs elsewhere. A caller node that cannot host is not a target.
    */
   record Locality(double minShare, long minCalls) implements PlacementPolicy {
     public Locality {

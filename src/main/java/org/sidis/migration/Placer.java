@@ -11,7 +11,6 @@ import org.sidis.migration.MigrationProtocol.MoveOutcome;
 import org.sidis.wire.CborSerializable;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,10 @@ import java.util.Set;
  * The shell around the placement policies: it keeps the {@link PlacementView} the reports give,
  * and every {@code interval} asks its policies, in order, for a move; the first one named is
  * carried out through the actor's {@link Locator} (by name: the placer never learns more than
- * clients do). An actor being moved, or moved less than {@code cooldown} ago, is not moved again
- * — the reports that follow a move need time to show it, and acting on stale ones would move it
- * back. A move that failed leaves the actor where it was, and the view says so.
+ * clients do). One move at a time, and none for {@code cooldown} after each: the reports that
+ * follow a move need time to show it, and a decision on a view the move made stale would move a
+ * second actor the first move already relieved, or move one back. A move that failed leaves the
+ * actor where it was, and the view says so.
  */
 public final class Placer extends AbstractBehavior<Placer.Command> {
 
@@ -36,8 +36,15 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   /** Moving actor {@code actor} runs on {@code node} and adds {@code load} there. */
   public record ActorAt(String actor, String node, double load) implements Command {}
 
-  /** {@code actor} was called {@code calls} times from {@code node} in the reporter's last window. */
-  public record CallsFrom(String actor, String node, long calls) implements Command {}
+  /** {@code actor}'s calls in the reporter's last window, by caller node (replacing the window before). */
+  public record Calls(String actor, Map<String, Long> byNode) implements Command {}
+
+  /** {@code node} can host moving actors. */
+  public record Host(String node) implements Command {}
+
+  /** Where the places of moving actors send their reports. */
+  public static final akka.actor.typed.receptionist.ServiceKey<Command> KEY =
+      akka.actor.typed.receptionist.ServiceKey.create(Command.class, "migration-placer");
 
   /** Tell {@code replyTo} each move ordered and how it ended. */
   public record Subscribe(ActorRef<Decided> replyTo) implements Command {}
@@ -54,8 +61,8 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   private final MoveMode mode;
   private final Duration cooldown;
   private final Duration moveTimeout;
-  private final Set<String> moving = new HashSet<>();
-  private final Map<String, Long> cooledAt = new HashMap<>();
+  private Placement moving;
+  private long quietUntil = System.nanoTime();
   private final List<ActorRef<Decided>> subscribers = new java.util.ArrayList<>();
   private PlacementView view = PlacementView.empty();
 
@@ -87,7 +94,8 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
     return newReceiveBuilder()
         .onMessage(NodeLoad.class, r -> report(() -> view.withNodeLoad(r.node(), r.load()), r))
         .onMessage(ActorAt.class, r -> report(() -> view.withActor(r.actor(), r.node(), r.load()), r))
-        .onMessage(CallsFrom.class, r -> report(() -> view.withCalls(r.actor(), r.node(), r.calls()), r))
+        .onMessage(Calls.class, r -> report(() -> view.withCalls(r.actor(), r.byNode() == null ? Map.of() : r.byNode()), r))
+        .onMessage(Host.class, r -> report(() -> view.withHost(r.node()), r))
         .onMessage(Subscribe.class, s -> {
           subscribers.add(s.replyTo());
           return this;
@@ -107,11 +115,8 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   }
 
   private Behavior<Command> onTick() {
-    long now = System.nanoTime();
-    cooledAt.values().removeIf(t -> t <= now);
-    Set<String> busy = new HashSet<>(moving);
-    busy.addAll(cooledAt.keySet());
-    busy.addAll(view.actors().stream().filter(a -> !locators.containsKey(a)).toList()); // no way to reach it
+    if (moving != null || System.nanoTime() < quietUntil) return this;
+    Set<String> busy = new HashSet<>(view.actors().stream().filter(a -> !locators.containsKey(a)).toList()); // no way to reach it
     for (PlacementPolicy policy : policies) {
       Optional<Placement> p = policy.decide(view, busy);
       if (p.isEmpty()) continue;
@@ -123,7 +128,7 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
 
   private void order(Placement p) {
     getContext().getLog().info("[placer] moves [{}] {} → {} ({}: {})", p.actor(), p.from(), p.to(), p.reason(), p.detail());
-    moving.add(p.actor());
+    moving = p;
     for (ActorRef<Decided> s : subscribers) s.tell(new Decided(p, null));
     getContext().ask(MoveOutcome.class, locators.get(p.actor()), moveTimeout, r -> new Locator.Move(p.to(), mode, r),
         (o, failure) -> new Ended(p, o != null ? o
@@ -131,8 +136,8 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   }
 
   private Behavior<Command> onEnded(Ended e) {
-    moving.remove(e.placement().actor());
-    cooledAt.put(e.placement().actor(), System.nanoTime() + cooldown.toNanos());
+    moving = null;
+    quietUntil = System.nanoTime() + cooldown.toNanos();
     if (e.outcome().moved()) {
       view = view.after(e.placement());
     } else {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sidis.migration.MigrationProtocol.MoveOutcome;
 import org.sidis.migration.Placer.ActorAt;
-import org.sidis.migration.Placer.CallsFrom;
+import org.sidis.migration.Placer.Calls;
 import org.sidis.migration.Placer.Decided;
 import org.sidis.migration.Placer.NodeLoad;
 
@@ -72,7 +72,7 @@ class PlacerTest {
     p.tell(new NodeLoad("n1", 1));
     p.tell(new NodeLoad("n2", 1));
     p.tell(new ActorAt("a", "n1", 1));
-    p.tell(new CallsFrom("a", "n2", 100));
+    p.tell(new Calls("a", Map.of("n2", 100L)));
     Locator.Move first = a.expectMessageClass(Locator.Move.class);
     assertEquals("n2", first.targetNode());
     a.expectNoMessage(Duration.ofMillis(300)); // under way: ticks pass, no second order
@@ -81,11 +81,26 @@ class PlacerTest {
     assertTrue(decided.receiveMessage().outcome().moved()); // the placer has the outcome: reports from here on are after the move
     // the reports now say n1 calls it most: locality wants it back, but only after the cooldown
     p.tell(new ActorAt("a", "n2", 1));
-    p.tell(new CallsFrom("a", "n1", 100));
-    p.tell(new CallsFrom("a", "n2", 0));
+    p.tell(new Calls("a", Map.of("n1", 100L, "n2", 0L)));
     a.expectNoMessage(Duration.ofMillis(400));
     Locator.Move back = a.expectMessageClass(Locator.Move.class, Duration.ofSeconds(3));
     assertEquals("n1", back.targetNode());
+  }
+
+  @Test
+  void ordersOneMoveAtATimeSoASecondActorIsNotMovedOnAViewTheFirstMoveMadeStale() {
+    TestProbe<Locator.Command> a = kit.createTestProbe();
+    TestProbe<Locator.Command> b = kit.createTestProbe();
+    ActorRef<Placer.Command> p = placer(List.of(new PlacementPolicy.LoadBalancing(2)), Map.of("a", a.getRef(), "b", b.getRef()),
+        Duration.ofMillis(300));
+    p.tell(new ActorAt("a", "n1", 5));
+    p.tell(new ActorAt("b", "n1", 5));
+    p.tell(new Placer.Host("n2"));
+    Locator.Move first = a.expectMessageClass(Locator.Move.class); // n1 10 (its actors' sum), n2 0: a or b, a comes first by name
+    assertEquals("n2", first.targetNode());
+    b.expectNoMessage(Duration.ofMillis(400)); // moving a makes it 5 and 5: b must wait for that to show
+    first.replyTo().tell(moved(first, "n1"));
+    b.expectNoMessage(Duration.ofMillis(600)); // balanced after the move
   }
 
   @Test
