@@ -4,6 +4,7 @@ import org.sidis.bench.BenchServices;
 import org.sidis.demo.DemoServices;
 import org.sidis.gossip.GossipService;
 import org.sidis.migration.MigrationService;
+import org.sidis.migration.PlacerService;
 import org.sidis.migration.code.CodeRunService;
 import org.sidis.migration.code.CodeService;
 import org.sidis.mom.LogService;
@@ -32,6 +33,7 @@ public final class Services {
         new LogService(),
         new StreamService(),
         new MigrationService(),
+        new PlacerService(),
         new CodeService(),
         new CodeRunService()));
     all.addAll(TiersService.all());

@@ -22,6 +22,8 @@ public final class BenchServices {
         Service.of("bench-rpc-server", List.of(), n -> {
           Config rpc = n.config().getConfig("sidis.bench.rpc");
           return List.of(Spawn.of("bench-rpc-server", RpcBench.server(rpc.getIntList("workers"), (int) rpc.getDuration("handler").toMillis())));
-        }));
+        }),
+        Service.of(MigrationBench.HOST_SERVICE, List.of(),
+            n -> List.of(Spawn.of("bench-migration", MigrationBench.host(n.node(), n.config(), n.seed())))));
   }
 }

@@ -41,7 +41,7 @@ public final class BenchAllCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--only", paramLabel = "WORKLOAD", split = ",",
-      description = "Runs only these workloads, comma-separated, from: multicast-causal, multicast-total, rpc, queue, log, broadcast, tiers, stream.")
+      description = "Runs only these workloads, comma-separated, from: multicast-causal, multicast-total, rpc, queue, log, broadcast, tiers, stream, migration.")
   List<String> only;
 
   @Mixin
@@ -70,6 +70,7 @@ public final class BenchAllCommand implements Callable<Integer> {
         List.of("broadcast", "--nodes", "5", "--duration", "2", "--wait", "10", "--scenarios", "healthy"), false));
     w.add(new Workload("tiers", List.of("tiers"), List.of("tiers", "--rounds", "1", "--requests", "16", "--reply-size", "1KiB"), true));
     w.add(new Workload("stream", List.of("stream"), List.of("stream", "--quick"), false));
+    w.add(new Workload("migration", List.of("migration"), List.of("migration", "--quick"), true));
     return List.copyOf(w);
   }
 
@@ -110,7 +111,8 @@ public final class BenchAllCommand implements Callable<Integer> {
       args.addAll(List.of("--json", json.toString()));
       if (w.launches()) {
         args.addAll(List.of("--runs-dir", launch.runsDir().toString()));
-        for (String opt : launch.jvm()) args.add("--jvm-opt=" + opt);
+        // Only options given: each workload has its own default (bench migration's hosts hold large states and want more heap).
+        if (launch.jvmOptions != null) for (String opt : launch.jvmOptions) args.add("--jvm-opt=" + opt);
       }
       stdout.println("bench all: " + w.name() + ": sidis " + String.join(" ", args) + "  (output in " + log + ")");
       Instant t0 = Instant.now();

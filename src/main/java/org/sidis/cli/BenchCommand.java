@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures sidis beside a baseline measured in the same run; each workload is a subcommand with its own options.",
     subcommands = {BenchMulticastCommand.class, BenchBroadcastCommand.class, BenchRpcCommand.class, BenchQueueCommand.class,
-        BenchLogCommand.class, BenchTiersCommand.class, BenchStreamCommand.class, BenchAllCommand.class})
+        BenchLogCommand.class, BenchTiersCommand.class, BenchStreamCommand.class, BenchMigrationCommand.class, BenchAllCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec

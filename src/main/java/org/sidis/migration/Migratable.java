@@ -42,8 +42,13 @@ public final class Migratable extends AbstractBehavior<Command> {
 
   private record SourceGone(long move) implements Command {}
 
+  private record ReportTick() implements Command {}
+
+  private record PlacersListed(Receptionist.Listing listing) implements Command {}
+
   private static final Object WRITE_TIMER = "write";
   private static final Object ACK_TIMER = "ack";
+  private static final Object REPORT_TIMER = "report";
 
   private final MigrationSettings settings;
   private final String node;
@@ -53,6 +58,12 @@ public final class Migratable extends AbstractBehavior<Command> {
   /** Pages the workload dirties per tick; the fraction carries over, so a slow rate still writes. */
   private final double writesPerTick;
   private double writeCarry;
+
+  // Reports to the placers (why migrate): calls of the current window by caller node.
+  private final java.time.Duration reportEvery;
+  private final Map<String, Long> window = new HashMap<>();
+  private long windowStarted = System.nanoTime();
+  private java.util.Set<ActorRef<Placer.Command>> placers = java.util.Set.of();
 
   // Where the actor is, from this node's side.
   private PagedState state;
@@ -78,11 +89,22 @@ public final class Migratable extends AbstractBehavior<Command> {
   private PagedState incoming;
 
   public static Behavior<Command> create(String node, MigrationSettings settings, long seed) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Migratable(ctx, timers, node, settings, seed)));
+    return create(node, settings, seed, java.time.Duration.ZERO);
   }
 
-  private Migratable(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, MigrationSettings settings, long seed) {
+  /** The same, reporting to the placers every {@code reportEvery} (zero: never) — {@link Placer}. */
+  public static Behavior<Command> create(String node, MigrationSettings settings, long seed, java.time.Duration reportEvery) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Migratable(ctx, timers, node, settings, seed, reportEvery)));
+  }
+
+  private Migratable(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, MigrationSettings settings, long seed,
+                     java.time.Duration reportEvery) {
     super(ctx);
+    this.reportEvery = reportEvery;
+    if (!reportEvery.isZero()) {
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(Placer.KEY, ctx.messageAdapter(Receptionist.Listing.class, PlacersListed::new)));
+      timers.startTimerWithFixedDelay(REPORT_TIMER, new ReportTick(), reportEvery);
+    }
     this.settings = settings;
     this.node = node;
     this.timers = timers;
@@ -104,6 +126,11 @@ public final class Migratable extends AbstractBehavior<Command> {
         .onMessage(Increment.class, this::onIncrement)
         .onMessage(MoveTo.class, this::onMoveTo)
         .onMessage(WriteTick.class, t -> onWriteTick())
+        .onMessage(ReportTick.class, t -> onReportTick())
+        .onMessage(PlacersListed.class, l -> {
+          placers = l.listing().getServiceInstances(Placer.KEY);
+          return this;
+        })
         // source side
         .onMessage(Prepared.class, this::onPrepared)
         .onMessage(Declined.class, d -> abortIfCurrent(d.move(), "target declined: " + d.reason()))
@@ -152,6 +179,7 @@ public final class Migratable extends AbstractBehavior<Command> {
       return;
     }
     Counter.Result r = counter.apply(req.msg().substring(0, colon), seq);
+    if (!reportEvery.isZero()) window.merge(req.msg().substring(0, colon), 1L, Long::sum); // a Locator's id starts with its node
     switch (r.outcome()) {
       case APPLIED -> {
         tracer.event(Events.Migration.APPLY, req.msg(), null, null, Map.of("value", r.value()));
@@ -167,6 +195,27 @@ public final class Migratable extends AbstractBehavior<Command> {
     writeCarry += writesPerTick;
     for (; writeCarry >= 1; writeCarry--) {
       state.write(random.nextInt(state.pageCount()), random.nextInt(), random.nextLong());
+    }
+    return this;
+  }
+
+  /**
+   * Tells every placer this node can host the actor and, where it serves, its calls per second
+   * and its callers by node over the window now ending (a window that spans a move counts only
+   * the calls applied here).
+   */
+  private Behavior<Command> onReportTick() {
+    long now = System.nanoTime();
+    double seconds = Math.max(1e-3, (now - windowStarted) / 1e9);
+    Map<String, Long> calls = Map.copyOf(window);
+    window.clear();
+    windowStarted = now;
+    for (ActorRef<Placer.Command> p : placers) {
+      p.tell(new Placer.Host(node));
+      if (state != null) {
+        p.tell(new Placer.ActorAt(settings.name(), node, calls.values().stream().mapToLong(Long::longValue).sum() / seconds));
+        p.tell(new Placer.Calls(settings.name(), calls));
+      }
     }
     return this;
   }

@@ -23,6 +23,7 @@ public final class MigrationService implements Service {
     MigrationSettings settings = MigrationSettings.fromConfig(node.config().getConfig("sidis.migration"));
     String frame = "akka.remote.artery.advanced.maximum-frame-size";
     if (node.config().hasPath(frame)) settings.checkFrame(node.config().getBytes(frame));
-    return List.of(Spawn.of("migration-" + settings.name(), Migratable.create(node.node(), settings, node.seed())));
+    PlacementSettings placement = PlacementSettings.fromConfig(node.config().getConfig("sidis.migration.placement"));
+    return List.of(Spawn.of("migration-" + settings.name(), Migratable.create(node.node(), settings, node.seed(), placement.reportEvery())));
   }
 }

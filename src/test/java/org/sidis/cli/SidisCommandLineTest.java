@@ -153,7 +153,7 @@ class SidisCommandLineTest {
 
   @Test
   void zeroRoundsIsAUsageError() {
-    for (String bench : List.of("multicast", "rpc", "queue", "tiers", "stream")) {
+    for (String bench : List.of("multicast", "rpc", "queue", "tiers", "stream", "migration")) {
       Run r = sidisCatchingStderr("bench", bench, "--rounds", "0");
       assertEquals(ExitCodes.USAGE, r.code(), bench + ": " + r.all());
       assertTrue(r.err().contains("error: --rounds must be at least 1, got 0"), bench + ": " + r.all());
@@ -258,7 +258,7 @@ class SidisCommandLineTest {
   void eachBenchWorkloadRejectsTheOptionsOfTheOthers() {
     CommandLine sidis = Sidis.commandLine();
     Map<String, CommandLine> workloads = sidis.getSubcommands().get("bench").getSubcommands();
-    assertEquals(Set.of("multicast", "broadcast", "rpc", "queue", "log", "tiers", "stream", "all"), workloads.keySet());
+    assertEquals(Set.of("multicast", "broadcast", "rpc", "queue", "log", "tiers", "stream", "migration", "all"), workloads.keySet());
     int pairs = 0;
     for (Map.Entry<String, CommandLine> a : workloads.entrySet()) {
       Set<String> own = names(a.getValue().getCommandSpec());

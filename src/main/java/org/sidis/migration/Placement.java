@@ -1,0 +1,22 @@
+package org.sidis.migration;
+
+/**
+ * A placement policy's decision: move {@code actor} from {@code from} to {@code to}, for
+ * {@code reason} (the notes' reasons to migrate, ch. 3 "Migracao de codigo": load distribution
+ * and locality), with {@code detail} saying what in the view led to it.
+ */
+public record Placement(String actor, String from, String to, Reason reason, String detail) {
+
+  /** Why to migrate. */
+  public enum Reason {
+    /** From the most to the least loaded node. */
+    LOAD,
+    /** Next to the peer that calls the actor most. */
+    LOCALITY
+  }
+
+  public Placement {
+    if (actor == null || from == null || to == null || reason == null) throw new IllegalArgumentException("a placement names an actor, two nodes and a reason");
+    if (from.equals(to)) throw new IllegalArgumentException("a placement moves " + actor + " somewhere else than " + from);
+  }
+}
