@@ -19,7 +19,10 @@ import java.util.function.Function;
  * from what the offer said of the stream, then tells the source where the sink's socket is. The
  * setup delay is measured from the ask to the answer. A refusal is the end: its reason is told to
  * the listener and logged, never worked around. An ask unanswered for a second is repeated (the
- * offer answers a repeated ask with the same admission).
+ * offer answers a repeated ask with the same admission); no offer found, or none answering, within
+ * the setup timeout is a refusal saying which. When the sink has finished — or stopped before —
+ * the request tells the offer the stream ended ({@link StreamSetup.End}), so that its capacity is
+ * free; the offer also watches this actor, whose end (or its node's) ends the stream there.
  */
 public final class StreamRequest extends AbstractBehavior<StreamRequest.Command> {
 
