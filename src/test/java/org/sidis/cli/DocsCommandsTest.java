@@ -60,7 +60,7 @@ final class DocsCommandsTest {
           --nodes five
         bin/sidis inspect runs/x --shiviz | less
         ```
-        Or `bin/sidis frobnicate`.
+        Or `bin/sidis frobnicate`. Completion: `source <(bin/sidis completion)`; not `echo bin/sidis x`.
         """);
     List<Found> found = commands(page);
     assertEquals(List.of(
@@ -69,7 +69,8 @@ final class DocsCommandsTest {
         List.of("bench", "queue", "--persistent", "--config", "conf/postgres.conf"),
         List.of("demo", "total", "--nodes", "five"),
         List.of("inspect", "runs/x", "--shiviz"),
-        List.of("frobnicate")), found.stream().map(Found::args).toList(), "what was extracted: " + found);
+        List.of("frobnicate"),
+        List.of("completion")), found.stream().map(Found::args).toList(), "what was extracted: " + found);
     List<String> failures = failures(found);
     assertEquals(3, failures.size(), "expected the misspelt option, the bad number and the unknown command: " + failures);
     assertTrue(failures.get(0).startsWith("x.md:4:") && failures.get(0).contains("--nodez"), failures.get(0));

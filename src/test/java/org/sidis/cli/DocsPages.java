@@ -59,8 +59,9 @@ final class DocsPages {
         while (span.find()) {
           String code = span.group(1);
           Matcher m = COMMAND_START.matcher(code);
-          // Only a span that is a command: the program first, after any VAR=value assignments.
-          if (m.find() && code.substring(0, m.start()).matches("(\\s*[A-Z_][A-Z0-9_]*=\\S*)*\\s*")) {
+          // Only a span that is a command: the program first, after any VAR=value assignments,
+          // or inside a process substitution (source <(bin/sidis completion)).
+          if (m.find() && code.substring(0, m.start()).matches("(\\s*[A-Z_][A-Z0-9_]*=\\S*)*\\s*(source <\\()?")) {
             found.add(found(page, lineNo, code.substring(m.start()).strip(), code.substring(m.end())));
           }
         }
