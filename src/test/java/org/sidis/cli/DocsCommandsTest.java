@@ -1,6 +1,8 @@
 package org.sidis.cli;
 
 import org.junit.jupiter.api.Test;
+import org.sidis.cli.DocsPages.Found;
+import org.sidis.cli.DocsPages.Page;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -11,16 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sidis.cli.DocsPages.commands;
+import static org.sidis.cli.DocsPages.pageFiles;
+import static org.sidis.cli.DocsPages.pages;
+import static org.sidis.cli.DocsPages.root;
 
 /**
  * The README and the pages under {@code docs/} write every command as {@code bin/sidis ...}
  * (or, for the benchmark peers, {@code java -jar target/sidis-bench.jar ...}, the same program).
- * This test finds every such command line — in fenced code blocks and in inline code spans — and
- * parses it with picocli against the real command tree, without running it: a renamed or removed
+ * This test finds every such command line — in fenced code blocks and in inline code spans
+ * ({@link DocsPages}) — and parses it with picocli against the real command tree, without running it: a renamed or removed
  * subcommand or option, or a value of the wrong type, fails here with the page and line. It also
  * keeps the pages' other promises: no {@code java -jar target/sidis.jar} left (the launcher is how
  * commands are written), relative links that resolve, a short front page, no work-item numbers,
@@ -30,18 +35,6 @@ final class DocsCommandsTest {
 
   /** The front page's budget: a newcomer reads it in five minutes; the rest lives in docs/. */
   private static final int README_MAX_BYTES = 10 * 1024;
-
-  /** Where a command starts: the launcher, or the benchmark jar (same command tree, more peers). */
-  private static final Pattern COMMAND_START =
-      Pattern.compile("(?<![\\w/.-])(?:\\./)?(?:bin/sidis|java -jar target/sidis-bench\\.jar)(?=\\s|$)");
-
-  private static final Pattern INLINE_CODE = Pattern.compile("`([^`\\n]+)`");
-
-  /** One page: its name for messages and its text. */
-  record Page(String name, String text) {}
-
-  /** One command found on a page, with its words after the program name. */
-  record Found(String where, String command, List<String> args) {}
 
   @Test
   void everyDocumentedCommandParsesAgainstTheRealCommandTree() throws IOException {
@@ -67,7 +60,7 @@ final class DocsCommandsTest {
           --nodes five
         bin/sidis inspect runs/x --shiviz | less
         ```
-        Or `bin/sidis frobnicate`.
+        Or `bin/sidis frobnicate`. Completion: `source <(bin/sidis completion)`; not `echo bin/sidis x`.
         """);
     List<Found> found = commands(page);
     assertEquals(List.of(
@@ -76,7 +69,8 @@ final class DocsCommandsTest {
         List.of("bench", "queue", "--persistent", "--config", "conf/postgres.conf"),
         List.of("demo", "total", "--nodes", "five"),
         List.of("inspect", "runs/x", "--shiviz"),
-        List.of("frobnicate")), found.stream().map(Found::args).toList(), "what was extracted: " + found);
+        List.of("frobnicate"),
+        List.of("completion")), found.stream().map(Found::args).toList(), "what was extracted: " + found);
     List<String> failures = failures(found);
     assertEquals(3, failures.size(), "expected the misspelt option, the bad number and the unknown command: " + failures);
     assertTrue(failures.get(0).startsWith("x.md:4:") && failures.get(0).contains("--nodez"), failures.get(0));
@@ -200,109 +194,5 @@ final class DocsCommandsTest {
       }
     }
     return failures;
-  }
-
-  /** Every command on a page: lines of fenced code blocks, and inline code spans, that start one. */
-  static List<Found> commands(Page page) {
-    List<Found> found = new ArrayList<>();
-    String[] lines = page.text().split("\n", -1);
-    boolean inBlock = false;
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      if (line.strip().startsWith("```")) {
-        inBlock = !inBlock;
-        continue;
-      }
-      int lineNo = i + 1;
-      if (inBlock) {
-        // A shell continuation joins the next lines into one command.
-        StringBuilder joined = new StringBuilder(line);
-        while (joined.toString().endsWith("\\") && i + 1 < lines.length) {
-          joined.setLength(joined.length() - 1);
-          joined.append(' ').append(lines[++i].strip());
-        }
-        Matcher m = COMMAND_START.matcher(joined);
-        if (m.find()) found.add(found(page, lineNo, joined.substring(m.start()).strip(), joined.substring(m.end())));
-      } else {
-        Matcher span = INLINE_CODE.matcher(line);
-        while (span.find()) {
-          String code = span.group(1);
-          Matcher m = COMMAND_START.matcher(code);
-          // Only a span that is a command: the program first, after any VAR=value assignments.
-          if (m.find() && code.substring(0, m.start()).matches("(\\s*[A-Z_][A-Z0-9_]*=\\S*)*\\s*")) {
-            found.add(found(page, lineNo, code.substring(m.start()).strip(), code.substring(m.end())));
-          }
-        }
-      }
-    }
-    return found;
-  }
-
-  private static Found found(Page page, int line, String command, String rest) {
-    return new Found(page.name() + ":" + line, command, words(rest));
-  }
-
-  /**
-   * The words of a shell command line as the shell would pass them: quotes and backslashes
-   * removed; it stops at a comment or at the first pipe, list operator or redirection.
-   */
-  static List<String> words(String s) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    boolean inWord = false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\'') {
-        int end = s.indexOf('\'', i + 1);
-        if (end < 0) end = s.length();
-        word.append(s, i + 1, end);
-        i = end;
-        inWord = true;
-      } else if (c == '"') {
-        int j = i + 1;
-        for (; j < s.length() && s.charAt(j) != '"'; j++) {
-          if (s.charAt(j) == '\\' && j + 1 < s.length() && "\"\\$`".indexOf(s.charAt(j + 1)) >= 0) j++;
-          word.append(s.charAt(j));
-        }
-        i = j;
-        inWord = true;
-      } else if (c == '\\' && i + 1 < s.length()) {
-        word.append(s.charAt(++i));
-        inWord = true;
-      } else if (Character.isWhitespace(c)) {
-        if (inWord) words.add(word.toString());
-        word.setLength(0);
-        inWord = false;
-      } else if ((c == '#' && !inWord) || "|;&<>()".indexOf(c) >= 0) {
-        break;
-      } else {
-        word.append(c);
-        inWord = true;
-      }
-    }
-    if (inWord) words.add(word.toString());
-    return words;
-  }
-
-  private static List<Page> pages() throws IOException {
-    List<Page> pages = new ArrayList<>();
-    for (Path file : pageFiles()) {
-      pages.add(new Page(root().relativize(file).toString(), Files.readString(file, StandardCharsets.UTF_8)));
-    }
-    return pages;
-  }
-
-  /** README.md and every docs/*.md. */
-  private static List<Path> pageFiles() throws IOException {
-    List<Path> files = new ArrayList<>();
-    files.add(root().resolve("README.md"));
-    try (Stream<Path> docs = Files.list(root().resolve("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
-    }
-    return files;
-  }
-
-  private static Path root() {
-    return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
   }
 }
