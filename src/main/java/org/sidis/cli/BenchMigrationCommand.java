@@ -110,7 +110,11 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         args.addAll(NodeArgs.sets(common
             .withValue("sidis.node.services", ConfigValueFactory.fromIterable(List.of(MigrationBench.HOST_SERVICE)))
             .withValue("sidis.trace.enabled", ConfigValueFactory.fromAnyRef(false))
-            .withValue("akka-persistence-jdbc.shared-databases.sidis.db.url", ConfigValueFactory.fromAnyRef(store))));
+            .withValue("akka-persistence-jdbc.shared-databases.sidis.db.url", ConfigValueFactory.fromAnyRef(store))
+            // A snapshot of hundreds of MiB takes longer to save and load than the store's breaker (10-20 s) and recovery (30 s) allow.
+            .withValue("jdbc-snapshot-store.circuit-breaker.call-timeout", ConfigValueFactory.fromAnyRef("300s"))
+            .withValue("jdbc-journal.circuit-breaker.call-timeout", ConfigValueFactory.fromAnyRef("300s"))
+            .withValue("jdbc-journal.recovery-event-timeout", ConfigValueFactory.fromAnyRef("300s"))));
         args.addAll(NodeArgs.sets(settings.asMap()));
         for (String n : MigrationBench.HOSTS) launcher.start(n, jvm, args);
         MigrationBench.awaitUp(client, 3, Duration.ofSeconds(120));
