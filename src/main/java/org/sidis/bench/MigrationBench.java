@@ -160,7 +160,11 @@ public final class MigrationBench {
       SnapshotRestart.Done expect = step(target, SnapshotRestart.Expect::new);
       restartAt.put(mib, to); // calls go to the target from now; the source forwards those still on their way
       SnapshotRestart.Done saved = step(source, r -> new SnapshotRestart.HandOff(target, r));
-      if (saved.failure() != null) throw new IllegalStateException("hand-off of " + mib + " MiB at " + from + ": " + saved.failure());
+      if (saved.failure() != null) { // the entity serves on at the source: calls go back there
+        restartAt.put(mib, from);
+        target.tell(new SnapshotRestart.Release(source));
+        throw new IllegalStateException("hand-off of " + mib + " MiB at " + from + ": " + saved.failure());
+      }
       SnapshotRestart.Done started = step(target, SnapshotRestart.Start::new);
       if (started.failure() != null || expect.failure() != null) {
         throw new IllegalStateException("restart of " + mib + " MiB at " + to + ": " + started.failure() + " " + expect.failure());

@@ -36,7 +36,9 @@ import java.util.Random;
  * state to the durable store (Akka Persistence over JDBC, one H2 database the two host JVMs
  * share), start a fresh incarnation on the other node that recovers from the snapshot. Requests
  * that arrive meanwhile are held and handed over in order, as a shard region buffers them during
- * a hand-off, so the client sees a wait, never an error, and nothing is applied twice.
+ * a hand-off, so the client sees a wait, never an error, and nothing is applied twice. A snapshot
+ * that cannot be saved ends the hand-off: the entity serves on where it was, as a failed live
+ * move leaves the actor at its source.
  *
  * <p>The entity persists nothing per request, only the snapshot at the move: the cheapest move
  * the Akka way allows (persisting every request would slow its serving, not its move).
@@ -62,6 +64,9 @@ public final class SnapshotRestart {
 
   /** To the target, after the hand-off: recover the entity from its snapshot and serve. */
   public record Start(ActorRef<Done> replyTo) implements Command {}
+
+  /** To the target, when the hand-off failed: send the calls held here, and later ones, to {@code to}, where the entity serves on. */
+  public record Release(ActorRef<Command> to) implements Command {}
 
   /** A step done at {@code node} in {@code ms}, or failed with {@code failure}. */
   public record Done(String node, double ms, String failure) implements CborSerializable {}
@@ -143,6 +148,15 @@ public final class SnapshotRestart {
           .onMessage(EntityStopped.class, s -> onEntityStopped())
           .onMessage(Start.class, this::onStart)
           .onMessage(Recovered.class, this::onRecovered)
+          .onMessage(Release.class, r -> {
+            if (role == Role.HOLDING && entity == null) {
+              role = Role.FORWARDING;
+              forward = r.to();
+              for (Call c : held) forward.tell(c);
+              held.clear();
+            }
+            return Behaviors.same();
+          })
           .build();
     }
 
@@ -199,6 +213,17 @@ public final class SnapshotRestart {
 
     private Behavior<Command> onSaved(Saved s) {
       failure = s.failure();
+      if (failure != null) { // nothing durable to restart from: the entity serves on here, the held calls first
+        ctx.getLog().warn("[bench-migration-{}] hand-off at {} failed, serving on: {}", stateMib, node, failure);
+        role = Role.SERVING;
+        forward = null;
+        entity.tell(new Entity.Resume());
+        for (Call c : held) entity.tell(new Entity.Apply(c));
+        held.clear();
+        waiting.tell(new Done(node, ms(), failure));
+        waiting = null;
+        return Behaviors.same();
+      }
       ctx.watchWith(entity, new EntityStopped());
       ctx.stop(entity);
       return Behaviors.same();
@@ -309,6 +334,9 @@ public final class SnapshotRestart {
 
     record Snapshot(ActorRef<SnapshotRestart.Command> host) implements Command {}
 
+    /** The snapshot failed: the workload writes again. */
+    record Resume() implements Command {}
+
     private enum Tick implements Command { INSTANCE }
 
     private final int stateMib;
@@ -358,6 +386,11 @@ public final class SnapshotRestart {
               byte[] page = s.pages()[random.nextInt(s.pages().length)];
               page[Math.floorMod(random.nextInt(), page.length)] = (byte) random.nextInt();
             }
+            return Effect().none();
+          })
+          .onCommand(Resume.class, (s, c) -> {
+            stopped = false;
+            if (writesPerTick > 0) timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.writeTick());
             return Effect().none();
           })
           .onCommand(Snapshot.class, (s, c) -> {

@@ -97,7 +97,8 @@ public final class BenchMigrationCommand implements Callable<Integer> {
             + " them without pause; workload writes %.1f MiB/s; %d alternated round(s)%s; systems %s (baseline %s: snapshot to a shared H2"
             + " store, stop, recover at the other node) — run directory %s%n",
         mibs, String.join(" ", jvm), rateMib, rounds, quick ? ", quick" : "", SYSTEMS, MigrationBench.BASELINE, runDir);
-    if (largest * 3L > 1024 && launch.jvmOptions == null) out.println("  note: a large state may need more heap: --jvm-opt=-Xmx2g");
+    // The baseline holds a snapshot several times over while it saves and recovers it (256 MiB ran out of heap at -Xmx2g).
+    if (largest >= 128 && launch.jvmOptions == null) out.println("  note: states of 128 MiB and more need more heap: --jvm-opt=-Xmx4g");
 
     Map<Integer, RoundRows> measured = new LinkedHashMap<>();
     for (int m : mibs) measured.put(m, RoundRows.empty());
@@ -110,7 +111,11 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         args.addAll(NodeArgs.sets(common
             .withValue("sidis.node.services", ConfigValueFactory.fromIterable(List.of(MigrationBench.HOST_SERVICE)))
             .withValue("sidis.trace.enabled", ConfigValueFactory.fromAnyRef(false))
-            .withValue("akka-persistence-jdbc.shared-databases.sidis.db.url", ConfigValueFactory.fromAnyRef(store))));
+            .withValue("akka-persistence-jdbc.shared-databases.sidis.db.url", ConfigValueFactory.fromAnyRef(store))
+            // A snapshot of hundreds of MiB takes longer to save and load than the store's breaker (10-20 s) and recovery (30 s) allow.
+            .withValue("jdbc-snapshot-store.circuit-breaker.call-timeout", ConfigValueFactory.fromAnyRef("300s"))
+            .withValue("jdbc-journal.circuit-breaker.call-timeout", ConfigValueFactory.fromAnyRef("300s"))
+            .withValue("jdbc-journal.recovery-event-timeout", ConfigValueFactory.fromAnyRef("300s"))));
         args.addAll(NodeArgs.sets(settings.asMap()));
         for (String n : MigrationBench.HOSTS) launcher.start(n, jvm, args);
         MigrationBench.awaitUp(client, 3, Duration.ofSeconds(120));

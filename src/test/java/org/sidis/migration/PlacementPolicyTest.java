@@ -2,6 +2,7 @@ package org.sidis.migration;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -71,6 +72,31 @@ class PlacementPolicyTest {
     assertTrue(LOCALITY.decide(base.withCalls("a", "n3", 100), Set.of("a")).isEmpty(), "a busy actor stays");
     // negative control: the same view without any of those objections moves it
     assertTrue(LOCALITY.decide(base.withCalls("a", "n3", 100), Set.of()).isPresent());
+  }
+
+  @Test
+  void aHostThatReportsNoLoadOfItsOwnCarriesItsActorsSum() {
+    PlacementView v = PlacementView.empty().withHost("n2").withActor("a", "n1", 5).withActor("b", "n1", 4).withActor("c", "n1", 1);
+    assertEquals(10, v.load("n1"));
+    assertEquals(0, v.load("n2"));
+    assertEquals(Set.of("n1", "n2"), v.hosts());
+    Placement p = BALANCE.decide(v, Set.of()).orElseThrow();
+    assertEquals("a", p.actor(), "5 is half the gap of 10");
+    assertEquals(5, v.after(p).load("n1"));
+    assertEquals(5, v.after(p).load("n2"));
+  }
+
+  @Test
+  void placementSettingsNameTheirPoliciesAndRefuseAnUnknownOne() {
+    com.typesafe.config.Config base = org.sidis.node.Node.defaults().resolve().getConfig("sidis.migration.placement");
+    PlacementSettings s = PlacementSettings.fromConfig(base);
+    assertEquals(List.of(new PlacementPolicy.LoadBalancing(50), new PlacementPolicy.Locality(0.6, 20)), s.policies());
+    com.typesafe.config.Config bad = com.typesafe.config.ConfigFactory.parseString("policies = [load, nearest]").withFallback(base);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlacementSettings.fromConfig(bad));
+    assertEquals("sidis.migration.placement.policies: unknown policy [nearest]: expected load, locality", e.getMessage());
+    com.typesafe.config.Config share = com.typesafe.config.ConfigFactory.parseString("min-share = 0.4").withFallback(base);
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> PlacementSettings.fromConfig(share)).getMessage()
+        .startsWith("sidis.migration.placement: min-share must be in (0.5, 1]"));
   }
 
   @Test
