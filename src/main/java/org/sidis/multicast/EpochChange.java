@@ -159,12 +159,15 @@ final class EpochChange {
    * joined after ordering began and is not admitted (review F9). Said once, as a clear error.
    */
   private boolean toldLate;
+  /** It answered another member's hand-over: it was asked into the group, so it is no late joiner. */
+  private boolean answeredAnother;
 
   void noteLateJoin(String from, long gseq) {
     // A member of the forming group whose NewEpoch is late has promised it to the candidate; a
     // newcomer was never asked (startFlush leaves it out once ordering began).
-    boolean promisedToAnother = promisedTo != null && !promisedTo.equals(self);
-    if (stage.epoch() == 0 && gseq > 0 && !toldLate && !promisedToAnother) {
+    // Having answered one, it stays a member of that group when it later leads a hand-over itself
+    // (its candidate died and the NewEpoch never reached it): it lacks the epoch, not admission.
+    if (stage.epoch() == 0 && gseq > 0 && !toldLate && !answeredAnother) {
       toldLate = true;
       flush = null; // a hand-over it leads would only be refused, again and again
       String reason = "this member joined total-order group after ordering began ([" + from + "] is ready up to gseq "
@@ -212,6 +215,7 @@ final class EpochChange {
     }
     promisedEpoch = r.epoch();
     promisedTo = from;
+    answeredAnother = true;
     stage.stopLeading();
     if (stage.epochMembers().isEmpty()) formingMembers = MemberNames.sorted(r.members());
     if (flush != null && MemberNames.before(from, self)) flush = null;
@@ -338,6 +342,10 @@ final class EpochChange {
   /** The last stage.epoch() this member opened, whole: said again to a member that shows it missed it. */
   private NewEpoch decided;
   private long promiseRepeatedAt = -1;
+  /** How long to wait before the next repeat: nack-delay, doubled after each repeat up to 8 times it. */
+  private long promiseRepeatDelay;
+  /** The promised epoch the back-off is for: a new promise starts again from nack-delay. */
+  private long promiseRepeatFor;
 
   private void sendDecision(String peer) {
     int parts = Math.max(1, ceil(decided.kept().size()));
@@ -357,12 +365,17 @@ final class EpochChange {
       promiseRepeatedAt = -1;
       return;
     }
-    if (promiseRepeatedAt == -1) {
+    if (promiseRepeatedAt == -1 || promiseRepeatFor != promisedEpoch) {
       promiseRepeatedAt = now;
+      promiseRepeatFor = promisedEpoch;
+      promiseRepeatDelay = settings.nackDelay().toMillis();
       return;
     }
-    if (now - promiseRepeatedAt < settings.nackDelay().toMillis()) return;
+    if (now - promiseRepeatedAt < promiseRepeatDelay) return;
     promiseRepeatedAt = now;
+    // Behind a data backlog the NewEpoch is late rather than lost: answering at every nack-delay
+    // (each answer carrying every held id) only lengthened the queue it waits in.
+    promiseRepeatDelay = Math.min(promiseRepeatDelay * 2, 8 * settings.nackDelay().toMillis());
     host.trace(Events.Group.FLUSH_REPLY_AGAIN, null, null, Map.of("epoch", promisedEpoch, "to", promisedTo));
     for (FlushReply part : parts(stage.stateFor(promisedEpoch))) host.sendOrdering(promisedTo, part);
   }

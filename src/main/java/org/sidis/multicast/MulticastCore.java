@@ -5,6 +5,7 @@ import org.sidis.clock.HoldbackQueue;
 import org.sidis.clock.VectorClock;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -636,9 +637,12 @@ public final class MulticastCore {
 
   private void broadcastStatus() {
     deliveriesSinceStatus = 0;
-    if (view.isEmpty()) return;
+    List<String> beyond = new ArrayList<>();
+    for (String m : stage.toldBeyondView()) if (!m.equals(self) && !view.contains(m) && !everDeparted.contains(m)) beyond.add(m);
+    if (view.isEmpty() && beyond.isEmpty()) return;
     Progress p = progress();
     for (String peer : view) fx.sendStatus(peer, p.delivered(), p.released(), p.gseq());
+    for (String peer : beyond) fx.sendStatus(peer, p.delivered(), p.released(), p.gseq());
   }
 
   /**

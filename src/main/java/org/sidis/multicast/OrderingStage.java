@@ -124,6 +124,15 @@ interface OrderingStage {
   /** A peer's status: in total groups, the gseq it is ready up to. */
   default void onPeerProgress(String from, long gseq) {}
 
+  /**
+   * Members this member tells its progress to though its view does not name them (yet): in
+   * total groups the installed epoch's members, whose safe delivery waits for this member's
+   * readiness even while its own view lags theirs. None elsewhere.
+   */
+  default Collection<String> toldBeyondView() {
+    return java.util.List.of();
+  }
+
   /** The gseq this member is ready up to (total groups; 0 elsewhere). */
   default long readyGseq() {
     return 0;

@@ -147,6 +147,17 @@ final class TotalStage implements OrderingStage {
     total.onPeerProgress(from, gseq);
   }
 
+  /**
+   * The epoch's members: each delivers only what every one of them is ready for, so a member
+   * whose view lags (it answered the flush and holds the data and the numbers, yet its view
+   * names only itself) still says how far it is ready, or nobody delivers until its view
+   * catches up (issue 15).
+   */
+  @Override
+  public Collection<String> toldBeyondView() {
+    return total.epochMembers();
+  }
+
   @Override
   public long readyGseq() {
     return total.readyGseq();
