@@ -35,17 +35,6 @@ final class FifoStage implements OrderingStage {
   }
 
   @Override
-  public void causesSettled() {}
-
-  @Override
-  public long settledUnaddressed(String origin) {
-    return 0;
-  }
-
-  @Override
-  public void onClosed(String origin) {}
-
-  @Override
   public Collection<String> waitedFor() {
     return member.peers();
   }

@@ -96,17 +96,26 @@ interface OrderingStage {
   /** The reliable layer released {@code data}, the next of its origin. */
   void onReleased(Data data);
 
-  /** A Hello, a view change or a closed stream may have settled a cause something waits for. */
-  void causesSettled();
+  /**
+   * A Hello, a view change or a closed stream may have settled a cause something waits for. Only
+   * an order that holds messages for their causes (causal) has any: the others do nothing.
+   */
+  default void causesSettled() {}
 
   /**
    * How far messages of {@code origin} were taken as never addressed here ({@link #causesSettled}
-   * records it): a Hello that names them after all must not have them delivered after their effects.
+   * records it): a Hello that names them after all must not have them delivered after their
+   * effects. 0 for an order without causes.
    */
-  long settledUnaddressed(String origin);
+  default long settledUnaddressed(String origin) {
+    return 0;
+  }
 
-  /** {@code origin}'s stream was closed: what can now never be delivered in this order is dropped (traced). */
-  void onClosed(String origin);
+  /**
+   * {@code origin}'s stream was closed: what can now never be delivered in this order is dropped
+   * (traced). An order that holds nothing per origin beyond the reliable layer does nothing.
+   */
+  default void onClosed(String origin) {}
 
   /** The peers whose delivery makes a message stable. */
   Collection<String> waitedFor();

@@ -115,17 +115,6 @@ final class TotalStage implements OrderingStage {
     total.onReleased(data);
   }
 
-  @Override
-  public void causesSettled() {}
-
-  @Override
-  public long settledUnaddressed(String origin) {
-    return 0;
-  }
-
-  @Override
-  public void onClosed(String origin) {}
-
   /** A member refused as a late joiner delivers nothing: it is not waited for. */
   @Override
   public Collection<String> waitedFor() {
