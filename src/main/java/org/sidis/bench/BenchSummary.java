@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * What several benchmark runs measured, read back from their JSON files (the benchmark contract
@@ -179,18 +178,20 @@ public final class BenchSummary {
   }
 
   /**
-   * The numeric dimension a metric's lines vary along, when there is exactly one that takes two or
-   * more values (e.g. {@code workers} 1, 4, 16): the x axis of a curve. Empty otherwise.
+   * The numeric dimension a metric's lines are drawn along, the x axis of a curve: of the
+   * dimensions that take two or more values, all numeric (e.g. {@code workers} 1, 4, 16), the
+   * first in the order the rows give their fields. A bench that sweeps two (e.g. {@code state_mib}
+   * and {@code write_mib_per_s}) puts the one to draw along first; the others then name the curves
+   * (one per write rate over state size, see {@link BenchPlot}). Empty when none varies.
    */
   public java.util.Optional<String> curveAxis(String bench, String metric) {
-    Map<String, Set<String>> values = new TreeMap<>();
+    Map<String, Set<String>> values = new LinkedHashMap<>();
     for (Line l : lines(bench, metric)) {
       l.dimensions().forEach((k, v) -> values.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(v));
     }
-    List<String> axes = values.entrySet().stream()
+    return values.entrySet().stream()
         .filter(e -> e.getValue().size() >= 2 && e.getValue().stream().allMatch(BenchSummary::numeric))
-        .map(Map.Entry::getKey).toList();
-    return axes.size() == 1 ? java.util.Optional.of(axes.get(0)) : java.util.Optional.empty();
+        .map(Map.Entry::getKey).findFirst();
   }
 
   static boolean numeric(String s) {
