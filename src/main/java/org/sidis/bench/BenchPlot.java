@@ -93,7 +93,7 @@ public final class BenchPlot {
    * size), each point the median at one value of the axis, sorted by it. Named as the lines are,
    * without the axis: {@code pre-copy (write_mib_per_s=4.0)}.
    */
-  static Map<String, Map<Double, Double>> curves(String axis, List<BenchSummary.Line> lines) {
+  public static Map<String, Map<Double, Double>> curves(String axis, List<BenchSummary.Line> lines) {
     Map<String, Map<Double, Double>> series = new LinkedHashMap<>();
     for (BenchSummary.Line l : lines) {
       Map<String, String> rest = new LinkedHashMap<>(l.dimensions());

@@ -161,6 +161,22 @@ class SidisCommandLineTest {
   }
 
   @Test
+  void benchMigrationRefusesABadWriteRateInASweepNamingIt() {
+    Run bad = sidisCatchingStderr("bench", "migration", "--write-rate", "0,4MiB,fast");
+    assertEquals(ExitCodes.USAGE, bad.code(), bad.all());
+    assertTrue(bad.err().contains("error: --write-rate [fast] is not a size per second like 4MiB or 0"), bad.all());
+    Run negative = sidisCatchingStderr("bench", "migration", "--write-rate", "4MiB,-1");
+    assertEquals(ExitCodes.USAGE, negative.code(), negative.all());
+    assertTrue(negative.err().contains("error: --write-rate [-1] is not a size per second"), negative.all());
+    Run huge = sidisCatchingStderr("bench", "migration", "--write-rate", "4MiB,2GiB");
+    assertEquals(ExitCodes.USAGE, huge.code(), huge.all());
+    assertTrue(huge.err().contains("error: --write-rate must be 0 .. 1 GiB per second, got 2GiB"), huge.all());
+    Run twice = sidisCatchingStderr("bench", "migration", "--write-rate", "4MiB,0,4096KiB");
+    assertEquals(ExitCodes.USAGE, twice.code(), twice.all());
+    assertTrue(twice.err().contains("error: --write-rate takes distinct rates, got [4096KiB] twice in [4MiB, 0, 4096KiB]"), twice.all());
+  }
+
+  @Test
   void aDemoSpecificOptionIsRefusedByEveryDemoThatDoesNotTakeItNamingThoseThatDo() {
     Run json = sidisCatchingStderr("demo", "causal", "--json", "x.json");
     assertEquals(2, json.code(), json.all());
