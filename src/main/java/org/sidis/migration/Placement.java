@@ -12,7 +12,12 @@ public record Placement(String actor, String from, String to, Reason reason, Str
     /** From the most to the least loaded node. */
     LOAD,
     /** Next to the peer that calls the actor most. */
-    LOCALITY
+    LOCALITY;
+
+    /** The policy's word, as {@code sidis.migration.placement.policies} and the trace's {@code policy} name it. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   public Placement {
