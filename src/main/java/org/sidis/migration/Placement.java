@@ -18,6 +18,12 @@ public record Placement(String actor, String from, String to, Reason reason, Str
     public String word() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** The reason a policy's word names: {@code load} or {@code locality}. */
+    public static Reason parse(String word) {
+      for (Reason r : values()) if (r.word().equals(word)) return r;
+      throw new IllegalArgumentException("unknown placement policy [" + word + "]: expected load, locality");
+    }
   }
 
   public Placement {

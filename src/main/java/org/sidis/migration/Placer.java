@@ -69,6 +69,7 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   private final MoveMode mode;
   private final Duration cooldown;
   private final Duration moveTimeout;
+  private final int minHosts;
   private Placement moving;
   private long quietUntil = System.nanoTime();
   private final List<ActorRef<Decided>> subscribers = new java.util.ArrayList<>();
@@ -82,15 +83,26 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
    */
   public static Behavior<Command> create(List<PlacementPolicy> policies, Map<String, ActorRef<Locator.Command>> locators, MoveMode mode,
                                          Duration interval, Duration cooldown, Duration moveTimeout) {
+    return create(policies, locators, mode, interval, cooldown, moveTimeout, 1);
+  }
+
+  /**
+   * The same, deciding nothing before {@code minHosts} hosts have reported: a placer that just
+   * started knows only the hosts whose first reports have come, and the least loaded host may not
+   * be among them yet.
+   */
+  public static Behavior<Command> create(List<PlacementPolicy> policies, Map<String, ActorRef<Locator.Command>> locators, MoveMode mode,
+                                         Duration interval, Duration cooldown, Duration moveTimeout, int minHosts) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
       t.startTimerWithFixedDelay(Tick.INSTANCE, interval);
-      return new Placer(ctx, policies, locators, mode, cooldown, moveTimeout);
+      return new Placer(ctx, policies, locators, mode, cooldown, moveTimeout, minHosts);
     }));
   }
 
   private Placer(ActorContext<Command> ctx, List<PlacementPolicy> policies, Map<String, ActorRef<Locator.Command>> locators, MoveMode mode,
-                 Duration cooldown, Duration moveTimeout) {
+                 Duration cooldown, Duration moveTimeout, int minHosts) {
     super(ctx);
+    this.minHosts = minHosts;
     if (policies.isEmpty()) throw new IllegalArgumentException("a placer needs at least one policy");
     this.policies = List.copyOf(policies);
     this.locators = Map.copyOf(locators);
@@ -125,7 +137,7 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   }
 
   private Behavior<Command> onTick() {
-    if (moving != null || System.nanoTime() < quietUntil) return this;
+    if (moving != null || System.nanoTime() < quietUntil || view.hosts().size() < minHosts) return this;
     Set<String> busy = new HashSet<>(view.actors().stream().filter(a -> !locators.containsKey(a)).toList()); // no way to reach it
     for (PlacementPolicy policy : policies) {
       Optional<Placement> p = policy.decide(view, busy);
