@@ -47,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       come later than a direct group's) and at most 3 members; {@code bench stream} and {@code bench all} take their
  *       own {@code --quick}.</li>
  *   <li>{@code demo NAME}: {@code --messages 100} (tiers: {@code --requests 16 --reply-size 1KiB};
- *       migration: {@code --moves 1}, {@code --state} at most 4MiB; stream: {@code --seconds 3}).
+ *       migration: {@code --moves 1}, {@code --state} at most 4MiB; placement: {@code --state} at most 4MiB;
+ *       stream: {@code --seconds 3}).
  *       {@code --keep-running} stays: the child's stdin is closed, which is the documented way
  *       to stop it, so it stops right after its verdict.</li>
  *   <li>{@code node}: a fixed {@code --port} becomes 0 and {@code --seeds} goes (no other node
@@ -120,7 +121,8 @@ class DocsCommandsIT {
       Map.entry("demo queues", "demo/QueuesDemoIT"), Map.entry("demo log", "demo/LogDemoIT"),
       Map.entry("demo broker", "demo/BrokerIT"), Map.entry("demo pubsub", "demo/BrokerIT"),
       Map.entry("demo supervision", "demo/SupervisionIT"), Map.entry("demo tiers", "demo/TiersIT"),
-      Map.entry("demo migration", "demo/MigrationIT"), Map.entry("demo stream", "demo/StreamDemoIT"),
+      Map.entry("demo migration", "demo/MigrationIT"), Map.entry("demo placement", "demo/PlacementIT"),
+      Map.entry("demo stream", "demo/StreamDemoIT"),
       Map.entry("bench rpc", "demo/RpcIT"), Map.entry("bench queue", "demo/QueueBenchIT"), Map.entry("bench tiers", "demo/TiersBenchIT"),
       Map.entry("bench all", "demo/BenchAllIT"), Map.entry("bench log", "demo/BenchAllIT"), Map.entry("bench broadcast", "demo/BenchAllIT"));
 
@@ -303,6 +305,10 @@ class DocsCommandsIT {
           case "migration" -> {
             set(args, "--moves", "1");
             String state = value(args, "--state").orElse("64MiB");
+            if (!List.of("1MiB", "2MiB", "4MiB").contains(state)) set(args, "--state", "4MiB");
+          }
+          case "placement" -> {
+            String state = value(args, "--state").orElse("8MiB");
             if (!List.of("1MiB", "2MiB", "4MiB").contains(state)) set(args, "--state", "4MiB");
           }
           case "stream" -> set(args, "--seconds", "3");

@@ -188,6 +188,24 @@ class SidisCommandLineTest {
     assertTrue(topology.err().startsWith("error: --topology is for demos causal, fifo, total and overlay only"), topology.all());
     Run moves = sidisCatchingStderr("demo", "stream", "--moves", "2");
     assertTrue(moves.err().startsWith("error: --moves is for demo migration only"), moves.all());
+    Run policy = sidisCatchingStderr("demo", "migration", "--policy", "load");
+    assertEquals(2, policy.code(), policy.all());
+    assertTrue(policy.err().startsWith("error: --policy is for demo placement only"), policy.all());
+    Run state = sidisCatchingStderr("demo", "causal", "--state", "4MiB");
+    assertTrue(state.err().startsWith("error: --state is for demos migration and placement only"), state.all());
+  }
+
+  @Test
+  void demoPlacementRefusesAnUnknownPolicyAndABadStateNamingWhatFits() {
+    Run policy = sidisCatchingStderr("demo", "placement", "--policy", "random");
+    assertEquals(2, policy.code(), policy.all());
+    assertTrue(policy.err().contains("unknown placement policy [random]: expected load, locality"), policy.all());
+    Run state = sidisCatchingStderr("demo", "placement", "--state", "1GB?");
+    assertEquals(2, state.code(), state.all());
+    assertTrue(state.err().contains("--state [1GB?] is not a size"), state.all());
+    Run nodes = sidisCatchingStderr("demo", "placement", "--nodes", "4");
+    assertEquals(2, nodes.code(), nodes.all());
+    assertTrue(nodes.err().contains("demo placement runs exactly 3 nodes"), nodes.all());
   }
 
   @Test

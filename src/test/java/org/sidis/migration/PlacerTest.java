@@ -131,4 +131,17 @@ class PlacerTest {
     p.tell(new ActorAt("a", "n1", 3));
     assertEquals("n2", a.expectMessageClass(Locator.Move.class).targetNode());
   }
+
+  @Test
+  void decidesNothingBeforeMinHostsHostsHaveReportedSoTheLeastLoadedIsAmongThem() {
+    TestProbe<Locator.Command> a = kit.createTestProbe();
+    ActorRef<Placer.Command> p = kit.spawn(Placer.create(List.of(new PlacementPolicy.LoadBalancing(2)), Map.of("a", a.getRef()),
+        MoveMode.PRE_COPY, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(5), 3));
+    p.tell(new NodeLoad("n1", 10));
+    p.tell(new NodeLoad("n3", 5));
+    p.tell(new ActorAt("a", "n1", 3));
+    a.expectNoMessage(Duration.ofMillis(300)); // n1 and n3 only: n3 would be the least loaded it knows of
+    p.tell(new Placer.Host("n2"));
+    assertEquals("n2", a.expectMessageClass(Locator.Move.class).targetNode());
+  }
 }
