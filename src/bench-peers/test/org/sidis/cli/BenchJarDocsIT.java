@@ -2,6 +2,7 @@ package org.sidis.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sidis.cli.DocsPages.Found;
 import org.sidis.cli.DocsPages.Page;
@@ -56,6 +57,7 @@ class BenchJarDocsIT {
   Path work;
 
   @Test
+  @Timeout(value = 20, unit = TimeUnit.MINUTES) // each child has its own 6-min bound; this is the backstop for all of them
   void everyBenchJarCommandOfTheDocsRunsInItsQuickFormAndPrintsItsPeerBesideSidis() throws Exception {
     assertTrue(Files.isRegularFile(JAR), JAR + " is missing: this test runs after 'mvn -Pbench-peers package'");
     List<Found> documented = new ArrayList<>();
@@ -118,6 +120,7 @@ class BenchJarDocsIT {
     List<String> total = DocsCommandsIT.quick(List.of("bench", "multicast", "--order", "total", "--peers"));
     assertEquals(Optional.of("multicast-total"), benchAllWorkload(total), "the documented total-order command is bench all's: " + total);
     List<String> fifo = DocsCommandsIT.quick(List.of("bench", "multicast", "--order", "fifo", "--peers"));
+    assertEquals(Optional.of("fifo"), value(fifo, "--order"), "the quick form keeps the documented order (so its peer): " + fifo);
     assertEquals(Optional.empty(), benchAllWorkload(fifo), "bench all runs causal order, not FIFO: " + fifo);
     List<String> persistent = DocsCommandsIT.quick(List.of("bench", "queue", "--persistent", "--size", "1024"));
     assertEquals(Optional.empty(), benchAllWorkload(persistent), "bench all's queue is not --persistent --size 1024: " + persistent);
