@@ -103,7 +103,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
     Config common = ConfigFactory.empty()
         .withValue("sidis.bench.migration.sizes", ConfigValueFactory.fromIterable(mibs))
         .withValue("sidis.bench.migration.write-rates", ConfigValueFactory.fromIterable(rates));
-    List<String> jvm = launch.jvmOptions != null ? launch.jvm() : List.of("-Xmx1g");
+    List<String> jvm = launch.given() ? launch.jvm() : List.of("-Xmx1g");
     int largest = mibs.stream().mapToInt(Integer::intValue).max().orElse(1);
     out.printf("bench migration: actors of %s MiB moved between two host JVMs (n1, n2; %s) while the bench's own ActorSystem calls"
             + " them without pause; workload writes %s MiB/s (each size at each rate); %d alternated round(s)%s; systems %s (baseline %s:"
@@ -112,7 +112,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
     // The baseline holds a snapshot several times over while it saves and recovers it (256 MiB ran out of heap at -Xmx2g).
     // Every cell's actors live in both hosts at once: a sweep multiplies what a host holds.
     long held = (long) mibs.stream().mapToInt(Integer::intValue).sum() * rates.size();
-    if ((largest >= 128 || held >= 256) && launch.jvmOptions == null) {
+    if ((largest >= 128 || held >= 256) && !launch.given()) {
       out.println("  note: states of 128 MiB and more, or " + held + " MiB across the sweep's cells, need more heap: --jvm-opt=-Xmx4g");
     }
 
