@@ -1,6 +1,7 @@
 package org.sidis.migration;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import org.sidis.node.TestKits;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class PlacerTest {
 
-  private final ActorTestKit kit = ActorTestKit.create();
+  // No trace: the placer traces its decisions, and a default kit would write trace/n1.jsonl into the
+  // working directory (PlacerTraceTest reads them back from a temporary directory).
+  private final ActorTestKit kit = TestKits.local("PlacerTest");
 
   @AfterEach
   void stop() {
