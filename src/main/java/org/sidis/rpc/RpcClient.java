@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -104,8 +103,23 @@ public final class RpcClient {
     Pending p = new Pending(new CompletableFuture<>(), acked, direct);
     pending.put(id, p);
     to.tell(new ServerProtocol.Request(id, payload, acked != null, idempotent, requester));
-    return p.reply().orTimeout(Math.max(1, timeoutMillis), TimeUnit.MILLISECONDS)
-        .whenComplete((r, e) -> pending.remove(id, p));
+    return within(p.reply(), timeoutMillis).whenComplete((r, e) -> pending.remove(id, p));
+  }
+
+  /**
+   * {@code f}, failed with a {@link java.util.concurrent.TimeoutException} if not done within
+   * {@code millis} (as {@link CompletableFuture#orTimeout} does). The timer is Akka's scheduler,
+   * as ask's is, not {@code orTimeout}'s: that one's single delay thread is woken by every new
+   * earliest deadline, so one call at a time woke it on every call, a thread wake-up per call on
+   * the caller's path; Akka's timer wheel takes a task without waking anyone (at its tick's
+   * precision, 10 ms by default, well inside a call's deadline).
+   */
+  <X> CompletableFuture<X> within(CompletableFuture<X> f, long millis) {
+    if (f.isDone()) return f;
+    akka.actor.Cancellable timer = system.scheduler().scheduleOnce(java.time.Duration.ofMillis(Math.max(1, millis)),
+        () -> f.completeExceptionally(new java.util.concurrent.TimeoutException()), system.executionContext());
+    f.whenComplete((r, e) -> timer.cancel());
+    return f;
   }
 
   /** Fire and forget: the server's reply, if any, finds no one waiting and is dropped. */

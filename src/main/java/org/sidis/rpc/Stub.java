@@ -162,7 +162,7 @@ final class Stub implements InvocationHandler {
               Collections.synchronizedList(new ArrayList<>()), direct);
           case FIRST, MAJORITY -> all(call, payload, idempotent, acked, deadline, replicas, direct);
         });
-    return result.orTimeout(deadlineMillis + 50, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+    return client.within(result, deadlineMillis + 50).exceptionallyCompose(e -> {
       Throwable t = RpcException.unwrap(e);
       if ((t instanceof TimeoutException || e instanceof TimeoutException) && endpoints.now().isEmpty()) {
         // The deadline fired before the registry's own wait did (a loaded machine): the cause is the same.

@@ -94,4 +94,17 @@ class RequesterTest {
     request.replyTo().tell(new ServerProtocol.Reply(id, "done"));
     assertEquals("done", assertInstanceOf(ServerProtocol.Reply.class, answer.get(5, TimeUnit.SECONDS)).result());
   }
+
+  @Test
+  void aCallNoOneAnswersFailsWithATimeoutAndItsLateAnswerIsDropped() throws Exception {
+    TestProbe<ServerProtocol.Command> server = kit.createTestProbe();
+    String id = client.newId();
+    CompletableFuture<ServerProtocol.Response> answer = client.send(server.getRef(), id, "p", false, null, 200, true);
+    ServerProtocol.Request request = server.expectMessageClass(ServerProtocol.Request.class);
+    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, () -> answer.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause());
+    request.replyTo().tell(new ServerProtocol.Reply(id, "too late"));
+    assertTrue(answer.isCompletedExceptionally(), "the late answer changed nothing");
+  }
 }
