@@ -5,9 +5,6 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.receptionist.Receptionist;
-import akka.actor.typed.receptionist.ServiceKey;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
@@ -23,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.stream.StreamSupport;
 
 /**
  * {@code bench migration}: one live move of a running actor measured as its client sees it. The
@@ -124,7 +120,7 @@ public final class MigrationBench {
         movers.put(cell, new MigrationClient(system, "bench", settings(base, cell)));
         at.put(cell, HOSTS.get(0));
         Map<String, ActorRef<SnapshotRestart.Command>> hosts = new HashMap<>();
-        for (String n : HOSTS) hosts.put(n, find(system, SnapshotRestart.hostKey(cell.name(), n)));
+        for (String n : HOSTS) hosts.put(n, BenchCluster.find(system, SnapshotRestart.hostKey(cell.name(), n), Duration.ofSeconds(60)));
         restartHosts.put(cell, hosts);
         restartAt.put(cell, HOSTS.get(0));
         restartSeq.put(cell, 0L);
@@ -298,27 +294,5 @@ public final class MigrationBench {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), org.sidis.node.Node.SYSTEM, c);
     Cluster.get(system).manager().tell(Join.create(system.address()));
     return system;
-  }
-
-  /** Waits until {@code members} members are Up, as the client sees them. */
-  public static void awaitUp(ActorSystem<?> system, int members, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up()).count() < members) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("the host JVMs did not join within " + timeout.toSeconds() + " s");
-      Thread.sleep(100);
-    }
-  }
-
-  private static <T> ActorRef<T> find(ActorSystem<?> system, ServiceKey<T> key) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      Receptionist.Listing l = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-          r -> Receptionist.find(key, r), Duration.ofSeconds(5), system.scheduler()).toCompletableFuture().get();
-      var found = l.getServiceInstances(key);
-      if (!found.isEmpty()) return found.iterator().next();
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("no [" + key.id() + "] registered within 60 s");
   }
 }

@@ -9,7 +9,6 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.StreamSupport;
 
 /**
  * {@code sidis bench rpc}: a client ActorSystem and a server ActorSystem joined in a cluster over
@@ -176,7 +174,7 @@ public final class RpcBench {
     try {
       Cluster.get(server).manager().tell(Join.create(server.address()));
       Cluster.get(client).manager().tell(Join.create(server.address()));
-      awaitUp(List.of(server, client));
+      BenchCluster.awaitUp(List.of(server, client), 2, Duration.ofSeconds(30));
       server.systemActorOf(server(p.workers(), p.slowMillis()), "bench-server", Props.empty());
       return measure(client, p);
     } finally {
@@ -199,12 +197,7 @@ public final class RpcBench {
     try {
       Cluster.get(client).manager().tell(Join.create(client.address()));
       startServer.accept(client.address().getHost().get() + ":" + client.address().getPort().get());
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (StreamSupport.stream(Cluster.get(client).state().getMembers().spliterator(), false)
-          .filter(m -> m.status() == MemberStatus.up()).count() < 2) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException("the server JVM did not join the client within 90 s");
-        Thread.sleep(100);
-      }
+      BenchCluster.awaitUp(List.of(client), 2, Duration.ofSeconds(90)); // the server JVM joined the client
       return measure(client, p);
     } finally {
       client.terminate();
@@ -214,15 +207,7 @@ public final class RpcBench {
 
   /** The one registered instance of {@code key}, as the client system sees it (60 s at most). */
   private static <T> ActorRef<T> find(ActorSystem<?> client, ServiceKey<T> key) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      Receptionist.Listing l = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(client.receptionist(),
-          r -> Receptionist.find(key, r), Duration.ofSeconds(5), client.scheduler()).toCompletableFuture().get();
-      var found = l.getServiceInstances(key);
-      if (!found.isEmpty()) return found.iterator().next();
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("no [" + key.id() + "] registered on the server within 60 s");
+    return BenchCluster.find(client, key, Duration.ofSeconds(60));
   }
 
   private static List<Row> measure(ActorSystem<?> client, Params p) throws Exception {
@@ -349,15 +334,5 @@ public final class RpcBench {
     for (int i = 0; i < n; i++) server.tell(new ServerProtocol.Request(prefix + i, "p", false, counter));
     all.orTimeout(120, java.util.concurrent.TimeUnit.SECONDS).join();
     return n / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static void awaitUp(List<ActorSystem<?>> systems) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (systems.stream().allMatch(s -> StreamSupport.stream(Cluster.get(s).state().getMembers().spliterator(), false)
-          .filter(m -> m.status() == MemberStatus.up()).count() == systems.size())) return;
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("the client and server systems did not join within 30 s");
   }
 }

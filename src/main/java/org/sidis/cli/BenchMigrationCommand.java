@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import org.sidis.bench.BenchCluster;
 import org.sidis.bench.MigrationBench;
 import org.sidis.bench.MigrationBench.Cell;
 import org.sidis.bench.RoundRows;
@@ -134,7 +135,7 @@ public final class BenchMigrationCommand implements Callable<Integer> {
             .withValue("jdbc-journal.recovery-event-timeout", ConfigValueFactory.fromAnyRef("300s"))));
         args.addAll(NodeArgs.sets(settings.asMap()));
         for (String n : MigrationBench.HOSTS) launcher.start(n, jvm, args);
-        MigrationBench.awaitUp(client, 3, Duration.ofSeconds(120));
+        BenchCluster.awaitUp(List.of(client), 3, Duration.ofSeconds(120));
         MigrationBench.Client c = new MigrationBench.Client(client, cells);
         // A round that is not counted: the first moves of a fresh JVM run cold code (JIT, the store's first connections).
         for (Cell cell : quick ? List.<Cell>of() : cells) {
