@@ -460,6 +460,18 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
 
   /** Carries out what the core decides. */
   private final class ShellEffects implements MulticastCore.Effects {
+    /** Member name to node name, for every delivery: a group has a handful of members, so cut each name once. */
+    private final Map<String, String> nodes = new HashMap<>();
+
+    private String originNode(String member) {
+      String node = nodes.get(member);
+      if (node == null) {
+        node = nodeOf(member);
+        if (nodes.size() < 1024) nodes.put(member, node); // bounded: members come and go over a long run
+      }
+      return node;
+    }
+
     @Override
     public boolean sequencerIsAnActor() {
       return true;
@@ -550,7 +562,7 @@ public final class GroupMember extends AbstractBehavior<GroupMember.Command> {
     @Override
     public void deliver(Data data, long gseq) {
       if (subscribers.isEmpty()) return;
-      GroupEvent.Delivered d = new GroupEvent.Delivered(settings.group(), data.msgId(), nodeOf(data.origin()), data.seq(),
+      GroupEvent.Delivered d = new GroupEvent.Delivered(settings.group(), data.msgId(), originNode(data.origin()), data.seq(),
           data.payload(), data.vc(), gseq);
       for (ActorRef<GroupEvent> s : subscribers) s.tell(d);
     }
