@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  */
 public final class HoldbackQueue<T> {
 
-  private static final HoldbackQueue<?> EMPTY_FROM_1 = new HoldbackQueue<>(1, new long[0], new Object[0]);
+  private static final long[] NO_NUMBERS = new long[0];
+  private static final Object[] NO_ITEMS = new Object[0];
+  private static final HoldbackQueue<?> EMPTY_FROM_1 = new HoldbackQueue<>(1, NO_NUMBERS, NO_ITEMS);
 
   private final long next;
   private final long[] numbers; // sorted, distinct, all >= next
@@ -44,7 +46,18 @@ public final class HoldbackQueue<T> {
   /** An empty queue whose next delivery is number {@code next}. */
   public static <T> HoldbackQueue<T> startingAt(long next) {
     if (next < 1) throw new IllegalArgumentException("a hold-back queue numbers from 1, got next [" + next + "]");
-    return next == 1 ? empty() : new HoldbackQueue<>(next, new long[0], new Object[0]);
+    return next == 1 ? empty() : new HoldbackQueue<>(next, NO_NUMBERS, NO_ITEMS);
+  }
+
+  /**
+   * The queue after its next message was handed up without ever being held: the in-order
+   * common case of a stream with nothing held back, which needs neither {@link #add} nor
+   * {@link #release} and copies no entries. Only an empty queue may be passed over so — a held
+   * message would otherwise be skipped.
+   */
+  public HoldbackQueue<T> passNext() {
+    if (!isEmpty()) throw new IllegalStateException("the next message of " + this + " cannot pass held messages by");
+    return new HoldbackQueue<>(next + 1, NO_NUMBERS, NO_ITEMS);
   }
 
   /** What a release handed up (in order) and the queue that is left. */
@@ -126,8 +139,10 @@ public final class HoldbackQueue<T> {
     if (k == 0) return new Release<>(List.of(), this);
     List<T> out = new ArrayList<>(k);
     for (int i = 0; i < k; i++) out.add((T) items[i]);
-    return new Release<>(Collections.unmodifiableList(out),
-        new HoldbackQueue<>(next + k, Arrays.copyOfRange(numbers, k, numbers.length), Arrays.copyOfRange(items, k, items.length)));
+    HoldbackQueue<T> rest = k == numbers.length
+        ? new HoldbackQueue<>(next + k, NO_NUMBERS, NO_ITEMS)
+        : new HoldbackQueue<>(next + k, Arrays.copyOfRange(numbers, k, numbers.length), Arrays.copyOfRange(items, k, items.length));
+    return new Release<>(Collections.unmodifiableList(out), rest);
   }
 
   /**

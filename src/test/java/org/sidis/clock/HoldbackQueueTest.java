@@ -115,6 +115,21 @@ class HoldbackQueueTest {
     assertEquals(List.of("m3"), with(2, 3, 6).range(3, 5));
   }
 
+  /** The in-order fast path ends where adding the next message and releasing it would. */
+  @Test
+  void passingTheNextMessageOfAnEmptyQueueIsAddingAndReleasingIt() {
+    HoldbackQueue<String> q = with(1, 2).release().rest(); // next is 3, nothing held
+    HoldbackQueue<String> passed = q.passNext();
+    HoldbackQueue<String> added = q.add(3, "m3").release().rest();
+    assertEquals(added.next(), passed.next());
+    assertEquals(4, passed.next());
+    assertTrue(passed.isEmpty() && passed.seen(3) && !passed.seen(4));
+    assertEquals(3, q.next(), "the old queue is left alone");
+    // A held message must not be passed by: the queue refuses rather than skip it.
+    HoldbackQueue<String> holding = q.add(5, "m5");
+    assertTrue(assertThrows(IllegalStateException.class, holding::passNext).getMessage().contains("held"));
+  }
+
   @Test
   void badNumbersAreRefusedWithAClearError() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> HoldbackQueue.startingAt(0)).getMessage().contains("from 1"));

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -259,6 +260,11 @@ class GroupMemberTest {
         new GroupMember.Hello("chat", "n2", n2.getRef(), 3),
         new GroupMember.Bundle("chat", "n2", List.of(new Data("n2", 1, VectorClock.EMPTY.with("n2", 1).with("n1", 4), "x"),
             new Data("n2", 2, null, "y"))),
+        // Runs broken by a gap and by another origin, repeated origins, no clocks, progress riding along.
+        new GroupMember.Bundle("chat", "n2", List.of(new Data("n2~a", 4, null, "a"), new Data("n2~a", 5, null, "b"),
+            new Data("n2~a", 7, null, ""), new Data("n3~b", 8, null, "é"), new Data("n2~a", 8, null, "c")),
+            new MulticastCore.Progress(Map.of("n2~a", 8L), Map.of("n3~b", 8L), 0)),
+        new GroupMember.Bundle("chat", "n2", List.of()),
         new GroupMember.Nack("chat", "n2", "n1", 2, 9),
         new GroupMember.Status("chat", "n2", Map.of("n1", 3L, "n2", 5L), Map.of("n1", 4L, "n2", 5L), 7),
         new GroupMember.Sequencing("chat", "n2", new TotalOrder.Ordered(2, List.of(new TotalOrder.Run(9, "n1", 4, 3)))),
@@ -274,6 +280,34 @@ class GroupMemberTest {
       Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, msg)).get();
       assertEquals(msg, back);
     }
+  }
+
+  /**
+   * A bundle travels in columns: 100 one-letter messages of one origin cost about a byte and a
+   * half each, where a list of records (a map with origin, sequence number and payload keys per
+   * message) cost over twelve.
+   */
+  @Test
+  void aBundleOfOneOriginTravelsInColumns() {
+    Serialization serialization = SerializationExtension.get(kit.system());
+    List<Data> data = new java.util.ArrayList<>();
+    for (int i = 1; i <= 100; i++) data.add(new Data("n2~abc", i, null, "x"));
+    byte[] bytes = serialization.serialize(new GroupMember.Bundle("chat", "n2~abc", data)).get();
+    assertTrue(bytes.length < 100 * 3, "a 100-message bundle took " + bytes.length + " bytes");
+  }
+
+  /** Columns that do not add up arrive as a bundle without data, which the member refuses with a reason. */
+  @Test
+  void aBundleWhoseColumnsDoNotAddUpArrivesWithoutData() {
+    assertNull(new GroupMember.BundleWire("chat", "n2", List.of("n2"), new long[] {1}, new int[] {2}, List.of("x"), null, null)
+        .bundle().data(), "two messages counted, one payload");
+    assertNull(new GroupMember.BundleWire("chat", "n2", List.of("n2"), new long[] {1}, new int[] {1}, null, null, null)
+        .bundle().data(), "no payloads");
+    assertNull(new GroupMember.BundleWire("chat", "n2", List.of("n2"), new long[] {1}, new int[] {0}, List.of(), null, null)
+        .bundle().data(), "an empty run");
+    // Negative control: the same columns, adding up, carry the message.
+    assertEquals(List.of(new Data("n2", 1, null, "x")),
+        new GroupMember.BundleWire("chat", "n2", List.of("n2"), new long[] {1}, new int[] {1}, List.of("x"), null, null).bundle().data());
   }
 
   /** Akka's identifier of its Jackson CBOR serializer (akka-serialization-jackson's reference.conf). */
