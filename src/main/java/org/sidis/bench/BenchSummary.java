@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * What several benchmark runs measured, read back from their JSON files (the benchmark contract
@@ -179,18 +178,19 @@ public final class BenchSummary {
   }
 
   /**
-   * The numeric dimension a metric's lines vary along, when there is exactly one that takes two or
-   * more values (e.g. {@code workers} 1, 4, 16): the x axis of a curve. Empty otherwise.
+   * The numeric dimension a metric's lines vary along (e.g. {@code workers} 1, 4, 16): the x axis
+   * of a curve. When several vary (multicast's {@code members} and {@code payload_bytes}), the one
+   * its rows name first, and the others name the curves. Empty when none takes two or more values.
    */
   public java.util.Optional<String> curveAxis(String bench, String metric) {
-    Map<String, Set<String>> values = new TreeMap<>();
+    Map<String, Set<String>> values = new LinkedHashMap<>();
     for (Line l : lines(bench, metric)) {
       l.dimensions().forEach((k, v) -> values.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(v));
     }
     List<String> axes = values.entrySet().stream()
         .filter(e -> e.getValue().size() >= 2 && e.getValue().stream().allMatch(BenchSummary::numeric))
         .map(Map.Entry::getKey).toList();
-    return axes.size() == 1 ? java.util.Optional.of(axes.get(0)) : java.util.Optional.empty();
+    return axes.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(axes.get(0));
   }
 
   static boolean numeric(String s) {
