@@ -17,7 +17,8 @@ import java.util.zip.DataFormatException;
  * message is stamped in one JVM and read in another, and {@code nanoTime}'s origin is each JVM's
  * own (the Javadoc promises nothing across JVMs). All members of a bench run on one machine, so
  * they read one system clock; each JVM reads it once ({@link Instant#now()}, microsecond-precise on
- * Linux with Java 17) and moves it on by {@code nanoTime} from there, so the stamps keep nanoTime's
+ * Linux with Java 17; the tightest of a few readings between two {@code nanoTime}s) and moves it on
+ * by {@code nanoTime} from there, so the stamps keep nanoTime's
  * resolution and a clock step (NTP) during the run does not show as a latency. The two readings
  * of two JVMs differ by the error of one {@code Instant.now()}, a few microseconds at most.
  */
@@ -30,9 +31,23 @@ public final class Latencies {
   private static final long ANCHOR_NANOS;
 
   static {
-    Instant now = Instant.now();
-    ANCHOR_NANOS = System.nanoTime();
-    ANCHOR_MICROS = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    // The wall clock read between two nanoTime readings, keeping the tightest of a few tries: on a
+    // loaded machine a thread can lose the CPU between two readings, which would offset every stamp.
+    long bestGap = Long.MAX_VALUE;
+    long anchorNanos = 0;
+    long anchorMicros = 0;
+    for (int i = 0; i < 20; i++) {
+      long before = System.nanoTime();
+      Instant now = Instant.now();
+      long after = System.nanoTime();
+      if (after - before < bestGap) {
+        bestGap = after - before;
+        anchorNanos = before + (after - before) / 2;
+        anchorMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+      }
+    }
+    ANCHOR_NANOS = anchorNanos;
+    ANCHOR_MICROS = anchorMicros;
   }
 
   private Latencies() {}

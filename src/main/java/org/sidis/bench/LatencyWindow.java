@@ -11,7 +11,7 @@ import java.util.Map;
  * The latency phase of a multicast bench member, after its throughput window ({@link Measurement}):
  * the member offers a fixed load — {@code rate} messages per second of its own, or, when no rate is
  * set, half of what it just measured spread over the other senders — lets the queues of the flood
- * drain for {@code settle}, then records the send-to-deliver latency of every other member's
+ * drain for {@code settle} and until the first stamped message arrives, then records the send-to-deliver latency of every other member's
  * message for {@code duration} in an HdrHistogram, and reports it once (a {@code latency} progress
  * line with the histogram encoded, then {@code done}). sidis' drivers and the raw Akka baseline
  * share it, so both are measured the same way.
@@ -34,6 +34,14 @@ final class LatencyWindow {
   private long openedAt = -1;
   private Histogram histogram;
   private boolean reported;
+  private boolean stampSeen;
+
+  /**
+   * How long past the settle time the window waits for the first stamped message: with large
+   * payloads the flood's backlog (a whole flow window of them) can outlast the settle time, and a
+   * window of only unstamped deliveries would measure nothing.
+   */
+  static final Duration STAMP_WAIT = Duration.ofSeconds(30);
 
   LatencyWindow(String node, String system, Settings settings, Duration duration) {
     this.node = node;
@@ -80,6 +88,7 @@ final class LatencyWindow {
 
   /** A delivery of another member's message stamped {@code sentMicros}; counted only inside the window. */
   void delivered(long sentMicros) {
+    if (sentMicros >= 0 && pacer != null) stampSeen = true;
     if (!recording() || sentMicros < 0) return;
     histogram.recordValue(Math.max(0, Latencies.nowMicros() - sentMicros));
   }
@@ -87,7 +96,8 @@ final class LatencyWindow {
   /** Called on a timer: opens the window after the settle time, reports when it closes. */
   void check(long nowNanos) {
     if (pacer == null || reported) return;
-    if (histogram == null && nowNanos - pacer.startedAtNanos() >= settings.settle().toNanos()) {
+    long settled = nowNanos - pacer.startedAtNanos() - settings.settle().toNanos();
+    if (histogram == null && settled >= 0 && (stampSeen || settled >= STAMP_WAIT.toNanos())) {
       histogram = Latencies.histogram();
       openedAt = nowNanos;
     } else if (histogram != null && nowNanos - openedAt >= durationNanos) {

@@ -129,11 +129,17 @@ public final class BenchMulticastCommand implements Callable<Integer> {
 
   /**
    * One system's latency rows of one round: the members' histograms merged, then read (a mean of
-   * each member's percentiles would be no percentile). Empty when the round had no latency phase.
+   * each member's percentiles would be no percentile). Empty when the round had no latency phase;
+   * refused when the histograms are unreadable or hold no delivery.
    */
   static Map<String, Double> latencyFigures(Map<String, String> histograms) {
     if (histograms == null || histograms.isEmpty()) return Map.of();
     Latencies.Percentiles p = Latencies.merged(histograms.values());
+    if (p.count() == 0) {
+      // Percentiles of nothing would print as 0 µs: a failed measurement, not a figure.
+      throw new IllegalArgumentException("no member delivered a stamped message in its latency window"
+          + " (the flood's backlog outlasted the wait; a lower --rate or smaller --size may help)");
+    }
     Map<String, Double> m = new LinkedHashMap<>();
     m.put(LATENCY_METRICS.get(0), (double) p.p50());
     m.put(LATENCY_METRICS.get(1), (double) p.p99());
@@ -273,7 +279,7 @@ public final class BenchMulticastCommand implements Callable<Integer> {
       try {
         lat = latencyFigures(result.histograms());
       } catch (IllegalArgumentException e) {
-        err.println("error: round " + round + " of " + s.name() + ": a member's latency report is unreadable: " + e.getMessage());
+        err.println("error: round " + round + " of " + s.name() + ": latency not measured: " + e.getMessage());
         return ExitCodes.FAILED;
       }
       measured.putAll(lat);
@@ -382,7 +388,7 @@ public final class BenchMulticastCommand implements Callable<Integer> {
         if (phaseOrder != null) args.addAll(NodeArgs.sets(settings.asMap()));
         launcher.start("n" + (i + 1), launch.jvm(), args);
       }
-      long latencySeconds = latency ? SETTLE_SECONDS + duration : 0;
+      long latencySeconds = latency ? SETTLE_SECONDS + 30 + duration : 0;
       boolean ok = launcher.awaitAll(s -> s.done, Duration.ofSeconds(90L + warmup + duration + latencySeconds), () -> {
         long done = launcher.nodes().values().stream().filter(s -> s.done).count();
         long up = launcher.nodes().values().stream().mapToLong(s -> s.up).max().orElse(0);

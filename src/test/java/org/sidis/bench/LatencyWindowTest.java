@@ -36,6 +36,20 @@ class LatencyWindowTest {
   }
 
   @Test
+  void aWindowWithoutAnyStampedMessageOpensAfterTheWaitAndReportsNothing() throws Exception {
+    LatencyWindow w = new LatencyWindow("n1", "sidis", new LatencyWindow.Settings(true, 0, Duration.ZERO), Duration.ZERO);
+    List<JsonNode> printed = progressOf(() -> {
+      w.start(10, 0);
+      w.check(LatencyWindow.STAMP_WAIT.toNanos() - 1);
+      assertFalse(w.recording(), "still waiting for a stamped message");
+      w.check(LatencyWindow.STAMP_WAIT.toNanos());
+      assertTrue(w.recording());
+      w.check(LatencyWindow.STAMP_WAIT.toNanos());
+    });
+    assertEquals(0, printed.get(0).path("count").asLong(), printed.toString());
+  }
+
+  @Test
   void recordsOnlyInsideTheWindowAfterTheSettleTimeAndReportsTheHistogramOnce() throws Exception {
     LatencyWindow w = new LatencyWindow("n2", "sidis", new LatencyWindow.Settings(true, 0, Duration.ofSeconds(2)), Duration.ofSeconds(1));
     long t0 = 1_000_000_000L;
@@ -45,7 +59,11 @@ class LatencyWindowTest {
       w.start(1000, t0);
       assertEquals(500, w.due(t0 + 500_000_000L));
       w.check(t0 + 1_000_000_000L); // still settling
-      w.delivered(Latencies.nowMicros() - 1_000_000); // a flood's late message: not recorded
+      w.delivered(-1); // the flood's backlog, unstamped: not recorded
+      assertFalse(w.recording());
+      w.check(t0 + 2_000_000_000L); // settled, but no stamped message has arrived yet: the flood's backlog is still draining
+      assertFalse(w.recording());
+      w.delivered(Latencies.nowMicros() - 300); // the first stamped one
       assertFalse(w.recording());
       w.check(t0 + 2_000_000_000L); // opens
       assertTrue(w.recording());

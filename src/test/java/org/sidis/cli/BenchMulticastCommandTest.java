@@ -69,6 +69,9 @@ class BenchMulticastCommandTest {
     assertEquals(200, f.get("latency_p99_us"), 1);
     assertEquals(90_000, f.get("latency_p999_us"), 100, "two slow deliveries in 1000 reach the 99.9th percentile: " + f);
     assertEquals(Map.of(), BenchMulticastCommand.latencyFigures(Map.of()), "no latency phase, no latency rows");
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> BenchMulticastCommand.latencyFigures(Map.of("n1", Latencies.encode(Latencies.histogram()))));
+    assertTrue(none.getMessage().startsWith("no member delivered a stamped message"), none.getMessage());
   }
 
   @Test

@@ -80,7 +80,7 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
         reader.setDaemon(true);
         reader.start();
       }
-      long latencySeconds = p.latency() == null ? 0 : p.latency().settleSeconds() + p.durationSeconds();
+      long latencySeconds = p.latency() == null ? 0 : p.latency().settleSeconds() + 30 + p.durationSeconds();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90L + p.warmupSeconds() + p.durationSeconds() + latencySeconds);
       int histogramsWanted = p.latency() == null ? 0 : p.nodes();
       while ((rates.size() < p.nodes() || histograms.size() < histogramsWanted) && System.nanoTime() < deadline
@@ -175,6 +175,7 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
     // Recorder: the receiver thread records while this one takes the window's histogram.
     Recorder latencies = new Recorder(3);
     java.util.concurrent.atomic.AtomicBoolean stamped = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean stampSeen = new java.util.concurrent.atomic.AtomicBoolean();
     try (InputStream config = JGroupsMulticastPeer.class.getResourceAsStream(stack)) {
       if (config == null) throw new IllegalStateException("no JGroups stack " + stack + " beside " + JGroupsMulticastPeer.class.getName());
       JChannel channel = new JChannel(config).name(name);
@@ -187,7 +188,10 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
             delivered.increment();
             if (stamped.get() && msg.getLength() >= 9) {
               long sentMicros = java.nio.ByteBuffer.wrap(b, msg.getOffset() + 1, 8).getLong();
-              if (sentMicros > 0) latencies.recordValue(Math.max(0, Latencies.nowMicros() - sentMicros));
+              if (sentMicros > 0) {
+                stampSeen.set(true);
+                latencies.recordValue(Math.max(0, Latencies.nowMicros() - sentMicros));
+              }
             }
           }
         }
@@ -264,6 +268,9 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
         stamped.set(true);
         paced.start();
         Thread.sleep(TimeUnit.SECONDS.toMillis(settle));
+        // As sidis' LatencyWindow: the window opens once a stamped message has come through (at most 30 s more).
+        long stampDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!stampSeen.get() && System.nanoTime() < stampDeadline) Thread.sleep(10);
         latencies.getIntervalHistogram(); // the settle time's deliveries are not measured
         Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
         org.HdrHistogram.Histogram window = latencies.getIntervalHistogram();
