@@ -14,17 +14,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The figures of a {@link BenchSummary} drawn as PNG files with XChart, one per bench and metric
  * measured for two or more systems: a curve of the median against the metric's one numeric
  * dimension when it has one (workers, servers, state size — a scaling curve), else bars of the
- * medians, the baseline among them. Each file is named {@code <bench>-<metric>.png}.
+ * medians, the baseline among them. A curve's y axis is logarithmic when its medians span more
+ * than a hundredfold. Each file is named {@code <bench>-<metric>.png}.
  */
 public final class BenchPlot {
 
   private static final int WIDTH = 900;
   private static final int HEIGHT = 520;
+  private static final double LOG_SPAN = 100;
 
   private BenchPlot() {}
 
@@ -68,12 +71,29 @@ public final class BenchPlot {
   }
 
   private static XYChart curve(String bench, String metric, String axis, List<BenchSummary.Line> lines) {
+    Map<String, Map<Double, Double>> series = curves(axis, lines);
+    boolean logY = wide(series.values().stream().flatMap(m -> m.values().stream()).toList());
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("bench " + bench + ": " + metric + " by " + axis + " (median of rounds)")
+        .title("bench " + bench + ": " + metric + " by " + axis + " (median of rounds" + (logY ? ", log scale" : "") + ")")
         .xAxisTitle(axis).yAxisTitle(lines.get(0).unit()).build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    // One series per system and its other dimensions; x is the axis dimension, sorted.
+    chart.getStyler().setYAxisLogarithmic(logY);
+    for (Map.Entry<String, Map<Double, Double>> s : series.entrySet()) {
+      double[] xs = s.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray();
+      double[] ys = s.getValue().values().stream().mapToDouble(Double::doubleValue).toArray();
+      chart.addSeries(s.getKey(), xs, ys);
+    }
+    return chart;
+  }
+
+  /**
+   * The curves of a metric along {@code axis}: one per system and its other dimensions (so a bench
+   * that sweeps state size and write rate gets one curve per system and write rate over state
+   * size), each point the median at one value of the axis, sorted by it. Named as the lines are,
+   * without the axis: {@code pre-copy (write_mib_per_s=4.0)}.
+   */
+  public static Map<String, Map<Double, Double>> curves(String axis, List<BenchSummary.Line> lines) {
     Map<String, Map<Double, Double>> series = new LinkedHashMap<>();
     for (BenchSummary.Line l : lines) {
       Map<String, String> rest = new LinkedHashMap<>(l.dimensions());
@@ -81,13 +101,20 @@ public final class BenchPlot {
       if (x == null) continue;
       String name = new BenchSummary.Line(l.bench(), l.metric(), l.system(), rest, l.baseline(), l.unit(),
           l.median(), l.min(), l.max(), l.rounds()).label() + (l.baseline() ? " (baseline)" : "");
-      series.computeIfAbsent(name, k -> new java.util.TreeMap<>()).put(Double.parseDouble(x), l.median());
+      series.computeIfAbsent(name, k -> new TreeMap<>()).put(Double.parseDouble(x), l.median());
     }
-    for (Map.Entry<String, Map<Double, Double>> s : series.entrySet()) {
-      double[] xs = s.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray();
-      double[] ys = s.getValue().values().stream().mapToDouble(Double::doubleValue).toArray();
-      chart.addSeries(s.getKey(), xs, ys);
-    }
-    return chart;
+    return series;
+  }
+
+  /**
+   * Whether the medians, all positive, span more than {@value #LOG_SPAN}×: then a linear axis
+   * flattens the small ones onto zero (a downtime of 20 ms beside one of 7 s), and a log axis
+   * shows how each curve grows.
+   */
+  static boolean wide(List<Double> values) {
+    if (values.isEmpty() || values.stream().anyMatch(v -> !(v > 0))) return false;
+    double min = values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    double max = values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    return max / min > LOG_SPAN;
   }
 }

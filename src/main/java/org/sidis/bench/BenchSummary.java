@@ -178,19 +178,20 @@ public final class BenchSummary {
   }
 
   /**
-   * The numeric dimension a metric's lines vary along (e.g. {@code workers} 1, 4, 16): the x axis
-   * of a curve. When several vary (multicast's {@code members} and {@code payload_bytes}), the one
-   * its rows name first, and the others name the curves. Empty when none takes two or more values.
+   * The numeric dimension a metric's lines are drawn along, the x axis of a curve: of the
+   * dimensions that take two or more values, all numeric (e.g. {@code workers} 1, 4, 16), the
+   * first in the order the rows give their fields. A bench that sweeps two (e.g. {@code state_mib}
+   * and {@code write_mib_per_s}) puts the one to draw along first; the others then name the curves
+   * (one per write rate over state size, see {@link BenchPlot}). Empty when none varies.
    */
   public java.util.Optional<String> curveAxis(String bench, String metric) {
     Map<String, Set<String>> values = new LinkedHashMap<>();
     for (Line l : lines(bench, metric)) {
       l.dimensions().forEach((k, v) -> values.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(v));
     }
-    List<String> axes = values.entrySet().stream()
+    return values.entrySet().stream()
         .filter(e -> e.getValue().size() >= 2 && e.getValue().stream().allMatch(BenchSummary::numeric))
-        .map(Map.Entry::getKey).toList();
-    return axes.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(axes.get(0));
+        .map(Map.Entry::getKey).findFirst();
   }
 
   static boolean numeric(String s) {

@@ -27,9 +27,10 @@ import java.util.stream.StreamSupport;
 
 /**
  * {@code bench migration}: one live move of a running actor measured as its client sees it. The
- * two host JVMs (node service {@value #HOST_SERVICE}) each run, per state size, a
- * {@link Migratable} (named {@code counter-<MiB>}, home n1) and a {@link SnapshotRestart} host of
- * the baseline; the bench's own ActorSystem is the cluster's seed and the client. A move is timed
+ * two host JVMs (node service {@value #HOST_SERVICE}) each run, per {@link Cell} — a state size
+ * and the rate its workload writes — a {@link Migratable} (named {@code counter-<MiB>-w<bytes/s>},
+ * home n1) and a {@link SnapshotRestart} host of the baseline; the bench's own ActorSystem is the
+ * cluster's seed and the client. A move is timed
  * while a caller thread calls the actor without pause: {@code downtime} is the longest a call
  * waited (the issue's definition: the longest time a client request waited because of the move),
  * {@code total} the time from asking for the move to its end. The caller checks that every value
@@ -50,67 +51,93 @@ public final class MigrationBench {
 
   private MigrationBench() {}
 
-  /** The moving actor's settings for a {@code stateMib} MiB state: its own name, everything else the node's. */
-  public static MigrationSettings settings(MigrationSettings base, int stateMib) {
-    MigrationSettings s = base.withState((long) stateMib << 20, base.writeBytesPerSec());
-    return new MigrationSettings("counter-" + stateMib, HOSTS.get(0), s.stateBytes(), s.pageSize(), s.writeBytesPerSec(), s.writeTick(),
+  /**
+   * One measured configuration: a state of {@code stateMib} MiB whose workload writes
+   * {@code writeBytesPerSec} while it serves. Each cell has actors of its own on both hosts, so one
+   * run sweeps sizes and write rates without restarting the JVMs.
+   */
+  public record Cell(int stateMib, long writeBytesPerSec) {
+    /** The actors' name: {@code counter-<MiB>-w<bytes/s>}. */
+    public String name() {
+      return "counter-" + stateMib + "-w" + writeBytesPerSec;
+    }
+
+    /** The write rate in MiB per second, as the JSON rows give it. */
+    public double writeMibPerSec() {
+      return writeBytesPerSec / (double) (1 << 20);
+    }
+
+    /** Every size with every rate, sizes outermost, both in the order given. */
+    public static List<Cell> grid(List<Integer> sizes, List<Long> rates) {
+      return sizes.stream().flatMap(m -> rates.stream().map(r -> new Cell(m, r))).toList();
+    }
+  }
+
+  /** The moving actor's settings for {@code cell}: its own name, size and write rate, everything else the node's. */
+  public static MigrationSettings settings(MigrationSettings base, Cell cell) {
+    MigrationSettings s = base.withState((long) cell.stateMib() << 20, cell.writeBytesPerSec());
+    return new MigrationSettings(cell.name(), HOSTS.get(0), s.stateBytes(), s.pageSize(), s.writeBytesPerSec(), s.writeTick(),
         s.chunkBytes(), s.window(), s.stopPages(), s.maxRounds(), s.ackTimeout(), s.holdCapacity(), s.retryAfter());
   }
 
-  /** A host JVM's actors: per size in {@code sidis.bench.migration.sizes}, the moving actor's place and the baseline's host. */
+  /**
+   * A host JVM's actors: per cell of {@code sidis.bench.migration.sizes} (MiB) and
+   * {@code sidis.bench.migration.write-rates} (bytes per second), the moving actor's place and the
+   * baseline's host.
+   */
   public static Behavior<Void> host(String node, Config config, long seed) {
     return Behaviors.setup(ctx -> {
       MigrationSettings base = MigrationSettings.fromConfig(config.getConfig("sidis.migration"));
       String frame = "akka.remote.artery.advanced.maximum-frame-size";
       if (config.hasPath(frame)) base.checkFrame(config.getBytes(frame));
-      for (int mib : config.getIntList("sidis.bench.migration.sizes")) {
-        MigrationSettings s = settings(base, mib);
+      for (Cell cell : Cell.grid(config.getIntList("sidis.bench.migration.sizes"), config.getBytesList("sidis.bench.migration.write-rates"))) {
+        MigrationSettings s = settings(base, cell);
         ctx.spawn(Migratable.create(node, s, seed), "migration-" + s.name());
-        ctx.spawn(SnapshotRestart.host(node, s, mib, seed), "restart-" + mib);
+        ctx.spawn(SnapshotRestart.host(node, s, seed), "restart-" + s.name());
       }
       return Behaviors.empty();
     });
   }
 
   /** One measured move: how long the client's longest call waited, the move's length, the calls made during it. */
-  public record Moved(String system, int stateMib, String from, String to, double downtimeMs, double totalMs, long calls,
+  public record Moved(String system, Cell cell, String from, String to, double downtimeMs, double totalMs, long calls,
                       String detail) {}
 
   /**
-   * The client side, in the bench's ActorSystem: per size, a {@link MigrationClient} of the moving
+   * The client side, in the bench's ActorSystem: per cell, a {@link MigrationClient} of the moving
    * actor and the baseline's hosts at both nodes, and where each one runs now.
    */
   public static final class Client {
     private final ActorSystem<?> system;
     private final MigrationSettings base;
-    private final Map<Integer, MigrationClient> movers = new HashMap<>();
-    private final Map<Integer, String> at = new HashMap<>();
-    private final Map<Integer, Map<String, ActorRef<SnapshotRestart.Command>>> restartHosts = new HashMap<>();
-    private final Map<Integer, String> restartAt = new HashMap<>();
+    private final Map<Cell, MigrationClient> movers = new HashMap<>();
+    private final Map<Cell, String> at = new HashMap<>();
+    private final Map<Cell, Map<String, ActorRef<SnapshotRestart.Command>>> restartHosts = new HashMap<>();
+    private final Map<Cell, String> restartAt = new HashMap<>();
     private final Map<String, Long> lastValue = new HashMap<>();
-    private final Map<Integer, Long> restartSeq = new HashMap<>();
+    private final Map<Cell, Long> restartSeq = new HashMap<>();
 
-    public Client(ActorSystem<?> system, List<Integer> sizes) throws Exception {
+    public Client(ActorSystem<?> system, List<Cell> cells) throws Exception {
       this.system = system;
       this.base = MigrationSettings.fromConfig(system.settings().config().getConfig("sidis.migration"));
-      for (int mib : sizes) {
-        movers.put(mib, new MigrationClient(system, "bench", settings(base, mib)));
-        at.put(mib, HOSTS.get(0));
+      for (Cell cell : cells) {
+        movers.put(cell, new MigrationClient(system, "bench", settings(base, cell)));
+        at.put(cell, HOSTS.get(0));
         Map<String, ActorRef<SnapshotRestart.Command>> hosts = new HashMap<>();
-        for (String n : HOSTS) hosts.put(n, find(system, SnapshotRestart.hostKey(mib, n)));
-        restartHosts.put(mib, hosts);
-        restartAt.put(mib, HOSTS.get(0));
-        restartSeq.put(mib, 0L);
+        for (String n : HOSTS) hosts.put(n, find(system, SnapshotRestart.hostKey(cell.name(), n)));
+        restartHosts.put(cell, hosts);
+        restartAt.put(cell, HOSTS.get(0));
+        restartSeq.put(cell, 0L);
       }
     }
 
-    /** Moves the {@code system}'s actor of {@code stateMib} MiB to the other host while calling it; what the client saw. */
-    public Moved move(String system, int stateMib) throws InterruptedException {
+    /** Moves the {@code system}'s actor of {@code cell} to the other host while calling it; what the client saw. */
+    public Moved move(String system, Cell cell) throws InterruptedException {
       boolean baseline = system.equals(BASELINE);
-      String from = baseline ? restartAt.get(stateMib) : at.get(stateMib);
+      String from = baseline ? restartAt.get(cell) : at.get(cell);
       String to = from.equals(HOSTS.get(0)) ? HOSTS.get(1) : HOSTS.get(0);
-      String key = system + "@" + stateMib;
-      Caller caller = new Caller(baseline ? restartCall(stateMib) : moverCall(stateMib), lastValue.getOrDefault(baseline ? key : "sidis@" + stateMib, -1L));
+      String key = system + "@" + cell.name();
+      Caller caller = new Caller(baseline ? restartCall(cell) : moverCall(cell), lastValue.getOrDefault(baseline ? key : "sidis@" + cell.name(), -1L));
       Thread t = new Thread(caller, "bench-migration-caller");
       t.setDaemon(true);
       t.start();
@@ -120,54 +147,54 @@ public final class MigrationBench {
         caller.resetLongest();
         String detail;
         if (baseline) {
-          detail = restart(stateMib, from, to);
+          detail = restart(cell, from, to);
         } else {
-          MoveOutcome o = movers.get(stateMib).move(to, MoveMode.parse(system), STEP);
-          if (!o.moved()) throw new IllegalStateException(system + " move of " + stateMib + " MiB " + from + " → " + to + " failed: " + o.reason());
-          at.put(stateMib, to);
+          MoveOutcome o = movers.get(cell).move(to, MoveMode.parse(system), STEP);
+          if (!o.moved()) throw new IllegalStateException(system + " move of " + cell.name() + " " + from + " → " + to + " failed: " + o.reason());
+          at.put(cell, to);
           detail = String.format("source's downtime %.1f ms, %d round(s), %d pages sent, %d held", o.downtimeMs(), o.rounds(), o.pagesSent(), o.held());
         }
         double total = (System.nanoTime() - t0) / 1e6;
         caller.awaitCalls(caller.calls() + 3, STEP); // a call held at the switch ends after the move does
         long calls = caller.callsSinceReset();
-        return new Moved(system, stateMib, from, to, caller.longestMs(), total, calls, detail);
+        return new Moved(system, cell, from, to, caller.longestMs(), total, calls, detail);
       } finally {
         caller.stop();
         t.join(STEP.toMillis());
-        lastValue.put(baseline ? key : "sidis@" + stateMib, caller.last());
+        lastValue.put(baseline ? key : "sidis@" + cell.name(), caller.last());
         if (caller.problem() != null) throw new IllegalStateException(caller.problem());
       }
     }
 
-    private LongSupplier moverCall(int mib) {
-      MigrationClient c = movers.get(mib);
+    private LongSupplier moverCall(Cell cell) {
+      MigrationClient c = movers.get(cell);
       return () -> c.call(STEP);
     }
 
-    private LongSupplier restartCall(int mib) {
+    private LongSupplier restartCall(Cell cell) {
       return () -> {
-        long seq = restartSeq.merge(mib, 1L, Long::sum);
-        ActorRef<SnapshotRestart.Command> host = restartHosts.get(mib).get(restartAt.get(mib));
+        long seq = restartSeq.merge(cell, 1L, Long::sum);
+        ActorRef<SnapshotRestart.Command> host = restartHosts.get(cell).get(restartAt.get(cell));
         return AskPattern.<SnapshotRestart.Command, SnapshotRestart.Value>ask(host, r -> new SnapshotRestart.Call("bench", seq, r), STEP,
             system.scheduler()).toCompletableFuture().join().value();
       };
     }
 
     /** The Akka way: the target holds calls, the source snapshots and stops, the target recovers and serves. */
-    private String restart(int mib, String from, String to) {
-      ActorRef<SnapshotRestart.Command> source = restartHosts.get(mib).get(from);
-      ActorRef<SnapshotRestart.Command> target = restartHosts.get(mib).get(to);
+    private String restart(Cell cell, String from, String to) {
+      ActorRef<SnapshotRestart.Command> source = restartHosts.get(cell).get(from);
+      ActorRef<SnapshotRestart.Command> target = restartHosts.get(cell).get(to);
       SnapshotRestart.Done expect = step(target, SnapshotRestart.Expect::new);
-      restartAt.put(mib, to); // calls go to the target from now; the source forwards those still on their way
+      restartAt.put(cell, to); // calls go to the target from now; the source forwards those still on their way
       SnapshotRestart.Done saved = step(source, r -> new SnapshotRestart.HandOff(target, r));
       if (saved.failure() != null) { // the entity serves on at the source: calls go back there
-        restartAt.put(mib, from);
+        restartAt.put(cell, from);
         target.tell(new SnapshotRestart.Release(source));
-        throw new IllegalStateException("hand-off of " + mib + " MiB at " + from + ": " + saved.failure());
+        throw new IllegalStateException("hand-off of " + cell.name() + " at " + from + ": " + saved.failure());
       }
       SnapshotRestart.Done started = step(target, SnapshotRestart.Start::new);
       if (started.failure() != null || expect.failure() != null) {
-        throw new IllegalStateException("restart of " + mib + " MiB at " + to + ": " + started.failure() + " " + expect.failure());
+        throw new IllegalStateException("restart of " + cell.name() + " at " + to + ": " + started.failure() + " " + expect.failure());
       }
       return String.format("snapshot and stop %.1f ms, recovery %.1f ms", saved.ms(), started.ms());
     }

@@ -86,9 +86,9 @@ public final class SnapshotRestart {
 
   private record EntityStopped() implements Command {}
 
-  /** The host of the baseline entity of a {@code stateMib} MiB state at {@code node}. */
-  public static ServiceKey<Command> hostKey(int stateMib, String node) {
-    return ServiceKey.create(Command.class, "bench-migration-restart-" + stateMib + "-" + node);
+  /** The host at {@code node} of the baseline entity named {@code name} (one per bench cell, e.g. {@code counter-64-w4194304}). */
+  public static ServiceKey<Command> hostKey(String name, String node) {
+    return ServiceKey.create(Command.class, "bench-migration-restart-" + name + "-" + node);
   }
 
   /**
@@ -96,8 +96,8 @@ public final class SnapshotRestart {
    * itself, and on the home node starts the entity — recovering whatever a former incarnation
    * saved — and serves through it.
    */
-  public static Behavior<Command> host(String node, MigrationSettings settings, int stateMib, long seed) {
-    return Behaviors.setup(ctx -> new Host(ctx, node, settings, stateMib, seed).behavior());
+  public static Behavior<Command> host(String node, MigrationSettings settings, long seed) {
+    return Behaviors.setup(ctx -> new Host(ctx, node, settings, seed).behavior());
   }
 
   /** One host's role: it serves through the entity, holds calls (none here yet, or it is stopping), or forwards them. */
@@ -107,7 +107,7 @@ public final class SnapshotRestart {
     private final ActorContext<Command> ctx;
     private final String node;
     private final MigrationSettings settings;
-    private final int stateMib;
+    private final String name;
     private final long seed;
     private final List<Call> held = new ArrayList<>();
     private Role role = Role.HOLDING;
@@ -120,14 +120,14 @@ public final class SnapshotRestart {
     private long stepStarted;
     private String failure;
 
-    Host(ActorContext<Command> ctx, String node, MigrationSettings settings, int stateMib, long seed) {
+    Host(ActorContext<Command> ctx, String node, MigrationSettings settings, long seed) {
       this.ctx = ctx;
       this.node = node;
       this.settings = settings;
-      this.stateMib = stateMib;
+      this.name = settings.name();
       this.seed = seed;
       openStore();
-      ctx.getSystem().receptionist().tell(Receptionist.register(hostKey(stateMib, node), ctx.getSelf()));
+      ctx.getSystem().receptionist().tell(Receptionist.register(hostKey(name, node), ctx.getSelf()));
     }
 
     Behavior<Command> behavior() {
@@ -183,12 +183,12 @@ public final class SnapshotRestart {
         // idempotent, so it is asked again until it succeeds.
         if (storeAttempts < STORE_ATTEMPTS) {
           ctx.getLog().info("[bench-migration-{}] creating the store's tables (attempt {}): {}; again in {} ms",
-              stateMib, storeAttempts, o.failure().toString(), STORE_RETRY.toMillis());
+              name, storeAttempts, o.failure().toString(), STORE_RETRY.toMillis());
           ctx.scheduleOnce(STORE_RETRY, ctx.getSelf(), OpenStore.AGAIN);
           return Behaviors.same();
         }
         ctx.getLog().error("[bench-migration-{}] cannot create the store's tables after {} attempts: {}",
-            stateMib, storeAttempts, o.failure().toString());
+            name, storeAttempts, o.failure().toString());
       }
       storeOpen = true;
       if (node.equals(settings.home())) startEntity(null);
@@ -214,7 +214,7 @@ public final class SnapshotRestart {
     private Behavior<Command> onSaved(Saved s) {
       failure = s.failure();
       if (failure != null) { // nothing durable to restart from: the entity serves on here, the held calls first
-        ctx.getLog().warn("[bench-migration-{}] hand-off at {} failed, serving on: {}", stateMib, node, failure);
+        ctx.getLog().warn("[bench-migration-{}] hand-off at {} failed, serving on: {}", name, node, failure);
         role = Role.SERVING;
         forward = null;
         entity.tell(new Entity.Resume());
@@ -256,12 +256,12 @@ public final class SnapshotRestart {
     private void startEntity(ActorRef<Done> replyTo) {
       waiting = replyTo;
       stepStarted = System.nanoTime();
-      entity = ctx.spawnAnonymous(Entity.create(stateMib, settings, seed ^ node.hashCode(), ctx.getSelf().narrow()));
+      entity = ctx.spawnAnonymous(Entity.create(settings, seed ^ node.hashCode(), ctx.getSelf().narrow()));
     }
 
     private Behavior<Command> onRecovered(Recovered r) {
       if (r.failure() != null) {
-        ctx.getLog().error("[bench-migration-{}] recovery failed at {}: {}", stateMib, node, r.failure());
+        ctx.getLog().error("[bench-migration-{}] recovery failed at {}: {}", name, node, r.failure());
       } else {
         role = Role.SERVING;
         forward = null;
@@ -339,7 +339,7 @@ public final class SnapshotRestart {
 
     private enum Tick implements Command { INSTANCE }
 
-    private final int stateMib;
+    private final String name;
     private final MigrationSettings settings;
     private final ActorRef<SnapshotRestart.Command> host;
     private final TimerScheduler<Command> timers;
@@ -348,13 +348,13 @@ public final class SnapshotRestart {
     private double carry;
     private boolean stopped;
 
-    static Behavior<Command> create(int stateMib, MigrationSettings settings, long seed, ActorRef<SnapshotRestart.Command> host) {
-      return Behaviors.withTimers(t -> new Entity(stateMib, settings, seed, host, t));
+    static Behavior<Command> create(MigrationSettings settings, long seed, ActorRef<SnapshotRestart.Command> host) {
+      return Behaviors.withTimers(t -> new Entity(settings, seed, host, t));
     }
 
-    private Entity(int stateMib, MigrationSettings settings, long seed, ActorRef<SnapshotRestart.Command> host, TimerScheduler<Command> timers) {
-      super(PersistenceId.ofUniqueId("bench-migration-" + stateMib));
-      this.stateMib = stateMib;
+    private Entity(MigrationSettings settings, long seed, ActorRef<SnapshotRestart.Command> host, TimerScheduler<Command> timers) {
+      super(PersistenceId.ofUniqueId("bench-migration-" + settings.name()));
+      this.name = settings.name();
       this.settings = settings;
       this.host = host;
       this.timers = timers;
@@ -364,7 +364,7 @@ public final class SnapshotRestart {
 
     @Override
     public Image emptyState() {
-      return Image.empty((long) stateMib << 20, settings.pageSize());
+      return Image.empty(settings.stateBytes(), settings.pageSize());
     }
 
     @Override
@@ -396,7 +396,7 @@ public final class SnapshotRestart {
           .onCommand(Snapshot.class, (s, c) -> {
             stopped = true; // the workload pauses with the entity: the snapshot is its last state
             timers.cancelAll();
-            return Effect().persist(new HandedOff(String.valueOf(stateMib)));
+            return Effect().persist(new HandedOff(name));
           })
           .build();
     }

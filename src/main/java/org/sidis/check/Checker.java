@@ -97,6 +97,9 @@ public interface Checker {
     /** Strong mobility: clients trace call/reply, the moving actor apply; four verdicts per actor. */
     Checker MIGRATION = new MigrationCalls();
 
+    /** Placement: each decision the placer traced was carried out to the node it named, by its policy's rule. */
+    Checker PLACEMENT = of("placement", run -> Placements.check(run.events(), run.crashed()));
+
     /** Streams: sources trace send, sinks play and miss; frames accounted, on time and in lip sync per stream. */
     Checker STREAM = of("stream", run -> StreamPlayout.check(run.events()));
 
@@ -105,6 +108,6 @@ public interface Checker {
 
     /** The checkers of the rooms that ship with sidis, in the order their verdicts are listed. */
     static List<Checker> standard() {
-        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, TIERS, MIGRATION, STREAM);
+        return List.of(MULTICAST, GOSSIP, QUEUES, LOG, TOPICS, RPC, TIERS, MIGRATION, PLACEMENT, STREAM);
     }
 }

@@ -71,6 +71,8 @@ public final class BenchAllCommand implements Callable<Integer> {
         List.of("broadcast", "--nodes", "5", "--duration", "2", "--wait", "10", "--scenarios", "healthy"), false));
     w.add(new Workload("tiers", List.of("tiers"), List.of("tiers", "--rounds", "1", "--requests", "16", "--reply-size", "1KiB"), true));
     w.add(new Workload("stream", List.of("stream"), List.of("stream", "--quick"), false));
+    // One write rate in both forms: the full form's plot is docs/migration-downtime.png (three curves over state size), and
+    // documented commands run with the quick form's options (DocsCommandsIT); MigrationBenchIT runs and draws a rate sweep.
     w.add(new Workload("migration", List.of("migration"), List.of("migration", "--quick"), true));
     return List.copyOf(w);
   }

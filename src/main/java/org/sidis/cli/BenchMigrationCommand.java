@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import org.sidis.bench.MigrationBench;
+import org.sidis.bench.MigrationBench.Cell;
 import org.sidis.bench.RoundRows;
 import org.sidis.demo.Launcher;
 import org.sidis.migration.MoveMode;
@@ -26,10 +27,11 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code sidis bench migration}: the downtime and total time of moving a running actor between two
- * host JVMs while the bench calls it, per state size, for stop-and-copy, pre-copy and the
- * baseline the issue names — the Akka way: stop, persist a snapshot, restart elsewhere from it
- * ({@link org.sidis.bench.SnapshotRestart}). After a warm-up round that is not counted, each round moves every size's actor once per system,
- * the systems' order turned by one each round; the table and the JSON rows ({@code state_mib},
+ * host JVMs while the bench calls it, per state size and write rate (a {@link Cell}), for
+ * stop-and-copy, pre-copy and the baseline the issue names — the Akka way: stop, persist a
+ * snapshot, restart elsewhere from it ({@link org.sidis.bench.SnapshotRestart}). After a warm-up
+ * round that is not counted, each round moves every cell's actor once per system, the systems'
+ * order turned by one each round; the table and the JSON rows ({@code state_mib},
  * {@code write_mib_per_s}) are the medians of the rounds with the lowest and highest.
  */
 @Command(name = "migration", mixinStandardHelpOptions = true,
@@ -41,9 +43,10 @@ public final class BenchMigrationCommand implements Callable<Integer> {
       description = "Moves actors of these state sizes, in MiB, comma-separated, 1 to 256 (default: 1,4,16,64; --quick: 1,4).")
   List<Integer> sizes;
 
-  @Option(names = "--write-rate", defaultValue = "4MiB",
-      description = "How fast each actor's workload writes its state while it serves, bytes per second as HOCON: 4MiB, 0 (default: ${DEFAULT-VALUE}).")
-  String writeRate;
+  @Option(names = "--write-rate", defaultValue = "4MiB", split = ",", paramLabel = "RATE",
+      description = "How fast each actor's workload writes its state while it serves, bytes per second as HOCON: 4MiB, 0;"
+          + " comma-separated to sweep (0,4MiB,16MiB: every size at every rate, in the same rounds) (default: ${DEFAULT-VALUE}).")
+  List<String> writeRates;
 
   @Option(names = "--quick", description = "Sizes 1 and 4 MiB, one round, no warm-up round: proves the bench runs; measures nothing worth quoting.")
   boolean quick;
@@ -73,35 +76,48 @@ public final class BenchMigrationCommand implements Callable<Integer> {
       System.err.println("error: --sizes takes distinct sizes of 1 to 256 MiB, got " + mibs);
       return ExitCodes.USAGE;
     }
-    long rate;
-    try {
-      rate = ConfigFactory.parseString("r = \"" + writeRate.replace("\"", "") + "\"").getBytes("r");
-    } catch (ConfigException e) {
-      System.err.println("error: --write-rate [" + writeRate + "] is not a size per second like 4MiB or 0");
-      return ExitCodes.USAGE;
+    List<Long> rates = new ArrayList<>();
+    for (String writeRate : writeRates) {
+      long rate;
+      try {
+        rate = ConfigFactory.parseString("r = \"" + writeRate.replace("\"", "") + "\"").getBytes("r");
+      } catch (ConfigException e) {
+        System.err.println("error: --write-rate [" + writeRate + "] is not a size per second like 4MiB or 0");
+        return ExitCodes.USAGE;
+      }
+      if (rate < 0 || rate > 1L << 30) {
+        System.err.println("error: --write-rate must be 0 .. 1 GiB per second, got " + writeRate);
+        return ExitCodes.USAGE;
+      }
+      if (rates.contains(rate)) {
+        System.err.println("error: --write-rate takes distinct rates, got [" + writeRate + "] twice in " + writeRates);
+        return ExitCodes.USAGE;
+      }
+      rates.add(rate);
     }
-    if (rate < 0 || rate > 1L << 30) {
-      System.err.println("error: --write-rate must be 0 .. 1 GiB per second, got " + writeRate);
-      return ExitCodes.USAGE;
-    }
-    double rateMib = rate / (double) (1 << 20);
+    List<Cell> cells = Cell.grid(mibs, rates);
+    String rateList = String.join(", ", rates.stream().map(r -> String.format("%.1f", r / (double) (1 << 20))).toList());
     Path runDir = Launcher.newRunDir(launch.runsDir(), "bench-migration");
     // One store both hosts open: the first JVM serves it to the other (H2's automatic mixed mode).
     String store = "jdbc:h2:file:" + runDir.resolve("store").resolve("bench-migration").toAbsolutePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     Config common = ConfigFactory.empty()
-        .withValue("sidis.migration.write-rate", ConfigValueFactory.fromAnyRef(rate))
-        .withValue("sidis.bench.migration.sizes", ConfigValueFactory.fromIterable(mibs));
-    List<String> jvm = launch.jvmOptions != null ? launch.jvm() : List.of("-Xmx1g");
+        .withValue("sidis.bench.migration.sizes", ConfigValueFactory.fromIterable(mibs))
+        .withValue("sidis.bench.migration.write-rates", ConfigValueFactory.fromIterable(rates));
+    List<String> jvm = launch.given() ? launch.jvm() : List.of("-Xmx1g");
     int largest = mibs.stream().mapToInt(Integer::intValue).max().orElse(1);
     out.printf("bench migration: actors of %s MiB moved between two host JVMs (n1, n2; %s) while the bench's own ActorSystem calls"
-            + " them without pause; workload writes %.1f MiB/s; %d alternated round(s)%s; systems %s (baseline %s: snapshot to a shared H2"
-            + " store, stop, recover at the other node) — run directory %s%n",
-        mibs, String.join(" ", jvm), rateMib, rounds, quick ? ", quick" : "", SYSTEMS, MigrationBench.BASELINE, runDir);
+            + " them without pause; workload writes %s MiB/s (each size at each rate); %d alternated round(s)%s; systems %s (baseline %s:"
+            + " snapshot to a shared H2 store, stop, recover at the other node) — run directory %s%n",
+        mibs, String.join(" ", jvm), rateList, rounds, quick ? ", quick" : "", SYSTEMS, MigrationBench.BASELINE, runDir);
     // The baseline holds a snapshot several times over while it saves and recovers it (256 MiB ran out of heap at -Xmx2g).
-    if (largest >= 128 && launch.jvmOptions == null) out.println("  note: states of 128 MiB and more need more heap: --jvm-opt=-Xmx4g");
+    // Every cell's actors live in both hosts at once: a sweep multiplies what a host holds.
+    long held = (long) mibs.stream().mapToInt(Integer::intValue).sum() * rates.size();
+    if ((largest >= 128 || held >= 256) && !launch.given()) {
+      out.println("  note: states of 128 MiB and more, or " + held + " MiB across the sweep's cells, need more heap: --jvm-opt=-Xmx4g");
+    }
 
-    Map<Integer, RoundRows> measured = new LinkedHashMap<>();
-    for (int m : mibs) measured.put(m, RoundRows.empty());
+    Map<Cell, RoundRows> measured = new LinkedHashMap<>();
+    for (Cell cell : cells) measured.put(cell, RoundRows.empty());
     String problem = null;
     ActorSystem<Void> client = MigrationBench.clientSystem(settings.asConfig().withFallback(common));
     try (Launcher launcher = new Launcher(runDir, out)) {
@@ -119,29 +135,29 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         args.addAll(NodeArgs.sets(settings.asMap()));
         for (String n : MigrationBench.HOSTS) launcher.start(n, jvm, args);
         MigrationBench.awaitUp(client, 3, Duration.ofSeconds(120));
-        MigrationBench.Client c = new MigrationBench.Client(client, mibs);
+        MigrationBench.Client c = new MigrationBench.Client(client, cells);
         // A round that is not counted: the first moves of a fresh JVM run cold code (JIT, the store's first connections).
-        for (int mib : quick ? List.<Integer>of() : mibs) {
+        for (Cell cell : quick ? List.<Cell>of() : cells) {
           for (String system : SYSTEMS) {
-            MigrationBench.Moved w = c.move(system, mib);
-            out.printf("warm-up  %-22s %4d MiB %s → %s: downtime %.1f ms, total %.1f ms (not counted)%n", w.system(), w.stateMib(), w.from(),
-                w.to(), w.downtimeMs(), w.totalMs());
+            MigrationBench.Moved w = c.move(system, cell);
+            out.printf("warm-up  %-22s %4d MiB %5.1f MiB/s %s → %s: downtime %.1f ms, total %.1f ms (not counted)%n", w.system(),
+                cell.stateMib(), cell.writeMibPerSec(), w.from(), w.to(), w.downtimeMs(), w.totalMs());
           }
         }
         for (int round = 1; round <= rounds; round++) {
           List<String> order = new ArrayList<>(SYSTEMS);
           java.util.Collections.rotate(order, -(round - 1));
-          for (int mib : mibs) {
+          for (Cell cell : cells) {
             List<RoundRows.Row> rows = new ArrayList<>();
             for (String system : order) {
-              MigrationBench.Moved m = c.move(system, mib);
-              out.printf("round %d  %-22s %4d MiB %s → %s: downtime %.1f ms, total %.1f ms, %d calls answered during it; %s%n", round,
-                  system, mib, m.from(), m.to(), m.downtimeMs(), m.totalMs(), m.calls(), m.detail());
+              MigrationBench.Moved m = c.move(system, cell);
+              out.printf("round %d  %-22s %4d MiB %5.1f MiB/s %s → %s: downtime %.1f ms, total %.1f ms, %d calls answered during it; %s%n",
+                  round, system, cell.stateMib(), cell.writeMibPerSec(), m.from(), m.to(), m.downtimeMs(), m.totalMs(), m.calls(), m.detail());
               boolean baseline = system.equals(MigrationBench.BASELINE);
               rows.add(new RoundRows.Row(system, baseline, "downtime_ms", m.downtimeMs(), "ms"));
               rows.add(new RoundRows.Row(system, baseline, "total_ms", m.totalMs(), "ms"));
             }
-            measured.put(mib, measured.get(mib).withRound(rows));
+            measured.put(cell, measured.get(cell).withRound(rows));
           }
         }
       } catch (RuntimeException e) {
@@ -158,19 +174,19 @@ public final class BenchMigrationCommand implements Callable<Integer> {
 
     ObjectNode root = BenchJson.root("migration");
     ObjectNode params = (ObjectNode) root.get("params");
-    params.put("sizes_mib", mibs.toString()).put("write_mib_per_s", rateMib).put("rounds", rounds).put("quick", quick)
+    params.put("sizes_mib", mibs.toString()).put("write_mib_per_s", "[" + rateList + "]").put("rounds", rounds).put("quick", quick)
         .put("hosts", "two child JVMs, Artery TCP on loopback").put("jvm", String.join(" ", jvm))
         .put("downtime", "the longest a client call waited from the move's start until 3 calls after its end")
         .put("baseline", "Akka Persistence snapshot (JDBC, one H2 store both hosts share), stop, recover at the other node");
     ArrayNode rows = root.putArray("rows");
-    for (Map.Entry<Integer, RoundRows> e : measured.entrySet()) {
+    for (Map.Entry<Cell, RoundRows> e : measured.entrySet()) {
       RoundRows r = e.getValue();
       for (int round = 1; round <= r.rounds(); round++) {
-        for (RoundRows.Row row : r.round(round)) dims(BenchJson.row(rows, row), e.getKey(), rateMib).put("round", round);
+        for (RoundRows.Row row : r.round(round)) dims(BenchJson.row(rows, row), e.getKey()).put("round", round);
       }
-      for (RoundRows.Row row : r.medianRows()) dims(BenchJson.row(rows, row), e.getKey(), rateMib).put("round", "median");
+      for (RoundRows.Row row : r.medianRows()) dims(BenchJson.row(rows, row), e.getKey()).put("round", "median");
     }
-    if (measured.values().stream().anyMatch(r -> r.rounds() > 0)) out.print(table(measured, rateMib));
+    if (measured.values().stream().anyMatch(r -> r.rounds() > 0)) out.print(table(measured));
     BenchJson.write(json, root, out);
     if (problem != null) {
       System.err.println("error: " + problem + " (logs in " + runDir + ")");
@@ -179,15 +195,17 @@ public final class BenchMigrationCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private static ObjectNode dims(ObjectNode row, int mib, double rateMib) {
-    return row.put("state_mib", mib).put("write_mib_per_s", rateMib);
+  /** The row's dimensions, state size first: {@code bench all} draws its curves over the first one that varies. */
+  private static ObjectNode dims(ObjectNode row, Cell cell) {
+    return row.put("state_mib", cell.stateMib()).put("write_mib_per_s", cell.writeMibPerSec());
   }
 
-  /** Per size and system, the medians with the lowest and highest round, and downtime against the baseline and stop-and-copy. */
-  static String table(Map<Integer, RoundRows> measured, double rateMib) {
-    StringBuilder t = new StringBuilder(String.format("%nmedians of the rounds, [lowest .. highest round]; workload writes %.1f MiB/s%n", rateMib));
-    t.append(String.format("%8s  %-22s %28s  %28s  %s%n", "state", "system", "downtime ms", "total ms", "downtime / baseline"));
-    for (Map.Entry<Integer, RoundRows> e : measured.entrySet()) {
+  /** Per cell and system, the medians with the lowest and highest round, and downtime against the baseline and stop-and-copy. */
+  static String table(Map<Cell, RoundRows> measured) {
+    StringBuilder t = new StringBuilder(String.format("%nmedians of the rounds, [lowest .. highest round]; writes = the workload's write rate%n"));
+    t.append(String.format("%8s  %10s  %-22s %28s  %28s  %s%n", "state", "writes", "system", "downtime ms", "total ms", "downtime / baseline"));
+    for (Map.Entry<Cell, RoundRows> e : measured.entrySet()) {
+      String cell = String.format("%5d MiB  %5.1f MiB/s", e.getKey().stateMib(), e.getKey().writeMibPerSec());
       Map<String, RoundRows.Median> m = new LinkedHashMap<>();
       for (RoundRows.Median x : e.getValue().medians()) m.put(x.row().system() + " " + x.row().metric(), x);
       RoundRows.Median base = m.get(MigrationBench.BASELINE + " downtime_ms");
@@ -197,14 +215,14 @@ public final class BenchMigrationCommand implements Callable<Integer> {
         if (d == null || tot == null) continue;
         String ratio = system.equals(MigrationBench.BASELINE) ? "baseline"
             : base == null || base.row().value() == 0 ? "—" : String.format("%.3fx", d.row().value() / base.row().value());
-        t.append(String.format("%5d MiB  %-22s %9.1f [%7.1f .. %7.1f]  %9.1f [%7.1f .. %7.1f]  %s%n", e.getKey(),
+        t.append(String.format("%s  %-22s %9.1f [%7.1f .. %7.1f]  %9.1f [%7.1f .. %7.1f]  %s%n", cell,
             system + (system.equals(MigrationBench.BASELINE) ? "*" : ""), d.row().value(), d.min(), d.max(), tot.row().value(), tot.min(),
             tot.max(), ratio));
       }
       RoundRows.Median sc = m.get(MoveMode.STOP_AND_COPY.word() + " downtime_ms");
       RoundRows.Median pc = m.get(MoveMode.PRE_COPY.word() + " downtime_ms");
       if (sc != null && pc != null && sc.row().value() > 0) {
-        t.append(String.format("%5d MiB  downtime pre-copy / stop-and-copy: %.3fx%n", e.getKey(), pc.row().value() / sc.row().value()));
+        t.append(String.format("%s  downtime pre-copy / stop-and-copy: %.3fx%n", cell, pc.row().value() / sc.row().value()));
       }
     }
     t.append("* the baseline: the Akka way, snapshot to the durable store, stop, recover at the other node\n");

@@ -62,6 +62,20 @@ final class Converters {
     }
   }
 
+  /** {@code load | locality} → the placement policy's {@link org.sidis.migration.Placement.Reason} (demo placement). */
+  static final class PlacementPolicy implements ITypeConverter<org.sidis.migration.Placement.Reason> {
+    @Override
+    public org.sidis.migration.Placement.Reason convert(String text) {
+      return converted(text, org.sidis.migration.Placement.Reason::parse);
+    }
+  }
+
+  static final class PlacementPolicies extends ArrayList<String> {
+    PlacementPolicies() {
+      super(Arrays.stream(org.sidis.migration.Placement.Reason.values()).map(org.sidis.migration.Placement.Reason::word).toList());
+    }
+  }
+
   /** {@code push | pull | push-pull | rumor | flood} → {@link Mode}. */
   static final class GossipMode implements ITypeConverter<Mode> {
     @Override

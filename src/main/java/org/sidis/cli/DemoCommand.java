@@ -14,6 +14,7 @@ import org.sidis.demo.GossipDemo;
 import org.sidis.demo.Launcher;
 import org.sidis.demo.LogDemo;
 import org.sidis.demo.MigrationDemo;
+import org.sidis.demo.PlacementDemo;
 import org.sidis.demo.PubsubDemo;
 import org.sidis.demo.QueuesDemo;
 import org.sidis.demo.RpcDemo;
@@ -67,6 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
       new SupervisionDemo(),
       new TiersDemo(),
       new MigrationDemo(),
+      new PlacementDemo(),
       new StreamDemo());
 
   public static final List<String> DEMOS = ALL.stream().map(Demo::name).toList();
@@ -96,8 +98,14 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--moves", description = "Demo migration: how many times the actor moves (default: 10).")
   Integer moves;
 
-  @Option(names = "--state", description = "Demo migration: the moving actor's state, as HOCON bytes: 64MiB, 16MiB (default: 64MiB).")
+  @Option(names = "--state", description = "Demos migration and placement: the moving actor's state, as HOCON bytes: 64MiB, 16MiB"
+      + " (default: 64MiB; placement: 8MiB).")
   String state;
+
+  @Option(names = "--policy", converter = Converters.PlacementPolicy.class, completionCandidates = Converters.PlacementPolicies.class,
+      description = "Demo placement: why the placer moves the actor: load (off the busy node, to the least loaded) or locality"
+          + " (next to the node that calls it) (default: load).")
+  org.sidis.migration.Placement.Reason policy;
 
   /** The stream demo's transmission mode, when {@code --mode} named one. */
   org.sidis.stream.Mode streamMode;
@@ -220,6 +228,7 @@ public final class DemoCommand implements Callable<Integer> {
     String notTaken = notTaken(demo);
     if (notTaken != null) return refused(notTaken);
     String unfit = demo instanceof MigrationDemo ? migrationSettings()
+        : demo instanceof PlacementDemo ? placementSettings()
         : demo instanceof StreamDemo ? streamSettings()
         : demo instanceof TiersDemo ? tiersSettings()
         : null;
@@ -295,7 +304,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Demo stream's options as settings for both nodes; the reason they are refused, or null. */
   /** The options that only some demos take: each demo says which of them it takes ({@link Demo#takes()}). */
-  private static final List<String> DEMO_SPECIFIC = List.of("--mode", "--topology", "--json", "--moves", "--state",
+  private static final List<String> DEMO_SPECIFIC = List.of("--mode", "--topology", "--json", "--moves", "--state", "--policy",
       "--loss", "--jitter", "--seconds", "--no-retransmit", "--no-interleave", "--servers", "--front-ends", "--requests",
       "--reply-size", "--keep-running", "--long", "--rows");
 
@@ -355,19 +364,32 @@ public final class DemoCommand implements Callable<Integer> {
     java.util.Map<String, String> m = settings.asMap();
     if (moves != null && moves < 1) return "--moves must be at least 1, got " + moves;
     if (moves != null) m.put("sidis.demo.migration.moves", String.valueOf(moves));
-    if (state != null) {
-      try {
-        long bytes = com.typesafe.config.ConfigFactory.parseString("b = \"" + state.replace("\"", "") + "\"").getBytes("b");
-        if (bytes < 64 * 1024 || bytes > 1024L * 1024 * 1024) return "--state must be 64 KiB .. 1 GiB, got " + state;
-        m.put("sidis.migration.state-size", String.valueOf(bytes));
-      } catch (com.typesafe.config.ConfigException e) {
-        return "--state [" + state + "] is not a size like 64MiB or 16MiB";
-      }
-    }
+    String unfit = stateSetting(m);
+    if (unfit != null) return unfit;
     if (mode instanceof org.sidis.migration.MoveMode move) m.put("sidis.demo.migration.mode", move.word());
     if (json != null) m.put("sidis.demo.migration.json", com.fasterxml.jackson.databind.node.TextNode.valueOf(
         json.toAbsolutePath().toString()).toString());
     return null;
+  }
+
+  /** {@code --state} into the moving actor's state size; why it does not fit, or null. */
+  private String stateSetting(java.util.Map<String, String> m) {
+    if (state == null) return null;
+    try {
+      long bytes = com.typesafe.config.ConfigFactory.parseString("b = \"" + state.replace("\"", "") + "\"").getBytes("b");
+      if (bytes < 64 * 1024 || bytes > 1024L * 1024 * 1024) return "--state must be 64 KiB .. 1 GiB, got " + state;
+      m.put("sidis.migration.state-size", String.valueOf(bytes));
+      return null;
+    } catch (com.typesafe.config.ConfigException e) {
+      return "--state [" + state + "] is not a size like 64MiB or 16MiB";
+    }
+  }
+
+  /** Demo placement's options into its settings; why they do not fit, or null. */
+  private String placementSettings() {
+    java.util.Map<String, String> m = settings.asMap();
+    if (policy != null) m.put("sidis.demo.placement.policy", policy.word());
+    return stateSetting(m);
   }
 
   /** Demo tiers' options into its settings; why they do not fit, or null. */

@@ -13,14 +13,19 @@ public final class LaunchOptions {
   Path runsDir;
 
   @Option(names = "--jvm-opt", paramLabel = "OPTION",
-      description = "Passes this option to each child JVM, e.g. --jvm-opt=-Xmx1g; repeat it for several (default: -Xmx512m).")
+      description = "Passes this option to each child JVM, e.g. --jvm-opt=-Xmx1g; repeat it for several (default: -Xmx512m; bench migration, whose states are large: -Xmx1g).")
   List<String> jvmOptions;
 
   public Path runsDir() {
     return runsDir;
   }
 
-  /** The child JVMs' options: those given, else {@code -Xmx512m}. */
+  /** The child JVMs' options: those given, else {@code -Xmx512m} (a command with a larger default, named in the help, checks {@link #given()}). */
+  /** Whether the user gave {@code --jvm-opt}. */
+  public boolean given() {
+    return jvmOptions != null;
+  }
+
   public List<String> jvm() {
     return jvmOptions != null ? jvmOptions : List.of("-Xmx512m");
   }

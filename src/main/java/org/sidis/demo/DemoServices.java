@@ -62,6 +62,7 @@ public final class DemoServices {
         starter("servers-client", ctx -> ServersWorkload.start(ctx.getSystem(), node(ctx), demo(ctx, "servers"))),
         starter("rpc-client", ctx -> RpcWorkload.start(ctx.getSystem(), node(ctx), demo(ctx, "rpc"))),
         starter("migration-client", ctx -> MigrationWorkload.start(ctx.getSystem(), node(ctx), ctx.getSystem().settings().config())),
+        starter("placement-client", ctx -> PlacementWorkload.start(ctx, node(ctx), ctx.getSystem().settings().config())),
         starter("broker-producer", ctx -> BrokerWorkload.startProducer(ctx.getSystem(), node(ctx), demo(ctx, "broker"))),
         starter("broker-consumer", ctx -> BrokerWorkload.startConsumers(ctx.getSystem(), node(ctx), demo(ctx, "broker"))),
         starter("pubsub-publisher", ctx -> PubsubWorkload.startPublisher(ctx, node(ctx), demo(ctx, "pubsub"))),

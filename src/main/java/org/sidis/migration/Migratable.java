@@ -64,6 +64,7 @@ public final class Migratable extends AbstractBehavior<Command> {
   private final Map<String, Long> window = new HashMap<>();
   private long windowStarted = System.nanoTime();
   private java.util.Set<ActorRef<Placer.Command>> placers = java.util.Set.of();
+  private final double extraLoad;
 
   // Where the actor is, from this node's side.
   private PagedState state;
@@ -94,13 +95,23 @@ public final class Migratable extends AbstractBehavior<Command> {
 
   /** The same, reporting to the placers every {@code reportEvery} (zero: never) — {@link Placer}. */
   public static Behavior<Command> create(String node, MigrationSettings settings, long seed, java.time.Duration reportEvery) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Migratable(ctx, timers, node, settings, seed, reportEvery)));
+    return create(node, settings, seed, reportEvery, 0);
+  }
+
+  /**
+   * The same, reporting besides {@code extraLoad} as this node's load beyond the actor's (other work
+   * it does: the placement demo makes a node busy so); zero reports no node load, and the placer
+   * counts the node's actors' loads alone.
+   */
+  public static Behavior<Command> create(String node, MigrationSettings settings, long seed, java.time.Duration reportEvery, double extraLoad) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Migratable(ctx, timers, node, settings, seed, reportEvery, extraLoad)));
   }
 
   private Migratable(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, MigrationSettings settings, long seed,
-                     java.time.Duration reportEvery) {
+                     java.time.Duration reportEvery, double extraLoad) {
     super(ctx);
     this.reportEvery = reportEvery;
+    this.extraLoad = extraLoad;
     if (!reportEvery.isZero()) {
       ctx.getSystem().receptionist().tell(Receptionist.subscribe(Placer.KEY, ctx.messageAdapter(Receptionist.Listing.class, PlacersListed::new)));
       timers.startTimerWithFixedDelay(REPORT_TIMER, new ReportTick(), reportEvery);
@@ -210,10 +221,12 @@ public final class Migratable extends AbstractBehavior<Command> {
     Map<String, Long> calls = Map.copyOf(window);
     window.clear();
     windowStarted = now;
+    double actorLoad = calls.values().stream().mapToLong(Long::longValue).sum() / seconds;
     for (ActorRef<Placer.Command> p : placers) {
       p.tell(new Placer.Host(node));
+      if (extraLoad > 0) p.tell(new Placer.NodeLoad(node, extraLoad + (state != null ? actorLoad : 0)));
       if (state != null) {
-        p.tell(new Placer.ActorAt(settings.name(), node, calls.values().stream().mapToLong(Long::longValue).sum() / seconds));
+        p.tell(new Placer.ActorAt(settings.name(), node, actorLoad));
         p.tell(new Placer.Calls(settings.name(), calls));
       }
     }

@@ -24,6 +24,7 @@ public final class MigrationService implements Service {
     String frame = "akka.remote.artery.advanced.maximum-frame-size";
     if (node.config().hasPath(frame)) settings.checkFrame(node.config().getBytes(frame));
     PlacementSettings placement = PlacementSettings.fromConfig(node.config().getConfig("sidis.migration.placement"));
-    return List.of(Spawn.of("migration-" + settings.name(), Migratable.create(node.node(), settings, node.seed(), placement.reportEvery())));
+    return List.of(Spawn.of("migration-" + settings.name(), Migratable.create(node.node(), settings, node.seed(), placement.reportEvery(),
+        placement.extraLoad())));
   }
 }

@@ -12,7 +12,18 @@ public record Placement(String actor, String from, String to, Reason reason, Str
     /** From the most to the least loaded node. */
     LOAD,
     /** Next to the peer that calls the actor most. */
-    LOCALITY
+    LOCALITY;
+
+    /** The policy's word, as {@code sidis.migration.placement.policies} and the trace's {@code policy} name it. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The reason a policy's word names: {@code load} or {@code locality}. */
+    public static Reason parse(String word) {
+      for (Reason r : values()) if (r.word().equals(word)) return r;
+      throw new IllegalArgumentException("unknown placement policy [" + word + "]: expected load, locality");
+    }
   }
 
   public Placement {

@@ -11,13 +11,15 @@ import java.util.List;
  * each): how often the actor's places report, and the placer's policies and pace.
  */
 public record PlacementSettings(Duration reportEvery, List<PlacementPolicy> policies, Duration interval, Duration cooldown,
-                                MoveMode mode, Duration moveTimeout) {
+                                MoveMode mode, Duration moveTimeout, double extraLoad, int minHosts) {
 
   public PlacementSettings {
     if (reportEvery.isNegative()) throw new IllegalArgumentException("sidis.migration.placement.report-every must be >= 0, got " + reportEvery);
     if (policies.isEmpty()) throw new IllegalArgumentException("sidis.migration.placement.policies names no policy: expected some of load, locality");
     if (interval.isZero() || interval.isNegative()) throw new IllegalArgumentException("sidis.migration.placement.interval must be > 0, got " + interval);
     if (cooldown.isNegative()) throw new IllegalArgumentException("sidis.migration.placement.cooldown must be >= 0, got " + cooldown);
+    if (!(extraLoad >= 0)) throw new IllegalArgumentException("sidis.migration.placement.extra-load must be >= 0, got " + extraLoad);
+    if (minHosts < 1) throw new IllegalArgumentException("sidis.migration.placement.min-hosts must be >= 1, got " + minHosts);
     policies = List.copyOf(policies);
   }
 
@@ -35,6 +37,7 @@ public record PlacementSettings(Duration reportEvery, List<PlacementPolicy> poli
       }
     }
     return new PlacementSettings(c.getDuration("report-every"), policies, c.getDuration("interval"), c.getDuration("cooldown"),
-        MoveMode.parse(c.getString("mode")), c.getDuration("move-timeout"));
+        MoveMode.parse(c.getString("mode")), c.getDuration("move-timeout"),
+        c.getDouble("extra-load"), c.getInt("min-hosts"));
   }
 }

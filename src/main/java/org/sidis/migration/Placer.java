@@ -8,6 +8,9 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import org.sidis.migration.MigrationProtocol.MoveOutcome;
+import org.sidis.trace.Events;
+import org.sidis.trace.Tracer;
+import org.sidis.trace.Traces;
 import org.sidis.wire.CborSerializable;
 
 import java.time.Duration;
@@ -25,6 +28,11 @@ import java.util.Set;
  * follow a move need time to show it, and a decision on a view the move made stale would move a
  * second actor the first move already relieved, or move one back. A move that failed leaves the
  * actor where it was, and the view says so.
+ *
+ * <p>Each decision is traced ({@code place-decide}, {@code group} the actor's name) with the view it
+ * was made on — every host's load, the actor's load and its callers — and its end ({@code place-done}
+ * with the source's move id, or {@code place-abort}), so a checker can tell from the trace alone
+ * that the policy's rule held and that the actor went where it was sent.
  */
 public final class Placer extends AbstractBehavior<Placer.Command> {
 
@@ -61,10 +69,13 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   private final MoveMode mode;
   private final Duration cooldown;
   private final Duration moveTimeout;
+  private final int minHosts;
   private Placement moving;
   private long quietUntil = System.nanoTime();
   private final List<ActorRef<Decided>> subscribers = new java.util.ArrayList<>();
   private PlacementView view = PlacementView.empty();
+  /** One voice per moving actor ({@code group} its name), sharing this placer's lseq. */
+  private final Map<String, Tracer> tracers = new java.util.HashMap<>();
 
   /**
    * A placer of the actors {@code locators} names (each with the {@link Locator} that reaches it),
@@ -72,15 +83,26 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
    */
   public static Behavior<Command> create(List<PlacementPolicy> policies, Map<String, ActorRef<Locator.Command>> locators, MoveMode mode,
                                          Duration interval, Duration cooldown, Duration moveTimeout) {
+    return create(policies, locators, mode, interval, cooldown, moveTimeout, 1);
+  }
+
+  /**
+   * The same, deciding nothing before {@code minHosts} hosts have reported: a placer that just
+   * started knows only the hosts whose first reports have come, and the least loaded host may not
+   * be among them yet.
+   */
+  public static Behavior<Command> create(List<PlacementPolicy> policies, Map<String, ActorRef<Locator.Command>> locators, MoveMode mode,
+                                         Duration interval, Duration cooldown, Duration moveTimeout, int minHosts) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
       t.startTimerWithFixedDelay(Tick.INSTANCE, interval);
-      return new Placer(ctx, policies, locators, mode, cooldown, moveTimeout);
+      return new Placer(ctx, policies, locators, mode, cooldown, moveTimeout, minHosts);
     }));
   }
 
   private Placer(ActorContext<Command> ctx, List<PlacementPolicy> policies, Map<String, ActorRef<Locator.Command>> locators, MoveMode mode,
-                 Duration cooldown, Duration moveTimeout) {
+                 Duration cooldown, Duration moveTimeout, int minHosts) {
     super(ctx);
+    this.minHosts = minHosts;
     if (policies.isEmpty()) throw new IllegalArgumentException("a placer needs at least one policy");
     this.policies = List.copyOf(policies);
     this.locators = Map.copyOf(locators);
@@ -115,7 +137,7 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   }
 
   private Behavior<Command> onTick() {
-    if (moving != null || System.nanoTime() < quietUntil) return this;
+    if (moving != null || System.nanoTime() < quietUntil || view.hosts().size() < minHosts) return this;
     Set<String> busy = new HashSet<>(view.actors().stream().filter(a -> !locators.containsKey(a)).toList()); // no way to reach it
     for (PlacementPolicy policy : policies) {
       Optional<Placement> p = policy.decide(view, busy);
@@ -129,6 +151,11 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   private void order(Placement p) {
     getContext().getLog().info("[placer] moves [{}] {} → {} ({}: {})", p.actor(), p.from(), p.to(), p.reason(), p.detail());
     moving = p;
+    Map<String, Object> loads = new java.util.TreeMap<>();
+    for (String host : view.hosts()) loads.put(host, round2(view.load(host)));
+    tracer(p.actor()).event(Events.Migration.PLACE_DECIDE, Map.of(Events.Migration.FROM, p.from(), Events.Migration.TO, p.to(),
+        Events.Migration.POLICY, p.reason().word(), Events.Migration.LOADS, loads, Events.Migration.ACTOR_LOAD, round2(view.actorLoad(p.actor())),
+        Events.Migration.CALLS, new java.util.TreeMap<>(view.callsFrom(p.actor())), Events.Migration.REASON, p.detail() == null ? "" : p.detail()));
     for (ActorRef<Decided> s : subscribers) s.tell(new Decided(p, null));
     getContext().ask(MoveOutcome.class, locators.get(p.actor()), moveTimeout, r -> new Locator.Move(p.to(), mode, r),
         (o, failure) -> new Ended(p, o != null ? o
@@ -138,12 +165,31 @@ public final class Placer extends AbstractBehavior<Placer.Command> {
   private Behavior<Command> onEnded(Ended e) {
     moving = null;
     quietUntil = System.nanoTime() + cooldown.toNanos();
-    if (e.outcome().moved()) {
+    MoveOutcome o = e.outcome();
+    Tracer tracer = tracer(e.placement().actor());
+    if (o.moved()) {
+      tracer.event(Events.Migration.PLACE_DONE, Map.of(Events.Migration.FROM, o.from(), Events.Migration.TO, o.to(),
+          Events.Migration.MOVE, o.move(), "total_ms", round2(o.totalMs())));
+    } else {
+      tracer.event(Events.Migration.PLACE_ABORT, Map.of(Events.Migration.FROM, e.placement().from(), Events.Migration.TO, e.placement().to(),
+          Events.Migration.REASON, String.valueOf(o.reason())));
+    }
+    tracer.flush();
+    if (o.moved()) {
       view = view.after(e.placement());
     } else {
       getContext().getLog().warn("[placer] move of [{}] to {} did not happen: {}", e.placement().actor(), e.placement().to(), e.outcome().reason());
     }
     for (ActorRef<Decided> s : subscribers) s.tell(new Decided(e.placement(), e.outcome()));
     return this;
+  }
+
+  private Tracer tracer(String actor) {
+    return tracers.computeIfAbsent(actor, a -> Traces.get(getContext().getSystem())
+        .tracer(getContext().getSelf().path().toStringWithoutAddress(), Events.Proto.MIGRATION, a));
+  }
+
+  private static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 }

@@ -28,7 +28,7 @@ public final class PlacerService implements Service {
     return List.of(Spawn.of("migration-placer-" + settings.name(), Behaviors.<Void>setup(ctx -> {
       var locator = ctx.spawn(Locator.create(node.node() + "-placer", settings), "locator");
       var placer = ctx.spawn(Placer.create(placement.policies(), Map.of(settings.name(), locator), placement.mode(), placement.interval(),
-          placement.cooldown(), placement.moveTimeout()), "placer");
+          placement.cooldown(), placement.moveTimeout(), placement.minHosts()), "placer");
       ctx.getSystem().receptionist().tell(Receptionist.register(Placer.KEY, placer));
       return Behaviors.<Void>empty();
     })));

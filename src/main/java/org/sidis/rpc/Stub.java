@@ -108,7 +108,9 @@ final class Stub implements InvocationHandler {
       return null;
     }
     CompletableFuture<Void> acked = mode == CallMode.ASYNC ? new CompletableFuture<>() : null;
-    CompletableFuture<String> answer = call(call, payload, info.idempotent(), acked, deadline, deadlineMillis);
+    // Only a blocking caller waits on these futures: its answer may complete them on the remoting thread.
+    boolean direct = mode == CallMode.SYNC || mode == CallMode.ASYNC;
+    CompletableFuture<String> answer = call(call, payload, info.idempotent(), acked, deadline, deadlineMillis, direct);
     switch (mode) {
       case ASYNC -> {
         answer.whenComplete((r, e) -> {
@@ -153,14 +155,14 @@ final class Stub implements InvocationHandler {
 
   /** The answer envelope, or an {@link RpcException}; always done by the deadline. */
   private CompletableFuture<String> call(String call, String payload, boolean idempotent, CompletableFuture<Void> acked,
-                                         long deadline, long deadlineMillis) {
+                                         long deadline, long deadlineMillis, boolean direct) {
     CompletableFuture<String> result = endpoints.await(Duration.ofMillis(deadlineMillis)).thenCompose(replicas ->
         switch (settings.replication()) {
           case SINGLE -> single(call, payload, idempotent, acked, deadline, replicas, 0, idempotent ? null : client.newId(),
-              Collections.synchronizedList(new ArrayList<>()));
-          case FIRST, MAJORITY -> all(call, payload, idempotent, acked, deadline, replicas);
+              Collections.synchronizedList(new ArrayList<>()), direct);
+          case FIRST, MAJORITY -> all(call, payload, idempotent, acked, deadline, replicas, direct);
         });
-    return result.orTimeout(deadlineMillis + 50, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+    return client.within(result, deadlineMillis + 50).exceptionallyCompose(e -> {
       Throwable t = RpcException.unwrap(e);
       if ((t instanceof TimeoutException || e instanceof TimeoutException) && endpoints.now().isEmpty()) {
         // The deadline fired before the registry's own wait did (a loaded machine): the cause is the same.
@@ -175,7 +177,7 @@ final class Stub implements InvocationHandler {
 
   private CompletableFuture<String> single(String call, String payload, boolean idempotent, CompletableFuture<Void> acked,
                                            long deadline, List<ActorRef<ServerProtocol.Command>> replicas, int attempt,
-                                           String fixedId, List<String> failures) {
+                                           String fixedId, List<String> failures, boolean direct) {
     long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (remaining <= 0) {
       return CompletableFuture.failedFuture(new RpcException.DeadlineExceededException(call + ": deadline passed after "
@@ -186,7 +188,7 @@ final class Stub implements InvocationHandler {
     ActorRef<ServerProtocol.Command> to = idempotent ? replicas.get((replicas.indexOf(first) + attempt) % replicas.size()) : first;
     String id = fixedId != null ? fixedId : client.newId();
     long timeout = Math.min(settings.attemptTimeout().toMillis(), remaining);
-    return client.send(to, id, payload, idempotent, acked, timeout).handle((r, e) -> {
+    return client.send(to, id, payload, idempotent, acked, timeout, direct).handle((r, e) -> {
       if (r instanceof ServerProtocol.Reply reply) {
         preferred = to;
         return CompletableFuture.completedFuture(reply.result());
@@ -205,7 +207,7 @@ final class Stub implements InvocationHandler {
         // The registry may know better by now (a replica gone, one moved or added).
         List<ActorRef<ServerProtocol.Command>> now = endpoints.now();
         List<ActorRef<ServerProtocol.Command>> use = now.isEmpty() ? replicas : now;
-        single(call, payload, idempotent, acked, deadline, use, attempt + 1, fixedId, failures)
+        single(call, payload, idempotent, acked, deadline, use, attempt + 1, fixedId, failures, direct)
             .whenComplete((s, x) -> { if (x != null) next.completeExceptionally(x); else next.complete(s); });
       });
       return next;
@@ -213,7 +215,7 @@ final class Stub implements InvocationHandler {
   }
 
   private CompletableFuture<String> all(String call, String payload, boolean idempotent, CompletableFuture<Void> acked, long deadline,
-                                        List<ActorRef<ServerProtocol.Command>> replicas) {
+                                        List<ActorRef<ServerProtocol.Command>> replicas, boolean direct) {
     int n = replicas.size();
     int needed = settings.replication() == RpcSettings.Replication.FIRST ? 1 : n / 2 + 1;
     long timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
@@ -222,7 +224,7 @@ final class Stub implements InvocationHandler {
     List<String> failures = new ArrayList<>();
     int[] answered = {0};
     for (ActorRef<ServerProtocol.Command> to : replicas) {
-      client.send(to, client.newId(), payload, idempotent, acked, timeout).whenComplete((r, e) -> {
+      client.send(to, client.newId(), payload, idempotent, acked, timeout, direct).whenComplete((r, e) -> {
         synchronized (votes) {
           answered[0]++;
           if (r instanceof ServerProtocol.Reply reply) {

@@ -178,7 +178,8 @@ public final class Events {
    * {@code reply} ({@code msg} the request id, {@code value} returned), the actor's {@code apply}
    * ({@code msg}, {@code value} after applying) where it runs, and each move's {@code move-start},
    * {@code move-switch} ({@code downtime_ms}), {@code move-done} — or {@code move-abort} — on both
-   * nodes with {@code peer} and {@code move}.
+   * nodes with {@code peer} and {@code move}; the placer's {@code place-decide} and
+   * {@code place-done} / {@code place-abort}.
    */
   public static final class Migration {
     public static final String CALL = "call";
@@ -188,6 +189,29 @@ public final class Events {
     public static final String MOVE_SWITCH = "move-switch";
     public static final String MOVE_DONE = "move-done";
     public static final String MOVE_ABORT = "move-abort";
+    /**
+     * The placer's decision (why migrate): move the actor {@code from} a node {@code to} another
+     * by {@code policy} ({@code load} or {@code locality}), with what it decided on — {@code loads}
+     * (each host's load, from the latest reports), {@code actor_load}, {@code calls} (the actor's
+     * last window of calls by caller node) — and {@code reason} in words.
+     */
+    public static final String PLACE_DECIDE = "place-decide";
+    /** The decided move ended: {@code place-done} moved ({@code from}, {@code to}, the source's {@code move} id), {@code place-abort} did not ({@code reason}). */
+    public static final String PLACE_DONE = "place-done";
+    public static final String PLACE_ABORT = "place-abort";
+    /** The fields of the placer's lines and of the move lines they point at. */
+    public static final String FROM = "from";
+    public static final String TO = "to";
+    public static final String POLICY = "policy";
+    public static final String LOADS = "loads";
+    public static final String ACTOR_LOAD = "actor_load";
+    public static final String CALLS = "calls";
+    public static final String REASON = "reason";
+    public static final String MOVE = "move";
+    public static final String PEER = "peer";
+    public static final String ROLE = "role";
+    /** The {@code role} of the source's move lines. */
+    public static final String SOURCE = "source";
 
     private Migration() {}
   }

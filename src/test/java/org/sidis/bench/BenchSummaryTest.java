@@ -77,6 +77,47 @@ class BenchSummaryTest {
     assertTrue(png.getWidth() > 100 && png.getHeight() > 100, png.getWidth() + "x" + png.getHeight());
   }
 
+  /** Rows of a bench that sweeps two dimensions, state size first, as {@code bench migration --write-rate 0,4MiB} writes them. */
+  private static JsonNode sweep(String first, String second) throws Exception {
+    List<String> rows = new java.util.ArrayList<>();
+    for (String system : List.of("pre-copy", "stop-and-copy")) {
+      for (int mib : List.of(1, 4, 16)) {
+        for (double rate : List.of(0.0, 4.0)) {
+          double ms = (system.equals("pre-copy") ? 5 : 20 * mib) + rate;
+          String a = first.equals("state_mib") ? "'state_mib':" + mib : "'write_mib_per_s':" + rate;
+          String b = second.equals("state_mib") ? "'state_mib':" + mib : "'write_mib_per_s':" + rate;
+          rows.add("{'system':'" + system + "','baseline':false,'metric':'downtime_ms','value':" + ms + ",'unit':'ms'," + a + "," + b + "}");
+        }
+      }
+    }
+    return JSON.readTree("{\"bench\":\"migration\",\"params\":{},\"rows\":[" + String.join(",", rows).replace('\'', '"') + "]}");
+  }
+
+  @Test
+  void rowsThatVaryAlongTwoFieldsDrawOneCurvePerValueOfTheSecondOverTheFirst(@TempDir Path dir) throws Exception {
+    BenchSummary s = BenchSummary.of(Map.of("migration", sweep("state_mib", "write_mib_per_s")));
+    assertEquals("state_mib", s.curveAxis("migration", "downtime_ms").orElseThrow(), "the first field that varies is the x axis");
+    Map<String, Map<Double, Double>> curves = BenchPlot.curves("state_mib", s.lines("migration", "downtime_ms"));
+    assertEquals(List.of("pre-copy (write_mib_per_s=0.0)", "pre-copy (write_mib_per_s=4.0)",
+        "stop-and-copy (write_mib_per_s=0.0)", "stop-and-copy (write_mib_per_s=4.0)"), List.copyOf(curves.keySet()), curves.toString());
+    assertEquals(Map.of(1.0, 24.0, 4.0, 84.0, 16.0, 324.0), curves.get("stop-and-copy (write_mib_per_s=4.0)"), curves.toString());
+    // Negative control: the same figures with the rate first are drawn over the rate, one curve per size.
+    BenchSummary swapped = BenchSummary.of(Map.of("migration", sweep("write_mib_per_s", "state_mib")));
+    assertEquals("write_mib_per_s", swapped.curveAxis("migration", "downtime_ms").orElseThrow());
+    assertTrue(BenchPlot.curves("write_mib_per_s", swapped.lines("migration", "downtime_ms")).containsKey("pre-copy (state_mib=16)"));
+    List<Path> plots = BenchPlot.write(s, dir);
+    assertEquals(List.of(dir.resolve("migration-downtime_ms.png")), plots);
+    assertNotNull(ImageIO.read(plots.get(0).toFile()), "a PNG that ImageIO reads");
+  }
+
+  @Test
+  void aCurveIsDrawnOnALogScaleOnlyWhenItsPositiveMediansSpanMoreThanAHundredfold() {
+    assertTrue(BenchPlot.wide(List.of(5.0, 40.0, 7600.0)));
+    assertTrue(!BenchPlot.wide(List.of(5.0, 40.0, 499.0)), "a fiftyfold span stays linear");
+    assertTrue(!BenchPlot.wide(List.of(0.0, 40.0, 7600.0)), "a zero has no place on a log axis");
+    assertTrue(!BenchPlot.wide(List.of()));
+  }
+
   @Test
   void barsForAMetricWithoutANumericDimensionAndNoPlotForALoneSystem(@TempDir Path dir) throws Exception {
     BenchSummary s = BenchSummary.of(Map.of("rpc", doc(ROUNDS + ",{'system':'sidis','baseline':false,'metric':'alone','value':1,'unit':'x'}")));

@@ -47,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       come later than a direct group's) and at most 3 members; {@code bench stream} and {@code bench all} take their
  *       own {@code --quick}.</li>
  *   <li>{@code demo NAME}: {@code --messages 100} (tiers: {@code --requests 16 --reply-size 1KiB};
- *       migration: {@code --moves 1}, {@code --state} at most 4MiB; stream: {@code --seconds 3}).
+ *       migration: {@code --moves 1}, {@code --state} at most 4MiB; placement: {@code --state} at most 4MiB;
+ *       stream: {@code --seconds 3}).
  *       {@code --keep-running} stays: the child's stdin is closed, which is the documented way
  *       to stop it, so it stops right after its verdict.</li>
  *   <li>{@code node}: a fixed {@code --port} becomes 0 and {@code --seeds} goes (no other node
@@ -75,7 +76,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p><b>Skipped</b> ({@link #SKIPS}, each with its reason): netns hosts and the fault matrix (root,
  * network namespaces, minutes: NetnsHostsIT and FaultMatrixIT run them where they can), the
- * benchmark-peers jar (built only by {@code -Pbench-peers}; CI tests its peers), a PostgreSQL
+ * benchmark-peers jar (built only by {@code -Pbench-peers}; BenchJarDocsIT, in that profile's
+ * tests, runs those commands in this quick form and CI runs it), a PostgreSQL
  * queue manager (needs a server), nodes on 198.18.x addresses (another machine's), and placeholders
  * such as {@code NAME} or {@code FILE} that are not commands a user can paste.
  */
@@ -101,7 +103,7 @@ class DocsCommandsIT {
           f -> f.args().contains("netns")),
       new Skip("the fault matrix runs on netns hosts as root and takes many minutes (FaultMatrixIT runs a row)",
           f -> f.args().size() >= 2 && f.args().get(0).equals("demo") && f.args().get(1).equals("faults")),
-      new Skip("target/sidis-bench.jar is built only by mvn -Pbench-peers package; CI builds it and tests its peers",
+      new Skip("target/sidis-bench.jar is built only by mvn -Pbench-peers package; BenchJarDocsIT (that profile's, run by CI) runs these",
           f -> f.command().startsWith("java -jar target/sidis-bench.jar")),
       new Skip("a PostgreSQL queue manager needs a PostgreSQL server (PersistentQueueTest starts one where it can)",
           f -> f.args().contains("conf/postgres.conf")),
@@ -120,7 +122,8 @@ class DocsCommandsIT {
       Map.entry("demo queues", "demo/QueuesDemoIT"), Map.entry("demo log", "demo/LogDemoIT"),
       Map.entry("demo broker", "demo/BrokerIT"), Map.entry("demo pubsub", "demo/BrokerIT"),
       Map.entry("demo supervision", "demo/SupervisionIT"), Map.entry("demo tiers", "demo/TiersIT"),
-      Map.entry("demo migration", "demo/MigrationIT"), Map.entry("demo stream", "demo/StreamDemoIT"),
+      Map.entry("demo migration", "demo/MigrationIT"), Map.entry("demo placement", "demo/PlacementIT"),
+      Map.entry("demo stream", "demo/StreamDemoIT"),
       Map.entry("bench rpc", "demo/RpcIT"), Map.entry("bench queue", "demo/QueueBenchIT"), Map.entry("bench tiers", "demo/TiersBenchIT"),
       Map.entry("bench all", "demo/BenchAllIT"), Map.entry("bench log", "demo/BenchAllIT"), Map.entry("bench broadcast", "demo/BenchAllIT"));
 
@@ -305,6 +308,10 @@ class DocsCommandsIT {
             String state = value(args, "--state").orElse("64MiB");
             if (!List.of("1MiB", "2MiB", "4MiB").contains(state)) set(args, "--state", "4MiB");
           }
+          case "placement" -> {
+            String state = value(args, "--state").orElse("8MiB");
+            if (!List.of("1MiB", "2MiB", "4MiB").contains(state)) set(args, "--state", "4MiB");
+          }
           case "stream" -> set(args, "--seconds", "3");
           default -> {
             if (!args.contains("--help")) set(args, "--messages", "100");
@@ -321,7 +328,13 @@ class DocsCommandsIT {
           BenchAllCommand.workloads(false).stream().filter(w -> w.name().equals(name)).findFirst().ifPresent(w -> {
             List<String> q = w.quick();
             for (int i = 1; i < q.size(); i++) {
-              if (q.get(i).startsWith("--") && i + 1 < q.size() && !q.get(i + 1).startsWith("--")) set(args, q.get(i), q.get(++i));
+              if (q.get(i).startsWith("--") && i + 1 < q.size() && !q.get(i + 1).startsWith("--")) {
+                String option = q.get(i);
+                String value = q.get(++i);
+                // The order is what the page measures, not a size: a documented --order fifo stays
+                // fifo (bench all's quick forms are causal and total), and with it the JGroups peer.
+                if (!(option.equals("--order") && args.contains("--order"))) set(args, option, value);
+              }
             }
           });
           if (workload.equals("multicast")) {

@@ -161,6 +161,22 @@ class SidisCommandLineTest {
   }
 
   @Test
+  void benchMigrationRefusesABadWriteRateInASweepNamingIt() {
+    Run bad = sidisCatchingStderr("bench", "migration", "--write-rate", "0,4MiB,fast");
+    assertEquals(ExitCodes.USAGE, bad.code(), bad.all());
+    assertTrue(bad.err().contains("error: --write-rate [fast] is not a size per second like 4MiB or 0"), bad.all());
+    Run negative = sidisCatchingStderr("bench", "migration", "--write-rate", "4MiB,-1");
+    assertEquals(ExitCodes.USAGE, negative.code(), negative.all());
+    assertTrue(negative.err().contains("error: --write-rate [-1] is not a size per second"), negative.all());
+    Run huge = sidisCatchingStderr("bench", "migration", "--write-rate", "4MiB,2GiB");
+    assertEquals(ExitCodes.USAGE, huge.code(), huge.all());
+    assertTrue(huge.err().contains("error: --write-rate must be 0 .. 1 GiB per second, got 2GiB"), huge.all());
+    Run twice = sidisCatchingStderr("bench", "migration", "--write-rate", "4MiB,0,4096KiB");
+    assertEquals(ExitCodes.USAGE, twice.code(), twice.all());
+    assertTrue(twice.err().contains("error: --write-rate takes distinct rates, got [4096KiB] twice in [4MiB, 0, 4096KiB]"), twice.all());
+  }
+
+  @Test
   void aDemoSpecificOptionIsRefusedByEveryDemoThatDoesNotTakeItNamingThoseThatDo() {
     Run json = sidisCatchingStderr("demo", "causal", "--json", "x.json");
     assertEquals(2, json.code(), json.all());
@@ -172,6 +188,24 @@ class SidisCommandLineTest {
     assertTrue(topology.err().startsWith("error: --topology is for demos causal, fifo, total and overlay only"), topology.all());
     Run moves = sidisCatchingStderr("demo", "stream", "--moves", "2");
     assertTrue(moves.err().startsWith("error: --moves is for demo migration only"), moves.all());
+    Run policy = sidisCatchingStderr("demo", "migration", "--policy", "load");
+    assertEquals(2, policy.code(), policy.all());
+    assertTrue(policy.err().startsWith("error: --policy is for demo placement only"), policy.all());
+    Run state = sidisCatchingStderr("demo", "causal", "--state", "4MiB");
+    assertTrue(state.err().startsWith("error: --state is for demos migration and placement only"), state.all());
+  }
+
+  @Test
+  void demoPlacementRefusesAnUnknownPolicyAndABadStateNamingWhatFits() {
+    Run policy = sidisCatchingStderr("demo", "placement", "--policy", "random");
+    assertEquals(2, policy.code(), policy.all());
+    assertTrue(policy.err().contains("unknown placement policy [random]: expected load, locality"), policy.all());
+    Run state = sidisCatchingStderr("demo", "placement", "--state", "1GB?");
+    assertEquals(2, state.code(), state.all());
+    assertTrue(state.err().contains("--state [1GB?] is not a size"), state.all());
+    Run nodes = sidisCatchingStderr("demo", "placement", "--nodes", "4");
+    assertEquals(2, nodes.code(), nodes.all());
+    assertTrue(nodes.err().contains("demo placement runs exactly 3 nodes"), nodes.all());
   }
 
   @Test

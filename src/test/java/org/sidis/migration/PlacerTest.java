@@ -1,6 +1,7 @@
 package org.sidis.migration;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import org.sidis.node.TestKits;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class PlacerTest {
 
-  private final ActorTestKit kit = ActorTestKit.create();
+  // No trace: the placer traces its decisions, and a default kit would write trace/n1.jsonl into the
+  // working directory (PlacerTraceTest reads them back from a temporary directory).
+  private final ActorTestKit kit = TestKits.local("PlacerTest");
 
   @AfterEach
   void stop() {
@@ -129,6 +132,19 @@ class PlacerTest {
     p.tell(new NodeLoad("n1", 9));
     p.tell(new NodeLoad("n2", 1));
     p.tell(new ActorAt("a", "n1", 3));
+    assertEquals("n2", a.expectMessageClass(Locator.Move.class).targetNode());
+  }
+
+  @Test
+  void decidesNothingBeforeMinHostsHostsHaveReportedSoTheLeastLoadedIsAmongThem() {
+    TestProbe<Locator.Command> a = kit.createTestProbe();
+    ActorRef<Placer.Command> p = kit.spawn(Placer.create(List.of(new PlacementPolicy.LoadBalancing(2)), Map.of("a", a.getRef()),
+        MoveMode.PRE_COPY, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(5), 3));
+    p.tell(new NodeLoad("n1", 10));
+    p.tell(new NodeLoad("n3", 5));
+    p.tell(new ActorAt("a", "n1", 3));
+    a.expectNoMessage(Duration.ofMillis(300)); // n1 and n3 only: n3 would be the least loaded it knows of
+    p.tell(new Placer.Host("n2"));
     assertEquals("n2", a.expectMessageClass(Locator.Move.class).targetNode());
   }
 }
