@@ -19,8 +19,16 @@ final class Measurement {
   private long windowStartedAt;
   private long count;
   private boolean reported;
+  private long rate = -1;
+  private final boolean lastPhase;
 
   Measurement(String node, String system, java.time.Duration warmup, java.time.Duration duration) {
+    this(node, system, warmup, duration, true);
+  }
+
+  /** {@code lastPhase} false: a latency phase follows, which reports {@code done} itself. */
+  Measurement(String node, String system, java.time.Duration warmup, java.time.Duration duration, boolean lastPhase) {
+    this.lastPhase = lastPhase;
     this.node = node;
     this.system = system;
     this.warmupNanos = warmup.toNanos();
@@ -43,6 +51,11 @@ final class Measurement {
     return reported;
   }
 
+  /** The rate the window measured (deliveries per second), or -1 before it closed. */
+  long rate() {
+    return rate;
+  }
+
   /** Called on a timer: opens the window after the warm-up, reports when it closes. */
   void check() {
     if (startedAt == -1 || reported) return;
@@ -54,9 +67,10 @@ final class Measurement {
       double seconds = (now - windowStartedAt) / 1e9;
       double rate = (count - countAtWindowStart) / seconds;
       reported = true;
+      this.rate = Math.round(rate);
       Progress.print("bench", Map.of("node", node, "system", system, "rate", Math.round(rate),
           "delivered", count - countAtWindowStart, "seconds", Math.round(seconds * 1000) / 1000.0));
-      Progress.print("done", Map.of("node", node, "delivered", count));
+      if (lastPhase) Progress.print("done", Map.of("node", node, "delivered", count));
     }
   }
 

@@ -16,14 +16,27 @@ import java.util.ServiceLoader;
  */
 public interface MulticastPeer {
 
-  /** What a round asks of every system; {@code jvmOptions} are the member JVMs' options, as sidis' nodes get them. */
-  record Params(Order order, int nodes, int size, int warmupSeconds, int durationSeconds, List<String> jvmOptions) {}
+  /**
+   * What a round asks of every system; {@code jvmOptions} are the member JVMs' options, as sidis' nodes get them.
+   * {@code latency} null: throughput only; else a latency phase follows, as sidis' ({@code LatencyWindow}).
+   */
+  record Params(Order order, int nodes, int size, int warmupSeconds, int durationSeconds, List<String> jvmOptions,
+                Latency latency) {}
+
+  /** The latency phase: the fixed rate per member (0 = half the measured one, shared among the other senders) and the settle time. */
+  record Latency(int rate, int settleSeconds) {}
+
+  /**
+   * What a round measured: the rate (deliveries/s) each member measured, by member name, and, with a
+   * latency phase, each member's latency histogram as {@link Latencies#encode} wrote it.
+   */
+  record Result(Map<String, Long> rates, Map<String, String> histograms) {}
 
   /** The peer's configuration that gives {@code order}, e.g. {@code jgroups-fifo}, {@code jgroups-sequencer}. */
   String name(Order order);
 
-  /** Starts the members in child JVMs, measures, stops them; the rate (deliveries/s) each member measured, by member name. */
-  Map<String, Long> run(Params params) throws Exception;
+  /** Starts the members in child JVMs, measures, stops them. */
+  Result run(Params params) throws Exception;
 
   /**
    * The members that delivered none of the others' messages in their window, sorted: for sidis

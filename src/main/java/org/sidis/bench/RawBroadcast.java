@@ -36,6 +36,8 @@ public final class RawBroadcast extends AbstractBehavior<RawBroadcast.Command> {
 
   private enum Check implements Command { INSTANCE }
 
+  private enum Pace implements Command { INSTANCE }
+
   static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "sidis-bench-raw");
 
   public static Behavior<Command> create(String node, Config bench) {
@@ -53,14 +55,23 @@ public final class RawBroadcast extends AbstractBehavior<RawBroadcast.Command> {
   private final int window;
   private final String body;
   private final Measurement measurement;
+  private final LatencyWindow latency;
+  private final int fixedRate;
+  private final int size;
+  private final TimerScheduler<Command> timers;
   private final Map<ActorRef<Command>, Peer> peers = new HashMap<>();
 
   private RawBroadcast(ActorContext<Command> ctx, TimerScheduler<Command> timers, String node, Config bench) {
     super(ctx);
     this.nodes = bench.getInt("nodes");
     this.window = bench.getInt("raw-window");
-    this.body = Measurement.payload(bench.getInt("size"));
-    this.measurement = new Measurement(node, "raw", bench.getDuration("warmup"), bench.getDuration("duration"));
+    this.size = bench.getInt("size");
+    this.body = Measurement.payload(size);
+    this.timers = timers;
+    LatencyWindow.Settings latencySettings = LatencyWindow.Settings.of(bench);
+    this.fixedRate = latencySettings.rate();
+    this.measurement = new Measurement(node, "raw", bench.getDuration("warmup"), bench.getDuration("duration"), !latencySettings.enabled());
+    this.latency = latencySettings.enabled() ? new LatencyWindow(node, "raw", latencySettings, bench.getDuration("duration")) : null;
     ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY, ctx.messageAdapter(Receptionist.Listing.class, Listing::new)));
     timers.startTimerWithFixedDelay(Check.INSTANCE, Duration.ofMillis(50));
@@ -72,11 +83,36 @@ public final class RawBroadcast extends AbstractBehavior<RawBroadcast.Command> {
         .onMessage(Listing.class, this::onListing)
         .onMessage(Payload.class, this::onPayload)
         .onMessage(Credit.class, this::onCredit)
-        .onMessage(Check.class, c -> {
-          measurement.check();
+        .onMessage(Check.class, c -> onCheck())
+        .onMessage(Pace.class, p -> {
+          pace();
           return this;
         })
         .build();
+  }
+
+  private Behavior<Command> onCheck() {
+    measurement.check();
+    if (latency != null && measurement.finished() && !latency.started()) {
+      latency.start(LatencyWindow.offeredRate(fixedRate, measurement.rate(), nodes), System.nanoTime());
+      timers.startTimerAtFixedRate(Pace.INSTANCE, Duration.ofMillis(10));
+    }
+    if (latency != null) latency.check(System.nanoTime());
+    return this;
+  }
+
+  /** The fixed load: each due payload, stamped at its send, to every peer, as far as every peer's credit allows. */
+  private void pace() {
+    long n = latency.due(System.nanoTime());
+    for (Peer p : peers.values()) n = Math.min(n, p.credit - p.sent);
+    for (long i = 0; i < n; i++) {
+      String stamped = Latencies.stamped(Latencies.nowMicros(), size);
+      for (Map.Entry<ActorRef<Command>, Peer> e : peers.entrySet()) {
+        e.getValue().sent++;
+        e.getKey().tell(new Payload(getContext().getSelf(), stamped));
+      }
+    }
+    if (n > 0) latency.sent(n);
   }
 
   private Behavior<Command> onListing(Listing l) {
@@ -95,6 +131,7 @@ public final class RawBroadcast extends AbstractBehavior<RawBroadcast.Command> {
 
   private Behavior<Command> onPayload(Payload p) {
     measurement.delivered(1);
+    if (latency != null && latency.recording()) latency.delivered(Latencies.stampOf(p.body()));
     Peer from = peers.computeIfAbsent(p.from(), r -> new Peer());
     from.received++;
     if (from.received - from.granted >= window / 4) {
@@ -112,7 +149,7 @@ public final class RawBroadcast extends AbstractBehavior<RawBroadcast.Command> {
   }
 
   private void pump(ActorRef<Command> ref, Peer peer) {
-    if (!measurement.started()) return; // keeps sending after its own window closed, so slower peers measure under load
+    if (!measurement.started() || (latency != null && latency.started())) return; // keeps sending after its own window closed, so slower peers measure under load
     while (peer.sent < peer.credit) {
       peer.sent++;
       ref.tell(new Payload(getContext().getSelf(), body));

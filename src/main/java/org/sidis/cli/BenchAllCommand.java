@@ -57,9 +57,10 @@ public final class BenchAllCommand implements Callable<Integer> {
   static List<Workload> workloads(boolean multicastPeers) {
     List<String> peers = multicastPeers ? List.of("--peers") : List.of();
     List<Workload> w = new ArrayList<>();
-    w.add(new Workload("multicast-causal", cat(List.of("multicast", "--order", "causal"), peers),
+    // The full forms also measure latency at half the maximum load; the quick ones stay throughput only, short for CI.
+    w.add(new Workload("multicast-causal", cat(List.of("multicast", "--order", "causal", "--latency"), peers),
         cat(List.of("multicast", "--order", "causal", "--warmup", "1", "--duration", "2", "--rounds", "1"), peers), true));
-    w.add(new Workload("multicast-total", cat(List.of("multicast", "--order", "total"), peers),
+    w.add(new Workload("multicast-total", cat(List.of("multicast", "--order", "total", "--latency"), peers),
         // Total order's first deliveries come seconds after the view is whole (the sequencer's epoch
         // starts), so its quick form warms up longer: a window with no delivery fails the round.
         cat(List.of("multicast", "--order", "total", "--warmup", "5", "--duration", "2", "--rounds", "1"), peers), true));

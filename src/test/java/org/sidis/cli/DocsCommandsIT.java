@@ -341,7 +341,10 @@ class DocsCommandsIT {
             set(args, "--warmup", "5");
             // At most 3 members: a 5-member tree overlay on CI's loaded 2 cores left one member
             // with no delivery in the 2 s window after 5 s of warm-up ({n2=0}; docs/benchmarks.md).
-            if (value(args, "--nodes").map(Integer::parseInt).orElse(3) > 3) set(args, "--nodes", "3");
+            // A scaling list (--nodes 3,5,7, --size 100,1024,65536) runs its first cell only.
+            int nodes = value(args, "--nodes").map(v -> Integer.parseInt(v.split(",")[0])).orElse(3);
+            if (nodes > 3 || value(args, "--nodes").orElse("").contains(",")) set(args, "--nodes", String.valueOf(Math.min(nodes, 3)));
+            value(args, "--size").filter(v -> v.contains(",")).ifPresent(v -> set(args, "--size", v.split(",")[0]));
           }
         }
       }

@@ -352,7 +352,7 @@ class SidisCommandLineTest {
     assertEquals(Order.FIFO, bench.order);
     // The node reads back, from the --set arguments a child JVM gets, the order the command line parsed.
     for (Order order : Order.values()) {
-      List<String> args = NodeArgs.sets(bench.phaseSettings(List.of("multicast", "bench-multicast"), order));
+      List<String> args = NodeArgs.sets(bench.phaseSettings(List.of("multicast", "bench-multicast"), order, new BenchMulticastCommand.Cell(3, 100)));
       Map<String, String> sets = new LinkedHashMap<>();
       for (int i = 0; i < args.size(); i += 2) {
         assertEquals("--set", args.get(i), args.toString());

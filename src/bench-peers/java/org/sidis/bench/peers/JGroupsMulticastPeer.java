@@ -4,7 +4,10 @@ import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
+import org.HdrHistogram.Recorder;
 import org.sidis.bench.ChildJvm;
+import org.sidis.bench.Latencies;
+import org.sidis.bench.Pacer;
 import org.sidis.bench.MulticastPeer;
 import org.sidis.multicast.Order;
 
@@ -33,7 +36,9 @@ import java.util.stream.Collectors;
  * and window as sidis' drivers. FIFO and causal rounds run JGroups' reliable FIFO multicast
  * (NAKACK2; JGroups ships no causal protocol in its stacks), total-order rounds its fixed
  * sequencer (SEQUENCER). The stacks are {@code jgroups-fifo.xml} and {@code jgroups-sequencer.xml}
- * beside this class.
+ * beside this class. With a latency phase the members then offer a fixed rate of messages that
+ * carry their send stamp ({@link Latencies#nowMicros}, the clock sidis' members stamp with) in bytes
+ * 1–8, and record the others' send-to-deliver latency as sidis' members do.
  */
 public final class JGroupsMulticastPeer implements MulticastPeer {
 
@@ -49,11 +54,12 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
   }
 
   @Override
-  public Map<String, Long> run(Params p) throws Exception {
+  public Result run(Params p) throws Exception {
     List<Integer> ports = freePorts(p.nodes());
     String initialHosts = ports.stream().map(port -> "127.0.0.1[" + port + "]").collect(Collectors.joining(","));
     List<Process> members = new ArrayList<>();
     Map<String, Long> rates = new ConcurrentHashMap<>();
+    Map<String, String> histograms = new ConcurrentHashMap<>();
     Map<String, Deque<String>> tails = new ConcurrentHashMap<>();
     try {
       for (int i = 0; i < p.nodes(); i++) {
@@ -63,23 +69,29 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
             "-Djgroups.tcpping.initial_hosts=" + initialHosts));
         List<String> cmd = ChildJvm.command(jvm, JGroupsMulticastPeer.class.getName(), List.of(name, String.valueOf(i),
             String.valueOf(p.nodes()), String.valueOf(p.size()), String.valueOf(p.warmupSeconds()),
-            String.valueOf(p.durationSeconds()), stack(p.order())));
+            String.valueOf(p.durationSeconds()), stack(p.order()),
+            String.valueOf(p.latency() == null ? -1 : p.latency().rate()),
+            String.valueOf(p.latency() == null ? 0 : p.latency().settleSeconds())));
         Process member = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         members.add(member);
         Deque<String> tail = new ArrayDeque<>();
         tails.put(name, tail);
-        Thread reader = new Thread(() -> read(member.getInputStream(), name, rates, tail), "jgroups-" + name);
+        Thread reader = new Thread(() -> read(member.getInputStream(), name, rates, histograms, tail), "jgroups-" + name);
         reader.setDaemon(true);
         reader.start();
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90L + p.warmupSeconds() + p.durationSeconds());
-      while (rates.size() < p.nodes() && System.nanoTime() < deadline && members.stream().allMatch(Process::isAlive)) {
+      long latencySeconds = p.latency() == null ? 0 : p.latency().settleSeconds() + 30 + p.durationSeconds();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90L + p.warmupSeconds() + p.durationSeconds() + latencySeconds);
+      int histogramsWanted = p.latency() == null ? 0 : p.nodes();
+      while ((rates.size() < p.nodes() || histograms.size() < histogramsWanted) && System.nanoTime() < deadline
+          && members.stream().allMatch(Process::isAlive)) {
         Thread.sleep(100);
       }
-      if (rates.size() < p.nodes() || !MulticastPeer.silent(rates).isEmpty()) {
+      if (rates.size() < p.nodes() || histograms.size() < histogramsWanted || !MulticastPeer.silent(rates).isEmpty()) {
         // A member that reports no rate, or delivered nothing in its window, is a failed round, not a figure.
         StringBuilder why = new StringBuilder(rates.size() < p.nodes()
             ? "JGroups members reported " + rates.size() + " of " + p.nodes() + " rates"
+            : histograms.size() < histogramsWanted ? "JGroups members reported " + histograms.size() + " of " + p.nodes() + " latency histograms"
             : "a JGroups member delivered none of the others' messages in its window: " + new TreeMap<>(rates));
         for (int i = 0; i < members.size(); i++) {
           Process m = members.get(i);
@@ -91,7 +103,7 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
         }
         throw new IllegalStateException(why.toString());
       }
-      return new TreeMap<>(rates);
+      return new Result(new TreeMap<>(rates), new TreeMap<>(histograms));
     } finally {
       // Closing stdin tells every member to stop sending, leave and exit; kill what does not.
       for (Process m : members) {
@@ -107,10 +119,14 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
     }
   }
 
-  private static void read(InputStream in, String name, Map<String, Long> rates, Deque<String> tail) {
+  private static void read(InputStream in, String name, Map<String, Long> rates, Map<String, String> histograms, Deque<String> tail) {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         if (line.startsWith("rate ")) rates.put(name, Long.parseLong(line.substring(5).trim()));
+        if (line.startsWith("latency ")) {
+          histograms.put(name, line.substring(8).trim());
+          line = "latency " + Latencies.percentiles(Latencies.decode(line.substring(8).trim()));
+        }
         synchronized (tail) {
           tail.addLast(line);
           if (tail.size() > 8) tail.removeFirst();
@@ -134,13 +150,16 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
   }
 
   /**
-   * One member JVM: {@code name index nodes size warmup-s duration-s stack}. Joins, waits for the
-   * whole group, multicasts until its stdin closes, and prints {@code rate N} — deliveries per
-   * second of the other members' messages in its window — once the window closes.
+   * One member JVM: {@code name index nodes size warmup-s duration-s stack latency-rate settle-s}.
+   * Joins, waits for the whole group, multicasts until its stdin closes, and prints {@code rate N}
+   * — deliveries per second of the other members' messages in its window — once the window
+   * closes. With {@code latency-rate} >= 0 it then offers that fixed rate (0: half of its rate,
+   * shared among the other senders), waits {@code settle-s}, records the others' send-to-deliver
+   * latency for {@code duration-s} and prints {@code latency HISTOGRAM}.
    */
   public static void main(String[] args) throws Exception {
-    if (args.length != 7) {
-      System.err.println("usage: JGroupsMulticastPeer NAME INDEX NODES SIZE WARMUP_S DURATION_S STACK");
+    if (args.length != 9) {
+      System.err.println("usage: JGroupsMulticastPeer NAME INDEX NODES SIZE WARMUP_S DURATION_S STACK LATENCY_RATE SETTLE_S");
       System.exit(2);
     }
     String name = args[0];
@@ -150,7 +169,13 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
     long warmup = Long.parseLong(args[4]);
     long duration = Long.parseLong(args[5]);
     String stack = args[6];
+    int latencyRate = Integer.parseInt(args[7]);
+    long settle = Long.parseLong(args[8]);
     LongAdder delivered = new LongAdder();
+    // Recorder: the receiver thread records while this one takes the window's histogram.
+    Recorder latencies = new Recorder(3);
+    java.util.concurrent.atomic.AtomicBoolean stamped = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean stampSeen = new java.util.concurrent.atomic.AtomicBoolean();
     try (InputStream config = JGroupsMulticastPeer.class.getResourceAsStream(stack)) {
       if (config == null) throw new IllegalStateException("no JGroups stack " + stack + " beside " + JGroupsMulticastPeer.class.getName());
       JChannel channel = new JChannel(config).name(name);
@@ -159,7 +184,16 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
         public void receive(Message msg) {
           // The first byte names the sender (the sequencer re-multicasts others' messages, so src is not enough).
           byte[] b = msg.getArray();
-          if (b != null && msg.getLength() > 0 && b[msg.getOffset()] != index) delivered.increment();
+          if (b != null && msg.getLength() > 0 && b[msg.getOffset()] != index) {
+            delivered.increment();
+            if (stamped.get() && msg.getLength() >= 9) {
+              long sentMicros = java.nio.ByteBuffer.wrap(b, msg.getOffset() + 1, 8).getLong();
+              if (sentMicros > 0) {
+                stampSeen.set(true);
+                latencies.recordValue(Math.max(0, Latencies.nowMicros() - sentMicros));
+              }
+            }
+          }
         }
       });
       channel.connect(CLUSTER);
@@ -171,6 +205,8 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
       byte[] payload = new byte[Math.max(1, size)];
       java.util.Arrays.fill(payload, (byte) 'x');
       payload[0] = index;
+      // Bytes 1-8 are a latency phase's send stamp; 0 in the flood's messages, which carry none.
+      for (int i = 1; i < Math.min(9, payload.length); i++) payload[i] = 0;
       LongAdder sent = new LongAdder();
       Thread sender = new Thread(() -> {
         try {
@@ -198,8 +234,49 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
       long c1 = delivered.sum();
       long t1 = System.nanoTime();
       System.out.println("view " + channel.getView() + ", sent " + sent.sum() + ", delivered " + c1);
-      System.out.println("rate " + Math.round((c1 - c0) / ((t1 - t0) / 1e9)));
+      long rate = Math.round((c1 - c0) / ((t1 - t0) / 1e9));
+      System.out.println("rate " + rate);
       System.out.flush();
+      if (latencyRate >= 0) {
+        sender.interrupt();
+        sender.join(TimeUnit.SECONDS.toMillis(10));
+        double offered = latencyRate > 0 ? latencyRate : Math.max(1.0, rate / 2.0 / Math.max(1, nodes - 1));
+        byte[] stampedPayload = new byte[Math.max(9, size)];
+        java.util.Arrays.fill(stampedPayload, (byte) 'x');
+        stampedPayload[0] = index;
+        Thread paced = new Thread(() -> {
+          Pacer pacer = Pacer.start(offered, System.nanoTime());
+          try {
+            while (!Thread.currentThread().isInterrupted()) {
+              long due = pacer.due(System.nanoTime());
+              for (long i = 0; i < due; i++) {
+                byte[] m = stampedPayload.clone();
+                java.nio.ByteBuffer.wrap(m, 1, 8).putLong(Latencies.nowMicros());
+                channel.send(new BytesMessage(null, m));
+              }
+              pacer = pacer.sent(due);
+              Thread.sleep(1);
+            }
+          } catch (InterruptedException stopped) {
+            // the run is over
+          } catch (Exception e) {
+            if (!channel.isClosed()) System.out.println("paced send failed: " + e);
+          }
+        }, "paced-sender");
+        paced.setDaemon(true);
+        // Stamps are read from now on; what the flood sent before carries none and is not counted.
+        stamped.set(true);
+        paced.start();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(settle));
+        // As sidis' LatencyWindow: the window opens once a stamped message has come through (at most 30 s more).
+        long stampDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!stampSeen.get() && System.nanoTime() < stampDeadline) Thread.sleep(10);
+        latencies.getIntervalHistogram(); // the settle time's deliveries are not measured
+        Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
+        org.HdrHistogram.Histogram window = latencies.getIntervalHistogram();
+        System.out.println("latency " + Latencies.encode(window));
+        System.out.flush();
+      }
       // Keep the load on until the benchmark has every member's rate: it closes our stdin.
       while (System.in.read() >= 0) { /* nothing is sent */ }
       sender.interrupt();
