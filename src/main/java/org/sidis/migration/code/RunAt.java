@@ -111,6 +111,14 @@ final class RunAt {
       timers.startSingleTimer(Tick.INSTANCE, Duration.ofSeconds(1));
       return Behaviors.same();
     }
+    if (r.reason() == Refusal.NOT_MEMBER) {
+      // A node that has just joined is Up in one member's view seconds before another's: a fresh clone's CI saw n3
+      // refuse the unit n2 answered its fetch with while n3's view had n1 alone Up. Asked again until give-up; a
+      // sender that never becomes an Up member is refused every time.
+      ctx.getLog().info("[{}] refused for now: {} ({}); asking again", r.unit(), r.reason(), r.detail());
+      timers.startSingleTimer(Tick.INSTANCE, Duration.ofSeconds(1));
+      return Behaviors.same();
+    }
     ctx.getLog().warn("[{}] not run at [{}]: {} ({})", r.unit(), settings.at(), r.reason(), r.detail());
     return Behaviors.ignore();
   }

@@ -113,6 +113,18 @@ class CodeRunServiceTest {
   }
 
   @Test
+  void aFetchRefusedBecauseTheSenderIsNotYetUpHereAsksAgainThenRunsIt() {
+    TestProbe<Command> host = KIT.createTestProbe();
+    KIT.spawn(RunAt.create(new RunAt.Settings(null, "sort", "n1", List.of("b", "a"), Duration.ofSeconds(60)), host.ref()));
+    host.expectMessageClass(Fetch.class, Duration.ofSeconds(10)).replyTo()
+        .tell(new Refused("sort", null, Refusal.NOT_MEMBER, "sender n2 is not an Up member of this node's cluster [n1]"));
+    Fetch again = host.expectMessageClass(Fetch.class, Duration.ofSeconds(10));
+    TestProbe<MobileJob.Run> job = KIT.createTestProbe();
+    again.replyTo().tell(new Running("sort", ShippedCode.sortUnit().digest().hex(), "n1", job.ref()));
+    assertEquals(List.of("b", "a"), job.expectMessageClass(MobileJob.Run.class, Duration.ofSeconds(10)).input());
+  }
+
+  @Test
   void anyOtherRefusalEndsTheRunWithoutAskingAgain() {
     TestProbe<Command> host = KIT.createTestProbe();
     KIT.spawn(RunAt.create(new RunAt.Settings(null, "sort", "n1", List.of(), Duration.ofSeconds(60)), host.ref()));
