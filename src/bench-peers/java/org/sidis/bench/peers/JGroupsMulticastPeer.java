@@ -208,9 +208,13 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
       // Bytes 1-8 are a latency phase's send stamp; 0 in the flood's messages, which carry none.
       for (int i = 1; i < Math.min(9, payload.length); i++) payload[i] = 0;
       LongAdder sent = new LongAdder();
+      // A flag, not Thread.interrupt: an interrupted flood thread was seen still sending after the rate
+      // window (JChannel.send does not end on an interrupt), so JGroups' "fixed load" latency was
+      // measured with the flood still on and the stamped messages queued behind it.
+      java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
       Thread sender = new Thread(() -> {
         try {
-          while (!Thread.currentThread().isInterrupted()) {
+          while (flooding.get()) {
             channel.send(new BytesMessage(null, payload));
             sent.increment();
           }
@@ -238,8 +242,9 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
       System.out.println("rate " + rate);
       System.out.flush();
       if (latencyRate >= 0) {
-        sender.interrupt();
+        flooding.set(false);
         sender.join(TimeUnit.SECONDS.toMillis(10));
+        if (sender.isAlive()) throw new IllegalStateException(name + ": the flood sender did not stop within 10 s, so no latency at a fixed load can be measured");
         double offered = latencyRate > 0 ? latencyRate : Math.max(1.0, rate / 2.0 / Math.max(1, nodes - 1));
         byte[] stampedPayload = new byte[Math.max(9, size)];
         java.util.Arrays.fill(stampedPayload, (byte) 'x');
@@ -279,7 +284,7 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
       }
       // Keep the load on until the benchmark has every member's rate: it closes our stdin.
       while (System.in.read() >= 0) { /* nothing is sent */ }
-      sender.interrupt();
+      flooding.set(false);
       channel.close();
     }
     System.exit(0);
