@@ -89,15 +89,13 @@ class BenchJarDocsIT {
             ranByBenchAll.get(), String.join(" ", quick), where));
       } else {
         Instant t0 = Instant.now();
-        Ran ran = run(quick);
+        // As bench all does: one short window on a loaded machine can stall once; said, and run once more.
+        Ran ran = BenchAllCommand.twice(() -> run(quick), r -> judge(r.exitCode(), r.stdout(), peer) == null, first -> {
+          String why = judge(first.exitCode(), first.stdout(), peer);
+          report.add(String.format("failed once (%s), running it again: %s %s", why, PROGRAM, String.join(" ", quick)));
+          System.out.println("BenchJarDocsIT: first run failed (" + why + "); last stdout lines:\n" + tail(first.stdout()));
+        });
         verdict = judge(ran.exitCode(), ran.stdout(), peer);
-        if (verdict != null) {
-          // As bench all does: one short window on a loaded machine can stall once; said, and run once more.
-          report.add(String.format("failed once (%s), running it again: %s %s", verdict, PROGRAM, String.join(" ", quick)));
-          System.out.println("BenchJarDocsIT: first run failed (" + verdict + "); last stdout lines:\n" + tail(ran.stdout()));
-          ran = run(quick);
-          verdict = judge(ran.exitCode(), ran.stdout(), peer);
-        }
         if (verdict != null) verdict += "\n--- stdout (last lines)\n" + tail(ran.stdout()) + "\n--- stderr (last lines)\n" + tail(ran.stderr());
         report.add(String.format("%-7s %5.1f s  %s %s   (for %s)", verdict == null ? "ran" : "FAILED",
             Duration.between(t0, Instant.now()).toMillis() / 1000.0, PROGRAM, String.join(" ", quick), where));

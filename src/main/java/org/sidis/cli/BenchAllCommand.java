@@ -118,7 +118,7 @@ public final class BenchAllCommand implements Callable<Integer> {
       if (w.launches()) {
         args.addAll(List.of("--runs-dir", launch.runsDir().toString()));
         // Only options given: each workload has its own default (bench migration's hosts hold large states and want more heap).
-        if (launch.jvmOptions != null) for (String opt : launch.jvmOptions) args.add("--jvm-opt=" + opt);
+        if (launch.given()) for (String opt : launch.jvm()) args.add("--jvm-opt=" + opt);
       }
       stdout.println("bench all: " + w.name() + ": sidis " + String.join(" ", args) + "  (output in " + log + ")");
       Instant t0 = Instant.now();
@@ -174,29 +174,30 @@ public final class BenchAllCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** One run of a workload; its exit code. */
+  /** One run of a workload; what it gave (bench all: its exit code). */
   @FunctionalInterface
-  interface Attempt {
-    int run() throws IOException, InterruptedException;
+  interface Attempt<T> {
+    T run() throws IOException, InterruptedException;
   }
 
   /** What is done with a failed first run before the second: said and its output kept. */
   @FunctionalInterface
-  interface OnFirstFailure {
-    void accept(int code) throws IOException;
+  interface OnFirstFailure<T> {
+    void accept(T failed) throws IOException;
   }
 
   /**
    * Runs a workload, and once more when the first run fails: a short window on a loaded machine
    * can stall once (a JGroups SEQUENCER member delivered nothing in a 2 s window of a CI run while
    * the others did), and one stall should not hide whether a bench runs at all. The first failure
-   * is said ({@code onFirstFailure}) and named in summary.md; the second one stands.
+   * is said ({@code onFirstFailure}) and named in summary.md; the second one stands. The docs'
+   * benchmark-jar commands are run the same way (BenchJarDocsIT).
    */
-  static int twice(Attempt attempt, java.util.function.IntPredicate ok, OnFirstFailure onFirstFailure)
+  static <T> T twice(Attempt<T> attempt, java.util.function.Predicate<T> ok, OnFirstFailure<T> onFirstFailure)
       throws IOException, InterruptedException {
-    int code = attempt.run();
-    if (ok.test(code)) return code;
-    onFirstFailure.accept(code);
+    T first = attempt.run();
+    if (ok.test(first)) return first;
+    onFirstFailure.accept(first);
     return attempt.run();
   }
 

@@ -20,12 +20,12 @@ public final class LaunchOptions {
     return runsDir;
   }
 
-  /** The child JVMs' options: those given, else {@code -Xmx512m} (a command with a larger default, named in the help, checks {@link #given()}). */
   /** Whether the user gave {@code --jvm-opt}. */
   public boolean given() {
     return jvmOptions != null;
   }
 
+  /** The child JVMs' options: those given, else {@code -Xmx512m} (a command with a larger default, named in the help, checks {@link #given()}). */
   public List<String> jvm() {
     return jvmOptions != null ? jvmOptions : List.of("-Xmx512m");
   }
