@@ -42,7 +42,6 @@ public final class BenchDriver extends AbstractBehavior<BenchDriver.Command> {
   private final String payload;
   private final Measurement measurement;
   private final LatencyWindow latency;
-  private final int fixedRate;
   private final TimerScheduler<Command> timers;
   private final int size;
   private long sent;
@@ -60,7 +59,6 @@ public final class BenchDriver extends AbstractBehavior<BenchDriver.Command> {
     this.payload = Measurement.payload(size);
     Duration warmup = bench.getDuration("warmup");
     LatencyWindow.Settings latencySettings = LatencyWindow.Settings.of(bench);
-    this.fixedRate = latencySettings.rate();
     this.measurement = new Measurement(node, "sidis", warmup, bench.getDuration("duration"), !latencySettings.enabled());
     this.latency = latencySettings.enabled() ? new LatencyWindow(node, "sidis", latencySettings, bench.getDuration("duration")) : null;
     member.tell(new GroupMember.Subscribe(ctx.messageAdapter(GroupEvent.class, Event::new)));
@@ -81,12 +79,10 @@ public final class BenchDriver extends AbstractBehavior<BenchDriver.Command> {
 
   private Behavior<Command> onCheck() {
     measurement.check();
-    if (latency != null && measurement.finished() && !latency.started()) {
-      // From the flood to the fixed load; the Akka scheduler ticks every 10 ms, so the pacer catches up per tick.
-      latency.start(LatencyWindow.offeredRate(fixedRate, measurement.rate(), nodes), System.nanoTime());
+    // From the flood to the fixed load; the Akka scheduler ticks every 10 ms, so the pacer catches up per tick.
+    if (latency != null && latency.follow(measurement, nodes, System.nanoTime())) {
       timers.startTimerAtFixedRate(Pace.INSTANCE, Duration.ofMillis(10));
     }
-    if (latency != null) latency.check(System.nanoTime());
     return this;
   }
 

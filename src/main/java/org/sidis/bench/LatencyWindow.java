@@ -93,6 +93,18 @@ final class LatencyWindow {
     histogram.recordValue(Math.max(0, Latencies.nowMicros() - sentMicros));
   }
 
+  /**
+   * The tick both bench members run after {@code throughput}'s window: once that window has
+   * finished, starts the fixed load (the configured rate, or half the measured one) and then opens
+   * and closes this window. True exactly once, at the start: the caller then starts its pace timer.
+   */
+  boolean follow(Measurement throughput, int members, long nowNanos) {
+    boolean starting = throughput.finished() && !started();
+    if (starting) start(offeredRate(settings.rate(), throughput.rate(), members), nowNanos);
+    check(nowNanos);
+    return starting;
+  }
+
   /** Called on a timer: opens the window after the settle time, reports when it closes. */
   void check(long nowNanos) {
     if (pacer == null || reported) return;

@@ -56,7 +56,6 @@ public final class RawBroadcast extends AbstractBehavior<RawBroadcast.Command> {
   private final String body;
   private final Measurement measurement;
   private final LatencyWindow latency;
-  private final int fixedRate;
   private final int size;
   private final TimerScheduler<Command> timers;
   private final Map<ActorRef<Command>, Peer> peers = new HashMap<>();
@@ -69,7 +68,6 @@ public final class RawBroadcast extends AbstractBehavior<RawBroadcast.Command> {
     this.body = Measurement.payload(size);
     this.timers = timers;
     LatencyWindow.Settings latencySettings = LatencyWindow.Settings.of(bench);
-    this.fixedRate = latencySettings.rate();
     this.measurement = new Measurement(node, "raw", bench.getDuration("warmup"), bench.getDuration("duration"), !latencySettings.enabled());
     this.latency = latencySettings.enabled() ? new LatencyWindow(node, "raw", latencySettings, bench.getDuration("duration")) : null;
     ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
@@ -93,11 +91,10 @@ public final class RawBroadcast extends AbstractBehavior<RawBroadcast.Command> {
 
   private Behavior<Command> onCheck() {
     measurement.check();
-    if (latency != null && measurement.finished() && !latency.started()) {
-      latency.start(LatencyWindow.offeredRate(fixedRate, measurement.rate(), nodes), System.nanoTime());
+    // From the flood to the fixed load; the Akka scheduler ticks every 10 ms, so the pacer catches up per tick.
+    if (latency != null && latency.follow(measurement, nodes, System.nanoTime())) {
       timers.startTimerAtFixedRate(Pace.INSTANCE, Duration.ofMillis(10));
     }
-    if (latency != null) latency.check(System.nanoTime());
     return this;
   }
 

@@ -1,15 +1,10 @@
 package org.sidis.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.sidis.wire.Progress;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -17,28 +12,10 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The latency phase's window, driven with explicit nanoTime values (no test waits on the clock). */
 class LatencyWindowTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static List<JsonNode> progressOf(Runnable body) throws Exception {
-    PrintStream was = System.out;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      body.run();
-    } finally {
-      System.setOut(was);
-    }
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (line.startsWith(Progress.PREFIX)) lines.add(JSON.readTree(line.substring(Progress.PREFIX.length())));
-    }
-    return lines;
-  }
-
   @Test
   void aWindowWithoutAnyStampedMessageOpensAfterTheWaitAndReportsNothing() throws Exception {
     LatencyWindow w = new LatencyWindow("n1", "sidis", new LatencyWindow.Settings(true, 0, Duration.ZERO), Duration.ZERO);
-    List<JsonNode> printed = progressOf(() -> {
+    List<JsonNode> printed = ProgressLines.printedBy(() -> {
       w.start(10, 0);
       w.check(LatencyWindow.STAMP_WAIT.toNanos() - 1);
       assertFalse(w.recording(), "still waiting for a stamped message");
@@ -53,7 +30,7 @@ class LatencyWindowTest {
   void recordsOnlyInsideTheWindowAfterTheSettleTimeAndReportsTheHistogramOnce() throws Exception {
     LatencyWindow w = new LatencyWindow("n2", "sidis", new LatencyWindow.Settings(true, 0, Duration.ofSeconds(2)), Duration.ofSeconds(1));
     long t0 = 1_000_000_000L;
-    List<JsonNode> printed = progressOf(() -> {
+    List<JsonNode> printed = ProgressLines.printedBy(() -> {
       w.delivered(Latencies.nowMicros()); // before the start: not recorded
       assertEquals(0, w.due(t0));
       w.start(1000, t0);
@@ -84,5 +61,27 @@ class LatencyWindowTest {
     assertEquals(1000, latency.path("offered_per_s").asLong());
     long p50 = Latencies.percentiles(Latencies.decode(latency.path("histogram").asText())).p50();
     assertTrue(p50 >= 300 && p50 < 1_000_000, "about 300 µs: " + p50);
+  }
+
+  @Test
+  void followingTheThroughputWindowStartsTheFixedLoadOnceAtHalfTheMeasuredRateSharedAmongTheOtherSenders() throws Exception {
+    Measurement throughput = new Measurement("n1", "sidis", Duration.ZERO, Duration.ZERO, false);
+    LatencyWindow w = new LatencyWindow("n1", "sidis", new LatencyWindow.Settings(true, 0, Duration.ZERO), Duration.ofSeconds(1));
+    long t0 = 5_000_000_000L;
+    List<JsonNode> printed = ProgressLines.printedBy(() -> {
+      assertFalse(w.follow(throughput, 3, t0), "the throughput window has not even started");
+      throughput.start();
+      throughput.check(); // opens
+      assertFalse(w.follow(throughput, 3, t0), "the throughput window is still open");
+      assertFalse(w.started());
+      throughput.delivered(4_000);
+      throughput.check(); // closes, at some rate > 0
+      assertTrue(throughput.finished());
+      assertTrue(w.follow(throughput, 3, t0), "the fixed load starts when the throughput window has closed");
+      assertFalse(w.follow(throughput, 3, t0 + 1), "and only once, so the caller starts one pace timer");
+      double offered = LatencyWindow.offeredRate(0, throughput.rate(), 3);
+      assertEquals((long) Math.floor(offered * 2), w.due(t0 + 2_000_000_000L), "half of " + throughput.rate() + "/s over 2 senders, for 2 s");
+    });
+    assertEquals("bench", printed.get(0).path("event").asText(), printed.toString());
   }
 }

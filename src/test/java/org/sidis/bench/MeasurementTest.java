@@ -1,15 +1,11 @@
 package org.sidis.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.sidis.wire.Progress;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -21,29 +17,10 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class MeasurementTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Runs the body with System.out captured; returns the progress lines it printed, parsed. */
-  private static List<JsonNode> progressOf(Runnable body) throws Exception {
-    PrintStream was = System.out;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      body.run();
-    } finally {
-      System.setOut(was);
-    }
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (line.startsWith(Progress.PREFIX)) lines.add(JSON.readTree(line.substring(Progress.PREFIX.length())));
-    }
-    return lines;
-  }
-
   @Test
   void countsOnlyTheDeliveriesInsideTheWindowAndReportsOnce() throws Exception {
     Measurement m = new Measurement("n2", "sidis", Duration.ZERO, Duration.ZERO);
-    List<JsonNode> printed = progressOf(() -> {
+    List<JsonNode> printed = ProgressLines.printedBy(() -> {
       m.delivered(3); // before start: warm-up traffic
       m.check(); // not started: nothing opens
       assertFalse(m.started());
@@ -72,7 +49,7 @@ class MeasurementTest {
   @Test
   void theRateIsTheWindowsDeliveriesOverItsSeconds() throws Exception {
     Measurement m = new Measurement("n1", "akka-tell-broadcast", Duration.ZERO, Duration.ZERO);
-    List<JsonNode> printed = progressOf(() -> {
+    List<JsonNode> printed = ProgressLines.printedBy(() -> {
       m.start();
       m.check();
       m.delivered(1000);
@@ -89,7 +66,7 @@ class MeasurementTest {
   @Test
   void aStartedMeasurementStartsOnce() throws Exception {
     Measurement m = new Measurement("n1", "sidis", Duration.ofDays(1), Duration.ZERO);
-    List<JsonNode> printed = progressOf(() -> {
+    List<JsonNode> printed = ProgressLines.printedBy(() -> {
       m.start();
       m.start();
       m.delivered(10);
