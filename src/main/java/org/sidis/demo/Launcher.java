@@ -557,6 +557,24 @@ public final class Launcher implements AutoCloseable {
   }
 
   /**
+   * A demo whose one client node drives the run (migration, placement): waits for {@code client}
+   * to start (within {@code startup}) and then to finish (within {@code limit}), running
+   * {@code step} on every poll and once more at the end so nothing reported last goes unsaid; then
+   * stops every node and prints the problems. True when the client finished in time.
+   */
+  public boolean runClient(String client, Duration startup, Duration limit, java.util.function.Supplier<String> status,
+                           Runnable step) {
+    boolean completed = awaitAll(s -> !s.name.equals(client) || s.started, startup, status)
+        && awaitAll(s -> !s.name.equals(client) || s.done, limit, status, step);
+    step.run();
+    console.println("  stopping the nodes (SIGTERM)");
+    List<String> killed = stopAll();
+    if (!killed.isEmpty()) problems.add("nodes that did not stop within 30s and were killed: " + killed);
+    for (String p : problems()) console.println("problem: " + p);
+    return completed;
+  }
+
+  /**
    * Stops every child: SIGTERM first (the node leaves the cluster and closes its trace),
    * SIGKILL for any still alive after the grace period. Returns the names of nodes that had to
    * be killed.

@@ -69,12 +69,7 @@ public final class PlacementDemo extends Demo {
       };
       java.util.function.Supplier<String> status = () -> "calls " + client.multicast + " · answered in order " + client.delivered
           + " · placer's moves " + launcher.reports("moved").size();
-      completed = launcher.awaitAll(s -> !s.name.equals("n3") || s.started, DemoRun.STARTUP, status)
-          && launcher.awaitAll(s -> !s.name.equals("n3") || s.done, run.limit(), status, step);
-      step.run();
-      run.out().println("  stopping the nodes (SIGTERM)");
-      launcher.stopAll();
-      for (String p : launcher.problems()) run.out().println("problem: " + p);
+      completed = launcher.runClient("n3", DemoRun.STARTUP, run.limit(), status, step);
       moved = List.copyOf(launcher.reports("moved"));
     }
     long failed = client.last == null ? -1 : client.last.path("failed").asLong(-1);
