@@ -155,7 +155,7 @@ final class CausalStage implements OrderingStage {
       if (q.isEmpty() || !member.closed(origin)) continue;
       Data head = q.get(q.first());
       if (!lostCause(head)) continue;
-      for (Data d : q.held()) fx.trace(Events.Group.DROP, d.msgId(), null, null, Map.of("reason", "a cause was lost with its departed origin"));
+      for (Data d : q.held()) fx.traceMessage(Events.Group.DROP, d, null, null, Map.of("reason", "a cause was lost with its departed origin"));
       waiting -= q.size();
       e.setValue(HoldbackQueue.empty());
       // As if never released: should a survivor turn out to hold the cause, the stream reopens here.

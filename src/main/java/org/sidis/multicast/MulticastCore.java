@@ -112,6 +112,14 @@ public final class MulticastCore {
     void trace(String event, String msgId, VectorClock vc, Long gseq, Map<String, ?> extra);
 
     /**
+     * A trace line about one message. Its id (a string made per call) is built only when this
+     * member traces: on the hot paths an untraced bench paid for ids nobody read.
+     */
+    default void traceMessage(String event, Data data, VectorClock vc, Long gseq, Map<String, ?> extra) {
+      if (tracing()) trace(event, data.msgId(), vc, gseq, extra);
+    }
+
+    /**
      * Whether the shell runs the total-order sequencer as an actor of its own ({@link
      * SequencerActor}): then the core asks it through {@link #openSequencer}, {@link #sequence}
      * and {@link #closeSequencer} and hears back through {@link MulticastCore#onNumbered}. A
@@ -294,9 +302,9 @@ public final class MulticastCore {
     VectorClock vc = stage.stamp(self, seq);
     Data data = new Data(self, seq, vc, payload);
     buffer.computeIfAbsent(self, o -> new TreeMap<>()).put(seq, data);
-    // Guarded here, not only in the tracer: the id and the map are built per message, and with
-    // tracing off that building alone was a visible share of a FIFO member's time (JFR, issue 15).
-    if (fx.tracing()) fx.trace(Events.Group.MULTICAST, data.msgId(), vc, null, null);
+    // traceMessage builds the id only when tracing: with tracing off, building ids per message alone
+    // was a visible share of a FIFO member's time (JFR).
+    fx.traceMessage(Events.Group.MULTICAST, data, vc, null, null);
     if (overlay.topology() == Overlay.Topology.DIRECT) {
       for (String peer : view) {
         if (streamStart.getOrDefault(peer, Long.MAX_VALUE) <= seq) fx.sendData(peer, data);
@@ -340,7 +348,7 @@ public final class MulticastCore {
     in.holdback = notOurs.rest();
     if (deliveredOf(from) < start - 1) setDelivered(from, start - 1);
     for (Data before : notOurs.released()) {
-      fx.trace(Events.Group.DROP, before.msgId(), null, null, Map.of("reason", before.seq() < firstSeq
+      fx.traceMessage(Events.Group.DROP, before, null, null, Map.of("reason", before.seq() < firstSeq
           ? "sent before this member joined"
           : "taken as sent before this member joined: its effects were delivered before this Hello came"));
     }
@@ -361,22 +369,22 @@ public final class MulticastCore {
       fx.reject(defect + " from [" + from + "]");
       return;
     }
-    if (fx.tracing()) fx.trace(Events.Group.RECEIVE, data.msgId(), data.vc(), null, Map.of("from", from));
+    fx.traceMessage(Events.Group.RECEIVE, data, data.vc(), null, Map.of("from", from));
     if (data.origin().equals(self)) {
-      fx.trace(Events.Group.DUPLICATE, data.msgId(), null, null, null);
+      fx.traceMessage(Events.Group.DUPLICATE, data, null, null, null);
       return;
     }
     Inbound in = inbound(data.origin());
     if (in.closed) {
-      fx.trace(Events.Group.DROP, data.msgId(), null, null, Map.of("reason", "its origin left and its stream was closed"));
+      fx.traceMessage(Events.Group.DROP, data, null, null, Map.of("reason", "its origin left and its stream was closed"));
       return;
     }
     if (in.holdback.seen(data.seq())) {
-      fx.trace(Events.Group.DUPLICATE, data.msgId(), null, null, null);
+      fx.traceMessage(Events.Group.DUPLICATE, data, null, null, null);
       return;
     }
     if (in.firstSeq != -1 && data.seq() < in.firstSeq) {
-      fx.trace(Events.Group.DROP, data.msgId(), null, null, Map.of("reason", "sent before this member joined"));
+      fx.traceMessage(Events.Group.DROP, data, null, null, Map.of("reason", "sent before this member joined"));
       return;
     }
     // The common case — the next message of a stream with nothing held back — is handed up
@@ -409,7 +417,7 @@ public final class MulticastCore {
     if (first > last) return;
     toPeer.put(origin, new long[] {last, now});
     for (Data d : held.subMap(first, true, last, true).values()) {
-      fx.trace(Events.Group.RETRANSMIT, d.msgId(), null, null, Map.of("to", from));
+      fx.traceMessage(Events.Group.RETRANSMIT, d, null, null, Map.of("to", from));
       fx.sendData(from, d);
     }
   }
@@ -559,7 +567,7 @@ public final class MulticastCore {
         fx.sendData(peer, data);
       }
     }
-    if (!to.isEmpty() && fx.tracing()) fx.trace(Events.Group.FORWARD, data.msgId(), null, null, Map.of("from", from, "to", to));
+    if (!to.isEmpty()) fx.traceMessage(Events.Group.FORWARD, data, null, null, Map.of("from", from, "to", to));
   }
 
   private void release(String origin, Inbound in) {
@@ -603,7 +611,8 @@ public final class MulticastCore {
 
   private void deliver(Data data, Long gseq) {
     setDelivered(data.origin(), data.seq());
-    if (fx.tracing()) fx.trace(Events.Group.DELIVER, data.msgId(), stage.deliveryClock(), gseq, null);
+    // Guarded here too: the delivery clock is a copy of the delivered vector, made per message.
+    if (fx.tracing()) fx.traceMessage(Events.Group.DELIVER, data, stage.deliveryClock(), gseq, null);
     fx.deliver(data, gseq == null ? 0 : gseq);
     if (!data.origin().equals(self) && ++deliveriesSinceStatus >= settings.statusEvery()) broadcastStatus();
   }
@@ -619,7 +628,7 @@ public final class MulticastCore {
   private void close(String origin, Inbound in) {
     in.closed = true;
     for (Data lost : in.holdback.held())
-      fx.trace(Events.Group.DROP, lost.msgId(), null, null, Map.of("reason", "a predecessor was lost with its departed origin"));
+      fx.traceMessage(Events.Group.DROP, lost, null, null, Map.of("reason", "a predecessor was lost with its departed origin"));
     long droppedFrom = in.released() + 1;
     in.holdback = HoldbackQueue.startingAt(droppedFrom);
     in.gapSince = -1;
