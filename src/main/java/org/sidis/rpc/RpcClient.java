@@ -26,6 +26,8 @@ public final class RpcClient {
   record Pending(CompletableFuture<ServerProtocol.Response> reply, CompletableFuture<Void> acked, boolean direct) {}
 
   private static final AtomicLong CLIENTS = new AtomicLong();
+  /** Its own logger, not the system's: akka's loggers are at WARN in most configurations. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RpcClient.class);
 
   private final ActorSystem<?> system;
   private final RpcSettings settings;
@@ -37,6 +39,7 @@ public final class RpcClient {
   private final String prefix = UUID.randomUUID().toString().substring(0, 8) + ":";
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong stubs = new AtomicLong();
+  private final AtomicLong lateAnswers = new AtomicLong();
 
   public static RpcClient create(ActorSystem<?> system) {
     return new RpcClient(system, RpcSettings.fromConfig(system.settings().config().getConfig("sidis.rpc")));
@@ -60,9 +63,31 @@ public final class RpcClient {
       return;
     }
     Pending p = pending.remove(r.id());
-    if (p == null) return; // answered after its deadline, or a retransmission's second answer: no one waits
+    if (p == null) {
+      late(r);
+      return;
+    }
     if (p.direct()) p.reply().complete(r);
     else dispatcher.execute(() -> p.reply().complete(r));
+  }
+
+  /**
+   * An answer no one waits for: its call passed its deadline (the caller got its timeout), or it is
+   * a retransmitted call's second answer. Nothing is lost — the caller already has its outcome —
+   * but it is said, not dropped: counted, and logged the first time and every 1,000th, so a
+   * server that answers after its clients give up shows in the log without flooding it.
+   */
+  private void late(ServerProtocol.Response r) {
+    long n = lateAnswers.incrementAndGet();
+    if (n == 1 || n % 1000 == 0) {
+      LOG.info("RPC answer to call {} came after its caller stopped waiting (deadline passed, or a retransmitted "
+          + "call's second answer); {} such answer(s) so far", r.id(), n);
+    }
+  }
+
+  /** How many answers came after their caller stopped waiting ({@link #late}). */
+  public long lateAnswers() {
+    return lateAnswers.get();
   }
 
   public RpcSettings settings() {

@@ -43,6 +43,10 @@ class RequesterTest {
                       CompletableFuture<String> ranOn) {}
 
   private static Sent send(boolean direct) {
+    return send(client, direct);
+  }
+
+  private static Sent send(RpcClient client, boolean direct) {
     TestProbe<ServerProtocol.Command> server = kit.createTestProbe();
     String id = client.newId();
     CompletableFuture<ServerProtocol.Response> answer = client.send(server.getRef(), id, "p", false, null, 10_000, direct);
@@ -72,13 +76,26 @@ class RequesterTest {
   }
 
   @Test
-  void anAnswerNoOneWaitsForIsDroppedAndTheNextCallIsStillAnswered() throws Exception {
-    Sent s = send(true);
+  void anAnswerNoOneWaitsForIsCountedAndSaidAndTheNextCallIsStillAnswered() throws Exception {
+    RpcClient fresh = RpcClient.create(kit.system()); // its first late answer is logged
+    Sent s = send(fresh, true);
     ActorRef<ServerProtocol.Response> requester = s.request().replyTo();
-    requester.tell(new ServerProtocol.Reply("no-such-call", "late"));
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RpcClient.class);
+    log.start();
+    logger.addAppender(log);
+    try {
+      requester.tell(new ServerProtocol.Reply("no-such-call", "late"));
+    } finally {
+      logger.detachAppender(log);
+    }
+    assertEquals(1, log.list.size(), "one line for the late answer: " + log.list);
+    assertTrue(log.list.get(0).getFormattedMessage().startsWith("RPC answer to call no-such-call came after its caller stopped waiting"),
+        log.list.get(0).getFormattedMessage());
     requester.tell(new ServerProtocol.Failed(s.request().id(), "refused"));
     requester.tell(new ServerProtocol.Reply(s.request().id(), "second answer of a retransmission"));
     assertEquals("refused", assertInstanceOf(ServerProtocol.Failed.class, s.answer().get(5, TimeUnit.SECONDS)).reason());
+    assertEquals(2, fresh.lateAnswers(), "the unknown call's answer and the second answer are both counted");
   }
 
   @Test
