@@ -43,7 +43,8 @@ import java.util.concurrent.CompletionStage;
  *   call beside a raw Akka {@code ask} to an echo actor, same systems, same run, alternating;</li>
  *   <li>throughput of a concurrent server with N workers beside the iterative server, on a
  *   handler that blocks 10 ms (in the server system, requests from the client);</li>
- *   <li>a client calling 4 servers (10 ms each) one by one vs in parallel (deferred calls).</li>
+ *   <li>a client calling 4 servers (10 ms each) one by one vs in parallel (deferred calls);</li>
+ *   <li>with {@code --callers}: N threads calling the in-place stub at once ({@link ConcurrentCallers}).</li>
  * </ol>
  */
 public final class RpcBench {
@@ -95,7 +96,26 @@ public final class RpcBench {
 
   public record Row(String system, boolean baseline, String metric, double value, String unit) {}
 
-  public record Params(int size, int warmupCalls, int calls, List<Integer> workers, int slowMillis, Config overrides) {}
+  /**
+   * What a run measures; {@code callers}: the caller counts of the curve ({@code --callers}; none:
+   * no curve), each warmed up for {@code callersWarmup} and measured for {@code callersWindow}.
+   */
+  public record Params(int size, int warmupCalls, int calls, List<Integer> workers, int slowMillis, Config overrides,
+                       List<Integer> callers, Duration callersWarmup, Duration callersWindow) {
+    public Params {
+      callers = List.copyOf(callers);
+    }
+
+    public Params(int size, int warmupCalls, int calls, List<Integer> workers, int slowMillis, Config overrides) {
+      this(size, warmupCalls, calls, workers, slowMillis, overrides, List.of(), Duration.ZERO, Duration.ofSeconds(1));
+    }
+  }
+
+  /** The rows of a run, and the caller curve of the {@code @NonBlocking} stub (empty without {@code --callers}). */
+  public record Measured(List<Row> rows, List<ConcurrentCallers.Point> callers) {}
+
+  /** The system the caller curve measures: the in-place stub, the one the round trip is compared with gRPC by. */
+  public static final String CALLERS_SYSTEM = "sidis-rpc-sync-stub-nonblocking";
 
   private static Config node(String name, Config overrides) {
     return overrides.withFallback(ConfigFactory.parseMap(Map.of(
@@ -168,7 +188,7 @@ public final class RpcBench {
   }
 
   /** Client and server as two ActorSystems of this JVM. */
-  public static List<Row> run(Params p, PrintStream out) throws Exception {
+  public static Measured run(Params p, PrintStream out) throws Exception {
     ActorSystem<Void> server = ActorSystem.create(Behaviors.empty(), "sidis", node("server", p.overrides()));
     ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "sidis", node("client", p.overrides()));
     try {
@@ -190,7 +210,7 @@ public final class RpcBench {
    * {@code host:port} and starts the server JVM, which joins it (binding port 0 itself, so no
    * port is chosen here that someone else could take first).
    */
-  public static List<Row> runWithServer(Params p, java.util.function.Consumer<String> startServer) throws Exception {
+  public static Measured runWithServer(Params p, java.util.function.Consumer<String> startServer) throws Exception {
     // ERROR: the server JVM stopping after the run is not worth the client's warnings.
     Config c = ConfigFactory.parseMap(Map.of("akka.loglevel", "ERROR")).withFallback(node("client", p.overrides()));
     ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "sidis", c);
@@ -210,7 +230,7 @@ public final class RpcBench {
     return BenchCluster.find(client, key, Duration.ofSeconds(60));
   }
 
-  private static List<Row> measure(ActorSystem<?> client, Params p) throws Exception {
+  private static Measured measure(ActorSystem<?> client, Params p) throws Exception {
     List<Row> rows = new ArrayList<>();
 
     // 1. Round trip.
@@ -240,9 +260,13 @@ public final class RpcBench {
     for (double q : new double[] {50, 99, 99.9}) {
       String metric = "round_trip_p" + (q == 99.9 ? "99.9" : String.valueOf((int) q)) + "_us";
       rows.add(new Row("akka-ask", true, metric, raw.getValueAtPercentile(q) / 1000.0, "us"));
-      rows.add(new Row("sidis-rpc-sync-stub-nonblocking", false, metric, direct.getValueAtPercentile(q) / 1000.0, "us"));
+      rows.add(new Row(CALLERS_SYSTEM, false, metric, direct.getValueAtPercentile(q) / 1000.0, "us"));
       rows.add(new Row("sidis-rpc-sync-stub-worker", false, metric, rpc.getValueAtPercentile(q) / 1000.0, "us"));
     }
+
+    // 1a. The caller curve: N threads calling the in-place stub at once, each call blocking its thread.
+    List<ConcurrentCallers.Point> curve = new ArrayList<>();
+    for (int n : p.callers()) curve.add(ConcurrentCallers.measure(n, p.callersWarmup(), p.callersWindow(), inPlace));
 
     // 1b. Pipelined throughput: 64 calls in flight, 3 s each, ask beside deferred in-place stub calls.
     java.util.function.Supplier<CompletionStage<?>> askAsync = () ->
@@ -289,7 +313,7 @@ public final class RpcBench {
     rows.add(new Row("sequential-client", true, "time_for_4_calls_of_" + slow + "ms", seqMs, "ms"));
     rows.add(new Row("parallel-client", false, "time_for_4_calls_of_" + slow + "ms", parMs, "ms"));
     rows.add(new Row("parallel-client", false, "speedup_over_sequential", seqMs / parMs, "x"));
-    return rows;
+    return new Measured(rows, curve);
   }
 
   /** Calls per second with {@code window} calls in flight for {@code d}. */

@@ -66,7 +66,9 @@ public final class BenchAllCommand implements Callable<Integer> {
         // window is 5 s, not 2: JGroups SEQUENCER's coordinator delivered nothing for a whole 2 s window
         // in two of three fresh-clone CI runs ({n1=512, n2=0, n3=489}) while sidis-total measured.
         cat(List.of("multicast", "--order", "total", "--warmup", "5", "--duration", "5", "--rounds", "1"), peers), true));
-    w.add(new Workload("rpc", List.of("rpc"), List.of("rpc", "--calls", "400", "--workers", "1,4", "--rounds", "1"), true));
+    // Both forms draw the caller curve (calls per second and round trips over 1 → 64 callers, sidis beside gRPC).
+    w.add(new Workload("rpc", List.of("rpc", "--callers", "1,4,16,64"),
+        List.of("rpc", "--calls", "400", "--workers", "1,4", "--callers", "1,4", "--duration", "1", "--rounds", "1"), true));
     w.add(new Workload("queue", List.of("queue"), List.of("queue", "--warmup", "0", "--duration", "1", "--rounds", "1"), false));
     w.add(new Workload("log", List.of("log"), List.of("log", "--warmup", "0", "--duration", "1"), false));
     w.add(new Workload("broadcast", List.of("broadcast"),

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import org.sidis.bench.BenchPlot;
+import org.sidis.bench.BenchSummary;
+import org.sidis.bench.ConcurrentCallers;
 import org.sidis.bench.RoundRows;
 import org.sidis.bench.RpcBench;
 import org.sidis.bench.RpcPeer;
@@ -15,15 +18,21 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code sidis bench rpc}: the sync stub's round trip beside raw Akka ask (and gRPC-Java from
  * {@code sidis-bench.jar}), the concurrent server beside the iterative one on a blocking
  * handler, and the parallel client beside the sequential one; the server in a child JVM, or
- * with {@code --jvms 1} both ActorSystems in this JVM.
+ * with {@code --jvms 1} both ActorSystems in this JVM. With {@code --callers 1,4,16,64}, also the
+ * caller curve: N threads calling the {@code @NonBlocking} stub at once beside N threads on one
+ * gRPC channel, in the same rounds; its rows carry {@code callers}, so the summary and
+ * {@code --plot} draw calls per second and the round trips over it.
  */
 @Command(name = "rpc", mixinStandardHelpOptions = true,
     description = "Measures the sync stub's round trip beside raw Akka ask, the concurrent server beside the iterative one,"
@@ -40,6 +49,20 @@ public final class BenchRpcCommand implements Callable<Integer> {
   @Option(names = "--workers", defaultValue = "1,4,16,32", split = ",",
       description = "Measures the concurrent server with each of these worker counts, 1 to 256 (default: ${DEFAULT-VALUE}).")
   List<Integer> workers;
+
+  @Option(names = "--callers", defaultValue = "1", split = ",", paramLabel = "N",
+      description = "Also draws the caller curve: for each N of this comma-separated list (1 to 256, e.g. 1,4,16,64), N threads make"
+          + " blocking calls at once for --duration seconds, sidis' @NonBlocking stub beside gRPC; calls per second and round trip"
+          + " p50/p99 (default: ${DEFAULT-VALUE}: one call at a time only, no curve).")
+  List<Integer> callers;
+
+  @Option(names = "--duration", defaultValue = "3",
+      description = "With --callers: measures each caller count for this many seconds, after " + CALLERS_WARMUP_SECONDS
+          + " s of warm-up (default: ${DEFAULT-VALUE}).")
+  int duration;
+
+  @Option(names = "--plot", paramLabel = "DIR", description = "Also draws the medians as PNG plots into DIR: curves over callers with --callers.")
+  Path plotDir;
 
   @Option(names = "--handler-ms", defaultValue = "10",
       description = "Makes the slow handler block for this many milliseconds (default: ${DEFAULT-VALUE}).")
@@ -65,6 +88,48 @@ public final class BenchRpcCommand implements Callable<Integer> {
   @Mixin
   JsonOption json;
 
+  /** How long each caller count calls before its window opens. */
+  static final int CALLERS_WARMUP_SECONDS = 1;
+
+  /** The metrics of a caller-curve point, each row carrying its {@code callers}. */
+  static final List<String> CALLERS_METRICS = List.of("calls_per_s", "round_trip_p50_us", "round_trip_p99_us");
+
+  /**
+   * The caller counts the curve measures, or why the list is refused: each 1 to 256, none twice.
+   * Just {@code 1} (the default) is no curve: the one-call-at-a-time round trip already measures it.
+   */
+  static List<Integer> callerCounts(List<Integer> callers) {
+    for (Integer n : callers) {
+      if (n == null || n < 1 || n > 256) throw new IllegalArgumentException("--callers must be 1 .. 256 threads, got " + n);
+    }
+    for (int i = 0; i < callers.size(); i++) {
+      if (callers.indexOf(callers.get(i)) != i) {
+        throw new IllegalArgumentException("--callers names a count twice: " + callers.get(i) + " in " + callers);
+      }
+    }
+    return callers.equals(List.of(1)) ? List.of() : List.copyOf(callers);
+  }
+
+  /** A caller-curve point as rows of its round: calls per second and the round trip percentiles. */
+  static List<RoundRows.Row> callerRows(String system, boolean baseline, ConcurrentCallers.Point p) {
+    return List.of(new RoundRows.Row(system, baseline, "calls_per_s", p.callsPerSecond(), "calls/s"),
+        new RoundRows.Row(system, baseline, "round_trip_p50_us", p.p50Micros(), "us"),
+        new RoundRows.Row(system, baseline, "round_trip_p99_us", p.p99Micros(), "us"));
+  }
+
+  /** The caller curve's JSON rows: every round's, then the medians, each with its {@code callers}. */
+  static void callerRows(ArrayNode rows, Map<Integer, RoundRows> curve) {
+    for (Map.Entry<Integer, RoundRows> e : curve.entrySet()) {
+      RoundRows r = e.getValue();
+      for (int round = 1; round <= r.rounds(); round++) {
+        for (RoundRows.Row row : r.round(round)) BenchJson.row(rows, row).put("callers", e.getKey()).put("round", round);
+      }
+    }
+    for (Map.Entry<Integer, RoundRows> e : curve.entrySet()) {
+      for (RoundRows.Row row : e.getValue().medianRows()) BenchJson.row(rows, row).put("callers", e.getKey()).put("round", "median");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -74,6 +139,19 @@ public final class BenchRpcCommand implements Callable<Integer> {
     }
     if (roundsOption.refused(System.err)) return ExitCodes.USAGE;
     int rounds = roundsOption.count();
+    List<Integer> callerCounts;
+    try {
+      callerCounts = callerCounts(callers);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (duration < 1) {
+      System.err.println("error: --duration must be at least 1 second, got " + duration);
+      return ExitCodes.USAGE;
+    }
+    Duration warmup = Duration.ofSeconds(CALLERS_WARMUP_SECONDS);
+    Duration window = Duration.ofSeconds(duration);
     if (jvms != 1 && jvms != 2) {
       System.err.println("error: --jvms is 1 or 2, got " + jvms);
       return ExitCodes.USAGE;
@@ -84,21 +162,31 @@ public final class BenchRpcCommand implements Callable<Integer> {
         + " measured per system (alternating), %d round(s); concurrent vs iterative server on a %d ms blocking handler, workers %s%n",
         jvms == 2 ? "in two JVMs" : "in one JVM", profile == null ? "" : " (profile " + profile.name() + ")", size, calls,
         rounds, handlerMs, workers);
-    RpcBench.Params p = new RpcBench.Params(size, calls / 2, calls, workers, handlerMs, overrides);
+    if (!callerCounts.isEmpty()) {
+      out.printf("caller curve: %s threads calling at once, each count %d s after %d s of warm-up, the @NonBlocking stub beside each peer%n",
+          callerCounts, duration, CALLERS_WARMUP_SECONDS);
+    }
+    RpcBench.Params p = new RpcBench.Params(size, calls / 2, calls, workers, handlerMs, overrides, callerCounts, warmup, window);
     List<RpcPeer> peers = RpcPeer.available();
     // Alternated rounds: sidis (its stub and the raw ask, themselves alternated inside), then each peer; again.
     RoundRows measured = RoundRows.empty();
+    Map<Integer, RoundRows> curve = new LinkedHashMap<>();
+    for (int n : callerCounts) curve.put(n, RoundRows.empty());
     for (int round = 1; round <= rounds; round++) {
       out.println("round " + round + " of " + rounds);
       List<RoundRows.Row> these = new ArrayList<>();
-      for (RpcBench.Row r : jvms == 1 ? RpcBench.run(p, out) : acrossJvms(p, out)) {
+      Map<Integer, List<RoundRows.Row>> points = new LinkedHashMap<>();
+      for (int n : callerCounts) points.put(n, new ArrayList<>());
+      RpcBench.Measured sidis = jvms == 1 ? RpcBench.run(p, out) : acrossJvms(p, out);
+      for (RpcBench.Row r : sidis.rows()) {
         these.add(new RoundRows.Row(r.system(), r.baseline(), r.metric(), r.value(), r.unit()));
       }
+      for (ConcurrentCallers.Point pt : sidis.callers()) points.get(pt.callers()).addAll(callerRows(RpcBench.CALLERS_SYSTEM, false, pt));
       for (RpcPeer peer : peers) {
         out.println("  " + peer.name() + ": server in a child JVM, " + calls + " calls");
         RpcPeer.Result r;
         try {
-          r = peer.run(new RpcPeer.Params(size, calls / 2, calls));
+          r = peer.run(new RpcPeer.Params(size, calls / 2, calls, callerCounts, warmup, window));
         } catch (Exception e) {
           System.err.println("error: baseline " + peer.name() + " failed in round " + round + ": " + e);
           return ExitCodes.FAILED;
@@ -106,8 +194,10 @@ public final class BenchRpcCommand implements Callable<Integer> {
         these.add(new RoundRows.Row(r.system(), true, "round_trip_p50_us", r.p50Micros(), "us"));
         these.add(new RoundRows.Row(r.system(), true, "round_trip_p99_us", r.p99Micros(), "us"));
         these.add(new RoundRows.Row(r.system(), true, "round_trip_p99.9_us", r.p999Micros(), "us"));
+        for (ConcurrentCallers.Point pt : r.callers()) points.get(pt.callers()).addAll(callerRows(r.system(), true, pt));
       }
       measured = measured.withRound(these);
+      for (int n : callerCounts) curve.put(n, curve.get(n).withRound(points.get(n)));
     }
     List<RpcBench.Row> rows = measured.medianRows().stream()
         .map(r -> new RpcBench.Row(r.system(), r.baseline(), r.metric(), r.value(), r.unit())).toList();
@@ -140,6 +230,7 @@ public final class BenchRpcCommand implements Callable<Integer> {
         out.printf("%s: %.1fx over iterative (aim >= %.1fx) %s%n", r.system(), r.value(), 0.9 * n, r.value() >= 0.9 * n ? "met" : "MISSED");
       }
     }
+    if (!callerCounts.isEmpty()) out.print(callerTable(curve, peers.stream().map(RpcPeer::name).toList()));
     ObjectNode root = BenchJson.root("rpc");
     ObjectNode params = (ObjectNode) root.get("params");
     params.put("size", size);
@@ -149,10 +240,48 @@ public final class BenchRpcCommand implements Callable<Integer> {
     params.put("profile", profile == null ? "default" : profile.name());
     params.put("jvms", jvms);
     params.put("rounds", rounds);
+    if (!callerCounts.isEmpty()) params.put("callers", callerCounts.toString()).put("callers_window_s", duration);
     ArrayNode arr = root.putArray("rows");
     BenchJson.rounds(arr, measured);
+    callerRows(arr, curve);
     BenchJson.write(json, root, out);
+    if (plotDir != null) {
+      List<Path> plots = BenchPlot.write(BenchSummary.of(Map.of("rpc", root)), plotDir);
+      out.println("plots: " + plots.size() + " in " + plotDir + (plots.isEmpty() ? "" : " " + plots.stream().map(q -> q.getFileName().toString()).toList()));
+    }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The caller curve's medians per caller count, lowest and highest round in brackets, and per
+   * count the ratio of sidis' stub to each peer: calls per second (higher is better) and the
+   * round trip percentiles (lower is better).
+   */
+  static String callerTable(Map<Integer, RoundRows> curve, List<String> peers) {
+    StringBuilder b = new StringBuilder(String.format("%ncaller curve: medians of the rounds (lowest .. highest round in brackets)%n"));
+    b.append(String.format("%7s %-36s %-20s %12s %s%n", "callers", "system", "metric", "value", "unit"));
+    for (Map.Entry<Integer, RoundRows> e : curve.entrySet()) {
+      for (RoundRows.Median m : e.getValue().medians()) {
+        RoundRows.Row r = m.row();
+        b.append(String.format("%7d %-36s %-20s %12.1f %s%s%n", e.getKey(), r.system() + (r.baseline() ? " (baseline)" : ""), r.metric(),
+            r.value(), r.unit(), m.rounds() > 1 ? String.format("  [%.1f .. %.1f]", m.min(), m.max()) : ""));
+      }
+    }
+    for (Map.Entry<Integer, RoundRows> e : curve.entrySet()) {
+      Map<String, Double> median = new LinkedHashMap<>();
+      for (RoundRows.Row r : e.getValue().medianRows()) median.put(r.system() + " " + r.metric(), r.value());
+      for (String peer : peers) {
+        StringBuilder line = new StringBuilder(String.format("%d callers: %s / %s:", e.getKey(), RpcBench.CALLERS_SYSTEM, peer));
+        for (String metric : CALLERS_METRICS) {
+          Double s = median.get(RpcBench.CALLERS_SYSTEM + " " + metric);
+          Double g = median.get(peer + " " + metric);
+          line.append(String.format(" %s %s", metric, s == null || g == null || g == 0 ? "—" : String.format("%.2fx", s / g)));
+        }
+        b.append(line).append(" (calls/s: higher is better; round trips: lower)").append(System.lineSeparator());
+      }
+    }
+    if (peers.isEmpty()) b.append("no peer beside the curve: gRPC-Java runs from target/sidis-bench.jar").append(System.lineSeparator());
+    return b.toString();
   }
 
   private static double value(List<RpcBench.Row> rows, String system, String metric) {
@@ -164,7 +293,7 @@ public final class BenchRpcCommand implements Callable<Integer> {
    * --set overrides as the client system in this JVM; its worker counts and handler time travel
    * as config values ({@code sidis.bench.rpc}).
    */
-  private List<RpcBench.Row> acrossJvms(RpcBench.Params params, PrintStream out) throws Exception {
+  private RpcBench.Measured acrossJvms(RpcBench.Params params, PrintStream out) throws Exception {
     Path runDir = Launcher.newRunDir(launch.runsDir(), "bench-rpc");
     List<String> args = new ArrayList<>();
     if (profile != null) {

@@ -12,6 +12,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import org.HdrHistogram.Histogram;
 import org.sidis.bench.ChildJvm;
+import org.sidis.bench.ConcurrentCallers;
 import org.sidis.bench.RpcPeer;
 
 import java.io.BufferedReader;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * gRPC-Java as the peer of {@code sidis bench rpc}: a unary echo method whose server runs in a
  * child JVM ({@link #main}, Netty transport on loopback, plaintext, gRPC's default executor) and
  * whose client calls it from this JVM with a blocking stub call, one call at a time — the shape of
- * a sidis synchronous stub call. Requests and replies are raw bytes (a byte-array marshaller, so no
+ * a sidis synchronous stub call — and, for the caller curve, from N threads at once on the one
+ * {@link ManagedChannel}, as a gRPC user shares a channel among threads. Requests and replies are raw bytes (a byte-array marshaller, so no
  * protobuf code generation is needed and no serialization cost is hidden on either side).
  */
 public final class GrpcRpcPeer implements RpcPeer {
@@ -100,7 +102,11 @@ public final class GrpcRpcPeer implements RpcPeer {
           call(channel, request);
           h.recordValue((System.nanoTime() - t) / 1000);
         }
-        return new Result(name(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9));
+        List<ConcurrentCallers.Point> points = new ArrayList<>();
+        for (int n : params.callers()) {
+          points.add(ConcurrentCallers.measure(n, params.callersWarmup(), params.callersWindow(), () -> call(channel, request)));
+        }
+        return new Result(name(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), points);
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
