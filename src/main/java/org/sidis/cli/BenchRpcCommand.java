@@ -92,7 +92,7 @@ public final class BenchRpcCommand implements Callable<Integer> {
   static final int CALLERS_WARMUP_SECONDS = 1;
 
   /** The metrics of a caller-curve point, each row carrying its {@code callers}. */
-  static final List<String> CALLERS_METRICS = List.of("calls_per_s", "round_trip_p50_us", "round_trip_p99_us");
+  static final List<String> CALLERS_METRICS = List.of("concurrent_calls_per_s", "concurrent_round_trip_p50_us", "concurrent_round_trip_p99_us");
 
   /**
    * The caller counts the curve measures, or why the list is refused: each 1 to 256, none twice.
@@ -112,9 +112,9 @@ public final class BenchRpcCommand implements Callable<Integer> {
 
   /** A caller-curve point as rows of its round: calls per second and the round trip percentiles. */
   static List<RoundRows.Row> callerRows(String system, boolean baseline, ConcurrentCallers.Point p) {
-    return List.of(new RoundRows.Row(system, baseline, "calls_per_s", p.callsPerSecond(), "calls/s"),
-        new RoundRows.Row(system, baseline, "round_trip_p50_us", p.p50Micros(), "us"),
-        new RoundRows.Row(system, baseline, "round_trip_p99_us", p.p99Micros(), "us"));
+    return List.of(new RoundRows.Row(system, baseline, "concurrent_calls_per_s", p.callsPerSecond(), "calls/s"),
+        new RoundRows.Row(system, baseline, "concurrent_round_trip_p50_us", p.p50Micros(), "us"),
+        new RoundRows.Row(system, baseline, "concurrent_round_trip_p99_us", p.p99Micros(), "us"));
   }
 
   /** The caller curve's JSON rows: every round's, then the medians, each with its {@code callers}. */

@@ -77,10 +77,10 @@ class BenchRpcCommandTest {
     // Only sidis here: the default jar has no gRPC peer (GrpcRpcPeerTest measures its curve in the benchmark build).
     assertEquals(expected, seen, root.toString());
     BenchSummary summary = BenchSummary.of(java.util.Map.of("rpc", root));
-    assertEquals("callers", summary.curveAxis("rpc", "calls_per_s").orElseThrow());
-    assertEquals("callers", summary.curveAxis("rpc", "round_trip_p99_us").orElseThrow());
-    assertTrue(Files.isRegularFile(plots.resolve("rpc-calls_per_s.png")), out);
-    assertTrue(Files.isRegularFile(plots.resolve("rpc-round_trip_p99_us.png")), out);
+    assertEquals("callers", summary.curveAxis("rpc", "concurrent_calls_per_s").orElseThrow());
+    assertEquals("callers", summary.curveAxis("rpc", "concurrent_round_trip_p99_us").orElseThrow());
+    assertTrue(Files.isRegularFile(plots.resolve("rpc-concurrent_calls_per_s.png")), out);
+    assertTrue(Files.isRegularFile(plots.resolve("rpc-concurrent_round_trip_p99_us.png")), out);
     assertTrue(out.contains("caller curve: medians of the rounds"), out);
     assertTrue(out.contains("no peer beside the curve"), out);
   }
