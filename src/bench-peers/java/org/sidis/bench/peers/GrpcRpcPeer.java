@@ -123,6 +123,7 @@ public final class GrpcRpcPeer implements RpcPeer {
 
   /** The server JVM: binds a free port, prints {@code port N}, serves until killed or its parent goes. */
   public static void main(String[] args) throws Exception {
+    ChildJvm.exitWithParent();
     ServerServiceDefinition echo = ServerServiceDefinition.builder("sidis.bench.Echo")
         .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, reply) -> {
           reply.onNext(request);

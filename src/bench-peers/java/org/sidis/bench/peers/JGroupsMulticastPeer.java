@@ -158,6 +158,7 @@ public final class JGroupsMulticastPeer implements MulticastPeer {
    * latency for {@code duration-s} and prints {@code latency HISTOGRAM}.
    */
   public static void main(String[] args) throws Exception {
+    ChildJvm.exitWithParent();
     if (args.length != 9) {
       System.err.println("usage: JGroupsMulticastPeer NAME INDEX NODES SIZE WARMUP_S DURATION_S STACK LATENCY_RATE SETTLE_S");
       System.exit(2);
